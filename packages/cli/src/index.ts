@@ -1,0 +1,1 @@
+export { buildProgram, main, type Io } from './main.js';

@@ -1,0 +1,176 @@
+import { DomainError, displayStateName } from '@parley/core';
+import { fingerprint } from '@parley/protocol';
+import { configFromEnv, localSchemas, operatorCommands, startNode, type NodeConfig } from '@parley/server';
+import { DataDir, openStore } from '@parley/store';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import type { z } from 'zod';
+import { CliError, controlRequest, findRunningNode } from './control.js';
+import { promptHidden, readStdin } from './prompt.js';
+
+export interface Io {
+  out: (line: string) => void;
+  err: (line: string) => void;
+}
+
+const dataOption = () => new Option('--data <dir>', 'the node’s data directory').default('./data');
+
+const port = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
+  return n;
+};
+
+/**
+ * Runs an operator command against the node in `dataDir`: through its control socket when it
+ * runs, otherwise by opening its store directly (the embedded store allows one process only).
+ */
+async function viaNode<T extends keyof typeof operatorCommands>(
+  dataDirPath: string,
+  command: T,
+  path: string,
+  input: z.output<(typeof localSchemas)[T]>,
+): Promise<Record<string, unknown>> {
+  const dataDir = new DataDir(dataDirPath);
+  if (await findRunningNode(dataDir)) {
+    const res = await controlRequest(dataDir, 'POST', path, input);
+    if (res.status >= 400) throw new CliError(String(res.body.detail ?? `the node answered ${res.status}`));
+    return res.body;
+  }
+  const config = configFromEnv({ dataDir: dataDirPath, logLevel: 'silent' });
+  await dataDir.load();
+  const store = await openStore(config.databaseUrl ? { engine: 'postgres', url: config.databaseUrl } : { engine: 'pglite', dataDir: dataDir.path });
+  try {
+    const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
+    const run = operatorCommands[command] as (d: unknown, b: unknown, m: unknown) => Promise<Record<string, unknown>>;
+    return await run({ store, now: () => new Date(), publicUrl }, input, { requestId: null });
+  } finally {
+    await store.close();
+  }
+}
+
+function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') ? `--${i.path.join('.')}: ` : ''}${i.message}`).join('\n'));
+  return parsed.data;
+}
+
+export function buildProgram(io: Io): Command {
+  const program = new Command('parley')
+    .description('Parley: a sovereign node for cooperation between states on information security')
+    .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    .exitOverride();
+
+  program
+    .command('init')
+    .description('create a node: its state, name and Ed25519 key pair')
+    .requiredOption('--state <ISO3>', 'ISO 3166-1 alpha-3 code of your state, such as CHE')
+    .requiredOption('--name <name>', 'display name, such as "Federal Department of Foreign Affairs"')
+    .option('--test-state', 'a test or demonstration node with a user-assigned code (XAA to XZZ)', false)
+    .addOption(dataOption())
+    .action(async (o: { state: string; name: string; testState: boolean; data: string }) => {
+      const dataDir = new DataDir(o.data);
+      const identity = await dataDir.init({ stateCode: o.state, name: o.name, testState: o.testState });
+      const { keys } = await dataDir.load();
+      io.out(`Created node ${identity.stateCode} (${displayStateName(identity)}), "${identity.name}", in ${dataDir.path}`);
+      io.out(`Key fingerprint: ${fingerprint(keys.publicKey)}`);
+      io.out(`Start it with: parley start --data ${o.data}`);
+    });
+
+  program
+    .command('start')
+    .description('run the node')
+    .addOption(dataOption())
+    .option('--port <n>', 'TCP port', port)
+    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--init-if-needed', 'create the node on first start (state and name from --state/--name or PARLEY_STATE/PARLEY_NAME)', false)
+    .option('--state <ISO3>', 'with --init-if-needed: the state code (default XAA, a test state)')
+    .option('--name <name>', 'with --init-if-needed: the node name')
+    .action(async (o: { data: string; port?: number; host?: string; initIfNeeded: boolean; state?: string; name?: string }) => {
+      const config: NodeConfig = configFromEnv({ dataDir: o.data, port: o.port, host: o.host });
+      const dataDir = new DataDir(config.dataDir);
+      if (o.initIfNeeded && !(await dataDir.isInitialised())) {
+        const stateCode = (o.state ?? process.env.PARLEY_STATE ?? 'XAA').toUpperCase();
+        const testState = /^X[A-Z]{2}$/.test(stateCode);
+        const name = o.name ?? process.env.PARLEY_NAME ?? (testState ? `Parley test node ${stateCode}` : `Parley node ${stateCode}`);
+        const identity = await dataDir.init({ stateCode, name, testState });
+        io.err(`First start: created node ${identity.stateCode} (${displayStateName(identity)}) in ${dataDir.path}`);
+      }
+      const node = await startNode(config);
+      const info = node.ctx.nodeInfo();
+      io.err(`Parley node ${info.stateCode} (${info.stateName}) “${info.name}” is running`);
+      io.err(`  Web and API:  ${node.url}`);
+      io.err(`  Key:          ${info.fingerprint}`);
+      io.err(`  Store:        ${node.ctx.store.engine === 'pglite' ? `embedded (PGlite) in ${dataDir.path}` : 'PostgreSQL (DATABASE_URL)'}`);
+      if (node.firstRunLink) {
+        io.err('');
+        io.err('No administrator yet. Open this one-time link within 24 hours to set the first administrator’s password:');
+        io.err(`  ${node.firstRunLink}`);
+      }
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          io.err('Stopping…');
+          void node.close().then(resolve);
+        };
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+      });
+    });
+
+  const user = program.command('user').description('manage accounts');
+  user
+    .command('add')
+    .description('add an account; the password is asked for, read from standard input, or set by the person through a one-time link')
+    .requiredOption('--email <email>', 'the person’s e-mail address')
+    .addOption(new Option('--role <role>', 'what they may do').choices(['admin', 'officer', 'viewer']).makeOptionMandatory())
+    .option('--display-name <name>', 'their name as shown in the interface')
+    .option('--password-stdin', 'read the password from standard input', false)
+    .option('--invite', 'set no password; print a one-time link for the person to set their own', false)
+    .addOption(dataOption())
+    .action(async (o: { email: string; role: string; displayName?: string; passwordStdin: boolean; invite: boolean; data: string }) => {
+      let password: string | undefined;
+      if (o.passwordStdin) password = await readStdin();
+      else if (!o.invite) {
+        if (!process.stdin.isTTY) throw new CliError('no terminal to ask for a password: pass --password-stdin and pipe it in, or --invite for a one-time link.');
+        password = await promptHidden('Password: ');
+        if ((await promptHidden('Repeat password: ')) !== password) throw new CliError('the two passwords differ; nothing was changed.');
+      }
+      const input = parseInput(localSchemas.addUser, { email: o.email, role: o.role, displayName: o.displayName, password });
+      const res = await viaNode(o.data, 'addUser', '/local/v1/users', input);
+      const u = res.user as { email: string; role: string };
+      io.out(`Added ${u.email} as ${u.role}.`);
+      if (res.setupLink) io.out(`One-time link to set the password (valid 24 hours): ${String(res.setupLink)}`);
+    });
+
+  const token = program.command('token').description('manage API tokens');
+  token
+    .command('create')
+    .description('create an API token for a user; prints the token alone on the last line')
+    .requiredOption('--user <email>', 'the account the token acts for')
+    .option('--name <name>', 'a label to recognise the token by', 'cli')
+    .addOption(dataOption())
+    .action(async (o: { user: string; name: string; data: string }) => {
+      const input = parseInput(localSchemas.createToken, { email: o.user, name: o.name });
+      const res = await viaNode(o.data, 'createToken', '/local/v1/tokens', input);
+      io.err(`API token "${o.name}" for ${input.email}. It is shown once; keep it secret. Use it as: Authorization: Bearer TOKEN`);
+      io.out(String(res.secret));
+    });
+
+  return program;
+}
+
+/** Runs the CLI and returns the exit code; only the entry point exits the process. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const program = buildProgram(io);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    const err = e as { code?: string; exitCode?: number };
+    if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
+      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : (err.exitCode ?? 1);
+    }
+    if (e instanceof CliError || e instanceof DomainError) io.err(`parley: ${e.message}`);
+    else io.err(`parley: ${e instanceof Error ? e.message : String(e)}`);
+    return 1;
+  }
+}

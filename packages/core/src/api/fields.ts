@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** Shared field schemas: one definition per concept, reused by every boundary. */
+
+const languageNames = new Intl.DisplayNames(['en'], { type: 'language', fallback: 'code' });
+const timeZones = new Set<string>([...Intl.supportedValuesOf('timeZone'), 'UTC']);
+
+export const email = z
+  .string()
+  .trim()
+  .max(254, 'An e-mail address has at most 254 characters.')
+  .pipe(z.email('Enter an e-mail address such as name@ministry.example.'))
+  .transform((v) => v.toLowerCase());
+
+export const password = z
+  .string()
+  .min(12, 'A password needs at least 12 characters.')
+  .max(256, 'A password has at most 256 characters.');
+
+export const role = z.enum(['admin', 'officer', 'viewer']);
+export type Role = z.infer<typeof role>;
+
+export const uuid = z.uuid('Expected an identifier (UUID).');
+
+export const stateCode = z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 3166-1 alpha-3 code in capitals, such as CHE.');
+
+export const text = (max: number, label: string) =>
+  z
+    .string()
+    .trim()
+    .max(max, `${label} has at most ${max} characters.`)
+    .refine((v) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v), `${label} contains control characters.`);
+
+export const requiredText = (max: number, label: string) => text(max, label).pipe(z.string().min(1, `${label} is required.`));
+
+/** An ISO 639 language code (two or three letters) that the platform's locale data knows. */
+export const languageCode = z
+  .string()
+  .regex(/^[a-z]{2,3}$/, 'Use a language code such as en, fr, ar or zh.')
+  .refine((code) => {
+    const name = languageNames.of(code);
+    return name !== undefined && name !== code;
+  }, 'Unknown language code.');
+
+export const timeZone = z.string().refine((tz) => timeZones.has(tz), 'Use an IANA time zone such as Europe/Zurich or UTC.');
+
+/** International format: a leading +, then 7 to 15 digits, optionally grouped by spaces, dashes or parentheses. */
+export const phone = z
+  .string()
+  .trim()
+  .regex(/^\+[0-9 ()-]+$/, 'Write the phone number in international format, such as +41 22 917 12 34.')
+  .refine((v) => {
+    const digits = v.replace(/\D/g, '').length;
+    return digits >= 7 && digits <= 15;
+  }, 'An international phone number has 7 to 15 digits.');
+
+export const isoTime = z.string();

@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import { email, languageCode, password, phone, requiredText, role, text, timeZone, uuid } from './fields.js';
+
+// ---- health and node ------------------------------------------------------
+
+export const health = z.object({
+  status: z.enum(['ok']),
+  state: z.string(),
+  version: z.string(),
+  store: z.enum(['pglite', 'postgres']),
+});
+export type Health = z.infer<typeof health>;
+
+export const nodeInfo = z.object({
+  stateCode: z.string(),
+  stateName: z.string().describe('Official English short name, or the test-state label.'),
+  name: z.string(),
+  isTestState: z.boolean(),
+  fingerprint: z.string().describe('SHA256:<base64> of the raw Ed25519 public key.'),
+  publicKey: z.string().describe('Raw Ed25519 public key, base64url.'),
+  version: z.string(),
+  createdAt: z.string(),
+});
+export type NodeInfo = z.infer<typeof nodeInfo>;
+
+// ---- accounts -------------------------------------------------------------
+
+export const user = z.object({
+  id: uuid,
+  email: z.string(),
+  displayName: z.string(),
+  role,
+  status: z.enum(['active', 'disabled', 'invited']),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+});
+export type User = z.infer<typeof user>;
+
+export const loginRequest = z.strictObject({ email, password: z.string().min(1, 'Enter your password.').max(256) });
+export const sessionInfo = z.object({ user, csrfToken: z.string() });
+export type SessionInfo = z.infer<typeof sessionInfo>;
+
+export const setupRequest = z.strictObject({
+  token: z.string().min(20).max(200),
+  email: email.optional().describe('Required for the first administrator; ignored for invited users.'),
+  displayName: text(200, 'Name').optional(),
+  password,
+});
+
+export const setupLinkInfo = z.object({
+  purpose: z.enum(['first-admin', 'invite', 'reset']),
+  email: z.string().optional(),
+  expiresAt: z.string(),
+});
+
+export const createUserRequest = z.strictObject({
+  email,
+  displayName: requiredText(200, 'Name'),
+  role,
+});
+export const updateUserRequest = z.strictObject({
+  displayName: requiredText(200, 'Name').optional(),
+  role: role.optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+});
+export const userWithLink = z.object({
+  user,
+  setupLink: z.string().describe('One-time link for the user to set a password; shown once.'),
+  expiresAt: z.string(),
+});
+export const userList = z.object({ users: z.array(user) });
+
+export const apiToken = z.object({
+  id: uuid,
+  name: z.string(),
+  prefix: z.string().describe('The first characters of the token, to recognise it.'),
+  userId: uuid,
+  createdAt: z.string(),
+  lastUsedAt: z.string().nullable(),
+  revokedAt: z.string().nullable(),
+});
+export type ApiToken = z.infer<typeof apiToken>;
+export const createTokenRequest = z.strictObject({ name: requiredText(100, 'Token name') });
+export const createdToken = z.object({ token: apiToken, secret: z.string().describe('The bearer token; shown once.') });
+export const tokenList = z.object({ tokens: z.array(apiToken) });
+
+// ---- contact directory ----------------------------------------------------
+
+export const contactKind = z.enum(['diplomatic', 'technical', 'law_enforcement_24_7', 'central_authority']);
+export type ContactKind = z.infer<typeof contactKind>;
+
+const contactFields = z.strictObject({
+  kind: contactKind,
+  name: requiredText(200, 'Name'),
+  organisation: requiredText(200, 'Organisation'),
+  position: text(200, 'Position'),
+  email,
+  phone,
+  languages: z
+    .array(languageCode)
+    .min(1, 'Give at least one operational language.')
+    .max(20, 'At most 20 languages.')
+    .refine((l) => new Set(l).size === l.length, 'A language is listed twice.'),
+  timeZone,
+  hours: text(200, 'Office hours'),
+  available24x7: z.boolean(),
+});
+
+// The 24/7 networks of the cybercrime conventions exist to be reachable at any hour.
+const reachable = (c: { kind?: ContactKind | undefined; available24x7?: boolean | undefined }) =>
+  !(c.kind === 'law_enforcement_24_7' && c.available24x7 === false);
+const reachableIssue = { message: 'A law-enforcement 24/7 point of contact must be reachable 24/7.', path: ['available24x7'] };
+
+export const createContactRequest = contactFields
+  .extend({ position: contactFields.shape.position.default(''), hours: contactFields.shape.hours.default('') })
+  .refine(reachable, reachableIssue);
+export type CreateContact = z.output<typeof createContactRequest>;
+
+/** A partial edit; the merged record is checked again by the domain before it is stored. */
+export const updateContactRequest = contactFields
+  .partial()
+  .extend({ version: z.number().int().positive().describe('The version you edited; a newer one on the server is a conflict.') })
+  .refine(reachable, reachableIssue);
+export type UpdateContact = z.output<typeof updateContactRequest>;
+
+export const contact = z.object({
+  id: uuid,
+  kind: contactKind,
+  name: z.string(),
+  organisation: z.string(),
+  position: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  languages: z.array(z.string()),
+  timeZone: z.string(),
+  hours: z.string(),
+  available24x7: z.boolean(),
+  status: z.enum(['active', 'retired']),
+  version: z.number().int(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  retiredAt: z.string().nullable(),
+});
+export type Contact = z.infer<typeof contact>;
+export const contactList = z.object({ contacts: z.array(contact) });
+export const contactListQuery = z.strictObject({ status: z.enum(['active', 'retired', 'all']).default('active') });
+
+// ---- audit ----------------------------------------------------------------
+
+export const auditEntry = z.object({
+  id: z.string(),
+  at: z.string(),
+  actor: z.string().describe('E-mail of the user, or "local-cli" for the node operator.'),
+  action: z.string(),
+  entityType: z.string(),
+  entityId: z.string(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  requestId: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof auditEntry>;
+export const auditList = z.object({ entries: z.array(auditEntry) });
+export const auditQuery = z.strictObject({
+  entityType: z.string().max(50).optional(),
+  entityId: z.string().max(100).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+// ---- problems (RFC 9457) ----------------------------------------------------
+
+export const problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.number().int(),
+  detail: z.string(),
+  code: z.string().describe('Stable machine-readable error code.'),
+  instance: z.string().optional(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof problem>;

@@ -1,0 +1,332 @@
+import { randomUUID } from 'node:crypto';
+import type { Role } from '../api/fields.js';
+import type { ApiToken, User } from '../api/schemas.js';
+import { conflict, invalid, notFound, unauthenticated } from '../errors.js';
+import { assertMay, record } from './audit.js';
+import type { DomainContext, RequestMeta } from './context.js';
+import type { Actor } from './policies.js';
+import type { SessionRecord, SetupLinkRecord, TokenRecord, UserRecord } from './ports.js';
+import { decoyHash, hashPassword, newSecret, sha256Hex, verifyPassword } from './secrets.js';
+
+const SETUP_LINK_TTL_MS = 24 * 3600_000;
+const SESSION_TTL_MS = 12 * 3600_000;
+export const TOKEN_PREFIX = 'prl_';
+
+export function presentUser(u: UserRecord): User {
+  return {
+    id: u.id,
+    email: u.email,
+    displayName: u.displayName,
+    role: u.role,
+    status: u.status,
+    createdAt: u.createdAt.toISOString(),
+    updatedAt: u.updatedAt.toISOString(),
+  };
+}
+
+export function presentToken(t: TokenRecord): ApiToken {
+  return {
+    id: t.id,
+    name: t.name,
+    prefix: t.prefix,
+    userId: t.userId,
+    createdAt: t.createdAt.toISOString(),
+    lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
+    revokedAt: t.revokedAt?.toISOString() ?? null,
+  };
+}
+
+export interface IssuedLink {
+  link: string;
+  expiresAt: Date;
+}
+
+async function issueLink(
+  ctx: DomainContext,
+  tx: DomainContext['store'],
+  purpose: SetupLinkRecord['purpose'],
+  userId: string | null,
+): Promise<IssuedLink> {
+  const now = ctx.now();
+  await tx.setupLinks.expireUnused(purpose, userId, now);
+  const secret = newSecret();
+  const expiresAt = new Date(now.getTime() + SETUP_LINK_TTL_MS);
+  await tx.setupLinks.insert({ tokenHash: sha256Hex(secret), purpose, userId, createdAt: now, expiresAt, usedAt: null });
+  // The secret travels in the fragment, which browsers never send to a server or in a Referer.
+  return { link: `${ctx.publicUrl}/setup#${secret}`, expiresAt };
+}
+
+/**
+ * On a node with no active administrator, issues a fresh one-time link for setting up the
+ * first one (earlier unused links stop working). Returns null once an administrator exists.
+ */
+export async function firstAdminLink(ctx: DomainContext): Promise<IssuedLink | null> {
+  return ctx.store.transaction(async (tx) => {
+    if ((await tx.users.countActiveAdmins()) > 0) return null;
+    return issueLink(ctx, tx, 'first-admin', null);
+  });
+}
+
+async function usableLink(ctx: DomainContext, tx: DomainContext['store'], secret: string): Promise<SetupLinkRecord> {
+  const link = await tx.setupLinks.byHash(sha256Hex(secret));
+  if (!link) throw invalid('setup_link_invalid', 'This link is not valid. Ask an administrator for a new one.');
+  if (link.usedAt) throw invalid('setup_link_used', 'This link has already been used. Sign in, or ask an administrator for a new link.');
+  if (link.expiresAt <= ctx.now()) throw invalid('setup_link_expired', 'This link has expired. Ask an administrator for a new one.');
+  return link;
+}
+
+export async function describeSetupLink(ctx: DomainContext, secret: string) {
+  const link = await usableLink(ctx, ctx.store, secret);
+  const user = link.userId ? await ctx.store.users.byId(link.userId) : undefined;
+  return { purpose: link.purpose, ...(user ? { email: user.email } : {}), expiresAt: link.expiresAt.toISOString() };
+}
+
+export async function completeSetup(
+  ctx: DomainContext,
+  input: { token: string; email?: string | undefined; displayName?: string | undefined; password: string },
+  meta: RequestMeta,
+): Promise<UserRecord> {
+  const passwordHash = await hashPassword(input.password);
+  return ctx.store.transaction(async (tx) => {
+    const link = await usableLink(ctx, tx, input.token);
+    const now = ctx.now();
+    if (!(await tx.setupLinks.markUsed(link.tokenHash, now))) {
+      throw invalid('setup_link_used', 'This link has already been used. Sign in, or ask an administrator for a new link.');
+    }
+    const operator: Actor = { type: 'operator' };
+    if (link.purpose === 'first-admin') {
+      if ((await tx.users.countActiveAdmins()) > 0) {
+        throw conflict('already_set_up', 'This node already has an administrator. Sign in instead.');
+      }
+      if (!input.email) throw invalid('validation_failed', 'Enter your e-mail address.', [{ path: 'email', message: 'Required.' }]);
+      if (await tx.users.byEmail(input.email)) throw conflict('email_taken', `An account for ${input.email} already exists.`);
+      const user: UserRecord = {
+        id: randomUUID(),
+        email: input.email,
+        displayName: input.displayName || input.email,
+        role: 'admin',
+        status: 'active',
+        passwordHash,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await tx.users.insert(user);
+      await record(tx, ctx, operator, meta, {
+        action: 'user.create',
+        entityType: 'user',
+        entityId: user.id,
+        before: null,
+        after: presentUser(user),
+      });
+      return user;
+    }
+    const user = link.userId ? await tx.users.byId(link.userId) : undefined;
+    if (!user) throw invalid('setup_link_invalid', 'The account for this link no longer exists.');
+    if (user.status === 'disabled') throw invalid('account_disabled', 'This account is disabled. Ask an administrator.');
+    const updated: UserRecord = {
+      ...user,
+      passwordHash,
+      status: 'active',
+      displayName: input.displayName || user.displayName,
+      updatedAt: now,
+    };
+    await tx.users.update(updated);
+    await tx.sessions.deleteForUser(user.id);
+    await record(tx, ctx, operator, meta, {
+      action: link.purpose === 'invite' ? 'user.accept_invite' : 'user.reset_password',
+      entityType: 'user',
+      entityId: user.id,
+      before: presentUser(user),
+      after: presentUser(updated),
+    });
+    return updated;
+  });
+}
+
+const BAD_CREDENTIALS = 'The e-mail address or password is not right.';
+
+export async function login(
+  ctx: DomainContext,
+  input: { email: string; password: string },
+): Promise<{ secret: string; session: SessionRecord; user: UserRecord }> {
+  const user = await ctx.store.users.byEmail(input.email);
+  const ok = user?.passwordHash
+    ? await verifyPassword(input.password, user.passwordHash)
+    : (await verifyPassword(input.password, await decoyHash()), false);
+  if (!user || !ok) throw unauthenticated('invalid_credentials', BAD_CREDENTIALS);
+  if (user.status !== 'active') throw unauthenticated('account_disabled', 'This account is disabled. Ask an administrator.');
+  const now = ctx.now();
+  const secret = newSecret();
+  const session: SessionRecord = {
+    idHash: sha256Hex(secret),
+    userId: user.id,
+    csrfToken: newSecret(),
+    createdAt: now,
+    expiresAt: new Date(now.getTime() + SESSION_TTL_MS),
+  };
+  await ctx.store.sessions.insert(session);
+  await ctx.store.sessions.deleteExpired(now);
+  return { secret, session, user };
+}
+
+export async function resolveSession(ctx: DomainContext, secret: string) {
+  const session = await ctx.store.sessions.byHash(sha256Hex(secret));
+  if (!session || session.expiresAt <= ctx.now()) return undefined;
+  const user = await ctx.store.users.byId(session.userId);
+  if (!user || user.status !== 'active') return undefined;
+  return { session, user };
+}
+
+export async function logout(ctx: DomainContext, secret: string): Promise<void> {
+  await ctx.store.sessions.delete(sha256Hex(secret));
+}
+
+export function userActor(user: UserRecord): Actor {
+  return { type: 'user', userId: user.id, email: user.email, role: user.role };
+}
+
+export async function listUsers(ctx: DomainContext, actor: Actor): Promise<User[]> {
+  assertMay(actor, 'users.manage');
+  return (await ctx.store.users.list()).map(presentUser);
+}
+
+/**
+ * Adds an account. Without a password the account is `invited` and the result carries a
+ * one-time link with which the person sets their own password.
+ */
+export async function addUser(
+  ctx: DomainContext,
+  actor: Actor,
+  input: { email: string; displayName: string; role: Role; password?: string | undefined },
+  meta: RequestMeta,
+): Promise<{ user: UserRecord; invite: IssuedLink | null }> {
+  assertMay(actor, 'users.manage');
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
+  return ctx.store.transaction(async (tx) => {
+    if (await tx.users.byEmail(input.email)) {
+      throw conflict('email_taken', `An account for ${input.email} already exists.`);
+    }
+    const now = ctx.now();
+    const user: UserRecord = {
+      id: randomUUID(),
+      email: input.email,
+      displayName: input.displayName,
+      role: input.role,
+      status: passwordHash ? 'active' : 'invited',
+      passwordHash,
+      createdAt: now,
+      updatedAt: now,
+    };
+    await tx.users.insert(user);
+    await record(tx, ctx, actor, meta, { action: 'user.create', entityType: 'user', entityId: user.id, before: null, after: presentUser(user) });
+    const invite = passwordHash ? null : await issueLink(ctx, tx, 'invite', user.id);
+    return { user, invite };
+  });
+}
+
+export async function updateUser(
+  ctx: DomainContext,
+  actor: Actor,
+  id: string,
+  patch: { displayName?: string | undefined; role?: Role | undefined; status?: 'active' | 'disabled' | undefined },
+  meta: RequestMeta,
+): Promise<UserRecord> {
+  assertMay(actor, 'users.manage');
+  return ctx.store.transaction(async (tx) => {
+    const before = await tx.users.byId(id);
+    if (!before) throw notFound('user_not_found', 'No such user.');
+    if (patch.status === 'active' && before.status === 'invited') {
+      throw invalid('user_invited', 'This person has not set a password yet. Send them a new setup link instead.');
+    }
+    const after: UserRecord = {
+      ...before,
+      displayName: patch.displayName ?? before.displayName,
+      role: patch.role ?? before.role,
+      status: patch.status ?? before.status,
+      updatedAt: ctx.now(),
+    };
+    const losesAdmin = before.role === 'admin' && before.status === 'active' && (after.role !== 'admin' || after.status !== 'active');
+    if (losesAdmin && (await tx.users.countActiveAdmins()) <= 1) {
+      throw conflict('last_admin', 'This is the only active administrator. Make someone else an administrator first.');
+    }
+    await tx.users.update(after);
+    if (after.status === 'disabled') await tx.sessions.deleteForUser(id);
+    await record(tx, ctx, actor, meta, { action: 'user.update', entityType: 'user', entityId: id, before: presentUser(before), after: presentUser(after) });
+    return after;
+  });
+}
+
+/** A new one-time link for an existing account: an invitation again, or a password reset. */
+export async function reissueSetupLink(ctx: DomainContext, actor: Actor, id: string, meta: RequestMeta): Promise<{ user: UserRecord; link: IssuedLink }> {
+  assertMay(actor, 'users.manage');
+  return ctx.store.transaction(async (tx) => {
+    const user = await tx.users.byId(id);
+    if (!user) throw notFound('user_not_found', 'No such user.');
+    if (user.status === 'disabled') throw invalid('account_disabled', 'This account is disabled. Enable it first.');
+    const purpose = user.status === 'invited' ? 'invite' : 'reset';
+    const link = await issueLink(ctx, tx, purpose, user.id);
+    await record(tx, ctx, actor, meta, { action: `user.${purpose}_link`, entityType: 'user', entityId: id, before: null, after: null });
+    return { user, link };
+  });
+}
+
+export async function createToken(
+  ctx: DomainContext,
+  actor: Actor,
+  target: { userId?: string; email?: string },
+  name: string,
+  meta: RequestMeta,
+): Promise<{ token: TokenRecord; secret: string }> {
+  assertMay(actor, 'tokens.own');
+  const user = target.userId ? await ctx.store.users.byId(target.userId) : target.email ? await ctx.store.users.byEmail(target.email) : undefined;
+  if (!user) throw notFound('user_not_found', `No user ${target.email ?? target.userId ?? ''} on this node. Add one with: parley user add --email E --role R`);
+  if (actor.type === 'user' && actor.userId !== user.id) assertMay(actor, 'users.manage');
+  if (user.status === 'disabled') throw invalid('account_disabled', 'This account is disabled; it cannot hold API tokens.');
+  const secret = newSecret(TOKEN_PREFIX);
+  const token: TokenRecord = {
+    id: randomUUID(),
+    userId: user.id,
+    name,
+    prefix: secret.slice(0, TOKEN_PREFIX.length + 6),
+    tokenHash: sha256Hex(secret),
+    createdAt: ctx.now(),
+    lastUsedAt: null,
+    revokedAt: null,
+  };
+  await ctx.store.transaction(async (tx) => {
+    await tx.tokens.insert(token);
+    await record(tx, ctx, actor, meta, { action: 'token.create', entityType: 'token', entityId: token.id, before: null, after: presentToken(token) });
+  });
+  return { token, secret };
+}
+
+export async function resolveToken(ctx: DomainContext, secret: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
+  if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
+  const token = await ctx.store.tokens.byHash(sha256Hex(secret));
+  if (!token || token.revokedAt) return undefined;
+  const user = await ctx.store.users.byId(token.userId);
+  if (!user || user.status !== 'active') return undefined;
+  await ctx.store.tokens.markUsed(token.id, ctx.now());
+  return { token, user };
+}
+
+export async function listTokens(ctx: DomainContext, actor: Actor, userId: string): Promise<ApiToken[]> {
+  assertMay(actor, 'tokens.own');
+  if (actor.type === 'user' && actor.userId !== userId) assertMay(actor, 'users.manage');
+  return (await ctx.store.tokens.listForUser(userId)).map(presentToken);
+}
+
+export async function revokeToken(ctx: DomainContext, actor: Actor, id: string, meta: RequestMeta): Promise<TokenRecord> {
+  assertMay(actor, 'tokens.own');
+  return ctx.store.transaction(async (tx) => {
+    const token = await tx.tokens.byId(id);
+    if (!token) throw notFound('token_not_found', 'No such API token.');
+    if (actor.type === 'user' && actor.userId !== token.userId) assertMay(actor, 'users.manage');
+    if (token.revokedAt) return token;
+    const at = ctx.now();
+    await tx.tokens.revoke(id, at);
+    const after = { ...token, revokedAt: at };
+    await record(tx, ctx, actor, meta, { action: 'token.revoke', entityType: 'token', entityId: id, before: presentToken(token), after: presentToken(after) });
+    return after;
+  });
+}

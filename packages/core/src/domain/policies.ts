@@ -1,0 +1,30 @@
+import type { Role } from '../api/fields.js';
+
+/**
+ * Who may do what, in one place. Routes name a permission; nothing else decides.
+ * Viewers read; officers also keep the directory; administrators also manage accounts.
+ */
+export const permissions = {
+  'node.read': ['viewer', 'officer', 'admin'],
+  'contacts.read': ['viewer', 'officer', 'admin'],
+  'contacts.write': ['officer', 'admin'],
+  'users.manage': ['admin'],
+  'audit.read': ['admin'],
+  'tokens.own': ['viewer', 'officer', 'admin'],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+/** The person or process a request acts for. The local operator is whoever holds the data directory. */
+export type Actor =
+  | { type: 'user'; userId: string; email: string; role: Role }
+  | { type: 'operator' };
+
+export function may(actor: Actor, permission: Permission): boolean {
+  if (actor.type === 'operator') return true;
+  return (permissions[permission] as readonly Role[]).includes(actor.role);
+}
+
+export function actorLabel(actor: Actor): string {
+  return actor.type === 'operator' ? 'local-cli' : actor.email;
+}

@@ -1,0 +1,43 @@
+/**
+ * Domain errors carry a stable machine code and a kind; the HTTP layer maps kinds to
+ * status codes in one place, so the domain never speaks HTTP.
+ */
+export type ErrorKind =
+  | 'invalid'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'rate_limited'
+  | 'too_large'
+  | 'unsupported_media_type'
+  | 'unavailable';
+
+export interface FieldIssue {
+  /** Dotted path of the offending field, e.g. `languages.1`; empty for the whole input. */
+  path: string;
+  message: string;
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly code: string,
+    message: string,
+    readonly details: { issues?: FieldIssue[]; retryAfterSeconds?: number } = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export const invalid = (code: string, message: string, issues?: FieldIssue[]) =>
+  new DomainError('invalid', code, message, issues ? { issues } : {});
+export const notFound = (code: string, message: string) => new DomainError('not_found', code, message);
+export const conflict = (code: string, message: string) => new DomainError('conflict', code, message);
+export const forbidden = (code: string, message: string) => new DomainError('forbidden', code, message);
+export const unauthenticated = (code: string, message: string) => new DomainError('unauthenticated', code, message);
+
+export function isDomainError(e: unknown): e is DomainError {
+  return e instanceof DomainError;
+}

@@ -1,0 +1,13 @@
+export * from './errors.js';
+export * from './states.js';
+export * as fields from './api/fields.js';
+export * from './api/schemas.js';
+export * from './api/routes.js';
+export * from './domain/policies.js';
+export * from './domain/ports.js';
+export * from './domain/context.js';
+export * from './domain/audit.js';
+export * from './domain/accounts.js';
+export * from './domain/contacts.js';
+export * from './domain/secrets.js';
+export * from './domain/node.js';

@@ -1,0 +1,64 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { DomainError, type Health } from '@parley/core';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AppContext } from './context.js';
+import type { Env } from './http/env.js';
+import { authenticate, requestContext, securityHeaders } from './http/middleware.js';
+import { problemResponse, toProblem } from './http/problem.js';
+import { openApiDocument } from './openapi.js';
+import { accountRoutes } from './routes/accounts.js';
+import { authRoutes } from './routes/auth.js';
+import { directoryRoutes } from './routes/directory.js';
+import { VERSION } from './version.js';
+
+/** Where the built web interface is; the node serves it itself. */
+export const webDist = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+
+export function createApp(ctx: AppContext): Hono<Env> {
+  const app = new Hono<Env>();
+  app.use('*', requestContext(ctx), securityHeaders);
+  const onError = (err: Error, c: Context<Env>) => problemResponse(toProblem(err, c.get('requestId') ?? 'unknown', c.get('log') ?? ctx.log));
+  app.onError(onError);
+
+  app.get('/healthz', async (c) => {
+    await ctx.store.ping();
+    const body: Health = { status: 'ok', state: ctx.identity.stateCode, version: VERSION, store: ctx.store.engine };
+    return c.json(body);
+  });
+
+  const api = new Hono<Env>();
+  api.onError(onError);
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: ctx.config.maxBodyBytes,
+      onError: () => {
+        throw new DomainError('too_large', 'body_too_large', `The request body is larger than ${Math.round(ctx.config.maxBodyBytes / 1024)} KiB.`);
+      },
+    }),
+    authenticate,
+  );
+  const openapi = openApiDocument();
+  api.get('/openapi.json', (c) => c.json(openapi));
+  authRoutes(api);
+  accountRoutes(api);
+  directoryRoutes(api);
+  api.all('*', () => {
+    throw new DomainError('not_found', 'no_such_route', 'There is no such API route. The routes are listed at /api/v1/openapi.json.');
+  });
+  app.route('/api/v1', api);
+
+  if (existsSync(webDist)) {
+    app.use('/assets/*', serveStatic({ root: webDist }));
+    const index = readFile(`${webDist}index.html`, 'utf8');
+    // The web interface routes on the client: every other GET gets its shell.
+    app.get('*', async (c) => c.html(await index));
+  } else {
+    app.get('*', (c) => c.text('The web interface is not built. Run: npm run build', 503));
+  }
+  return app;
+}

@@ -1,0 +1,82 @@
+import { DomainError, forbidden, invalid, may, routes, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
+import type { Context, Hono } from 'hono';
+import type { z } from 'zod';
+import type { Auth, Env } from './env.js';
+
+type Spec<N extends RouteName> = (typeof routes)[N];
+type In<S, K extends 'body' | 'query'> = S extends Record<K, z.ZodType> ? z.output<S[K]> : undefined;
+type Out<S> = S extends { response: z.ZodType } ? z.input<S['response']> : void;
+
+export interface HandlerInput<N extends RouteName> {
+  c: Context<Env>;
+  body: In<Spec<N>, 'body'>;
+  query: In<Spec<N>, 'query'>;
+  id: string;
+  /** Present on every route but the public ones. */
+  auth: Auth;
+  meta: { requestId: string };
+}
+
+const issuesOf = (error: z.ZodError) => error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+
+async function readJson(c: Context<Env>): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw invalid('malformed_json', 'The request body is not valid JSON.');
+  }
+}
+
+function check(spec: RouteSpec, c: Context<Env>): Auth {
+  const auth = c.get('auth');
+  if (spec.access === 'public') return auth as Auth;
+  if (!auth) throw unauthenticated('sign_in_required', 'Sign in first, or send an API token as Authorization: Bearer TOKEN.');
+  if (auth.via === 'session' && spec.method !== 'get') {
+    // Cookies ride along on cross-site requests; a header only this origin's script can set proves intent.
+    const sent = c.req.header('x-csrf-token');
+    if (!sent || sent !== auth.session?.csrfToken) {
+      throw forbidden('csrf_failed', 'This request lacks the CSRF token of your session. Reload the page and try again.');
+    }
+  }
+  if (spec.access !== 'session' && !may(auth.actor, spec.access)) {
+    throw forbidden('forbidden', 'Your role does not allow this. Ask an administrator of this node.');
+  }
+  return auth;
+}
+
+/**
+ * Mounts one contract route: authentication, CSRF, permission, input validation, then the
+ * handler, then the declared status. Handlers only parse-call-present.
+ */
+export function mount<N extends RouteName>(app: Hono<Env>, name: N, handler: (input: HandlerInput<N>) => Promise<Out<Spec<N>>>): void {
+  const spec = routes[name] as RouteSpec;
+  const path = spec.path.replace(/\{(\w+)\}/g, ':$1');
+  app.on(spec.method.toUpperCase(), path, async (c) => {
+    const auth = check(spec, c);
+    const id = c.req.param('id') ?? '';
+    if (spec.path.includes('{id}') && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      throw invalid('invalid_id', `"${id}" is not an identifier of this API.`);
+    }
+    let body: unknown;
+    if (spec.body) {
+      const parsed = spec.body.safeParse(await readJson(c));
+      if (!parsed.success) throw invalid('validation_failed', 'Some fields are not valid.', issuesOf(parsed.error));
+      body = parsed.data;
+    }
+    let query: unknown;
+    if (spec.query) {
+      const parsed = spec.query.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
+      if (!parsed.success) throw invalid('validation_failed', 'Some query parameters are not valid.', issuesOf(parsed.error));
+      query = parsed.data;
+    }
+    const result = await handler({ c, body, query, id, auth, meta: { requestId: c.get('requestId') } } as HandlerInput<N>);
+    if (spec.response === null) return c.body(null, 204);
+    // Parsing the output drops any field a presenter did not declare: nothing leaks by accident.
+    return c.json(spec.response.parse(result) as object, spec.status ?? 200);
+  });
+}

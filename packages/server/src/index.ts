@@ -1,0 +1,7 @@
+export { createApp, webDist } from './app.js';
+export { configFromEnv, configSchema, type NodeConfig } from './config.js';
+export { createAppContext, createLogger, type AppContext } from './context.js';
+export { createLocalApp, localSchemas, operatorCommands } from './local.js';
+export { startNode, type RunningNodeHandle } from './node.js';
+export { openApiDocument } from './openapi.js';
+export { VERSION } from './version.js';

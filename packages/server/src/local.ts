@@ -1,0 +1,60 @@
+import { addUser, createToken, fields, invalid, presentToken, presentUser, type Actor, type DomainContext, type RequestMeta } from '@parley/core';
+import { Hono, type Context } from 'hono';
+import { z } from 'zod';
+import type { AppContext } from './context.js';
+import type { Env } from './http/env.js';
+import { requestContext } from './http/middleware.js';
+import { problemResponse, toProblem } from './http/problem.js';
+
+/**
+ * The control API the `parley` command uses while the node runs. It listens only on a Unix
+ * socket inside the data directory (mode 0600), so holding the data directory is the
+ * credential: the same person could read the key file and the database anyway.
+ */
+export const localSchemas = {
+  addUser: z.strictObject({
+    email: fields.email,
+    role: fields.role,
+    displayName: z.string().trim().min(1).max(200).optional(),
+    password: fields.password.optional(),
+  }),
+  createToken: z.strictObject({ email: fields.email, name: z.string().trim().min(1).max(100).default('cli') }),
+};
+
+const operator: Actor = { type: 'operator' };
+
+/** What the operator can do from the command line, whether the node runs (via the socket) or not (directly). */
+export const operatorCommands = {
+  async addUser(domain: DomainContext, body: z.output<typeof localSchemas.addUser>, meta: RequestMeta) {
+    const { user, invite } = await addUser(domain, operator, { ...body, displayName: body.displayName ?? body.email }, meta);
+    return { user: presentUser(user), setupLink: invite?.link ?? null };
+  },
+  async createToken(domain: DomainContext, body: z.output<typeof localSchemas.createToken>, meta: RequestMeta) {
+    const { token, secret } = await createToken(domain, operator, { email: body.email }, body.name, meta);
+    return { token: presentToken(token), secret };
+  },
+};
+
+async function parse<T extends z.ZodType>(c: Context<Env>, schema: T): Promise<z.output<T>> {
+  const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
+  if (!parsed.success) {
+    throw invalid('validation_failed', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
+  }
+  return parsed.data;
+}
+
+export function createLocalApp(ctx: AppContext): Hono<Env> {
+  const app = new Hono<Env>();
+  app.use('*', requestContext(ctx));
+  app.onError((err, c) => problemResponse(toProblem(err, c.get('requestId') ?? 'unknown', ctx.log)));
+  app.get('/local/v1/status', (c) => c.json({ node: ctx.nodeInfo(), url: ctx.publicUrl, store: ctx.store.engine, pid: process.pid }));
+  app.post('/local/v1/users', async (c) => {
+    const body = await parse(c, localSchemas.addUser);
+    return c.json(await operatorCommands.addUser(ctx.domain, body, { requestId: c.get('requestId') }), 201);
+  });
+  app.post('/local/v1/tokens', async (c) => {
+    const body = await parse(c, localSchemas.createToken);
+    return c.json(await operatorCommands.createToken(ctx.domain, body, { requestId: c.get('requestId') }), 201);
+  });
+  return app;
+}

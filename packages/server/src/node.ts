@@ -1,0 +1,86 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { firstAdminLink } from '@parley/core';
+import { createAdaptorServer } from '@hono/node-server';
+import { DataDir, processAlive } from '@parley/store';
+import type { Logger } from 'pino';
+import { createApp } from './app.js';
+import type { NodeConfig } from './config.js';
+import { createAppContext, type AppContext } from './context.js';
+import { createLocalApp } from './local.js';
+
+export interface RunningNodeHandle {
+  url: string;
+  ctx: AppContext;
+  /** A one-time link to set the first administrator's password, while the node has none. */
+  firstRunLink: string | null;
+  close(): Promise<void>;
+}
+
+function listen(server: Server, target: { port: number; host: string } | string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    const done = () => {
+      server.off('error', reject);
+      resolve();
+    };
+    if (typeof target === 'string') server.listen(target, done);
+    else server.listen(target.port, target.host, done);
+  });
+}
+
+const closeServer = (server: Server) =>
+  new Promise<void>((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+
+/**
+ * Starts a node: opens its store, serves HTTP, and opens the control socket the CLI talks to.
+ * Refuses to start when another process is already running on the same data directory.
+ */
+export async function startNode(config: NodeConfig, options: { log?: Logger; now?: () => Date } = {}): Promise<RunningNodeHandle> {
+  const dataDir = new DataDir(config.dataDir);
+  const running = await dataDir.readPid();
+  if (running && running.pid !== process.pid && processAlive(running.pid)) {
+    throw new Error(`a node is already running on ${dataDir.path} (pid ${running.pid}, ${running.url}). Stop it first, or use another --data directory.`);
+  }
+  await dataDir.clearRuntime();
+
+  const ctx = await createAppContext(config, options);
+  const http = createAdaptorServer({ fetch: createApp(ctx).fetch }) as Server;
+  const control = createAdaptorServer({ fetch: createLocalApp(ctx).fetch }) as Server;
+  try {
+    await listen(http, { port: config.port, host: config.host });
+    await listen(control, dataDir.socketPath);
+  } catch (e) {
+    await Promise.all([closeServer(http), closeServer(control)]);
+    await ctx.close();
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === 'EADDRINUSE') throw new Error(`port ${config.port} on ${config.host} is in use. Choose another with --port N.`);
+    throw e;
+  }
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  if (!config.publicUrl) {
+    ctx.publicUrl = url;
+    ctx.domain.publicUrl = url;
+  }
+  await dataDir.writePid({ pid: process.pid, url, startedAt: new Date().toISOString() });
+  const link = await firstAdminLink(ctx.domain);
+  ctx.log.info({ url, store: ctx.store.engine, dataDir: dataDir.path }, 'node started');
+
+  let closed = false;
+  return {
+    url,
+    ctx,
+    firstRunLink: link?.link ?? null,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      await Promise.all([closeServer(http), closeServer(control)]);
+      await ctx.close();
+      await dataDir.clearRuntime();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import {
+  completeSetup,
+  DomainError,
+  describeSetupLink,
+  login,
+  logout,
+  presentUser,
+  type SessionRecord,
+  type UserRecord,
+} from '@parley/core';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import type { Context, Hono } from 'hono';
+import { deleteCookie, setCookie } from 'hono/cookie';
+import type { Env } from '../http/env.js';
+import { SESSION_COOKIE } from '../http/middleware.js';
+import { mount } from '../http/mount.js';
+
+function startSession(c: Context<Env>, secret: string, session: SessionRecord, user: UserRecord) {
+  const secure = c.get('ctx').publicUrl.startsWith('https:');
+  setCookie(c, SESSION_COOKIE, secret, {
+    httpOnly: true,
+    sameSite: 'Strict',
+    secure,
+    path: '/',
+    expires: session.expiresAt,
+  });
+  return { user: presentUser(user), csrfToken: session.csrfToken };
+}
+
+async function limited(c: Context<Env>, keys: string[]): Promise<void> {
+  const limiter = c.get('ctx').loginLimiter;
+  for (const key of keys) {
+    const res = await limiter.get(key);
+    if (res && res.consumedPoints >= limiter.points) {
+      const retry = Math.ceil(res.msBeforeNext / 1000);
+      throw new DomainError('rate_limited', 'too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(retry / 60)} minute(s).`, { retryAfterSeconds: retry });
+    }
+  }
+}
+
+export function authRoutes(app: Hono<Env>): void {
+  mount(app, 'session', async ({ auth }) => {
+    if (!auth.user || !auth.session) {
+      // A bearer token has no session and needs no CSRF token; present the user all the same.
+      return { user: presentUser(auth.user!), csrfToken: '' };
+    }
+    return { user: presentUser(auth.user), csrfToken: auth.session.csrfToken };
+  });
+
+  mount(app, 'login', async ({ c, body }) => {
+    const ctx = c.get('ctx');
+    const ip = getConnInfo(c).remote.address ?? 'unknown';
+    const keys = [`ip:${ip}`, `account:${body.email}`];
+    await limited(c, keys);
+    try {
+      const { secret, session, user } = await login(ctx.domain, body);
+      await ctx.loginLimiter.delete(`account:${body.email}`);
+      return startSession(c, secret, session, user);
+    } catch (e) {
+      if (e instanceof DomainError && e.kind === 'unauthenticated') {
+        await Promise.all(keys.map((k) => ctx.loginLimiter.penalty(k, 1)));
+        c.get('log').warn({ code: e.code }, 'sign-in refused');
+      }
+      throw e;
+    }
+  });
+
+  mount(app, 'logout', async ({ c }) => {
+    const secret = c.get('sessionSecret');
+    if (secret) await logout(c.get('ctx').domain, secret);
+    deleteCookie(c, SESSION_COOKIE, { path: '/' });
+  });
+
+  mount(app, 'setupInfo', async ({ c, body }) => describeSetupLink(c.get('ctx').domain, body.token));
+
+  mount(app, 'setup', async ({ c, body, meta }) => {
+    const ctx = c.get('ctx');
+    const user = await completeSetup(ctx.domain, body, meta);
+    const { secret, session } = await login(ctx.domain, { email: user.email, password: body.password });
+    return startSession(c, secret, session, user);
+  });
+}

@@ -1,0 +1,11 @@
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001-foundation.js';
+
+/** Every migration, in order. Names sort; a migration once released is never edited. */
+const all: Record<string, Migration> = {
+  '0001-foundation': m0001,
+};
+
+export const migrations: MigrationProvider = {
+  getMigrations: async () => all,
+};

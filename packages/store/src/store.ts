@@ -1,0 +1,62 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { Kysely, Migrator, PostgresDialect, sql } from 'kysely';
+import { PGliteDialect } from 'kysely-pglite-dialect';
+import pg from 'pg';
+import type { Store } from '@parley/core';
+import { migrations } from './migrations/index.js';
+import { auditRepo, contactRepo, sessionRepo, setupLinkRepo, tokenRepo, userRepo } from './repos.js';
+import type { Database } from './schema.js';
+
+export type StoreOptions =
+  | { engine: 'pglite'; dataDir: string }
+  | { engine: 'postgres'; url: string; maxConnections?: number };
+
+function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: boolean): Store {
+  const store: Store = {
+    engine,
+    users: userRepo(db),
+    sessions: sessionRepo(db),
+    tokens: tokenRepo(db),
+    setupLinks: setupLinkRepo(db),
+    contacts: contactRepo(db),
+    audit: auditRepo(db),
+    transaction: (fn) => (inTransaction ? fn(store) : db.transaction().execute((trx) => fn(bind(trx, engine, true)))),
+    ping: async () => {
+      await sql`select 1`.execute(db);
+    },
+    close: () => db.destroy(),
+  };
+  return store;
+}
+
+/** The directory under a node's data directory where the embedded database lives. */
+export const pgliteDir = (dataDir: string) => join(dataDir, 'pglite');
+
+/**
+ * Opens the store and brings its schema up to date. The embedded engine (PGlite) keeps its
+ * files under the data directory and must be opened by one process at a time.
+ */
+export async function openStore(options: StoreOptions): Promise<Store> {
+  let db: Kysely<Database>;
+  if (options.engine === 'pglite') {
+    await mkdir(pgliteDir(options.dataDir), { recursive: true, mode: 0o700 });
+    const client = await PGlite.create(pgliteDir(options.dataDir));
+    db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+  } else {
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+    db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  }
+  try {
+    const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
+    if (error) {
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+      throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+  return bind(db, options.engine, false);
+}
