@@ -1,0 +1,158 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@parley/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `parley` command as a user would, with a time limit. */
+function parley(args: string[], input?: string): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+    child.stdin.end(input ?? '');
+  });
+}
+
+/** Starts `parley start` in the background and resolves once it prints its URL. */
+function startNode(dataDir: string): Promise<{ url: string; link: string | null; stop(): Promise<number | null>; stderr(): string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, 'start', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
+    let stderr = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`node did not start within 60 s:\n${stderr}`));
+    }, 60_000);
+    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const url = /Web and API:\s+(\S+)/.exec(stderr)?.[1];
+      if (url && (/\/setup#\S+/.test(stderr) || /running/.test(stderr)) && stderr.includes('Store:')) {
+        clearTimeout(timer);
+        // Give the first-run line, printed right after, a moment to arrive.
+        setTimeout(() => {
+          resolve({
+            url,
+            link: /(http\S+\/setup#\S+)/.exec(stderr)?.[1] ?? null,
+            stderr: () => stderr,
+            stop: async () => {
+              child.kill('SIGTERM');
+              return exited;
+            },
+          });
+        }, 100);
+      }
+    });
+    void exited.then((code) => reject(new Error(`node exited (${code}) before it started:\n${stderr}`)));
+  });
+}
+
+describe('parley CLI', () => {
+  let root: string;
+  let data: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'parley-cli-'));
+    data = join(root, 'data');
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses a state code that does not exist, and says what to do', async () => {
+    const r = await parley(['init', '--state', 'ABC', '--name', 'Nowhere', '--data', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/ABC is not an assigned ISO 3166-1 alpha-3 code/);
+  });
+
+  it('takes a user-assigned code only as a test state', async () => {
+    const r = await parley(['init', '--state', 'XAA', '--name', 'Demo', '--data', data]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/--test-state/);
+  });
+
+  it('creates a node with an owner-only key file and prints the fingerprint', async () => {
+    const r = await parley(['init', '--state', 'XAA', '--name', 'Demo ministry', '--test-state', '--data', data]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Key fingerprint: SHA256:[A-Za-z0-9+/]{43}/);
+    expect((await stat(join(data, 'node-key.pem'))).mode & 0o777).toBe(0o600);
+    const again = await parley(['init', '--state', 'XAA', '--name', 'Demo', '--test-state', '--data', data]);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already holds a node/);
+  });
+
+  it('adds a user and creates a token while the node is stopped, opening the store directly', async () => {
+    const add = await parley(['user', 'add', '--email', 'officer@mfa.example', '--role', 'officer', '--password-stdin', '--data', data], 'officer password 1\n');
+    expect(add.stderr).toBe('');
+    expect(add.code).toBe(0);
+    const token = await parley(['token', 'create', '--user', 'officer@mfa.example', '--data', data]);
+    expect(token.code).toBe(0);
+    expect(token.stdout.trim().split('\n').at(-1)).toMatch(/^prl_[A-Za-z0-9_-]{43}$/);
+  });
+
+  it('refuses bad input with a message: unknown role, short password, unknown user, duplicate e-mail', async () => {
+    const role = await parley(['user', 'add', '--email', 'x@mfa.example', '--role', 'root', '--password-stdin', '--data', data], 'long enough password');
+    expect(role.code).toBe(1);
+    expect(role.stderr).toMatch(/Allowed choices are admin, officer, viewer/);
+    const short = await parley(['user', 'add', '--email', 'x@mfa.example', '--role', 'viewer', '--password-stdin', '--data', data], 'short');
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/at least 12 characters/);
+    const nobody = await parley(['token', 'create', '--user', 'nobody@mfa.example', '--data', data]);
+    expect(nobody.code).toBe(1);
+    expect(nobody.stderr).toMatch(/No user nobody@mfa.example/);
+    const dup = await parley(['user', 'add', '--email', 'officer@mfa.example', '--role', 'viewer', '--password-stdin', '--data', data], 'another long password');
+    expect(dup.code).toBe(1);
+    expect(dup.stderr).toMatch(/already exists/);
+  });
+
+  it('works through the running node, whose API accepts the printed token', async () => {
+    const node = await startNode(data);
+    try {
+      expect(node.link).toMatch(/\/setup#/);
+      const second = await parley(['start', '--data', data, '--port', '0']);
+      expect(second.code).toBe(1);
+      expect(second.stderr).toMatch(/already running/);
+
+      const add = await parley(['user', 'add', '--email', 'viewer@mfa.example', '--role', 'viewer', '--invite', '--data', data]);
+      expect(add.code).toBe(0);
+      expect(add.stdout).toMatch(/\/setup#/);
+      const token = await parley(['token', 'create', '--user', 'officer@mfa.example', '--name', 'ci', '--data', data]);
+      expect(token.code).toBe(0);
+      const secret = token.stdout.trim().split('\n').at(-1)!;
+      const api = new Client(node.url).withToken(secret);
+      const contacts = await api.get('/api/v1/contacts');
+      expect(contacts.status).toBe(200);
+      expect(contacts.body).toEqual({ contacts: [] });
+    } finally {
+      expect(await node.stop()).toBe(0);
+    }
+  });
+
+  it('reuses the data directory on the next start', async () => {
+    const node = await startNode(data);
+    try {
+      const health = await new Client(node.url).get('/healthz');
+      expect(health.body).toMatchObject({ state: 'XAA', store: 'pglite' });
+    } finally {
+      await node.stop();
+    }
+  });
+});

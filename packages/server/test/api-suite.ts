@@ -1,0 +1,248 @@
+import { routes } from '@parley/core';
+import { ADMIN, Client, signedInAdmin, startTestNode, type Engine, type TestNode } from '@parley/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CONTACT = {
+  kind: 'technical',
+  name: 'National CERT duty desk',
+  organisation: 'GovCERT',
+  position: 'Duty officer',
+  email: 'duty@cert.example',
+  phone: '+41 58 463 00 00',
+  languages: ['en', 'fr'],
+  timeZone: 'Europe/Zurich',
+  hours: 'Mon-Fri 08:00-18:00',
+  available24x7: false,
+};
+
+/** The node's HTTP API, over real loopback HTTP, against one storage engine. */
+export function apiSuite(engine: Engine): void {
+  describe(`API over HTTP (${engine})`, () => {
+    let node: TestNode;
+    let admin: Client;
+
+    beforeAll(async () => {
+      node = await startTestNode({ engine, config: { loginAttempts: 3, maxBodyBytes: 64 * 1024 } });
+      admin = await signedInAdmin(node);
+    });
+    afterAll(async () => {
+      await node?.close();
+    });
+
+    const contactCount = async () => (await admin.get('/api/v1/contacts?status=all')).body.contacts.length as number;
+
+    it('reports health with the state and the store engine', async () => {
+      const r = await new Client(node.url).get('/healthz');
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ status: 'ok', state: 'XAA', version: expect.any(String), store: engine });
+    });
+
+    it('shows the node identity with its key fingerprint and marks a test state', async () => {
+      const r = await admin.get('/api/v1/node');
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ stateCode: 'XAA', isTestState: true, stateName: 'Test state XAA' });
+      expect(r.body.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+      expect(JSON.stringify(r.body)).not.toMatch(/PRIVATE/);
+    });
+
+    it('accepts the first-run link once only', async () => {
+      const again = await new Client(node.url).setup(node.firstRunLink!, { email: 'intruder@x.example', password: 'another long password' });
+      expect(again.status).toBe(400);
+      expect(again.body.code).toBe('setup_link_used');
+    });
+
+    it('sets the session cookie HttpOnly and SameSite=Strict', async () => {
+      const r = await new Client(node.url).post('/api/v1/auth/login', { email: ADMIN.email, password: ADMIN.password });
+      expect(r.status).toBe(200);
+      const cookie = r.headers.get('set-cookie') ?? '';
+      expect(cookie).toMatch(/HttpOnly/);
+      expect(cookie).toMatch(/SameSite=Strict/);
+    });
+
+    it('refuses calls without sign-in', async () => {
+      const r = await new Client(node.url).get('/api/v1/contacts');
+      expect(r.status).toBe(401);
+      expect(r.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(r.body.code).toBe('sign_in_required');
+    });
+
+    it('refuses a cookie-authenticated write without the CSRF token', async () => {
+      const before = await contactCount();
+      const r = await admin.request('POST', '/api/v1/contacts', CONTACT, { headers: { 'x-csrf-token': 'wrong' } });
+      expect(r.status).toBe(403);
+      expect(r.body.code).toBe('csrf_failed');
+      expect(await contactCount()).toBe(before);
+    });
+
+    it('creates, edits, retires a point of contact and keeps its audited history', async () => {
+      const created = await admin.post('/api/v1/contacts', CONTACT);
+      expect(created.status).toBe(201);
+      expect(created.body).toMatchObject({ ...CONTACT, status: 'active', version: 1 });
+      const id = created.body.id as string;
+
+      const edited = await admin.patch(`/api/v1/contacts/${id}`, { phone: '+41 58 463 11 11', version: 1 });
+      expect(edited.status).toBe(200);
+      expect(edited.body).toMatchObject({ phone: '+41 58 463 11 11', version: 2, name: CONTACT.name });
+
+      const stale = await admin.patch(`/api/v1/contacts/${id}`, { name: 'Lost update', version: 1 });
+      expect(stale.status).toBe(409);
+      expect(stale.body.code).toBe('version_conflict');
+
+      const retired = await admin.post(`/api/v1/contacts/${id}/retire`, { version: 2 });
+      expect(retired.status).toBe(200);
+      expect(retired.body.status).toBe('retired');
+      expect((await admin.get('/api/v1/contacts')).body.contacts.map((c: { id: string }) => c.id)).not.toContain(id);
+      expect((await admin.get('/api/v1/contacts?status=retired')).body.contacts.map((c: { id: string }) => c.id)).toContain(id);
+
+      const afterRetire = await admin.patch(`/api/v1/contacts/${id}`, { name: 'Too late', version: 3 });
+      expect(afterRetire.status).toBe(409);
+      expect(afterRetire.body.code).toBe('contact_retired');
+
+      const history = await admin.get(`/api/v1/contacts/${id}/history`);
+      expect(history.status).toBe(200);
+      const entries = history.body.entries as { action: string; actor: string; before: any; after: any }[];
+      expect(entries.map((e) => e.action)).toEqual(['contact.retire', 'contact.update', 'contact.create']);
+      expect(entries.every((e) => e.actor === ADMIN.email)).toBe(true);
+      expect(entries[1]!.before.phone).toBe(CONTACT.phone);
+      expect(entries[1]!.after.phone).toBe('+41 58 463 11 11');
+    });
+
+    it('explains every invalid field and writes nothing', async () => {
+      const before = await contactCount();
+      const r = await admin.post('/api/v1/contacts', {
+        ...CONTACT,
+        kind: 'law_enforcement_24_7',
+        name: 'x'.repeat(201),
+        email: 'not-an-email',
+        phone: '0041 22',
+        languages: ['en', 'zz'],
+        timeZone: 'Mars/Olympus',
+        available24x7: false,
+        colour: 'blue',
+      });
+      expect(r.status).toBe(400);
+      expect(r.body.code).toBe('validation_failed');
+      const paths = (r.body.errors as { path: string }[]).map((e) => e.path);
+      expect(paths).toEqual(expect.arrayContaining(['name', 'email', 'phone', 'languages.1', 'timeZone', 'available24x7', '']));
+      expect((r.body.errors as { message: string }[]).some((e) => /Unrecognized key.*colour/.test(e.message))).toBe(true);
+      expect(await contactCount()).toBe(before);
+    });
+
+    it('refuses wrong types', async () => {
+      const r = await admin.post('/api/v1/contacts', { ...CONTACT, available24x7: 'yes', languages: 'en' });
+      expect(r.status).toBe(400);
+      expect((r.body.errors as { path: string }[]).map((e) => e.path)).toEqual(expect.arrayContaining(['available24x7', 'languages']));
+    });
+
+    it('refuses malformed JSON, a non-JSON body, an oversized body and a malformed id', async () => {
+      const malformed = await admin.request('POST', '/api/v1/contacts', undefined, { raw: '{"kind": ', headers: { 'content-type': 'application/json' } });
+      expect([malformed.status, malformed.body.code]).toEqual([400, 'malformed_json']);
+      const form = await admin.request('POST', '/api/v1/contacts', undefined, { raw: 'kind=technical', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      expect([form.status, form.body.code]).toEqual([415, 'unsupported_media_type']);
+      const huge = await admin.post('/api/v1/contacts', { ...CONTACT, hours: 'x'.repeat(100 * 1024) });
+      expect([huge.status, huge.body.code]).toEqual([413, 'body_too_large']);
+      const badId = await admin.get('/api/v1/contacts/../../etc/passwd');
+      expect(badId.status).toBeGreaterThanOrEqual(400);
+      const notUuid = await admin.get('/api/v1/contacts/123');
+      expect([notUuid.status, notUuid.body.code]).toEqual([400, 'invalid_id']);
+      const missing = await admin.get('/api/v1/contacts/00000000-0000-4000-8000-000000000000');
+      expect([missing.status, missing.body.code]).toEqual([404, 'contact_not_found']);
+    });
+
+    it('never sends a stack trace or internals in a problem', async () => {
+      const r = await admin.get('/api/v1/no-such-route');
+      expect(r.status).toBe(404);
+      expect(r.body.code).toBe('no_such_route');
+      expect(JSON.stringify(r.body)).not.toMatch(/at .*\.(ts|js):\d+/);
+    });
+
+    it('invites a user, refuses a duplicate e-mail, and lets the invited person set a password', async () => {
+      const invited = await admin.post('/api/v1/users', { email: 'Viewer@MFA.example', displayName: 'A Viewer', role: 'viewer' });
+      expect(invited.status).toBe(201);
+      expect(invited.body.user).toMatchObject({ email: 'viewer@mfa.example', role: 'viewer', status: 'invited' });
+      expect(JSON.stringify(invited.body)).not.toMatch(/password/i);
+
+      const dup = await admin.post('/api/v1/users', { email: 'viewer@mfa.example', displayName: 'Again', role: 'officer' });
+      expect([dup.status, dup.body.code]).toEqual([409, 'email_taken']);
+
+      const viewer = new Client(node.url);
+      const inspect = await viewer.post('/api/v1/auth/setup/inspect', { token: new URL(invited.body.setupLink).hash.slice(1) });
+      expect(inspect.body).toMatchObject({ purpose: 'invite', email: 'viewer@mfa.example' });
+      const done = await viewer.setup(invited.body.setupLink, { password: 'viewer password 123' });
+      expect(done.status).toBe(200);
+      expect(done.body.user.status).toBe('active');
+    });
+
+    it('lets a viewer read but not write, and keeps accounts to administrators', async () => {
+      const viewer = new Client(node.url);
+      expect((await viewer.login('viewer@mfa.example', 'viewer password 123')).status).toBe(200);
+      expect((await viewer.get('/api/v1/contacts')).status).toBe(200);
+      const before = await contactCount();
+      const write = await viewer.post('/api/v1/contacts', CONTACT);
+      expect([write.status, write.body.code]).toEqual([403, 'forbidden']);
+      expect(await contactCount()).toBe(before);
+      expect((await viewer.get('/api/v1/users')).status).toBe(403);
+      expect((await viewer.get('/api/v1/audit')).status).toBe(403);
+    });
+
+    it('keeps at least one active administrator', async () => {
+      const me = (await admin.get('/api/v1/auth/session')).body.user;
+      const r = await admin.patch(`/api/v1/users/${me.id}`, { role: 'viewer' });
+      expect([r.status, r.body.code]).toEqual([409, 'last_admin']);
+    });
+
+    it('issues API tokens that work as bearer tokens until revoked', async () => {
+      const created = await admin.post('/api/v1/tokens', { name: 'script' });
+      expect(created.status).toBe(201);
+      const secret = created.body.secret as string;
+      expect(secret).toMatch(/^prl_/);
+      const bot = new Client(node.url).withToken(secret);
+      expect((await bot.get('/api/v1/contacts')).status).toBe(200);
+      // A bearer token needs no CSRF header: it is not sent by browsers on their own.
+      const write = await bot.post('/api/v1/contacts', { ...CONTACT, name: 'Written by script' });
+      expect(write.status).toBe(201);
+      const listed = await admin.get('/api/v1/tokens');
+      expect(listed.body.tokens.map((t: { id: string }) => t.id)).toContain(created.body.token.id);
+      expect(JSON.stringify(listed.body)).not.toContain(secret);
+
+      expect((await admin.delete(`/api/v1/tokens/${created.body.token.id}`)).status).toBe(200);
+      const after = await bot.get('/api/v1/contacts');
+      expect([after.status, after.body.code]).toEqual([401, 'invalid_token']);
+    });
+
+    it('limits failed sign-ins and tells when to retry', async () => {
+      const c = new Client(node.url);
+      for (let i = 0; i < 3; i++) expect((await c.login('ratelimited@mfa.example', 'wrong password')).status).toBe(401);
+      const blocked = await c.login('ratelimited@mfa.example', 'wrong password');
+      expect([blocked.status, blocked.body.code]).toEqual([429, 'too_many_attempts']);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+    });
+
+    it('publishes an OpenAPI document listing every route of the contract', async () => {
+      const r = await new Client(node.url).get('/api/v1/openapi.json');
+      expect(r.status).toBe(200);
+      expect(r.body.openapi).toBe('3.1.0');
+      for (const spec of Object.values(routes)) {
+        expect(r.body.paths[`/api/v1${spec.path}`]?.[spec.method], `${spec.method} ${spec.path}`).toBeDefined();
+      }
+    });
+
+    it('sends security headers and a request id', async () => {
+      const r = await admin.get('/api/v1/node');
+      expect(r.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
+      expect(r.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(r.headers.get('x-request-id')).toMatch(/.+/);
+    });
+
+    it('logs structured JSON with a request id on every request line and never a secret', () => {
+      const requestLines = node.logs.filter((l) => l.msg === 'request');
+      expect(requestLines.length).toBeGreaterThan(10);
+      expect(requestLines.every((l) => typeof l.requestId === 'string' && typeof l.status === 'number')).toBe(true);
+      const text = node.logText();
+      expect(text).not.toContain(ADMIN.password);
+      expect(text).not.toContain('viewer password 123');
+      expect(text).not.toMatch(/prl_[A-Za-z0-9_-]{20,}/);
+      expect(text).not.toContain(new URL(node.firstRunLink!).hash.slice(1));
+    });
+  });
+}

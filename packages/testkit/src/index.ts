@@ -1,0 +1,3 @@
+export * from './client.js';
+export * from './node.js';
+export * from './postgres.js';
