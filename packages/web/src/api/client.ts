@@ -1,0 +1,123 @@
+import type { Problem, ResponseOf, RouteName, routes } from '@parley/core';
+import type { z } from 'zod';
+import { messages as t } from '../i18n/index.js';
+
+type Spec<N extends RouteName> = (typeof routes)[N];
+
+/**
+ * The routes this interface calls, as [method, path] under /api/v1. The values are written
+ * here because the web takes only types from the contract; the type below makes the compiler
+ * reject any entry that differs from the route table in @parley/core.
+ */
+const endpoints = {
+  node: ['get', '/node'],
+  session: ['get', '/auth/session'],
+  login: ['post', '/auth/login'],
+  logout: ['post', '/auth/logout'],
+  setupInfo: ['post', '/auth/setup/inspect'],
+  setup: ['post', '/auth/setup'],
+  listUsers: ['get', '/users'],
+  createUser: ['post', '/users'],
+  updateUser: ['patch', '/users/{id}'],
+  userLink: ['post', '/users/{id}/setup-link'],
+  listTokens: ['get', '/tokens'],
+  createToken: ['post', '/tokens'],
+  revokeToken: ['delete', '/tokens/{id}'],
+  listContacts: ['get', '/contacts'],
+  createContact: ['post', '/contacts'],
+  getContact: ['get', '/contacts/{id}'],
+  updateContact: ['patch', '/contacts/{id}'],
+  retireContact: ['post', '/contacts/{id}/retire'],
+  contactHistory: ['get', '/contacts/{id}/history'],
+} as const satisfies { readonly [N in RouteName]?: readonly [Spec<N>['method'], Spec<N>['path']] };
+
+export type Endpoint = keyof typeof endpoints;
+export type BodyOf<N extends Endpoint> = Spec<N> extends { body: z.ZodType } ? z.input<Spec<N>['body']> : undefined;
+export type QueryOf<N extends Endpoint> = Spec<N> extends { query: z.ZodType } ? z.input<Spec<N>['query']> : undefined;
+
+export interface FieldIssue {
+  path: string;
+  message: string;
+}
+
+/** An answer other than success, in the terms of RFC 9457: a stable code and a sentence for people. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly issues: readonly FieldIssue[] = [],
+  ) {
+    super(detail);
+    this.name = 'ApiError';
+  }
+
+  /** The messages for one form field: issues at `field` or below it (`languages.1`). */
+  forField(field: string): string[] {
+    return this.issues.filter((i) => i.path === field || i.path.startsWith(`${field}.`)).map((i) => i.message);
+  }
+}
+
+let csrfToken = '';
+let onSignedOut: (() => void) | null = null;
+
+/** Every write with the session cookie carries the session's CSRF token. */
+export function setCsrfToken(token: string): void {
+  csrfToken = token;
+}
+
+/** Called when the node answers that the session is gone (expired, or the account disabled). */
+export function onSessionEnded(handler: (() => void) | null): void {
+  onSignedOut = handler;
+}
+
+// Calls where a 401 is an expected answer, not a lost session.
+const signInCalls = new Set<Endpoint>(['session', 'login', 'setupInfo', 'setup']);
+
+function isProblem(value: unknown): value is Problem {
+  return typeof value === 'object' && value !== null && typeof (value as Problem).code === 'string' && typeof (value as Problem).detail === 'string';
+}
+
+export async function call<N extends Endpoint>(
+  name: N,
+  options: { id?: string; body?: BodyOf<N>; query?: QueryOf<N> } = {},
+): Promise<ResponseOf<N>> {
+  const [method, template] = endpoints[name];
+  let path = `/api/v1${template.replace('{id}', encodeURIComponent(options.id ?? ''))}`;
+  if (options.query) {
+    const params = new URLSearchParams(Object.entries(options.query as Record<string, string>).filter(([, v]) => v !== undefined));
+    path += `?${params.toString()}`;
+  }
+  const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };
+  if (method !== 'get' && csrfToken) headers['X-CSRF-Token'] = csrfToken;
+  if (options.body !== undefined) headers['Content-Type'] = 'application/json';
+
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method: method.toUpperCase(),
+      headers,
+      credentials: 'same-origin',
+      ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+    });
+  } catch {
+    throw new ApiError(0, 'network', t.errors.network);
+  }
+
+  if (res.status === 204) return undefined as ResponseOf<N>;
+  const payload: unknown = await res.json().catch(() => undefined);
+  if (res.ok) {
+    if (payload === undefined) throw new ApiError(res.status, 'unreadable', t.errors.unreadable);
+    return payload as ResponseOf<N>;
+  }
+  const error = isProblem(payload)
+    ? new ApiError(res.status, payload.code, payload.detail, payload.errors ?? [])
+    : new ApiError(res.status, `http_${res.status}`, t.errors.status(res.status));
+  if (res.status === 401 && !signInCalls.has(name)) onSignedOut?.();
+  throw error;
+}
+
+/** The sentence to show for anything a call threw. */
+export function describeError(e: unknown): string {
+  return e instanceof ApiError ? e.detail : t.errors.unexpected;
+}
