@@ -1,4 +1,4 @@
-import { displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type Store } from '@parley/core';
+import { AuthCache, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type Store } from '@parley/core';
 import { fingerprint, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
 import { DataDir, openStore } from '@parley/store';
 import { pino, type Logger } from 'pino';
@@ -52,7 +52,7 @@ export async function createAppContext(config: NodeConfig, options: { log?: Logg
     store,
     log,
     publicUrl,
-    domain: { store, now: options.now ?? (() => new Date()), publicUrl },
+    domain: { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache() },
     loginLimiter: new RateLimiterMemory({ points: config.loginAttempts, duration: config.loginWindowSeconds }),
     nodeInfo: () => ({
       stateCode: identity.stateCode,

@@ -13,6 +13,9 @@ import type { ContactsTable, Database, UsersTable } from './schema.js';
 
 type Db = Kysely<Database>;
 
+/** A row as json_agg returns it: timestamps become strings. */
+type JsonRow<T> = { [K in keyof Selectable<T>]: Selectable<T>[K] extends Date ? string : Selectable<T>[K] extends Date | null ? string | null : Selectable<T>[K] };
+
 const toUser = (r: Selectable<UsersTable>): UserRecord => ({
   id: r.id,
   email: r.email,
@@ -227,9 +230,14 @@ export function contactRepo(db: Db): ContactRepo {
       return r && toContact(r);
     },
     async list(status) {
-      let q = db.selectFrom('contacts').selectAll().orderBy('kind').orderBy('name');
-      if (status !== 'all') q = q.where('status', '=', status);
-      return (await q.execute()).map(toContact);
+      // One JSON value instead of a row per contact: PGlite decodes rows field by field in
+      // JavaScript, and the directory is read on every page view (about 3x faster, see bench/).
+      const filter = status === 'all' ? sql`true` : sql`c.status = ${status}`;
+      const { rows } = await sql<{ list: JsonRow<ContactsTable>[] }>`
+        select coalesce(json_agg(c order by c.kind, c.name), '[]'::json) as list from contacts c where ${filter}`.execute(db);
+      return (rows[0]?.list ?? []).map((r) =>
+        toContact({ ...r, created_at: new Date(r.created_at), updated_at: new Date(r.updated_at), retired_at: r.retired_at ? new Date(r.retired_at) : null }),
+      );
     },
     async update(c, expectedVersion) {
       const { id: _id, created_at: _c, ...row } = fromContact(c);

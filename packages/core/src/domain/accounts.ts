@@ -87,7 +87,7 @@ export async function completeSetup(
   meta: RequestMeta,
 ): Promise<UserRecord> {
   const passwordHash = await hashPassword(input.password);
-  return ctx.store.transaction(async (tx) => {
+  return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
     const link = await usableLink(ctx, tx, input.token);
     const now = ctx.now();
     if (!(await tx.setupLinks.markUsed(link.tokenHash, now))) {
@@ -140,7 +140,16 @@ export async function completeSetup(
       after: presentUser(updated),
     });
     return updated;
-  });
+  }));
+}
+
+/** Forgets cached sign-ins once an account change has committed (or failed), so it applies at once. */
+async function clearingAuth<T>(ctx: DomainContext, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } finally {
+    ctx.authCache?.clear();
+  }
 }
 
 const BAD_CREDENTIALS = 'The e-mail address or password is not right.';
@@ -169,16 +178,22 @@ export async function login(
   return { secret, session, user };
 }
 
-export async function resolveSession(ctx: DomainContext, secret: string) {
+export async function resolveSession(ctx: DomainContext, secret: string): Promise<{ session: SessionRecord; user: UserRecord } | undefined> {
+  const key = `s:${sha256Hex(secret)}`;
+  const cached = ctx.authCache?.get(key, ctx.now());
+  if (cached?.session) return { session: cached.session, user: cached.user };
+  const generation = ctx.authCache?.generation ?? 0;
   const session = await ctx.store.sessions.byHash(sha256Hex(secret));
   if (!session || session.expiresAt <= ctx.now()) return undefined;
   const user = await ctx.store.users.byId(session.userId);
   if (!user || user.status !== 'active') return undefined;
+  ctx.authCache?.set(key, { session, user }, ctx.now(), generation);
   return { session, user };
 }
 
 export async function logout(ctx: DomainContext, secret: string): Promise<void> {
   await ctx.store.sessions.delete(sha256Hex(secret));
+  ctx.authCache?.clear();
 }
 
 export function userActor(user: UserRecord): Actor {
@@ -232,7 +247,7 @@ export async function updateUser(
   meta: RequestMeta,
 ): Promise<UserRecord> {
   assertMay(actor, 'users.manage');
-  return ctx.store.transaction(async (tx) => {
+  return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
     const before = await tx.users.byId(id);
     if (!before) throw notFound('user_not_found', 'No such user.');
     if (patch.status === 'active' && before.status === 'invited') {
@@ -253,7 +268,7 @@ export async function updateUser(
     if (after.status === 'disabled') await tx.sessions.deleteForUser(id);
     await record(tx, ctx, actor, meta, { action: 'user.update', entityType: 'user', entityId: id, before: presentUser(before), after: presentUser(after) });
     return after;
-  });
+  }));
 }
 
 /** A new one-time link for an existing account: an invitation again, or a password reset. */
@@ -302,11 +317,17 @@ export async function createToken(
 
 export async function resolveToken(ctx: DomainContext, secret: string): Promise<{ token: TokenRecord; user: UserRecord } | undefined> {
   if (!secret.startsWith(TOKEN_PREFIX)) return undefined;
+  const key = `t:${sha256Hex(secret)}`;
+  const cached = ctx.authCache?.get(key, ctx.now());
+  if (cached?.token) return { token: cached.token, user: cached.user };
+  const generation = ctx.authCache?.generation ?? 0;
   const token = await ctx.store.tokens.byHash(sha256Hex(secret));
   if (!token || token.revokedAt) return undefined;
   const user = await ctx.store.users.byId(token.userId);
   if (!user || user.status !== 'active') return undefined;
+  // Recorded when the token is looked up in the store: last use is accurate to the cache's lifetime.
   await ctx.store.tokens.markUsed(token.id, ctx.now());
+  ctx.authCache?.set(key, { token, user }, ctx.now(), generation);
   return { token, user };
 }
 
@@ -318,7 +339,7 @@ export async function listTokens(ctx: DomainContext, actor: Actor, userId: strin
 
 export async function revokeToken(ctx: DomainContext, actor: Actor, id: string, meta: RequestMeta): Promise<TokenRecord> {
   assertMay(actor, 'tokens.own');
-  return ctx.store.transaction(async (tx) => {
+  return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
     const token = await tx.tokens.byId(id);
     if (!token) throw notFound('token_not_found', 'No such API token.');
     if (actor.type === 'user' && actor.userId !== token.userId) assertMay(actor, 'users.manage');
@@ -328,5 +349,5 @@ export async function revokeToken(ctx: DomainContext, actor: Actor, id: string, 
     const after = { ...token, revokedAt: at };
     await record(tx, ctx, actor, meta, { action: 'token.revoke', entityType: 'token', entityId: id, before: presentToken(token), after: presentToken(after) });
     return after;
-  });
+  }));
 }

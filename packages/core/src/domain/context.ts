@@ -1,4 +1,38 @@
-import type { Store } from './ports.js';
+import type { SessionRecord, Store, TokenRecord, UserRecord } from './ports.js';
+
+/**
+ * Who a session or token secret belongs to, remembered briefly so that reads do not cost three
+ * queries each. Every write to accounts, sessions or tokens clears it, so a revoked token or a
+ * changed role takes effect on the next request; the time limit is only a second line of defence.
+ */
+export class AuthCache {
+  private readonly entries = new Map<string, { user: UserRecord; session?: SessionRecord; token?: TokenRecord; until: number }>();
+  constructor(private readonly ttlMs = 30_000, private readonly maxEntries = 10_000) {}
+
+  get(key: string, now: Date) {
+    const hit = this.entries.get(key);
+    if (!hit) return undefined;
+    if (hit.until <= now.getTime() || (hit.session && hit.session.expiresAt <= now)) {
+      this.entries.delete(key);
+      return undefined;
+    }
+    return hit;
+  }
+
+  /** Bumped by every clear; a lookup that began before a clear must not store what it read. */
+  generation = 0;
+
+  set(key: string, value: { user: UserRecord; session?: SessionRecord; token?: TokenRecord }, now: Date, generation: number): void {
+    if (generation !== this.generation) return;
+    if (this.entries.size >= this.maxEntries) this.entries.clear();
+    this.entries.set(key, { ...value, until: now.getTime() + this.ttlMs });
+  }
+
+  clear(): void {
+    this.generation++;
+    this.entries.clear();
+  }
+}
 
 /** What every domain operation needs: the store, the time, and where the node is reachable. */
 export interface DomainContext {
@@ -6,6 +40,8 @@ export interface DomainContext {
   now(): Date;
   /** Base URL that people use to reach this node's web interface, without a trailing slash. */
   publicUrl: string;
+  /** Present in a running node; absent for one-off commands. */
+  authCache?: AuthCache;
 }
 
 /** Facts about the request an operation serves, kept in the audit trail. */
