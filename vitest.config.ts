@@ -22,7 +22,7 @@ if (!ci && !existsSync('/usr/bin/chromium')) {
 
 export default defineConfig({
   resolve: {
-    alias: ['protocol', 'core', 'store', 'server', 'cli', 'testkit'].map((name) => ({
+    alias: ['protocol', 'core', 'store', 'federation', 'server', 'cli', 'testkit'].map((name) => ({
       find: new RegExp(`^@parley/${name}$`),
       replacement: pkg(name),
     })),

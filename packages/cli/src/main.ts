@@ -5,6 +5,7 @@ import { DataDir, openStore } from '@parley/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import { CliError, controlRequest, findRunningNode } from './control.js';
+import { runDemo } from './demo.js';
 import { promptHidden, readStdin } from './prompt.js';
 
 export interface Io {
@@ -37,12 +38,14 @@ async function viaNode<T extends keyof typeof operatorCommands>(
     return res.body;
   }
   const config = configFromEnv({ dataDir: dataDirPath, logLevel: 'silent' });
-  await dataDir.load();
+  const { identity, keys } = await dataDir.load();
   const store = await openStore(config.databaseUrl ? { engine: 'postgres', url: config.databaseUrl } : { engine: 'pglite', dataDir: dataDir.path });
   try {
     const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const run = operatorCommands[command] as (d: unknown, b: unknown, m: unknown) => Promise<Record<string, unknown>>;
-    return await run({ store, now: () => new Date(), publicUrl }, input, { requestId: null });
+    // What the command queues for peers is sent by the node when it next runs.
+    const self = { stateCode: identity.stateCode, name: identity.name, privateKey: keys.privateKey, fingerprint: fingerprint(keys.publicKey) };
+    return await run({ store, now: () => new Date(), publicUrl, self }, input, { requestId: null });
   } finally {
     await store.close();
   }
@@ -154,6 +157,27 @@ export function buildProgram(io: Io): Command {
       io.err(`API token "${o.name}" for ${input.email}. It is shown once; keep it secret. Use it as: Authorization: Bearer TOKEN`);
       io.out(String(res.secret));
     });
+
+  const peer = program.command('peer').description('manage peer states');
+  peer
+    .command('add')
+    .description('trust a peer: its URL and the key fingerprint its administrators gave you out of band')
+    .argument('<url>', 'the peer node’s base URL, such as https://parley.mfa.example')
+    .requiredOption('--fingerprint <SHA256:...>', 'the fingerprint of the peer’s key, as received out of band')
+    .addOption(dataOption())
+    .action(async (url: string, o: { fingerprint: string; data: string }) => {
+      const input = parseInput(localSchemas.addPeer, { url, fingerprint: o.fingerprint });
+      const res = await viaNode(o.data, 'addPeer', '/local/v1/peers', input);
+      const p = res.peer as { stateCode: string; name: string; fingerprint: string; isTestState: boolean };
+      io.out(`Trusted ${p.stateCode} (${p.name}${p.isTestState ? ', a test state' : ''}) with key ${p.fingerprint}.`);
+      io.out('They must add this node too before messages flow both ways.');
+    });
+
+  program
+    .command('demo')
+    .description('start three fictional test states on ports 8081-8083, peered, with sample accounts and contacts')
+    .option('--dir <dir>', 'where the demo nodes keep their data (recreated each time)', './demo-data')
+    .action(async (o: { dir: string }) => runDemo(io, o));
 
   return program;
 }

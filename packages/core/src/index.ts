@@ -11,3 +11,4 @@ export * from './domain/accounts.js';
 export * from './domain/contacts.js';
 export * from './domain/secrets.js';
 export * from './domain/node.js';
+export * from './domain/federation.js';

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DomainError, type Health } from '@parley/core';
+import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH } from '@parley/protocol';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -13,6 +14,7 @@ import { openApiDocument } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { directoryRoutes } from './routes/directory.js';
+import { federationRoutes } from './routes/federation.js';
 import { VERSION } from './version.js';
 
 /** Where the built web interface is; the node serves it itself. */
@@ -29,6 +31,24 @@ export function createApp(ctx: AppContext): Hono<Env> {
     const body: Health = { status: 'ok', state: ctx.identity.stateCode, version: VERSION, store: ctx.store.engine };
     return c.json(body);
   });
+
+  app.get('/.well-known/parley', (c) => c.json(ctx.discovery()));
+  app.post(
+    INBOX_PATH,
+    bodyLimit({
+      maxSize: ctx.config.maxBodyBytes,
+      onError: () => {
+        throw new DomainError('too_large', 'body_too_large', `An envelope is at most ${Math.round(ctx.config.maxBodyBytes / 1024)} KiB.`);
+      },
+    }),
+    async (c) => {
+      if (!(c.req.header('content-type') ?? '').startsWith(ENVELOPE_MEDIA_TYPE)) {
+        throw new DomainError('unsupported_media_type', 'unsupported_media_type', `Send the envelope as ${ENVELOPE_MEDIA_TYPE}.`);
+      }
+      const { receipt, duplicate } = await ctx.inbox.receive((await c.req.text()).trim(), c.req.header(DELIVERY_HEADER));
+      return c.json({ receipt, duplicate });
+    },
+  );
 
   const api = new Hono<Env>();
   api.onError(onError);
@@ -47,6 +67,7 @@ export function createApp(ctx: AppContext): Hono<Env> {
   authRoutes(api);
   accountRoutes(api);
   directoryRoutes(api);
+  federationRoutes(api);
   api.all('*', () => {
     throw new DomainError('not_found', 'no_such_route', 'There is no such API route. The routes are listed at /api/v1/openapi.json.');
   });

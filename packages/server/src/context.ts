@@ -1,4 +1,6 @@
-import { AuthCache, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type Store } from '@parley/core';
+import { AuthCache, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type NodeSelf, type Store } from '@parley/core';
+import { Inbox, Sender, defaultInboxOptions, defaultSenderOptions, type InboxOptions, type SenderOptions } from '@parley/federation';
+import { PROTOCOL_VERSION, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
 import { fingerprint, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
 import { DataDir, openStore } from '@parley/store';
 import { pino, type Logger } from 'pino';
@@ -13,7 +15,10 @@ export interface AppContext {
   identity: NodeIdentity;
   keys: NodeKeyPair;
   store: Store;
-  domain: DomainContext;
+  domain: DomainContext & { self: NodeSelf };
+  sender: Sender;
+  inbox: Inbox;
+  discovery(): DiscoveryDocument;
   log: Logger;
   loginLimiter: RateLimiterMemory;
   publicUrl: string;
@@ -35,7 +40,15 @@ export function createLogger(config: Pick<NodeConfig, 'logLevel'>, destination?:
   );
 }
 
-export async function createAppContext(config: NodeConfig, options: { log?: Logger; now?: () => Date; listenUrl?: string } = {}): Promise<AppContext> {
+export interface ContextOptions {
+  log?: Logger;
+  now?: () => Date;
+  listenUrl?: string;
+  sender?: Partial<SenderOptions>;
+  inbox?: Partial<InboxOptions>;
+}
+
+export async function createAppContext(config: NodeConfig, options: ContextOptions = {}): Promise<AppContext> {
   const dataDir = new DataDir(config.dataDir);
   const { identity, keys } = await dataDir.load();
   const log = (options.log ?? createLogger(config)).child({ state: identity.stateCode });
@@ -44,7 +57,24 @@ export async function createAppContext(config: NodeConfig, options: { log?: Logg
   );
   const publicUrl = (config.publicUrl ?? options.listenUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
   const publicKey = rawPublicKey(keys.publicKey);
+  const self: NodeSelf = { stateCode: identity.stateCode, name: identity.name, privateKey: keys.privateKey, fingerprint: fingerprint(publicKey) };
+  const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), self };
+  const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, ...options.sender });
+  domain.onQueued = () => sender.wake();
+  const inbox = new Inbox(domain, { ...defaultInboxOptions, ...options.inbox });
   return {
+    sender,
+    inbox,
+    discovery: () => ({
+      protocol: 'parley',
+      versions: [PROTOCOL_VERSION],
+      stateCode: identity.stateCode,
+      name: identity.name,
+      isTestState: identity.isTestState,
+      publicKey: publicKey.toString('base64url'),
+      fingerprint: self.fingerprint,
+      endpoints: { inbox: INBOX_PATH },
+    }),
     config,
     dataDir,
     identity,
@@ -52,7 +82,7 @@ export async function createAppContext(config: NodeConfig, options: { log?: Logg
     store,
     log,
     publicUrl,
-    domain: { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache() },
+    domain,
     loginLimiter: new RateLimiterMemory({ points: config.loginAttempts, duration: config.loginWindowSeconds }),
     nodeInfo: () => ({
       stateCode: identity.stateCode,
@@ -64,6 +94,9 @@ export async function createAppContext(config: NodeConfig, options: { log?: Logg
       version: VERSION,
       createdAt: identity.createdAt,
     }),
-    close: () => store.close(),
+    close: async () => {
+      await sender.stop();
+      await store.close();
+    },
   };
 }

@@ -1,4 +1,5 @@
-import { addUser, createToken, fields, invalid, presentToken, presentUser, type Actor, type DomainContext, type RequestMeta } from '@parley/core';
+import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, presentToken, presentUser, type Actor, type DomainContext, type RequestMeta } from '@parley/core';
+import { discover } from '@parley/federation';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from './context.js';
@@ -19,6 +20,7 @@ export const localSchemas = {
     password: fields.password.optional(),
   }),
   createToken: z.strictObject({ email: fields.email, name: z.string().trim().min(1).max(100).default('cli') }),
+  addPeer: addPeerRequest,
 };
 
 const operator: Actor = { type: 'operator' };
@@ -32,6 +34,10 @@ export const operatorCommands = {
   async createToken(domain: DomainContext, body: z.output<typeof localSchemas.createToken>, meta: RequestMeta) {
     const { token, secret } = await createToken(domain, operator, { email: body.email }, body.name, meta);
     return { token: presentToken(token), secret };
+  },
+  async addPeer(domain: DomainContext, body: z.output<typeof localSchemas.addPeer>, meta: RequestMeta) {
+    const { url, document } = await discover(body.url);
+    return { peer: await addPeer(domain, operator, { url, fingerprint: body.fingerprint, presented: document }, meta) };
   },
 };
 
@@ -55,6 +61,10 @@ export function createLocalApp(ctx: AppContext): Hono<Env> {
   app.post('/local/v1/tokens', async (c) => {
     const body = await parse(c, localSchemas.createToken);
     return c.json(await operatorCommands.createToken(ctx.domain, body, { requestId: c.get('requestId') }), 201);
+  });
+  app.post('/local/v1/peers', async (c) => {
+    const body = await parse(c, localSchemas.addPeer);
+    return c.json(await operatorCommands.addPeer(ctx.domain, body, { requestId: c.get('requestId') }), 201);
   });
   return app;
 }

@@ -3,10 +3,9 @@ import type { AddressInfo } from 'node:net';
 import { firstAdminLink } from '@parley/core';
 import { createAdaptorServer } from '@hono/node-server';
 import { DataDir, processAlive } from '@parley/store';
-import type { Logger } from 'pino';
 import { createApp } from './app.js';
 import type { NodeConfig } from './config.js';
-import { createAppContext, type AppContext } from './context.js';
+import { createAppContext, type AppContext, type ContextOptions } from './context.js';
 import { createLocalApp } from './local.js';
 
 export interface RunningNodeHandle {
@@ -39,7 +38,7 @@ const closeServer = (server: Server) =>
  * Starts a node: opens its store, serves HTTP, and opens the control socket the CLI talks to.
  * Refuses to start when another process is already running on the same data directory.
  */
-export async function startNode(config: NodeConfig, options: { log?: Logger; now?: () => Date } = {}): Promise<RunningNodeHandle> {
+export async function startNode(config: NodeConfig, options: ContextOptions = {}): Promise<RunningNodeHandle> {
   const dataDir = new DataDir(config.dataDir);
   const running = await dataDir.readPid();
   if (running && running.pid !== process.pid && processAlive(running.pid)) {
@@ -68,6 +67,7 @@ export async function startNode(config: NodeConfig, options: { log?: Logger; now
   }
   await dataDir.writePid({ pid: process.pid, url, startedAt: new Date().toISOString() });
   const link = await firstAdminLink(ctx.domain);
+  ctx.sender.start();
   ctx.log.info({ url, store: ctx.store.engine, dataDir: dataDir.path }, 'node started');
 
   let closed = false;

@@ -20,6 +20,7 @@ export function openApiDocument(): Record<string, unknown> {
     };
     const parameters: unknown[] = [];
     if (spec.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
+    if (spec.path.includes('{code}')) parameters.push({ name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Z]{3}$' } });
     if (spec.query) {
       const q = schema(spec.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [key, s] of Object.entries(q.properties ?? {})) {

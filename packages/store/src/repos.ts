@@ -199,6 +199,7 @@ const toContact = (r: Selectable<ContactsTable>): ContactRecord => ({
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   retiredAt: r.retired_at,
+  verifiedAt: r.verified_at,
 });
 
 const fromContact = (c: ContactRecord) => ({
@@ -218,6 +219,7 @@ const fromContact = (c: ContactRecord) => ({
   created_at: c.createdAt,
   updated_at: c.updatedAt,
   retired_at: c.retiredAt,
+  verified_at: c.verifiedAt,
 });
 
 export function contactRepo(db: Db): ContactRepo {
@@ -236,7 +238,13 @@ export function contactRepo(db: Db): ContactRepo {
       const { rows } = await sql<{ list: JsonRow<ContactsTable>[] }>`
         select coalesce(json_agg(c order by c.kind, c.name), '[]'::json) as list from contacts c where ${filter}`.execute(db);
       return (rows[0]?.list ?? []).map((r) =>
-        toContact({ ...r, created_at: new Date(r.created_at), updated_at: new Date(r.updated_at), retired_at: r.retired_at ? new Date(r.retired_at) : null }),
+        toContact({
+          ...r,
+          created_at: new Date(r.created_at),
+          updated_at: new Date(r.updated_at),
+          retired_at: r.retired_at ? new Date(r.retired_at) : null,
+          verified_at: r.verified_at ? new Date(r.verified_at) : null,
+        }),
       );
     },
     async update(c, expectedVersion) {

@@ -60,6 +60,7 @@ export interface ContactsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   retired_at: Timestamp | null;
+  verified_at: Timestamp | null;
 }
 
 export interface AuditLogTable {
@@ -74,6 +75,87 @@ export interface AuditLogTable {
   request_id: string | null;
 }
 
+export interface PeersTable {
+  state_code: string;
+  name: string;
+  url: string;
+  public_key: string;
+  fingerprint: string;
+  is_test_state: boolean;
+  status: 'trusted' | 'suspended';
+  added_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface PeerKeysTable {
+  state_code: string;
+  fingerprint: string;
+  public_key: string;
+  valid_from: Timestamp;
+  valid_until: Timestamp | null;
+}
+
+export interface OutboxTable {
+  id: string;
+  recipient: string;
+  type: string;
+  thread: string | null;
+  jws: string;
+  hash: string;
+  status: 'queued' | 'delivered' | 'failed';
+  attempts: number;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  created_at: Timestamp;
+  delivered_at: Timestamp | null;
+  receipt: string | null;
+}
+
+export interface InboxTable {
+  id: string;
+  hash: string;
+  sender: string;
+  type: string;
+  thread: string | null;
+  prev: string | null;
+  jws: string;
+  received_at: Timestamp;
+  receipt: string;
+  applied_at: Timestamp | null;
+  apply_error: string | null;
+}
+
+export interface PeerDirectoriesTable {
+  state_code: string;
+  published_at: Timestamp;
+  received_at: Timestamp;
+  contacts: unknown;
+  envelope_hash: string;
+}
+
+export interface ChecksTable {
+  id: string;
+  direction: 'outgoing' | 'incoming';
+  peer: string;
+  started_by: string;
+  started_at: Timestamp;
+  deadline: Timestamp;
+  delivered_at: Timestamp | null;
+  confirmed_at: Timestamp | null;
+  confirmed_by: string | null;
+  confirmed_contact: string | null;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  at: Timestamp;
+  audience: 'officer' | 'admin';
+  kind: string;
+  message: string;
+  link: string | null;
+  read_at: Timestamp | null;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -81,4 +163,11 @@ export interface Database {
   setup_links: SetupLinksTable;
   contacts: ContactsTable;
   audit_log: AuditLogTable;
+  peers: PeersTable;
+  peer_keys: PeerKeysTable;
+  outbox: OutboxTable;
+  inbox: InboxTable;
+  peer_directories: PeerDirectoriesTable;
+  checks: ChecksTable;
+  notifications: NotificationsTable;
 }

@@ -6,6 +6,7 @@ import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Store } from '@parley/core';
 import { migrations } from './migrations/index.js';
+import { checkRepo, inboxRepo, notificationRepo, outboxRepo, peerDirectoryRepo, peerRepo } from './federation-repos.js';
 import { auditRepo, contactRepo, sessionRepo, setupLinkRepo, tokenRepo, userRepo } from './repos.js';
 import type { Database } from './schema.js';
 
@@ -22,6 +23,12 @@ function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: bool
     setupLinks: setupLinkRepo(db),
     contacts: contactRepo(db),
     audit: auditRepo(db),
+    peers: peerRepo(db),
+    outbox: outboxRepo(db),
+    inbox: inboxRepo(db),
+    peerDirectories: peerDirectoryRepo(db),
+    checks: checkRepo(db),
+    notifications: notificationRepo(db),
     transaction: (fn) => (inTransaction ? fn(store) : db.transaction().execute((trx) => fn(bind(trx, engine, true)))),
     ping: async () => {
       await sql`select 1`.execute(db);

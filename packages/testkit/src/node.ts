@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { configSchema, createLogger, startNode, type NodeConfig, type RunningNodeHandle } from '@parley/server';
+import { configSchema, createLogger, startNode, type ContextOptions, type NodeConfig, type RunningNodeHandle } from '@parley/server';
 import { DataDir } from '@parley/store';
 import { freshDatabase } from './postgres.js';
 
@@ -11,6 +11,10 @@ export type Engine = 'pglite' | 'postgres';
 export interface TestNode extends RunningNodeHandle {
   engine: Engine;
   dataDir: string;
+  port: number;
+  /** Stops the node but keeps its data, so that `restart` can bring it back on the same port. */
+  stop(): Promise<void>;
+  restart(): Promise<void>;
   /** Every JSON log line the node wrote, parsed. */
   logs: Record<string, unknown>[];
   /** The raw log text, to check that no secret was ever written. */
@@ -22,7 +26,7 @@ export interface TestNode extends RunningNodeHandle {
  * directory, or a fresh database on the test PostgreSQL server.
  */
 export async function startTestNode(
-  options: { engine?: Engine; state?: string; name?: string; config?: Partial<NodeConfig>; now?: () => Date } = {},
+  options: { engine?: Engine; state?: string; name?: string; config?: Partial<NodeConfig>; context?: ContextOptions } = {},
 ): Promise<TestNode> {
   const engine = options.engine ?? 'pglite';
   const dir = await mkdtemp(join(tmpdir(), 'parley-test-'));
@@ -44,19 +48,43 @@ export async function startTestNode(
     ...(db ? { databaseUrl: db.url } : {}),
     ...options.config,
   });
-  const node = await startNode(config, { log: createLogger(config, sink), ...(options.now ? { now: options.now } : {}) });
-  return {
-    ...node,
+  const boot = (port: number) => startNode({ ...config, port }, { log: createLogger(config, sink), ...fastFederation, ...options.context });
+  let node = await boot(config.port);
+  const port = Number(new URL(node.url).port);
+  let running = true;
+  const handle: TestNode = {
+    get url() {
+      return node.url;
+    },
+    get ctx() {
+      return node.ctx;
+    },
+    firstRunLink: node.firstRunLink,
     engine,
     dataDir: dir,
+    port,
     get logs() {
       return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     },
     logText: () => lines.join('\n'),
+    stop: async () => {
+      if (running) await node.close();
+      running = false;
+    },
+    restart: async () => {
+      if (running) await node.close();
+      node = await boot(port);
+      running = true;
+    },
     close: async () => {
-      await node.close();
+      if (running) await node.close();
+      running = false;
       await db?.drop();
       await rm(dir, { recursive: true, force: true });
     },
   };
+  return handle;
 }
+
+/** Retries quickly so that tests of delivery after an outage finish in seconds. */
+const fastFederation: ContextOptions = { sender: { baseDelayMs: 100, maxDelayMs: 500, pollMs: 200, requestTimeoutMs: 5_000 } };

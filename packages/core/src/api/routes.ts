@@ -20,6 +20,7 @@ export interface RouteSpec {
 }
 
 const idParam = '{id}';
+const codeParam = '{code}';
 
 export const routes = {
   node: { method: 'get', path: '/node', summary: "This node's state, name and key fingerprint", tag: 'node', access: 'node.read', response: s.nodeInfo },
@@ -45,6 +46,18 @@ export const routes = {
   updateContact: { method: 'patch', path: `/contacts/${idParam}`, summary: 'Edit a point of contact (optimistic concurrency by version)', tag: 'contacts', access: 'contacts.write', body: s.updateContactRequest, response: s.contact },
   retireContact: { method: 'post', path: `/contacts/${idParam}/retire`, summary: 'Retire a point of contact; it stays in the record', tag: 'contacts', access: 'contacts.write', body: z.strictObject({ version: z.number().int().positive() }), response: s.contact },
   contactHistory: { method: 'get', path: `/contacts/${idParam}/history`, summary: 'Every change to a point of contact: who, when, before and after', tag: 'contacts', access: 'contacts.read', response: s.auditList },
+
+  listPeers: { method: 'get', path: '/peers', summary: 'Peer states this node trusts or has suspended', tag: 'federation', access: 'federation.read', response: s.peerList },
+  addPeer: { method: 'post', path: '/peers', summary: 'Trust a peer by URL and the key fingerprint received out of band', tag: 'federation', access: 'peers.manage', body: s.addPeerRequest, response: s.peer, status: 201 },
+  suspendPeer: { method: 'post', path: `/peers/${codeParam}/suspend`, summary: 'Stop accepting and sending messages for a peer', tag: 'federation', access: 'peers.manage', response: s.peer },
+  resumePeer: { method: 'post', path: `/peers/${codeParam}/resume`, summary: 'Trust a suspended peer again', tag: 'federation', access: 'peers.manage', response: s.peer },
+  removePeer: { method: 'delete', path: `/peers/${codeParam}`, summary: 'Remove a peer', tag: 'federation', access: 'peers.manage', response: null },
+  federationDirectory: { method: 'get', path: '/federation/directory', summary: "Every peer state's points of contact as that state published them", tag: 'federation', access: 'federation.read', response: s.federationDirectory },
+  listMessages: { method: 'get', path: '/messages', summary: 'Messages this node sent and their delivery status', tag: 'federation', access: 'federation.read', query: s.outboxQuery, response: s.outboxList },
+  listChecks: { method: 'get', path: '/checks', summary: 'Communication checks, sent and received', tag: 'checks', access: 'federation.read', query: s.checkQuery, response: s.checkList },
+  startCheck: { method: 'post', path: '/checks', summary: 'Start a communication check with one peer, several, or all', tag: 'checks', access: 'checks.start', body: s.startCheckRequest, response: s.checkList, status: 201 },
+  confirmCheck: { method: 'post', path: `/checks/${idParam}/confirm`, summary: 'Confirm, by hand, a check received from a peer', tag: 'checks', access: 'checks.confirm', body: s.confirmCheckRequest, response: s.check },
+  notifications: { method: 'get', path: '/notifications', summary: 'Notifications for your role', tag: 'notifications', access: 'session', response: s.notificationList },
 
   audit: { method: 'get', path: '/audit', summary: 'The audit trail', tag: 'audit', access: 'audit.read', query: s.auditQuery, response: s.auditList },
 } as const satisfies Record<string, RouteSpec>;

@@ -140,6 +140,7 @@ export const contact = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   retiredAt: z.string().nullable(),
+  verifiedAt: z.string().nullable().describe('When a person behind this contact last confirmed a communication check; null when unverified.'),
 });
 export type Contact = z.infer<typeof contact>;
 export const contactList = z.object({ contacts: z.array(contact) });
@@ -178,3 +179,108 @@ export const problem = z.object({
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
 });
 export type Problem = z.infer<typeof problem>;
+
+// ---- federation -------------------------------------------------------------
+
+export const peer = z.object({
+  stateCode: z.string(),
+  name: z.string(),
+  url: z.string(),
+  fingerprint: z.string(),
+  isTestState: z.boolean(),
+  status: z.enum(['trusted', 'suspended']),
+  addedAt: z.string(),
+  updatedAt: z.string(),
+});
+export type Peer = z.infer<typeof peer>;
+export const peerList = z.object({ peers: z.array(peer) });
+export const addPeerRequest = z.strictObject({
+  url: z.string().trim().min(1, 'Give the peer node’s URL.').max(500),
+  fingerprint: z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256: followed by 43 characters; copy it exactly as the other state gave it.'),
+});
+
+export const publishedContact = z.object({
+  id: z.string(),
+  kind: contactKind,
+  name: z.string(),
+  organisation: z.string(),
+  position: z.string(),
+  email: z.string(),
+  phone: z.string(),
+  languages: z.array(z.string()),
+  timeZone: z.string(),
+  hours: z.string(),
+  available24x7: z.boolean(),
+  verifiedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export const peerDirectory = z.object({
+  stateCode: z.string(),
+  name: z.string(),
+  isTestState: z.boolean(),
+  publishedAt: z.string(),
+  receivedAt: z.string(),
+  contacts: z.array(publishedContact),
+});
+export const federationDirectory = z.object({ states: z.array(peerDirectory) });
+
+export const outboxMessage = z.object({
+  id: z.string(),
+  recipient: z.string(),
+  type: z.string(),
+  hash: z.string(),
+  status: z.enum(['queued', 'delivered', 'failed']),
+  attempts: z.number().int(),
+  nextAttemptAt: z.string().nullable(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  deliveredAt: z.string().nullable(),
+  hasReceipt: z.boolean(),
+});
+export const outboxList = z.object({ messages: z.array(outboxMessage) });
+export const outboxQuery = z.strictObject({
+  recipient: z.string().regex(/^[A-Z]{3}$/).optional(),
+  status: z.enum(['queued', 'delivered', 'failed']).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const check = z.object({
+  id: z.string(),
+  direction: z.enum(['outgoing', 'incoming']),
+  peer: z.string(),
+  startedBy: z.string(),
+  startedAt: z.string(),
+  deadline: z.string(),
+  deliveredAt: z.string().nullable(),
+  confirmedAt: z.string().nullable(),
+  confirmedBy: z.string().nullable(),
+  confirmedContact: z.string().nullable(),
+  deliverySeconds: z.number().nullable(),
+  confirmationSeconds: z.number().nullable(),
+  status: z.enum(['sending', 'delivered', 'confirmed', 'confirmed_late', 'missed']),
+});
+export type Check = z.infer<typeof check>;
+export const checkList = z.object({ checks: z.array(check) });
+export const checkQuery = z.strictObject({
+  direction: z.enum(['outgoing', 'incoming']).optional(),
+  peer: z.string().regex(/^[A-Z]{3}$/).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});
+export const startCheckRequest = z.strictObject({
+  peers: z.array(z.string().regex(/^[A-Z]{3}$/, 'Use the peer’s state code, such as XAB.')).max(200).optional().describe('Omit to check every trusted peer.'),
+  minutes: z.number().int().min(5, 'Give at least 5 minutes.').max(7 * 24 * 60).optional().describe('Time to confirm; 120 minutes when omitted.'),
+  note: z.string().trim().max(500).optional(),
+});
+export const confirmCheckRequest = z.strictObject({
+  contact: z.uuid('Choose the point of contact you answer for.'),
+  confirmedBy: z.string().trim().min(1, 'Give your name.').max(200),
+});
+
+export const notification = z.object({
+  id: z.string(),
+  at: z.string(),
+  kind: z.string(),
+  message: z.string(),
+  link: z.string().nullable(),
+});
+export const notificationList = z.object({ notifications: z.array(notification) });

@@ -4,6 +4,7 @@ import { conflict, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import type { DomainContext, RequestMeta } from './context.js';
 import type { Actor } from './policies.js';
+import { publishDirectory } from './federation.js';
 import type { ContactRecord } from './ports.js';
 
 export function presentContact(c: ContactRecord): Contact {
@@ -12,6 +13,7 @@ export function presentContact(c: ContactRecord): Contact {
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
     retiredAt: c.retiredAt?.toISOString() ?? null,
+    verifiedAt: c.verifiedAt?.toISOString() ?? null,
   };
 }
 
@@ -30,11 +32,13 @@ export async function getContact(ctx: DomainContext, actor: Actor, id: string): 
 export async function createContact(ctx: DomainContext, actor: Actor, input: CreateContact, meta: RequestMeta): Promise<Contact> {
   assertMay(actor, 'contacts.write');
   const now = ctx.now();
-  const contact: ContactRecord = { id: randomUUID(), ...input, status: 'active', version: 1, createdAt: now, updatedAt: now, retiredAt: null };
+  const contact: ContactRecord = { id: randomUUID(), ...input, status: 'active', version: 1, createdAt: now, updatedAt: now, retiredAt: null, verifiedAt: null };
   await ctx.store.transaction(async (tx) => {
     await tx.contacts.insert(contact);
     await record(tx, ctx, actor, meta, { action: 'contact.create', entityType: 'contact', entityId: contact.id, before: null, after: presentContact(contact) });
+    await publishDirectory(tx, ctx);
   });
+  ctx.onQueued?.();
   return presentContact(contact);
 }
 
@@ -48,7 +52,7 @@ async function change(
   meta: RequestMeta,
 ): Promise<Contact> {
   assertMay(actor, 'contacts.write');
-  return ctx.store.transaction(async (tx) => {
+  const result = await ctx.store.transaction(async (tx) => {
     const before = await tx.contacts.byId(id);
     if (!before) throw notFound('contact_not_found', 'No such point of contact.');
     if (before.status === 'retired') throw conflict('contact_retired', 'This point of contact is retired and can no longer be changed. Add a new one instead.');
@@ -60,8 +64,11 @@ async function change(
       throw conflict('version_conflict', 'Someone changed this point of contact after you opened it. Reload to see their change, then edit again.');
     }
     await record(tx, ctx, actor, meta, { action, entityType: 'contact', entityId: id, before: presentContact(before), after: presentContact(after) });
+    await publishDirectory(tx, ctx);
     return presentContact(after);
   });
+  ctx.onQueued?.();
+  return result;
 }
 
 export async function updateContact(ctx: DomainContext, actor: Actor, id: string, patch: UpdateContact, meta: RequestMeta): Promise<Contact> {
@@ -88,7 +95,8 @@ export async function updateContact(ctx: DomainContext, actor: Actor, id: string
         checked.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
       );
     }
-    return { ...before, ...checked.data, updatedAt: now };
+    // A changed contact is unverified until a person behind it confirms a communication check again.
+    return { ...before, ...checked.data, updatedAt: now, verifiedAt: null };
   }, meta);
 }
 

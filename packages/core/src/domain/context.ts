@@ -1,4 +1,13 @@
+import type { KeyObject } from 'node:crypto';
 import type { SessionRecord, Store, TokenRecord, UserRecord } from './ports.js';
+
+/** The node itself, as the domain needs it to sign what it sends. */
+export interface NodeSelf {
+  stateCode: string;
+  name: string;
+  privateKey: KeyObject;
+  fingerprint: string;
+}
 
 /**
  * Who a session or token secret belongs to, remembered briefly so that reads do not cost three
@@ -42,6 +51,10 @@ export interface DomainContext {
   publicUrl: string;
   /** Present in a running node; absent for one-off commands. */
   authCache?: AuthCache;
+  /** The node's identity and signing key; needed by anything that sends to peers. */
+  self?: NodeSelf;
+  /** Called after a transaction that queued messages has committed, so the sender wakes at once. */
+  onQueued?: () => void;
 }
 
 /** Facts about the request an operation serves, kept in the audit trail. */

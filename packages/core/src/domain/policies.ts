@@ -11,6 +11,10 @@ export const permissions = {
   'users.manage': ['admin'],
   'audit.read': ['admin'],
   'tokens.own': ['viewer', 'officer', 'admin'],
+  'federation.read': ['viewer', 'officer', 'admin'],
+  'peers.manage': ['admin'],
+  'checks.start': ['officer', 'admin'],
+  'checks.confirm': ['officer', 'admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

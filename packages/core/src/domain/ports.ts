@@ -59,6 +59,8 @@ export interface ContactRecord {
   createdAt: Date;
   updatedAt: Date;
   retiredAt: Date | null;
+  /** When a person behind this contact last confirmed a communication check; cleared by any change. */
+  verifiedAt: Date | null;
 }
 
 export interface AuditRecord {
@@ -120,6 +122,135 @@ export interface AuditRepo {
   list(filter: { entityType?: string | undefined; entityId?: string | undefined; limit: number }): Promise<AuditRecord[]>;
 }
 
+export interface PeerRecord {
+  stateCode: string;
+  name: string;
+  url: string;
+  /** Raw Ed25519 public key, base64url. */
+  publicKey: string;
+  fingerprint: string;
+  isTestState: boolean;
+  status: 'trusted' | 'suspended';
+  addedAt: Date;
+  updatedAt: Date;
+}
+
+export interface PeerRepo {
+  upsert(peer: PeerRecord): Promise<void>;
+  byState(stateCode: string): Promise<PeerRecord | undefined>;
+  list(): Promise<PeerRecord[]>;
+  remove(stateCode: string): Promise<boolean>;
+  /** Keeps every key a peer has used, so that its older signatures stay checkable. */
+  addKey(stateCode: string, key: { fingerprint: string; publicKey: string; validFrom: Date }): Promise<void>;
+  retireKeys(stateCode: string, exceptFingerprint: string, at: Date): Promise<void>;
+}
+
+export interface OutboxRecord {
+  id: string;
+  recipient: string;
+  type: string;
+  thread: string | null;
+  jws: string;
+  hash: string;
+  status: 'queued' | 'delivered' | 'failed';
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  createdAt: Date;
+  deliveredAt: Date | null;
+  receipt: string | null;
+}
+
+export interface OutboxRepo {
+  insert(message: OutboxRecord): Promise<void>;
+  byId(id: string): Promise<OutboxRecord | undefined>;
+  /** Queued messages whose next attempt is due, oldest first, at most `limit`, excluding `busy` ids. */
+  due(now: Date, limit: number, busy: string[]): Promise<OutboxRecord[]>;
+  markDelivered(id: string, at: Date, receipt: string): Promise<void>;
+  markRetry(id: string, attempts: number, next: Date, error: string): Promise<void>;
+  markFailed(id: string, attempts: number, error: string): Promise<void>;
+  list(filter: { recipient?: string | undefined; status?: OutboxRecord['status'] | undefined; limit: number }): Promise<OutboxRecord[]>;
+  nextDue(): Promise<Date | undefined>;
+}
+
+export interface InboxRecord {
+  id: string;
+  hash: string;
+  sender: string;
+  type: string;
+  thread: string | null;
+  prev: string | null;
+  jws: string;
+  receivedAt: Date;
+  receipt: string;
+  appliedAt: Date | null;
+  applyError: string | null;
+}
+
+export interface InboxRepo {
+  /** Records an envelope; false when one with the same id or hash is already there. */
+  insert(message: InboxRecord): Promise<boolean>;
+  byHash(hash: string): Promise<InboxRecord | undefined>;
+  byId(id: string): Promise<InboxRecord | undefined>;
+  /** Envelopes held back until the one with hash `prev` has been applied. */
+  waitingOn(prev: string): Promise<InboxRecord[]>;
+  markApplied(hash: string, at: Date, error: string | null): Promise<void>;
+  /** Whether a message with this hash is part of this node's record: sent, or received and applied. */
+  isSettled(hash: string): Promise<boolean>;
+  /** The hash of the latest message of a thread, sent or received. */
+  lastInThread(thread: string): Promise<string | undefined>;
+}
+
+export interface PeerDirectoryRecord {
+  stateCode: string;
+  publishedAt: Date;
+  receivedAt: Date;
+  contacts: unknown[];
+  envelopeHash: string;
+}
+
+export interface PeerDirectoryRepo {
+  /** Stores a peer's directory unless a newer one is already held; true when stored. */
+  put(record: PeerDirectoryRecord): Promise<boolean>;
+  list(): Promise<PeerDirectoryRecord[]>;
+}
+
+export interface CheckRecord {
+  id: string;
+  direction: 'outgoing' | 'incoming';
+  peer: string;
+  startedBy: string;
+  startedAt: Date;
+  deadline: Date;
+  deliveredAt: Date | null;
+  confirmedAt: Date | null;
+  confirmedBy: string | null;
+  confirmedContact: string | null;
+}
+
+export interface CheckRepo {
+  insert(check: CheckRecord): Promise<void>;
+  byId(id: string): Promise<CheckRecord | undefined>;
+  update(check: CheckRecord): Promise<void>;
+  list(filter: { direction?: CheckRecord['direction'] | undefined; peer?: string | undefined; limit: number }): Promise<CheckRecord[]>;
+}
+
+export interface NotificationRecord {
+  id: string;
+  at: Date;
+  /** A role whose members see it (`officer` reaches officers and administrators). */
+  audience: 'officer' | 'admin';
+  kind: string;
+  message: string;
+  link: string | null;
+  readAt: Date | null;
+}
+
+export interface NotificationRepo {
+  add(n: Omit<NotificationRecord, 'id' | 'readAt'>): Promise<void>;
+  list(audiences: string[], limit: number): Promise<NotificationRecord[]>;
+}
+
 export interface Store {
   readonly engine: 'pglite' | 'postgres';
   readonly users: UserRepo;
@@ -128,6 +259,12 @@ export interface Store {
   readonly setupLinks: SetupLinkRepo;
   readonly contacts: ContactRepo;
   readonly audit: AuditRepo;
+  readonly peers: PeerRepo;
+  readonly outbox: OutboxRepo;
+  readonly inbox: InboxRepo;
+  readonly peerDirectories: PeerDirectoryRepo;
+  readonly checks: CheckRepo;
+  readonly notifications: NotificationRepo;
   /** Runs `fn` in one database transaction; everything written through `tx` commits or none of it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

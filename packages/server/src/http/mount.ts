@@ -12,6 +12,8 @@ export interface HandlerInput<N extends RouteName> {
   body: In<Spec<N>, 'body'>;
   query: In<Spec<N>, 'query'>;
   id: string;
+  /** A state code from the path, where the route has one. */
+  code: string;
   /** Present on every route but the public ones. */
   auth: Auth;
   meta: { requestId: string };
@@ -62,6 +64,10 @@ export function mount<N extends RouteName>(app: Hono<Env>, name: N, handler: (in
     if (spec.path.includes('{id}') && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
       throw invalid('invalid_id', `"${id}" is not an identifier of this API.`);
     }
+    const code = c.req.param('code') ?? '';
+    if (spec.path.includes('{code}') && !/^[A-Z]{3}$/.test(code)) {
+      throw invalid('invalid_state_code', `"${code}" is not a state code; use three capital letters, such as XAB.`);
+    }
     let body: unknown;
     if (spec.body) {
       const parsed = spec.body.safeParse(await readJson(c));
@@ -74,7 +80,7 @@ export function mount<N extends RouteName>(app: Hono<Env>, name: N, handler: (in
       if (!parsed.success) throw invalid('validation_failed', 'Some query parameters are not valid.', issuesOf(parsed.error));
       query = parsed.data;
     }
-    const result = await handler({ c, body, query, id, auth, meta: { requestId: c.get('requestId') } } as HandlerInput<N>);
+    const result = await handler({ c, body, query, id, code, auth, meta: { requestId: c.get('requestId') } } as HandlerInput<N>);
     if (spec.response === null) return c.body(null, 204);
     // Parsing the output drops any field a presenter did not declare: nothing leaks by accident.
     return c.json(spec.response.parse(result) as object, spec.status ?? 200);

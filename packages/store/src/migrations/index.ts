@@ -1,9 +1,11 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001-foundation.js';
+import * as m0002 from './0002-federation.js';
 
 /** Every migration, in order. Names sort; a migration once released is never edited. */
 const all: Record<string, Migration> = {
   '0001-foundation': m0001,
+  '0002-federation': m0002,
 };
 
 export const migrations: MigrationProvider = {

@@ -1,0 +1,476 @@
+import { randomUUID } from 'node:crypto';
+import {
+  envelopeHash,
+  fingerprint as fingerprintOf,
+  messageBodies,
+  signEnvelope,
+  uuidv7,
+  type DiscoveryDocument,
+  type Envelope,
+  type MessageBody,
+  type MessageType,
+  type PublishedContact,
+} from '@parley/protocol';
+import { conflict, invalid, notFound } from '../errors.js';
+import { assertMay, record } from './audit.js';
+import type { DomainContext, RequestMeta } from './context.js';
+import type { Actor } from './policies.js';
+import type { CheckRecord, ContactRecord, InboxRecord, OutboxRecord, PeerRecord, Store } from './ports.js';
+
+/**
+ * Everything the domain sends to another state goes through `enqueue`: signed now, written to
+ * the outbox in the caller's transaction, delivered later by the sender. Nothing is sent that
+ * was not first recorded; nothing recorded is lost if the process dies.
+ */
+export async function enqueue<T extends MessageType>(
+  tx: Store,
+  ctx: DomainContext,
+  msg: { recipient: string; type: T; body: MessageBody<T>; thread?: string | undefined },
+): Promise<OutboxRecord> {
+  const self = ctx.self;
+  if (!self) throw new Error('this process has no node key; messages are sent only by a running node');
+  const now = ctx.now();
+  const prev = msg.thread ? await tx.inbox.lastInThread(msg.thread) : undefined;
+  const envelope: Envelope = {
+    v: 1,
+    id: uuidv7(now.getTime()),
+    sender: self.stateCode,
+    recipient: msg.recipient,
+    type: msg.type,
+    created: now.toISOString(),
+    ...(msg.thread ? { thread: msg.thread } : {}),
+    ...(prev ? { prev } : {}),
+    body: msg.body as Envelope['body'],
+  };
+  const jws = await signEnvelope(envelope, { privateKey: self.privateKey });
+  const out: OutboxRecord = {
+    id: envelope.id,
+    recipient: msg.recipient,
+    type: msg.type,
+    thread: msg.thread ?? null,
+    jws,
+    hash: envelopeHash(jws),
+    status: 'queued',
+    attempts: 0,
+    nextAttemptAt: now,
+    lastError: null,
+    createdAt: now,
+    deliveredAt: null,
+    receipt: null,
+  };
+  await tx.outbox.insert(out);
+  return out;
+}
+
+const publish = (c: ContactRecord): PublishedContact => ({
+  id: c.id,
+  kind: c.kind,
+  name: c.name,
+  organisation: c.organisation,
+  position: c.position,
+  email: c.email,
+  phone: c.phone,
+  languages: c.languages,
+  timeZone: c.timeZone,
+  hours: c.hours,
+  available24x7: c.available24x7,
+  verifiedAt: c.verifiedAt?.toISOString() ?? null,
+  updatedAt: c.updatedAt.toISOString(),
+});
+
+/** Sends this state's current directory to every trusted peer (or to one), in the caller's transaction. */
+export async function publishDirectory(tx: Store, ctx: DomainContext, only?: string): Promise<void> {
+  if (!ctx.self) return;
+  const peers = (await tx.peers.list()).filter((p) => p.status === 'trusted' && (!only || p.stateCode === only));
+  if (peers.length === 0) return;
+  const contacts = (await tx.contacts.list('active')).map(publish);
+  const publishedAt = ctx.now().toISOString();
+  for (const peer of peers) await enqueue(tx, ctx, { recipient: peer.stateCode, type: 'directory.update', body: { publishedAt, contacts } });
+}
+
+// ---- peers ---------------------------------------------------------------------------------
+
+export interface PeerView {
+  stateCode: string;
+  name: string;
+  url: string;
+  fingerprint: string;
+  isTestState: boolean;
+  status: PeerRecord['status'];
+  addedAt: string;
+  updatedAt: string;
+}
+
+export const presentPeer = (p: PeerRecord): PeerView => ({
+  stateCode: p.stateCode,
+  name: p.name,
+  url: p.url,
+  fingerprint: p.fingerprint,
+  isTestState: p.isTestState,
+  status: p.status,
+  addedAt: p.addedAt.toISOString(),
+  updatedAt: p.updatedAt.toISOString(),
+});
+
+/**
+ * Trusts a peer only if the key its URL presents has the fingerprint the administrator received
+ * out of band. The fingerprint is recomputed from the key, never taken from the document.
+ */
+export async function addPeer(
+  ctx: DomainContext,
+  actor: Actor,
+  input: { url: string; fingerprint: string; presented: DiscoveryDocument },
+  meta: RequestMeta,
+): Promise<PeerView> {
+  assertMay(actor, 'peers.manage');
+  const presented = fingerprintOf(Buffer.from(input.presented.publicKey, 'base64url'));
+  if (presented !== input.fingerprint) {
+    throw conflict(
+      'fingerprint_mismatch',
+      `The node at ${input.url} presents key ${presented}, not the expected ${input.fingerprint}. It was not added. Check the fingerprint with the other state through a separate channel.`,
+    );
+  }
+  if (ctx.self && input.presented.stateCode === ctx.self.stateCode) {
+    throw invalid('peer_is_self', `${input.url} is this node's own state (${ctx.self.stateCode}).`);
+  }
+  const now = ctx.now();
+  const result = await ctx.store.transaction(async (tx) => {
+    const before = await tx.peers.byState(input.presented.stateCode);
+    const peer: PeerRecord = {
+      stateCode: input.presented.stateCode,
+      name: input.presented.name,
+      url: input.url.replace(/\/+$/, ''),
+      publicKey: input.presented.publicKey,
+      fingerprint: presented,
+      isTestState: input.presented.isTestState,
+      status: 'trusted',
+      addedAt: before?.addedAt ?? now,
+      updatedAt: now,
+    };
+    await tx.peers.upsert(peer);
+    await tx.peers.addKey(peer.stateCode, { fingerprint: presented, publicKey: peer.publicKey, validFrom: now });
+    await record(tx, ctx, actor, meta, { action: before ? 'peer.update' : 'peer.add', entityType: 'peer', entityId: peer.stateCode, before: before ? presentPeer(before) : null, after: presentPeer(peer) });
+    await publishDirectory(tx, ctx, peer.stateCode);
+    return presentPeer(peer);
+  });
+  ctx.onQueued?.();
+  return result;
+}
+
+export async function setPeerStatus(ctx: DomainContext, actor: Actor, stateCode: string, status: PeerRecord['status'], meta: RequestMeta): Promise<PeerView> {
+  assertMay(actor, 'peers.manage');
+  return ctx.store.transaction(async (tx) => {
+    const before = await tx.peers.byState(stateCode);
+    if (!before) throw notFound('peer_not_found', `${stateCode} is not a peer of this node.`);
+    const after = { ...before, status, updatedAt: ctx.now() };
+    await tx.peers.upsert(after);
+    await record(tx, ctx, actor, meta, { action: `peer.${status === 'trusted' ? 'resume' : 'suspend'}`, entityType: 'peer', entityId: stateCode, before: presentPeer(before), after: presentPeer(after) });
+    return presentPeer(after);
+  });
+}
+
+export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: string, meta: RequestMeta): Promise<void> {
+  assertMay(actor, 'peers.manage');
+  await ctx.store.transaction(async (tx) => {
+    const before = await tx.peers.byState(stateCode);
+    if (!before) throw notFound('peer_not_found', `${stateCode} is not a peer of this node.`);
+    await tx.peers.remove(stateCode);
+    await record(tx, ctx, actor, meta, { action: 'peer.remove', entityType: 'peer', entityId: stateCode, before: presentPeer(before), after: null });
+  });
+}
+
+export async function listPeers(ctx: DomainContext, actor: Actor): Promise<PeerView[]> {
+  assertMay(actor, 'federation.read');
+  return (await ctx.store.peers.list()).map(presentPeer);
+}
+
+// ---- receiving ---------------------------------------------------------------------------
+
+/**
+ * Applies a verified envelope once the message it follows in its thread is part of this node's
+ * record; otherwise holds it, and applies it when that message arrives. Then applies whatever
+ * was waiting on it, so a thread is applied in order however it was delivered.
+ */
+export async function applyInOrder(tx: Store, ctx: DomainContext, rec: InboxRecord, envelope: Envelope): Promise<void> {
+  if (rec.prev && !(await tx.inbox.isSettled(rec.prev))) return;
+  let error: string | null = null;
+  try {
+    await applyEnvelope(tx, ctx, envelope, rec.hash);
+  } catch (e) {
+    // The envelope stays received and receipted; why it could not take effect is kept with it.
+    error = e instanceof Error ? e.message : String(e);
+  }
+  await tx.inbox.markApplied(rec.hash, ctx.now(), error);
+  for (const next of await tx.inbox.waitingOn(rec.hash)) {
+    await applyInOrder(tx, ctx, next, decodeStoredEnvelope(next.jws));
+  }
+}
+
+/** An envelope read back from this node's own inbox, where it was stored after verification. */
+export function decodeStoredEnvelope(jws: string): Envelope {
+  const payload = jws.split('.')[1];
+  if (!payload) throw new Error('stored envelope is not a compact JWS');
+  return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Envelope;
+}
+
+async function applyEnvelope(tx: Store, ctx: DomainContext, envelope: Envelope, hash: string): Promise<void> {
+  const type = envelope.type as MessageType;
+  const schema = messageBodies[type];
+  const body = schema.parse(envelope.body) as never;
+  switch (type) {
+    case 'directory.update':
+      return onDirectory(tx, ctx, envelope, body, hash);
+    case 'check.request':
+      return onCheckRequest(tx, ctx, envelope, body);
+    case 'check.response':
+      return onCheckResponse(tx, ctx, envelope, body);
+    case 'key.rotate':
+      return onKeyRotate(tx, ctx, envelope, body);
+  }
+}
+
+async function onDirectory(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'directory.update'>, hash: string) {
+  await tx.peerDirectories.put({
+    stateCode: envelope.sender,
+    publishedAt: new Date(body.publishedAt),
+    receivedAt: ctx.now(),
+    contacts: body.contacts,
+    envelopeHash: hash,
+  });
+}
+
+async function onKeyRotate(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'key.rotate'>) {
+  const peer = await tx.peers.byState(envelope.sender);
+  if (!peer) throw new Error(`unknown peer ${envelope.sender}`);
+  const computed = fingerprintOf(Buffer.from(body.publicKey, 'base64url'));
+  if (computed !== body.fingerprint) throw new Error('announced key does not match its fingerprint');
+  const now = ctx.now();
+  await tx.peers.addKey(peer.stateCode, { fingerprint: computed, publicKey: body.publicKey, validFrom: now });
+  await tx.peers.retireKeys(peer.stateCode, computed, now);
+  await tx.peers.upsert({ ...peer, publicKey: body.publicKey, fingerprint: computed, updatedAt: now });
+  await notify(tx, ctx, 'admin', 'peer.key_rotated', `${peer.stateCode} rotated its node key; the new fingerprint is ${computed}. Confirm it with them out of band.`, '/peers');
+}
+
+// ---- communication checks ------------------------------------------------------------------
+
+export const DEFAULT_CHECK_MINUTES = 120;
+
+export interface CheckView {
+  id: string;
+  direction: CheckRecord['direction'];
+  peer: string;
+  startedBy: string;
+  startedAt: string;
+  deadline: string;
+  deliveredAt: string | null;
+  confirmedAt: string | null;
+  confirmedBy: string | null;
+  confirmedContact: string | null;
+  /** Seconds from start to the machine receipt, and to the person's confirmation. */
+  deliverySeconds: number | null;
+  confirmationSeconds: number | null;
+  status: 'sending' | 'delivered' | 'confirmed' | 'confirmed_late' | 'missed';
+}
+
+export function presentCheck(c: CheckRecord, now: Date): CheckView {
+  const secs = (d: Date | null) => (d ? Math.max(0, Math.round((d.getTime() - c.startedAt.getTime()) / 100) / 10) : null);
+  const status: CheckView['status'] = c.confirmedAt
+    ? c.confirmedAt > c.deadline
+      ? 'confirmed_late'
+      : 'confirmed'
+    : now > c.deadline
+      ? 'missed'
+      : c.deliveredAt || c.direction === 'incoming'
+        ? 'delivered'
+        : 'sending';
+  return {
+    id: c.id,
+    direction: c.direction,
+    peer: c.peer,
+    startedBy: c.startedBy,
+    startedAt: c.startedAt.toISOString(),
+    deadline: c.deadline.toISOString(),
+    deliveredAt: c.deliveredAt?.toISOString() ?? null,
+    confirmedAt: c.confirmedAt?.toISOString() ?? null,
+    confirmedBy: c.confirmedBy,
+    confirmedContact: c.confirmedContact,
+    deliverySeconds: secs(c.deliveredAt),
+    confirmationSeconds: secs(c.confirmedAt),
+    status,
+  };
+}
+
+/** Starts a communication check with one peer, several, or (with no list) every trusted peer. */
+export async function startCheck(
+  ctx: DomainContext,
+  actor: Actor,
+  input: { peers?: string[] | undefined; minutes?: number | undefined; note?: string | undefined },
+  meta: RequestMeta,
+): Promise<CheckView[]> {
+  assertMay(actor, 'checks.start');
+  const minutes = input.minutes ?? DEFAULT_CHECK_MINUTES;
+  const result = await ctx.store.transaction(async (tx) => {
+    const trusted = (await tx.peers.list()).filter((p) => p.status === 'trusted');
+    const wanted = input.peers?.length ? input.peers : trusted.map((p) => p.stateCode);
+    if (wanted.length === 0) throw invalid('no_peers', 'This node has no trusted peers to check. Add a peer first.');
+    const views: CheckView[] = [];
+    for (const code of wanted) {
+      if (!trusted.some((p) => p.stateCode === code)) throw invalid('peer_not_trusted', `${code} is not a trusted peer of this node.`);
+      const now = ctx.now();
+      const check: CheckRecord = {
+        id: randomUUID(),
+        direction: 'outgoing',
+        peer: code,
+        startedBy: actor.type === 'user' ? actor.email : 'local-cli',
+        startedAt: now,
+        deadline: new Date(now.getTime() + minutes * 60_000),
+        deliveredAt: null,
+        confirmedAt: null,
+        confirmedBy: null,
+        confirmedContact: null,
+      };
+      await tx.checks.insert(check);
+      await enqueue(tx, ctx, { recipient: code, type: 'check.request', thread: check.id, body: { check: check.id, deadline: check.deadline.toISOString(), note: input.note ?? '' } });
+      await record(tx, ctx, actor, meta, { action: 'check.start', entityType: 'check', entityId: check.id, before: null, after: presentCheck(check, now) });
+      views.push(presentCheck(check, now));
+    }
+    return views;
+  });
+  ctx.onQueued?.();
+  return result;
+}
+
+async function onCheckRequest(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'check.request'>) {
+  if (await tx.checks.byId(body.check)) return;
+  await tx.checks.insert({
+    id: body.check,
+    direction: 'incoming',
+    peer: envelope.sender,
+    startedBy: envelope.sender,
+    startedAt: new Date(envelope.created),
+    deadline: new Date(body.deadline),
+    deliveredAt: ctx.now(),
+    confirmedAt: null,
+    confirmedBy: null,
+    confirmedContact: null,
+  });
+  await notify(tx, ctx, 'officer', 'check.request', `${envelope.sender} asks a point of contact of this state to confirm a communication check by ${body.deadline}.`, '/checks');
+}
+
+/** A person confirms an incoming check, naming the point of contact they answer for. */
+export async function confirmCheck(
+  ctx: DomainContext,
+  actor: Actor,
+  id: string,
+  input: { contact: string; confirmedBy: string },
+  meta: RequestMeta,
+): Promise<CheckView> {
+  assertMay(actor, 'checks.confirm');
+  const result = await ctx.store.transaction(async (tx) => {
+    const check = await tx.checks.byId(id);
+    if (!check || check.direction !== 'incoming') throw notFound('check_not_found', 'No such incoming communication check.');
+    if (check.confirmedAt) throw conflict('check_already_confirmed', `This check was already confirmed by ${check.confirmedBy}.`);
+    const contact = await tx.contacts.byId(input.contact);
+    if (!contact || contact.status !== 'active') throw invalid('contact_not_found', 'Choose one of this state’s active points of contact.');
+    const now = ctx.now();
+    const after: CheckRecord = { ...check, confirmedAt: now, confirmedBy: input.confirmedBy, confirmedContact: contact.id };
+    await tx.checks.update(after);
+    // Verification is a fact about the contact, not an edit of it: the version stays.
+    await tx.contacts.update({ ...contact, verifiedAt: now }, contact.version);
+    await enqueue(tx, ctx, { recipient: check.peer, type: 'check.response', thread: check.id, body: { check: check.id, confirmedAt: now.toISOString(), confirmedBy: input.confirmedBy, contact: contact.id } });
+    await publishDirectory(tx, ctx, check.peer);
+    await record(tx, ctx, actor, meta, { action: 'check.confirm', entityType: 'check', entityId: id, before: presentCheck(check, now), after: presentCheck(after, now) });
+    return presentCheck(after, now);
+  });
+  ctx.onQueued?.();
+  return result;
+}
+
+async function onCheckResponse(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'check.response'>) {
+  const check = await tx.checks.byId(body.check);
+  if (!check || check.direction !== 'outgoing' || check.peer !== envelope.sender) throw new Error(`no outgoing check ${body.check} to ${envelope.sender}`);
+  if (check.confirmedAt) return;
+  await tx.checks.update({ ...check, confirmedAt: new Date(body.confirmedAt), confirmedBy: body.confirmedBy, confirmedContact: body.contact });
+}
+
+export async function listChecks(
+  ctx: DomainContext,
+  actor: Actor,
+  filter: { direction?: CheckRecord['direction'] | undefined; peer?: string | undefined; limit: number },
+): Promise<CheckView[]> {
+  assertMay(actor, 'federation.read');
+  const now = ctx.now();
+  return (await ctx.store.checks.list(filter)).map((c) => presentCheck(c, now));
+}
+
+// ---- delivery outcomes ---------------------------------------------------------------------
+
+/** What the sender reports back: a receipt arrived. Checks record the machine delivery time. */
+export async function recordDelivery(tx: Store, ctx: DomainContext, message: OutboxRecord, receivedAt: Date): Promise<void> {
+  if (message.type === 'check.request' && message.thread) {
+    const check = await tx.checks.byId(message.thread);
+    if (check && !check.deliveredAt) await tx.checks.update({ ...check, deliveredAt: receivedAt });
+  }
+}
+
+export async function recordFailure(tx: Store, ctx: DomainContext, message: OutboxRecord, reason: string): Promise<void> {
+  await notify(tx, ctx, 'officer', 'delivery.failed', `A ${message.type} message to ${message.recipient} could not be delivered and was given up: ${reason}`, '/messages');
+}
+
+export async function notify(tx: Store, ctx: DomainContext, audience: 'officer' | 'admin', kind: string, message: string, link: string | null): Promise<void> {
+  await tx.notifications.add({ at: ctx.now(), audience, kind, message, link });
+}
+
+export interface OutboxView {
+  id: string;
+  recipient: string;
+  type: string;
+  hash: string;
+  status: OutboxRecord['status'];
+  attempts: number;
+  nextAttemptAt: string | null;
+  lastError: string | null;
+  createdAt: string;
+  deliveredAt: string | null;
+  hasReceipt: boolean;
+}
+
+export const presentOutbox = (m: OutboxRecord): OutboxView => ({
+  id: m.id,
+  recipient: m.recipient,
+  type: m.type,
+  hash: m.hash,
+  status: m.status,
+  attempts: m.attempts,
+  nextAttemptAt: m.status === 'queued' ? m.nextAttemptAt.toISOString() : null,
+  lastError: m.lastError,
+  createdAt: m.createdAt.toISOString(),
+  deliveredAt: m.deliveredAt?.toISOString() ?? null,
+  hasReceipt: m.receipt !== null,
+});
+
+export async function listOutbox(ctx: DomainContext, actor: Actor, filter: { recipient?: string | undefined; status?: OutboxRecord['status'] | undefined; limit: number }): Promise<OutboxView[]> {
+  assertMay(actor, 'federation.read');
+  return (await ctx.store.outbox.list(filter)).map(presentOutbox);
+}
+
+export async function peerDirectories(ctx: DomainContext, actor: Actor) {
+  assertMay(actor, 'federation.read');
+  const peers = new Map((await ctx.store.peers.list()).map((p) => [p.stateCode, p]));
+  return (await ctx.store.peerDirectories.list())
+    .filter((d) => peers.has(d.stateCode))
+    .map((d) => ({
+      stateCode: d.stateCode,
+      name: peers.get(d.stateCode)!.name,
+      isTestState: peers.get(d.stateCode)!.isTestState,
+      publishedAt: d.publishedAt.toISOString(),
+      receivedAt: d.receivedAt.toISOString(),
+      contacts: d.contacts as PublishedContact[],
+    }));
+}
+
+/** Notifications addressed to the actor's role: officers see operational ones, administrators both. */
+export async function listNotifications(ctx: DomainContext, actor: Actor, limit = 50) {
+  const audiences = actor.type === 'operator' || actor.role === 'admin' ? ['officer', 'admin'] : actor.role === 'officer' ? ['officer'] : [];
+  return (await ctx.store.notifications.list(audiences, limit)).map((n) => ({ id: n.id, at: n.at.toISOString(), kind: n.kind, message: n.message, link: n.link }));
+}

@@ -1,0 +1,158 @@
+import { recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
+import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH, publicKeyFromRaw, signDelivery, verifyReceipt } from '@parley/protocol';
+import type { Logger } from 'pino';
+
+export interface SenderOptions {
+  /** Deliveries in flight at once. */
+  concurrency: number;
+  /** How long a message is retried before it is given up and its senders told. */
+  maxAgeMs: number;
+  /** First retry delay; doubled each attempt up to maxDelayMs, with jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  /** How often the sender looks for due messages when nothing wakes it. */
+  pollMs: number;
+  requestTimeoutMs: number;
+}
+
+export const defaultSenderOptions: SenderOptions = {
+  concurrency: 16,
+  maxAgeMs: 7 * 24 * 3600_000,
+  baseDelayMs: 2_000,
+  maxDelayMs: 3600_000,
+  pollMs: 1_000,
+  requestTimeoutMs: 15_000,
+};
+
+/** Exponential backoff with "equal jitter": half fixed, half random, so retries from many nodes spread out. */
+export function backoff(attempts: number, o: Pick<SenderOptions, 'baseDelayMs' | 'maxDelayMs'>, random = Math.random): number {
+  const ceiling = Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.min(attempts, 30));
+  return Math.round(ceiling / 2 + random() * (ceiling / 2));
+}
+
+class DeliveryFailure extends Error {}
+
+/**
+ * Delivers the outbox. It reads what is due from the store, so whatever was committed before a
+ * crash is delivered after the restart; it records a delivery only with the receiver's signed
+ * receipt for exactly that envelope.
+ */
+export class Sender {
+  private running = false;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private wakeUp: (() => void) | null = null;
+  private loop: Promise<void> | null = null;
+
+  constructor(
+    private readonly ctx: DomainContext & { self: NodeSelf },
+    private readonly log: Logger,
+    private readonly options: SenderOptions = defaultSenderOptions,
+  ) {}
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run().catch((err) => this.log.error({ err }, 'sender stopped on an error'));
+  }
+
+  /** Looks for due messages now instead of at the next poll. */
+  wake(): void {
+    this.wakeUp?.();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wake();
+    await this.loop;
+    await Promise.allSettled(this.inFlight.values());
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      const room = this.options.concurrency - this.inFlight.size;
+      let started = 0;
+      if (room > 0) {
+        const due = await this.ctx.store.outbox.due(this.ctx.now(), room, [...this.inFlight.keys()]);
+        for (const message of due) {
+          const p = this.deliver(message)
+            .catch((err) => this.log.error({ err, message: message.id }, 'delivery bookkeeping failed'))
+            .finally(() => {
+              this.inFlight.delete(message.id);
+              this.wake();
+            });
+          this.inFlight.set(message.id, p);
+          started++;
+        }
+      }
+      if (started > 0 && this.inFlight.size < this.options.concurrency) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, this.options.pollMs);
+        this.wakeUp = () => {
+          clearTimeout(timer);
+          this.wakeUp = null;
+          resolve();
+        };
+      });
+    }
+  }
+
+  private async deliver(message: OutboxRecord): Promise<void> {
+    const { store } = this.ctx;
+    const peer = await store.peers.byState(message.recipient);
+    try {
+      if (!peer) throw new DeliveryFailure(`${message.recipient} is no longer a peer of this node`);
+      if (peer.status === 'suspended') throw new DeliveryFailure(`${message.recipient} is suspended on this node`);
+      const { receipt, receivedAt } = await this.post(peer, message);
+      await store.transaction(async (tx) => {
+        await tx.outbox.markDelivered(message.id, receivedAt, receipt);
+        await recordDelivery(tx, this.ctx, message, receivedAt);
+      });
+      this.log.debug({ message: message.id, to: message.recipient, type: message.type }, 'delivered');
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      const attempts = message.attempts + 1;
+      const now = this.ctx.now();
+      if (!peer || now.getTime() - message.createdAt.getTime() >= this.options.maxAgeMs) {
+        await store.transaction(async (tx) => {
+          await tx.outbox.markFailed(message.id, attempts, reason);
+          await recordFailure(tx, this.ctx, message, reason);
+        });
+        this.log.warn({ message: message.id, to: message.recipient, attempts, reason }, 'delivery given up');
+      } else {
+        const next = new Date(now.getTime() + backoff(attempts, this.options));
+        await store.outbox.markRetry(message.id, attempts, next, reason);
+        this.log.info({ message: message.id, to: message.recipient, attempts, reason, next }, 'delivery will be retried');
+      }
+    }
+  }
+
+  private async post(peer: PeerRecord, message: OutboxRecord): Promise<{ receipt: string; receivedAt: Date }> {
+    const token = await signDelivery({ envelope: message.hash, to: peer.stateCode, sent: this.ctx.now() }, this.ctx.self.privateKey, this.ctx.self.fingerprint);
+    let res: Response;
+    try {
+      res = await fetch(`${peer.url}${INBOX_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': ENVELOPE_MEDIA_TYPE, [DELIVERY_HEADER]: token, accept: 'application/json' },
+        body: message.jws,
+        signal: AbortSignal.timeout(this.options.requestTimeoutMs),
+        redirect: 'error',
+      });
+    } catch (e) {
+      const cause = (e as Error).cause;
+      throw new DeliveryFailure(`could not reach ${peer.url}: ${cause instanceof Error ? cause.message : (e as Error).message}`);
+    }
+    const body = (await res.json().catch(() => ({}))) as { receipt?: unknown; code?: unknown; detail?: unknown };
+    if (res.status !== 200 || typeof body.receipt !== 'string') {
+      throw new DeliveryFailure(`${peer.stateCode} refused the message (${res.status}${typeof body.code === 'string' ? ` ${body.code}` : ''}): ${typeof body.detail === 'string' ? body.detail : 'no receipt'}`);
+    }
+    const key = publicKeyFromRaw(Buffer.from(peer.publicKey, 'base64url'));
+    const receipt = await verifyReceipt(body.receipt, {
+      publicKeyFor: (kid) => (kid === peer.fingerprint ? key : null),
+      expectedEnvelope: message.hash,
+      expectedReceiver: peer.stateCode,
+    }).catch((e: Error) => {
+      throw new DeliveryFailure(`${peer.stateCode} sent a receipt that does not verify: ${e.message}`);
+    });
+    return { receipt: body.receipt, receivedAt: new Date(receipt.received) };
+  }
+}

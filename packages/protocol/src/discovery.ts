@@ -1,0 +1,21 @@
+import { z } from 'zod';
+
+/** `GET /.well-known/parley`: what a node says about itself, so a peer can check its key. */
+export const discoveryDocument = z.object({
+  protocol: z.literal('parley'),
+  versions: z.array(z.number().int().positive()).min(1),
+  stateCode: z.string().regex(/^[A-Z]{3}$/),
+  name: z.string().min(1).max(200),
+  isTestState: z.boolean(),
+  /** Raw 32-byte Ed25519 public key, base64url without padding. */
+  publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+  fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/),
+  endpoints: z.object({
+    inbox: z.string().startsWith('/'),
+  }),
+});
+export type DiscoveryDocument = z.infer<typeof discoveryDocument>;
+
+export const PROTOCOL_VERSION = 1;
+export const INBOX_PATH = '/federation/v1/inbox';
+export const ENVELOPE_MEDIA_TYPE = 'application/jose';

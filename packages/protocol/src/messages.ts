@@ -1,0 +1,56 @@
+import { z } from 'zod';
+
+/**
+ * Bodies of the envelope types this version of the protocol defines. A receiver refuses a type
+ * it does not know and a body that does not match its schema.
+ */
+const publishedContact = z.object({
+  id: z.uuid(),
+  kind: z.enum(['diplomatic', 'technical', 'law_enforcement_24_7', 'central_authority']),
+  name: z.string().max(200),
+  organisation: z.string().max(200),
+  position: z.string().max(200),
+  email: z.string().max(254),
+  phone: z.string().max(40),
+  languages: z.array(z.string().max(3)).max(20),
+  timeZone: z.string().max(64),
+  hours: z.string().max(200),
+  available24x7: z.boolean(),
+  verifiedAt: z.string().nullable(),
+  updatedAt: z.string(),
+});
+export type PublishedContact = z.infer<typeof publishedContact>;
+
+export const messageBodies = {
+  /** The sender's whole current directory of points of contact; a newer one replaces an older one. */
+  'directory.update': z.strictObject({
+    publishedAt: z.string(),
+    contacts: z.array(publishedContact).max(500),
+  }),
+  /** A communication check: a person at the receiving state is asked to confirm by hand before the deadline. */
+  'check.request': z.strictObject({
+    check: z.uuid(),
+    deadline: z.string(),
+    note: z.string().max(500),
+  }),
+  /** A person's confirmation of a check, naming the point of contact who answered. */
+  'check.response': z.strictObject({
+    check: z.uuid(),
+    confirmedAt: z.string(),
+    confirmedBy: z.string().max(200),
+    contact: z.uuid().nullable(),
+  }),
+  /** A new node key, announced in an envelope signed by the old one. */
+  'key.rotate': z.strictObject({
+    publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
+    fingerprint: z.string(),
+    effective: z.string(),
+  }),
+} as const;
+
+export type MessageType = keyof typeof messageBodies;
+export type MessageBody<T extends MessageType> = z.infer<(typeof messageBodies)[T]>;
+
+export function isMessageType(type: string): type is MessageType {
+  return Object.hasOwn(messageBodies, type);
+}

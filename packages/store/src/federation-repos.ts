@@ -1,0 +1,310 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type {
+  CheckRecord,
+  CheckRepo,
+  InboxRecord,
+  InboxRepo,
+  NotificationRepo,
+  OutboxRecord,
+  OutboxRepo,
+  PeerDirectoryRepo,
+  PeerRecord,
+  PeerRepo,
+} from '@parley/core';
+import type { ChecksTable, Database, InboxTable, OutboxTable, PeersTable } from './schema.js';
+
+type Db = Kysely<Database>;
+
+const toPeer = (r: Selectable<PeersTable>): PeerRecord => ({
+  stateCode: r.state_code,
+  name: r.name,
+  url: r.url,
+  publicKey: r.public_key,
+  fingerprint: r.fingerprint,
+  isTestState: r.is_test_state,
+  status: r.status,
+  addedAt: r.added_at,
+  updatedAt: r.updated_at,
+});
+
+export function peerRepo(db: Db): PeerRepo {
+  return {
+    async upsert(p) {
+      const row = {
+        state_code: p.stateCode,
+        name: p.name,
+        url: p.url,
+        public_key: p.publicKey,
+        fingerprint: p.fingerprint,
+        is_test_state: p.isTestState,
+        status: p.status,
+        added_at: p.addedAt,
+        updated_at: p.updatedAt,
+      };
+      const { state_code: _s, added_at: _a, ...update } = row;
+      await db.insertInto('peers').values(row).onConflict((oc) => oc.column('state_code').doUpdateSet(update)).execute();
+    },
+    async byState(code) {
+      const r = await db.selectFrom('peers').selectAll().where('state_code', '=', code).executeTakeFirst();
+      return r && toPeer(r);
+    },
+    async list() {
+      return (await db.selectFrom('peers').selectAll().orderBy('state_code').execute()).map(toPeer);
+    },
+    async remove(code) {
+      const r = await db.deleteFrom('peers').where('state_code', '=', code).returning('state_code').executeTakeFirst();
+      return r !== undefined;
+    },
+    async addKey(code, key) {
+      await db
+        .insertInto('peer_keys')
+        .values({ state_code: code, fingerprint: key.fingerprint, public_key: key.publicKey, valid_from: key.validFrom, valid_until: null })
+        .onConflict((oc) => oc.columns(['state_code', 'fingerprint']).doUpdateSet({ valid_until: null }))
+        .execute();
+    },
+    async retireKeys(code, except, at) {
+      await db.updateTable('peer_keys').set({ valid_until: at }).where('state_code', '=', code).where('fingerprint', '!=', except).where('valid_until', 'is', null).execute();
+    },
+  };
+}
+
+const toOutbox = (r: Selectable<OutboxTable>): OutboxRecord => ({
+  id: r.id,
+  recipient: r.recipient,
+  type: r.type,
+  thread: r.thread,
+  jws: r.jws,
+  hash: r.hash,
+  status: r.status,
+  attempts: r.attempts,
+  nextAttemptAt: r.next_attempt_at,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  deliveredAt: r.delivered_at,
+  receipt: r.receipt,
+});
+
+export function outboxRepo(db: Db): OutboxRepo {
+  return {
+    async insert(m) {
+      await db
+        .insertInto('outbox')
+        .values({
+          id: m.id,
+          recipient: m.recipient,
+          type: m.type,
+          thread: m.thread,
+          jws: m.jws,
+          hash: m.hash,
+          status: m.status,
+          attempts: m.attempts,
+          next_attempt_at: m.nextAttemptAt,
+          last_error: m.lastError,
+          created_at: m.createdAt,
+          delivered_at: m.deliveredAt,
+          receipt: m.receipt,
+        })
+        .execute();
+    },
+    async byId(id) {
+      const r = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toOutbox(r);
+    },
+    async due(now, limit, busy) {
+      let q = db.selectFrom('outbox').selectAll().where('status', '=', 'queued').where('next_attempt_at', '<=', now).orderBy('next_attempt_at').orderBy('created_at').limit(limit);
+      if (busy.length) q = q.where('id', 'not in', busy);
+      return (await q.execute()).map(toOutbox);
+    },
+    async markDelivered(id, at, receipt) {
+      await db.updateTable('outbox').set({ status: 'delivered', delivered_at: at, receipt, last_error: null }).where('id', '=', id).execute();
+    },
+    async markRetry(id, attempts, next, error) {
+      await db.updateTable('outbox').set({ attempts, next_attempt_at: next, last_error: error }).where('id', '=', id).where('status', '=', 'queued').execute();
+    },
+    async markFailed(id, attempts, error) {
+      await db.updateTable('outbox').set({ status: 'failed', attempts, last_error: error }).where('id', '=', id).execute();
+    },
+    async list(f) {
+      let q = db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').limit(f.limit);
+      if (f.recipient) q = q.where('recipient', '=', f.recipient);
+      if (f.status) q = q.where('status', '=', f.status);
+      return (await q.execute()).map(toOutbox);
+    },
+    async nextDue() {
+      const r = await db.selectFrom('outbox').select('next_attempt_at').where('status', '=', 'queued').orderBy('next_attempt_at').limit(1).executeTakeFirst();
+      return r?.next_attempt_at;
+    },
+  };
+}
+
+const toInbox = (r: Selectable<InboxTable>): InboxRecord => ({
+  id: r.id,
+  hash: r.hash,
+  sender: r.sender,
+  type: r.type,
+  thread: r.thread,
+  prev: r.prev,
+  jws: r.jws,
+  receivedAt: r.received_at,
+  receipt: r.receipt,
+  appliedAt: r.applied_at,
+  applyError: r.apply_error,
+});
+
+export function inboxRepo(db: Db): InboxRepo {
+  return {
+    async insert(m) {
+      const r = await db
+        .insertInto('inbox')
+        .values({
+          id: m.id,
+          hash: m.hash,
+          sender: m.sender,
+          type: m.type,
+          thread: m.thread,
+          prev: m.prev,
+          jws: m.jws,
+          received_at: m.receivedAt,
+          receipt: m.receipt,
+          applied_at: m.appliedAt,
+          apply_error: m.applyError,
+        })
+        .onConflict((oc) => oc.doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+    async byHash(hash) {
+      const r = await db.selectFrom('inbox').selectAll().where('hash', '=', hash).executeTakeFirst();
+      return r && toInbox(r);
+    },
+    async byId(id) {
+      const r = await db.selectFrom('inbox').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toInbox(r);
+    },
+    async waitingOn(prev) {
+      return (await db.selectFrom('inbox').selectAll().where('prev', '=', prev).where('applied_at', 'is', null).orderBy('received_at').execute()).map(toInbox);
+    },
+    async markApplied(hash, at, error) {
+      await db.updateTable('inbox').set({ applied_at: at, apply_error: error }).where('hash', '=', hash).execute();
+    },
+    async isSettled(hash) {
+      const r = await sql<{ ok: boolean }>`
+        select exists (select 1 from outbox where hash = ${hash})
+            or exists (select 1 from inbox where hash = ${hash} and applied_at is not null) as ok`.execute(db);
+      return r.rows[0]?.ok === true;
+    },
+    async lastInThread(thread) {
+      const r = await sql<{ hash: string }>`
+        select hash from (
+          select hash, created_at as at from outbox where thread = ${thread}
+          union all
+          select hash, received_at as at from inbox where thread = ${thread}
+        ) t order by at desc limit 1`.execute(db);
+      return r.rows[0]?.hash;
+    },
+  };
+}
+
+export function peerDirectoryRepo(db: Db): PeerDirectoryRepo {
+  return {
+    async put(d) {
+      const row = {
+        state_code: d.stateCode,
+        published_at: d.publishedAt,
+        received_at: d.receivedAt,
+        contacts: JSON.stringify(d.contacts),
+        envelope_hash: d.envelopeHash,
+      };
+      const r = await db
+        .insertInto('peer_directories')
+        .values(row)
+        .onConflict((oc) =>
+          oc
+            .column('state_code')
+            .doUpdateSet({ published_at: d.publishedAt, received_at: d.receivedAt, contacts: row.contacts, envelope_hash: d.envelopeHash })
+            .where('peer_directories.published_at', '<', d.publishedAt),
+        )
+        .returning('state_code')
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+    async list() {
+      return (await db.selectFrom('peer_directories').selectAll().orderBy('state_code').execute()).map((r) => ({
+        stateCode: r.state_code,
+        publishedAt: r.published_at,
+        receivedAt: r.received_at,
+        contacts: r.contacts as unknown[],
+        envelopeHash: r.envelope_hash,
+      }));
+    },
+  };
+}
+
+const toCheck = (r: Selectable<ChecksTable>): CheckRecord => ({
+  id: r.id,
+  direction: r.direction,
+  peer: r.peer,
+  startedBy: r.started_by,
+  startedAt: r.started_at,
+  deadline: r.deadline,
+  deliveredAt: r.delivered_at,
+  confirmedAt: r.confirmed_at,
+  confirmedBy: r.confirmed_by,
+  confirmedContact: r.confirmed_contact,
+});
+
+const fromCheck = (c: CheckRecord) => ({
+  id: c.id,
+  direction: c.direction,
+  peer: c.peer,
+  started_by: c.startedBy,
+  started_at: c.startedAt,
+  deadline: c.deadline,
+  delivered_at: c.deliveredAt,
+  confirmed_at: c.confirmedAt,
+  confirmed_by: c.confirmedBy,
+  confirmed_contact: c.confirmedContact,
+});
+
+export function checkRepo(db: Db): CheckRepo {
+  return {
+    async insert(c) {
+      await db.insertInto('checks').values(fromCheck(c)).execute();
+    },
+    async byId(id) {
+      const r = await db.selectFrom('checks').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toCheck(r);
+    },
+    async update(c) {
+      const { id: _id, ...row } = fromCheck(c);
+      await db.updateTable('checks').set(row).where('id', '=', c.id).execute();
+    },
+    async list(f) {
+      let q = db.selectFrom('checks').selectAll().orderBy('started_at', 'desc').limit(f.limit);
+      if (f.direction) q = q.where('direction', '=', f.direction);
+      if (f.peer) q = q.where('peer', '=', f.peer);
+      return (await q.execute()).map(toCheck);
+    },
+  };
+}
+
+export function notificationRepo(db: Db): NotificationRepo {
+  return {
+    async add(n) {
+      await db.insertInto('notifications').values({ at: n.at, audience: n.audience, kind: n.kind, message: n.message, link: n.link, read_at: null }).execute();
+    },
+    async list(audiences, limit) {
+      if (audiences.length === 0) return [];
+      return (
+        await db
+          .selectFrom('notifications')
+          .select([sql<string>`id::text`.as('id'), 'at', 'audience', 'kind', 'message', 'link', 'read_at'])
+          .where('audience', 'in', audiences as ('officer' | 'admin')[])
+          .orderBy('notifications.id', 'desc')
+          .limit(limit)
+          .execute()
+      ).map((r) => ({ id: r.id, at: r.at, audience: r.audience, kind: r.kind, message: r.message, link: r.link, readAt: r.read_at }));
+    },
+  };
+}
