@@ -10,6 +10,11 @@ export default defineConfig({
   resolve: {
     alias: { '@parley/core': fileURLToPath(new URL('../core/src/index.ts', import.meta.url)) },
   },
+  // `npm run dev -w @parley/web` serves the interface with hot reload and passes the API to a
+  // running node (PARLEY_URL, default http://127.0.0.1:8080), so that cookies stay same-origin.
+  server: {
+    proxy: { '/api': { target: process.env.PARLEY_URL ?? 'http://127.0.0.1:8080', changeOrigin: false } },
+  },
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+export { PROTOCOL_VERSION } from './envelope/schema.js';
+
 /** `GET /.well-known/parley`: what a node says about itself, so a peer can check its key. */
 export const discoveryDocument = z.object({
   protocol: z.literal('parley'),
@@ -16,6 +18,5 @@ export const discoveryDocument = z.object({
 });
 export type DiscoveryDocument = z.infer<typeof discoveryDocument>;
 
-export const PROTOCOL_VERSION = 1;
 export const INBOX_PATH = '/federation/v1/inbox';
 export const ENVELOPE_MEDIA_TYPE = 'application/jose';

@@ -45,6 +45,19 @@ export function apiSuite(engine: Engine): void {
       expect(JSON.stringify(r.body)).not.toMatch(/PRIVATE/);
     });
 
+    it('tells anyone which state the node is, and nothing more', async () => {
+      const r = await new Client(node.url).get('/api/v1/node/identity');
+      expect(r.status).toBe(200);
+      expect(r.body).toEqual({ stateCode: 'XAA', stateName: 'Test state XAA', name: 'Test node XAA', isTestState: true });
+    });
+
+    it('keeps an invited account without a password from becoming active', async () => {
+      const invited = await admin.post('/api/v1/users', { email: 'pending@mfa.example', displayName: 'Pending', role: 'viewer' });
+      const id = invited.body.user.id as string;
+      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'disabled' })).body.status).toBe('disabled');
+      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'active' })).body.status).toBe('invited');
+    });
+
     it('accepts the first-run link once only', async () => {
       const again = await new Client(node.url).setup(node.firstRunLink!, { email: 'intruder@x.example', password: 'another long password' });
       expect(again.status).toBe(400);

@@ -23,6 +23,7 @@ const idParam = '{id}';
 const codeParam = '{code}';
 
 export const routes = {
+  nodeIdentity: { method: 'get', path: '/node/identity', summary: 'Which state this node is, and whether it is a test state; public, for the sign-in page', tag: 'node', access: 'public', response: s.nodeIdentity },
   node: { method: 'get', path: '/node', summary: "This node's state, name and key fingerprint", tag: 'node', access: 'node.read', response: s.nodeInfo },
 
   session: { method: 'get', path: '/auth/session', summary: 'The signed-in user and the CSRF token for writes', tag: 'auth', access: 'session', response: s.sessionInfo },

@@ -22,6 +22,7 @@ export const nodeInfo = z.object({
   createdAt: z.string(),
 });
 export type NodeInfo = z.infer<typeof nodeInfo>;
+export const nodeIdentity = nodeInfo.pick({ stateCode: true, stateName: true, name: true, isTestState: true });
 
 // ---- accounts -------------------------------------------------------------
 

@@ -250,14 +250,13 @@ export async function updateUser(
   return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
     const before = await tx.users.byId(id);
     if (!before) throw notFound('user_not_found', 'No such user.');
-    if (patch.status === 'active' && before.status === 'invited') {
-      throw invalid('user_invited', 'This person has not set a password yet. Send them a new setup link instead.');
-    }
+    // An account without a password can only be waiting for its person, never active.
+    const status = patch.status === 'active' && !before.passwordHash ? 'invited' : (patch.status ?? before.status);
     const after: UserRecord = {
       ...before,
       displayName: patch.displayName ?? before.displayName,
       role: patch.role ?? before.role,
-      status: patch.status ?? before.status,
+      status,
       updatedAt: ctx.now(),
     };
     const losesAdmin = before.role === 'admin' && before.status === 'active' && (after.role !== 'admin' || after.status !== 'active');

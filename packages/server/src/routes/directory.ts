@@ -17,4 +17,5 @@ export function directoryRoutes(app: Hono<Env>): void {
   });
   mount(app, 'audit', async ({ c, auth, query }) => ({ entries: await listAudit(c.get('ctx').domain, auth.actor, query) }));
   mount(app, 'node', async ({ c }) => c.get('ctx').nodeInfo());
+  mount(app, 'nodeIdentity', async ({ c }) => c.get('ctx').nodeInfo());
 }

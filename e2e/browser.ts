@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** Debian's Chromium, headless, with the flags DEVELOPERS.md prescribes. */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM)) throw new Error('Chromium is required: apt-get install -y chromium');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+  });
+}
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const cliBin = join(root, 'packages/cli/dist/bin.js');
+const axePath = join(root, 'node_modules/axe-core/axe.min.js');
+
+/** The test's own environment, without settings that would point the node elsewhere. */
+function nodeEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PARLEY_LOG_LEVEL: 'warn' };
+  for (const name of ['DATABASE_URL', 'PARLEY_PUBLIC_URL', 'PARLEY_DATA', 'PARLEY_HOST', 'PARLEY_PORT', 'PARLEY_STATE', 'PARLEY_NAME']) delete env[name];
+  return env;
+}
+
+export interface CliNode {
+  /** http://127.0.0.1:PORT, from the "Web and API:" line. */
+  url: string;
+  /** The first-administrator link the node prints on its first start. */
+  setupLink: string;
+  /** The key fingerprint the node printed. */
+  fingerprint: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the built `parley start --init-if-needed` as a real child process on a free loopback port,
+ * in a fresh data directory, and reads its address and first-run link from standard error.
+ */
+export async function startCliNode(options: { state?: string; timeoutMs?: number } = {}): Promise<CliNode> {
+  if (!existsSync(cliBin)) throw new Error(`${cliBin} is missing: run npm run build first`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-e2e-'));
+  const child = spawn(
+    process.execPath,
+    [cliBin, 'start', '--init-if-needed', '--state', options.state ?? 'XAA', '--data', dataDir, '--host', '127.0.0.1', '--port', '0'],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: nodeEnv() },
+  );
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  child.stderr!.on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGTERM');
+      const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killer);
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    const found = await new Promise<{ url: string; setupLink: string; fingerprint: string }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the node printed no first-run link within ${options.timeoutMs ?? 45_000} ms:\n${stderr}`)), options.timeoutMs ?? 45_000);
+      const look = () => {
+        const url = /Web and API:\s+(http:\/\/\S+)/.exec(stderr)?.[1];
+        const fingerprint = /Key:\s+(SHA256:\S+)/.exec(stderr)?.[1];
+        const setupLink = /(http:\/\/\S+\/setup#\S+)/.exec(stderr)?.[1];
+        if (url && fingerprint && setupLink) {
+          clearTimeout(timer);
+          child.stderr!.off('data', look);
+          resolve({ url, setupLink, fingerprint });
+        }
+      };
+      child.stderr!.on('data', look);
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`the node exited (code ${code}) before it was ready:\n${stderr}`));
+      });
+    });
+    return { ...found, dataDir, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+export interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: unknown[] }[];
+}
+
+let axeSource: string | undefined;
+
+/**
+ * Runs axe-core in the page and returns the violations of impact serious or critical. The script
+ * is evaluated through the DevTools protocol rather than added as a <script> tag: the node's CSP
+ * (script-src 'self') rightly refuses inline scripts, and the page is tested under that CSP.
+ */
+export async function seriousAxeViolations(page: Page): Promise<string[]> {
+  axeSource ??= await readFile(axePath, 'utf8');
+  await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run: (ctx: Document) => Promise<{ violations: AxeViolation[] }> } }).axe;
+    return (await axe.run(document)).violations;
+  });
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact}: ${v.id} (${v.help}) at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`);
+}
+
+/** Whether the page is wider than its viewport, which on a phone means a horizontal scrollbar. */
+export function scrollsHorizontally(page: Page): Promise<boolean> {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}

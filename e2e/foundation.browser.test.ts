@@ -1,0 +1,203 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, scrollsHorizontally, seriousAxeViolations, startCliNode, type CliNode } from './browser.js';
+
+/**
+ * The foundation in a real browser: the built CLI runs a node as a child process; Chromium sets
+ * up the first administrator from the printed link, keeps the directory, and is checked with
+ * axe-core and at a phone's width. The tests run in order and share the signed-in page.
+ */
+
+const ADMIN = { email: 'admin@ministry.example', name: 'Maria Rossi', password: 'correct horse battery staple' };
+const CONTACT = { name: 'Duty officer', organisation: 'National CERT of Test State XAA', email: 'duty@cert.example', phone: '+41 22 917 12 34' };
+
+let node: CliNode | undefined;
+let browser: Browser | undefined;
+let context: BrowserContext;
+let page: Page;
+/** Every report of a Content Security Policy violation, from every page the suite opens. */
+const cspViolations: string[] = [];
+
+function watch(p: Page): Page {
+  p.setDefaultTimeout(10_000);
+  p.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(`${p.url()}: ${m.text()}`);
+  });
+  return p;
+}
+
+/** A fresh browser context: no cookie, so not signed in. */
+async function anonymousPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
+  const ctx = await browser!.newContext({ viewport });
+  return watch(await ctx.newPage());
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  node = await startCliNode();
+  context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = watch(await context.newPage());
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await node?.stop();
+}, 30_000);
+
+const heading = (p: Page, name: string) => p.getByRole('heading', { level: 1, name, exact: true });
+
+describe('first run', () => {
+  it('the printed first-run link sets up the administrator, signs them in and removes the secret from the address', async () => {
+    await page.goto(node!.setupLink);
+    await heading(page, 'Set up the first administrator').waitFor();
+    await page.getByLabel('Your e-mail address').fill(ADMIN.email);
+    await page.getByLabel('Your name').fill(ADMIN.name);
+    await page.getByLabel('Password', { exact: true }).fill(ADMIN.password);
+    await page.getByLabel('Repeat the password').fill(ADMIN.password);
+    await page.getByRole('button', { name: 'Save and sign in' }).click();
+    await heading(page, 'This node').waitFor();
+
+    const url = new URL(page.url());
+    expect({ path: url.pathname, hash: url.hash }).toEqual({ path: '/', hash: '' });
+    expect(await page.locator('.account-name').textContent()).toBe(`Signed in as ${ADMIN.name} (Administrator)`);
+  });
+
+  it('the node page shows the state code and the fingerprint the CLI printed', async () => {
+    const facts = page.locator('dl.facts');
+    await facts.getByText('XAA', { exact: true }).waitFor();
+    expect(await page.locator('#fingerprint').textContent()).toBe(node!.fingerprint);
+  });
+
+  it('a test state carries the test-state banner', async () => {
+    const banner = page.getByRole('region', { name: 'Test state' });
+    await banner.waitFor();
+    expect(await banner.textContent()).toBe('Test state — not a real state; for testing and demonstration only');
+  });
+});
+
+describe('points of contact', () => {
+  it('an empty form is refused with a message next to each required field', async () => {
+    await page.getByRole('navigation').getByRole('link', { name: 'Points of contact' }).click();
+    await page.getByRole('link', { name: 'Add a point of contact' }).click();
+    await heading(page, 'Add a point of contact').waitFor();
+    await page.getByRole('button', { name: 'Add point of contact' }).click();
+    await page.getByRole('alert').filter({ hasText: 'There is a problem' }).waitFor();
+
+    const message = (id: string) => page.locator(`#${id}-error`).textContent();
+    expect({
+      name: await message('contact-name'),
+      organisation: await message('contact-organisation'),
+      languages: await page.locator('#contact-languages-error').textContent(),
+    }).toEqual({
+      name: 'Name is required.',
+      organisation: 'Organisation is required.',
+      languages: 'Give at least one operational language.',
+    });
+  });
+
+  it('a point of contact added with two languages is still listed after a reload', async () => {
+    await page.getByLabel('Technical (CERT)').check();
+    await page.getByLabel('Name', { exact: true }).fill(CONTACT.name);
+    await page.getByLabel('Organisation').fill(CONTACT.organisation);
+    await page.getByLabel('E-mail address').fill(CONTACT.email);
+    await page.getByLabel('Telephone').fill(CONTACT.phone);
+    const language = page.getByLabel('Add a language');
+    await language.fill('fr');
+    await page.getByRole('button', { name: 'Add', exact: true }).click();
+    await language.fill('English');
+    await language.press('Enter');
+    await page.getByLabel('Time zone').fill('Europe/Zurich');
+    await page.getByLabel('Reachable 24/7').check();
+    await page.getByRole('button', { name: 'Add point of contact' }).click();
+    await heading(page, 'Points of contact').waitFor();
+
+    await page.reload();
+    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: CONTACT.name }) });
+    await card.waitFor();
+    expect(await card.getByText('French (fr), English (en)').count()).toBe(1);
+  });
+});
+
+describe('signing in', () => {
+  it('a wrong password is refused with the node’s message in an alert', async () => {
+    const p = await anonymousPage();
+    try {
+      await p.goto(`${node!.url}/sign-in`);
+      await p.getByLabel('E-mail address').fill(ADMIN.email);
+      await p.getByLabel('Password').fill('not the password at all');
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      const alert = p.getByRole('alert');
+      await alert.waitFor();
+      expect(await alert.textContent()).toContain('The e-mail address or password is not right.');
+    } finally {
+      await p.context().close();
+    }
+  });
+
+  it('the administrator’s password opens the page they asked for in a new browser', async () => {
+    const p = await anonymousPage();
+    try {
+      await p.goto(`${node!.url}/contacts`);
+      await heading(p, 'Sign in').waitFor();
+      await p.getByLabel('E-mail address').fill(ADMIN.email);
+      await p.getByLabel('Password').fill(ADMIN.password);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await heading(p, 'Points of contact').waitFor();
+      expect(new URL(p.url()).pathname).toBe('/contacts');
+    } finally {
+      await p.context().close();
+    }
+  });
+});
+
+/** Pages to check, each with what shows that its content has loaded. */
+const pages: { path: string; ready: (p: Page) => Promise<void>; signedIn: boolean }[] = [
+  { path: '/sign-in', signedIn: false, ready: (p) => heading(p, 'Sign in').waitFor() },
+  { path: '/', signedIn: true, ready: (p) => p.locator('#fingerprint').waitFor() },
+  { path: '/contacts', signedIn: true, ready: (p) => p.getByRole('heading', { name: CONTACT.name }).waitFor() },
+  { path: '/contacts/new', signedIn: true, ready: (p) => heading(p, 'Add a point of contact').waitFor() },
+  { path: '/users', signedIn: true, ready: (p) => p.getByRole('heading', { name: /Maria Rossi/ }).waitFor() },
+  { path: '/tokens', signedIn: true, ready: (p) => p.getByText('You have no API tokens.').waitFor() },
+];
+
+async function open(path: string, signedIn: boolean, viewport?: { width: number; height: number }): Promise<Page> {
+  if (!signedIn) {
+    const p = await anonymousPage(viewport);
+    await p.goto(`${node!.url}${path}`);
+    return p;
+  }
+  const ctx = await browser!.newContext({ viewport: viewport ?? { width: 1280, height: 900 }, storageState: await context.storageState() });
+  const p = watch(await ctx.newPage());
+  await p.goto(`${node!.url}${path}`);
+  return p;
+}
+
+describe('accessibility', () => {
+  it.each(pages)('axe-core finds no serious or critical violation on $path', async ({ path, signedIn, ready }) => {
+    const p = await open(path, signedIn);
+    try {
+      await ready(p);
+      expect(await seriousAxeViolations(p)).toEqual([]);
+    } finally {
+      await p.context().close();
+    }
+  });
+});
+
+describe('phone width', () => {
+  it.each(pages)('$path does not scroll sideways at 375 px', async ({ path, signedIn, ready }) => {
+    const p = await open(path, signedIn, { width: 375, height: 800 });
+    try {
+      await ready(p);
+      expect(await scrollsHorizontally(p)).toBe(false);
+    } finally {
+      await p.context().close();
+    }
+  });
+});
+
+describe('content security policy', () => {
+  it('no page of the suite broke the node’s CSP (no inline script or style)', () => {
+    expect(cspViolations).toEqual([]);
+  });
+});

@@ -1,0 +1,92 @@
+import { createPrivateKey, createPublicKey } from 'node:crypto';
+import { createReceipt, signReceipt } from './envelope/receipt.js';
+import { envelopeHash } from './envelope/hash.js';
+import { signEnvelope } from './envelope/envelope.js';
+import type { Envelope } from './envelope/schema.js';
+import { fingerprint, rawPublicKey } from './keys.js';
+import type { DiscoveryDocument } from './discovery.js';
+import type { DeliveryClaims } from './delivery.js';
+
+/**
+ * The worked example of docs/protocol.md, built from the RFC 8032 section 7.1 TEST 1 key so that
+ * anyone can reproduce every byte: Ed25519 signatures are deterministic.
+ */
+const RFC8032_TEST1_SECRET = '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60';
+
+export function exampleKey() {
+  const privateKey = createPrivateKey({
+    // PKCS#8 prefix for an Ed25519 private key, then the 32-byte seed.
+    key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), Buffer.from(RFC8032_TEST1_SECRET, 'hex')]),
+    format: 'der',
+    type: 'pkcs8',
+  });
+  return { privateKey, publicKey: createPublicKey(privateKey) };
+}
+
+export async function protocolExamples() {
+  const key = exampleKey();
+  const pub = rawPublicKey(key.publicKey);
+  const discovery: DiscoveryDocument = {
+    protocol: 'parley',
+    versions: [1],
+    stateCode: 'XAA',
+    name: 'Ministry of Foreign Affairs of Aurelia',
+    isTestState: true,
+    publicKey: pub.toString('base64url'),
+    fingerprint: fingerprint(pub),
+    endpoints: { inbox: '/federation/v1/inbox' },
+  };
+  const envelope: Envelope = {
+    v: 1,
+    id: '019abb8a-6c00-7000-8000-000000000001',
+    sender: 'XAA',
+    recipient: 'XAB',
+    type: 'check.request',
+    created: '2026-11-25T12:00:00.000Z',
+    thread: '3f0c9a56-2f47-4e0a-9d4e-6b1f2a7c8d90',
+    body: { check: '3f0c9a56-2f47-4e0a-9d4e-6b1f2a7c8d90', deadline: '2026-11-25T14:00:00.000Z', note: 'Quarterly communication check' },
+  };
+  const jws = await signEnvelope(envelope, key);
+  const hash = envelopeHash(jws);
+  const receipt = createReceipt(jws, 'XAB', new Date('2026-11-25T12:00:00.412Z'));
+  // The example receipt is signed with the same key for brevity; a real one is signed by the receiver.
+  const receiptJws = await signReceipt(receipt, key);
+  const delivery: DeliveryClaims = { envelope: hash, to: 'XAB', sent: '2026-11-25T12:00:00.105Z', nonce: '5b0e1f0c-8a3e-4c55-9a77-1d2b3c4d5e6f' };
+  const response = {
+    check: envelope.body.check,
+    confirmedAt: '2026-11-25T12:17:42.000Z',
+    confirmedBy: 'Duty officer, National CERT',
+    contact: '8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+  };
+  const directory = {
+    publishedAt: '2026-11-25T11:58:00.000Z',
+    contacts: [
+      {
+        id: '8c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f',
+        kind: 'technical',
+        name: 'National CERT',
+        organisation: 'CERT XAA',
+        position: 'Duty officer',
+        email: 'duty@cert.aurelia.example',
+        phone: '+1 555 010 0202',
+        languages: ['en', 'pt'],
+        timeZone: 'Europe/Lisbon',
+        hours: '',
+        available24x7: true,
+        verifiedAt: null,
+        updatedAt: '2026-11-20T09:00:00.000Z',
+      },
+    ],
+  };
+  return {
+    'discovery.json': discovery,
+    'envelope.json': envelope,
+    'envelope.jws': jws,
+    'envelope.hash': hash,
+    'receipt.json': receipt,
+    'receipt.jws': receiptJws,
+    'delivery.json': delivery,
+    'body.check.response.json': response,
+    'body.directory.update.json': directory,
+  } as const;
+}

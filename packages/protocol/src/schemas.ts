@@ -1,0 +1,22 @@
+import { z } from 'zod';
+import { deliveryClaims } from './delivery.js';
+import { discoveryDocument } from './discovery.js';
+import { envelopeSchema, receiptSchema } from './envelope/schema.js';
+import { messageBodies } from './messages.js';
+
+/**
+ * Every JSON Schema (draft 2020-12) the protocol publishes, by file name. They are generated
+ * from the same zod schemas the implementation validates with, so the document cannot drift.
+ */
+export function protocolSchemas(): Record<string, Record<string, unknown>> {
+  const out: Record<string, Record<string, unknown>> = {
+    'discovery.schema.json': z.toJSONSchema(discoveryDocument) as Record<string, unknown>,
+    'envelope.schema.json': z.toJSONSchema(envelopeSchema) as Record<string, unknown>,
+    'receipt.schema.json': z.toJSONSchema(receiptSchema) as Record<string, unknown>,
+    'delivery.schema.json': z.toJSONSchema(deliveryClaims) as Record<string, unknown>,
+  };
+  for (const [type, schema] of Object.entries(messageBodies)) {
+    out[`body.${type}.schema.json`] = z.toJSONSchema(schema) as Record<string, unknown>;
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+import type { ReactNode } from 'react';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { FlashProvider } from './components/flash.js';
+import { Loading, Page } from './components/page.js';
+import { messages as t } from './i18n/index.js';
+import { Layout } from './layout.js';
+import { ContactFormPage } from './pages/contact-form.js';
+import { ContactHistoryPage } from './pages/contact-history.js';
+import { ContactsPage } from './pages/contacts.js';
+import { NodePage } from './pages/node.js';
+import { SetupPage } from './pages/setup.js';
+import { SignInPage } from './pages/sign-in.js';
+import { TokensPage } from './pages/tokens.js';
+import { UsersPage } from './pages/users.js';
+import { may, type UiPermission } from './permissions.js';
+import { SessionProvider, useSession } from './session.js';
+
+/** Pages for signed-in people; `permission` hides what the role may not use (the node refuses it anyway). */
+function Protected({ permission, children }: { permission?: UiPermission; children: ReactNode }) {
+  const { state, retry } = useSession();
+  const [location] = useLocation();
+  switch (state.status) {
+    case 'loading':
+      return <Loading />;
+    case 'unreachable':
+      return (
+        <Page title={t.errors.unreachableTitle}>
+          <div className="alert alert-error" role="alert">
+            <p>{state.message}</p>
+          </div>
+          <button type="button" className="button" onClick={retry}>
+            {t.errors.retry}
+          </button>
+        </Page>
+      );
+    case 'anonymous':
+      return <Redirect to={location === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(location)}`} replace />;
+    case 'signed-in':
+      if (permission && !may(state.user.role, permission)) {
+        return (
+          <Page title={t.errors.notAllowedTitle}>
+            <p>{t.errors.notAllowed}</p>
+          </Page>
+        );
+      }
+      return children;
+  }
+}
+
+function NotFoundPage() {
+  return (
+    <Page title={t.errors.notFoundTitle}>
+      <p>{t.errors.notFound}</p>
+      <p>
+        <Link href="/">{t.errors.goHome}</Link>
+      </p>
+    </Page>
+  );
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <FlashProvider>
+        <Layout>
+          <Switch>
+            <Route path="/sign-in" component={SignInPage} />
+            <Route path="/setup" component={SetupPage} />
+            <Route path="/">
+              <Protected>
+                <NodePage />
+              </Protected>
+            </Route>
+            <Route path="/contacts">
+              <Protected>
+                <ContactsPage />
+              </Protected>
+            </Route>
+            <Route path="/contacts/new">
+              <Protected permission="contacts.write">
+                <ContactFormPage />
+              </Protected>
+            </Route>
+            <Route path="/contacts/:id/edit">
+              {(params) => (
+                <Protected permission="contacts.write">
+                  <ContactFormPage key={params.id} id={params.id} />
+                </Protected>
+              )}
+            </Route>
+            <Route path="/contacts/:id/history">
+              {(params) => (
+                <Protected>
+                  <ContactHistoryPage key={params.id} id={params.id} />
+                </Protected>
+              )}
+            </Route>
+            <Route path="/users">
+              <Protected permission="users.manage">
+                <UsersPage />
+              </Protected>
+            </Route>
+            <Route path="/tokens">
+              <Protected>
+                <TokensPage />
+              </Protected>
+            </Route>
+            <Route>
+              <NotFoundPage />
+            </Route>
+          </Switch>
+        </Layout>
+      </FlashProvider>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,91 @@
+import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
+import { ApiError, describeError } from '../api/client.js';
+import { messages as t } from '../i18n/index.js';
+
+/**
+ * An error that concerns the whole page or form; announced as soon as it appears. With `takeFocus`
+ * it also takes focus, for errors that answer a button far down the page.
+ */
+export function ErrorMessage({ children, title = t.common.problemTitle, takeFocus = false }: { children: ReactNode; title?: string | null; takeFocus?: boolean }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (takeFocus) ref.current?.focus();
+  }, [takeFocus]);
+  return (
+    <div className="alert alert-error" role="alert" ref={ref} tabIndex={takeFocus ? -1 : undefined}>
+      {title ? <p className="alert-title">{title}</p> : null}
+      {children}
+    </div>
+  );
+}
+
+/** The error of a failed load or action, in words the node chose. */
+export function ErrorFor({ error }: { error: unknown }) {
+  if (!error) return null;
+  return (
+    <ErrorMessage>
+      <p>{describeError(error)}</p>
+    </ErrorMessage>
+  );
+}
+
+export interface FieldRef {
+  /** The path the node uses for the field, such as `email` or `languages`. */
+  path: string;
+  /** The id of the input to jump to. */
+  id: string;
+  label: string;
+}
+
+// Focus the field without touching location.hash: on the setup page the hash holds the secret.
+function jumpTo(e: MouseEvent<HTMLAnchorElement>) {
+  const id = e.currentTarget.getAttribute('href')?.slice(1);
+  const target = id ? document.getElementById(id) : null;
+  if (!target) return;
+  e.preventDefault();
+  target.scrollIntoView({ block: 'center' });
+  target.focus();
+}
+
+/**
+ * The summary above a form after a failed submit: the node's sentence and every field message,
+ * each linking to its field. It takes focus so that keyboard and screen-reader users start there.
+ */
+export function ErrorSummary({ error, fields }: { error: unknown; fields: readonly FieldRef[] }) {
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (error) ref.current?.focus();
+  }, [error]);
+  if (!error) return null;
+  const issues = error instanceof ApiError ? error.issues : [];
+  const known = new Set(fields.map((f) => f.path));
+  const items: { key: string; href: string | null; text: string }[] = [];
+  for (const f of fields) {
+    const messages = error instanceof ApiError ? error.forField(f.path) : [];
+    messages.forEach((m, i) => items.push({ key: `${f.path}-${i}`, href: `#${f.id}`, text: `${f.label}: ${m}` }));
+  }
+  issues
+    .filter((i) => !known.has(i.path.split('.')[0] ?? ''))
+    .forEach((i, n) => items.push({ key: `other-${n}`, href: null, text: i.message }));
+  return (
+    <div className="alert alert-error" role="alert" tabIndex={-1} ref={ref}>
+      <p className="alert-title">{t.common.problemTitle}</p>
+      <p>{describeError(error)}</p>
+      {items.length > 0 ? (
+        <ul>
+          {items.map((item) => (
+            <li key={item.key}>
+              {item.href ? (
+                <a href={item.href} onClick={jumpTo}>
+                  {item.text}
+                </a>
+              ) : (
+                item.text
+              )}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}

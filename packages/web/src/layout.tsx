@@ -1,0 +1,119 @@
+import { useEffect, useRef, useState, type MouseEvent, type ReactNode } from 'react';
+import { Link, useLocation } from 'wouter';
+import { describeError } from './api/client.js';
+import { ErrorMessage } from './components/alerts.js';
+import { FlashRegion } from './components/flash.js';
+import { messages as t } from './i18n/index.js';
+import { may } from './permissions.js';
+import { useSession } from './session.js';
+
+function NavLink({ href, children }: { href: string; children: ReactNode }) {
+  const [location] = useLocation();
+  const current = href === '/' ? location === '/' : location === href || location.startsWith(`${href}/`);
+  return (
+    <li>
+      <Link href={href} aria-current={current ? 'page' : undefined}>
+        {children}
+      </Link>
+    </li>
+  );
+}
+
+// Moves focus without changing location.hash, which holds the secret on the setup page.
+function skipToMain(e: MouseEvent<HTMLAnchorElement>) {
+  e.preventDefault();
+  document.getElementById('main')?.focus();
+}
+
+export function Layout({ children }: { children: ReactNode }) {
+  const { state, signOut } = useSession();
+  const [location, navigate] = useLocation();
+  const [signOutError, setSignOutError] = useState<unknown>(null);
+
+  // After a navigation, put focus on the new page's heading: screen-reader users hear where they
+  // are, and keyboard users continue from the top of the content rather than the old link.
+  const previous = useRef(location);
+  useEffect(() => {
+    if (previous.current === location) return;
+    previous.current = location;
+    setSignOutError(null);
+    document.querySelector<HTMLElement>('#main h1')?.focus();
+  }, [location]);
+
+  const signedIn = state.status === 'signed-in' ? state : null;
+  const node = signedIn?.node ?? null;
+
+  return (
+    <>
+      <a className="skip-link" href="#main" onClick={skipToMain}>
+        {t.app.skipLink}
+      </a>
+      {node?.isTestState ? (
+        <section className="test-banner" aria-label={t.testBanner.label}>
+          <p>
+            <strong>{t.testBanner.label}</strong> — {t.testBanner.text}
+          </p>
+        </section>
+      ) : null}
+      <header className="masthead">
+        <div className="masthead-inner">
+          <div className="brand">
+            <Link href="/" className="brand-name">
+              {t.app.name}
+            </Link>
+            {node ? (
+              <span className="brand-node">
+                <span className="state-code">{node.stateCode}</span> {node.name}
+              </span>
+            ) : null}
+          </div>
+          {signedIn ? (
+            <div className="account">
+              <span className="account-name">
+                {t.nav.signedInAs} <strong>{signedIn.user.displayName}</strong> ({t.roles[signedIn.user.role]})
+              </span>
+              <button
+                type="button"
+                className="button button-quiet"
+                onClick={async () => {
+                  try {
+                    await signOut();
+                    navigate('/sign-in');
+                  } catch (e) {
+                    setSignOutError(e);
+                  }
+                }}
+              >
+                {t.nav.signOut}
+              </button>
+            </div>
+          ) : null}
+        </div>
+        {signedIn ? (
+          <nav aria-label={t.nav.label} className="nav">
+            <ul>
+              <NavLink href="/">{t.nav.node}</NavLink>
+              <NavLink href="/contacts">{t.nav.contacts}</NavLink>
+              {may(signedIn.user.role, 'users.manage') ? <NavLink href="/users">{t.nav.users}</NavLink> : null}
+              <NavLink href="/tokens">{t.nav.tokens}</NavLink>
+            </ul>
+          </nav>
+        ) : null}
+      </header>
+      <main id="main" tabIndex={-1}>
+        {signOutError ? (
+          <ErrorMessage>
+            <p>{describeError(signOutError)}</p>
+          </ErrorMessage>
+        ) : null}
+        <FlashRegion />
+        {children}
+      </main>
+      {node ? (
+        <footer className="footer">
+          <p>{t.app.footer(node.version)}</p>
+        </footer>
+      ) : null}
+    </>
+  );
+}

@@ -1,0 +1,258 @@
+import type { ResponseOf, User } from '@parley/core';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { ApiError, call } from '../api/client.js';
+import { ErrorFor, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { SecretValue } from '../components/copy.js';
+import { SelectField, TextField } from '../components/fields.js';
+import { useFlash } from '../components/flash.js';
+import { Loading, Page } from '../components/page.js';
+import { formatTime, messages as t } from '../i18n/index.js';
+import type { Role } from '../permissions.js';
+import { useSession, useUser } from '../session.js';
+import { useLoad } from '../use-load.js';
+
+type IssuedLink = ResponseOf<'userLink'>;
+
+const roles: readonly Role[] = ['admin', 'officer', 'viewer'];
+const roleOptions = roles.map((r) => ({ value: r, label: t.roles[r] }));
+
+export function UsersPage() {
+  const me = useUser();
+  const { updateMe } = useSession();
+  const flash = useFlash();
+  const { result, set } = useLoad(() => call('listUsers').then((r) => r.users), []);
+  const [issued, setIssued] = useState<IssuedLink | null>(null);
+
+  const replace = (user: User) => {
+    if (result.status === 'ready') set(result.data.map((u) => (u.id === user.id ? user : u)));
+  };
+
+  return (
+    <Page title={t.users.title} intro={t.users.intro}>
+      {issued ? <IssuedLinkPanel issued={issued} onDone={() => setIssued(null)} /> : null}
+      <section aria-labelledby="users-list-title">
+        <h2 id="users-list-title">{t.users.listTitle}</h2>
+        {result.status === 'loading' ? <Loading /> : null}
+        {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+        {result.status === 'ready' ? (
+          result.data.length === 0 ? (
+            <p>{t.users.empty}</p>
+          ) : (
+            <ul className="records">
+              {result.data.map((u) => (
+                <UserRecord
+                  key={u.id}
+                  user={u}
+                  isMe={u.id === me.id}
+                  onChanged={(user, message) => {
+                    replace(user);
+                    flash(message);
+                    updateMe(user);
+                  }}
+                  onLink={(link) => {
+                    replace(link.user);
+                    setIssued(link);
+                  }}
+                />
+              ))}
+            </ul>
+          )
+        ) : null}
+      </section>
+      <InviteForm
+        onInvited={(link) => {
+          if (result.status === 'ready') set([...result.data, link.user].sort((a, b) => a.email.localeCompare(b.email)));
+          setIssued(link);
+        }}
+      />
+    </Page>
+  );
+}
+
+function IssuedLinkPanel({ issued, onDone }: { issued: IssuedLink; onDone: () => void }) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [issued]);
+  return (
+    <section className="panel panel-highlight" aria-labelledby="issued-link-title">
+      <h2 id="issued-link-title" tabIndex={-1} ref={heading}>
+        {t.users.linkTitle(issued.user.email)}
+      </h2>
+      <p>{t.users.linkHelp(formatTime(issued.expiresAt))}</p>
+      <SecretValue id="issued-link" label={t.users.linkLabel} value={issued.setupLink} copyLabel={t.users.copyLink} />
+      <div className="actions">
+        <button type="button" className="button button-secondary" onClick={onDone}>
+          {t.users.hideLink}
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function UserRecord({
+  user,
+  isMe,
+  onChanged,
+  onLink,
+}: {
+  user: User;
+  isMe: boolean;
+  onChanged: (user: User, message: string) => void;
+  onLink: (link: IssuedLink) => void;
+}) {
+  const [role, setRole] = useState<Role>(user.role);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  useEffect(() => setRole(user.role), [user.role]);
+
+  const act = async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const changeRole = (e: FormEvent) => {
+    e.preventDefault();
+    void act(async () => {
+      const updated = await call('updateUser', { id: user.id, body: { role } });
+      onChanged(updated, t.users.roleChanged(updated.displayName, t.roles[updated.role]));
+    });
+  };
+  const setStatus = (status: 'active' | 'disabled') =>
+    act(async () => {
+      const updated = await call('updateUser', { id: user.id, body: { status } });
+      onChanged(updated, status === 'disabled' ? t.users.disabled(updated.displayName) : t.users.enabled(updated.displayName));
+    });
+  const newLink = () => act(async () => onLink(await call('userLink', { id: user.id })));
+
+  const titleId = `user-${user.id}`;
+  return (
+    <li className={`record${user.status === 'disabled' ? ' record-muted' : ''}`}>
+      <h3 id={titleId} className="record-title">
+        {user.displayName} {isMe ? <span className="muted">{t.users.you}</span> : null}
+      </h3>
+      <dl className="record-facts">
+        <div>
+          <dt>{t.users.email}</dt>
+          <dd className="break">{user.email}</dd>
+        </div>
+        <div>
+          <dt>{t.users.role}</dt>
+          <dd>{t.roles[user.role]}</dd>
+        </div>
+        <div>
+          <dt>{t.users.status}</dt>
+          <dd>
+            <span className={`badge badge-${user.status}`}>{t.users.statuses[user.status]}</span>
+          </dd>
+        </div>
+      </dl>
+      {error ? <ErrorFor error={error} /> : null}
+      <div className="record-actions">
+        <form className="inline-form" onSubmit={changeRole}>
+          <label className="label" htmlFor={`${titleId}-role`}>
+            {t.users.roleFor(user.displayName)}
+          </label>
+          <div className="inline-controls">
+            <select className="select" id={`${titleId}-role`} value={role} onChange={(e) => setRole(e.target.value as Role)}>
+              {roleOptions.map((o) => (
+                <option key={o.value} value={o.value}>
+                  {o.label}
+                </option>
+              ))}
+            </select>
+            <button type="submit" className="button button-secondary" disabled={busy || role === user.role}>
+              {t.users.changeRole}
+            </button>
+          </div>
+        </form>
+        <div className="actions">
+          {user.status === 'disabled' ? (
+            <button type="button" className="button button-secondary" disabled={busy} onClick={() => void setStatus('active')}>
+              {t.users.enable}
+            </button>
+          ) : (
+            <>
+              <button type="button" className="button button-secondary" disabled={busy} onClick={newLink}>
+                {user.status === 'invited' ? t.users.newInviteLink : t.users.newResetLink}
+              </button>
+              <button type="button" className="button button-warning" disabled={busy} onClick={() => void setStatus('disabled')}>
+                {t.users.disable}
+              </button>
+            </>
+          )}
+        </div>
+      </div>
+    </li>
+  );
+}
+
+const inviteFields: FieldRef[] = [
+  { path: 'email', id: 'invite-email', label: t.users.email },
+  { path: 'displayName', id: 'invite-name', label: t.users.name },
+  { path: 'role', id: 'invite-role', label: t.users.role },
+];
+
+function InviteForm({ onInvited }: { onInvited: (link: IssuedLink) => void }) {
+  const [email, setEmail] = useState('');
+  const [displayName, setDisplayName] = useState('');
+  const [role, setRole] = useState<Role>('officer');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      onInvited(await call('createUser', { body: { email, displayName, role } }));
+      setEmail('');
+      setDisplayName('');
+      setRole('officer');
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  const errorsFor = (path: string) => (error instanceof ApiError ? error.forField(path) : undefined);
+  return (
+    <section className="panel" aria-labelledby="invite-title">
+      <h2 id="invite-title">{t.users.inviteTitle}</h2>
+      <p>{t.users.inviteIntro}</p>
+      <ErrorSummary error={error} fields={inviteFields} />
+      <form className="form narrow" onSubmit={submit} noValidate>
+        <TextField
+          id="invite-email"
+          label={t.users.email}
+          type="email"
+          autoComplete="off"
+          spellCheck={false}
+          value={email}
+          onChange={setEmail}
+          errors={errorsFor('email')}
+        />
+        <TextField id="invite-name" label={t.users.name} autoComplete="off" value={displayName} onChange={setDisplayName} errors={errorsFor('displayName')} />
+        <SelectField
+          id="invite-role"
+          label={t.users.role}
+          hint={`${t.roleHelp.admin} ${t.roleHelp.officer} ${t.roleHelp.viewer}`}
+          value={role}
+          options={roleOptions}
+          onChange={setRole}
+          errors={errorsFor('role')}
+        />
+        <div className="actions">
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? t.users.inviting : t.users.inviteSubmit}
+          </button>
+        </div>
+      </form>
+    </section>
+  );
+}

@@ -1,0 +1,22 @@
+import type { fields, permissions } from '@parley/core';
+
+export type Role = fields.Role;
+
+/** The permissions by which the interface decides what to show; add one here when a page needs it. */
+export type UiPermission = 'contacts.read' | 'contacts.write' | 'users.manage' | 'tokens.own';
+
+/**
+ * The node decides what each role may do; the interface only hides what the node would refuse.
+ * The type makes the compiler reject this table as soon as it differs from core's policy, while
+ * permissions the interface does not use yet can be added to core freely.
+ */
+const grants: { readonly [P in UiPermission]: (typeof permissions)[P] } = {
+  'contacts.read': ['viewer', 'officer', 'admin'],
+  'contacts.write': ['officer', 'admin'],
+  'users.manage': ['admin'],
+  'tokens.own': ['viewer', 'officer', 'admin'],
+};
+
+export function may(role: Role, permission: UiPermission): boolean {
+  return (grants[permission] as readonly Role[]).includes(role);
+}
