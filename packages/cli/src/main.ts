@@ -42,10 +42,17 @@ async function viaNode<T extends keyof typeof operatorCommands>(
   const store = await openStore(config.databaseUrl ? { engine: 'postgres', url: config.databaseUrl } : { engine: 'pglite', dataDir: dataDir.path });
   try {
     const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
-    const run = operatorCommands[command] as (d: unknown, b: unknown, m: unknown) => Promise<Record<string, unknown>>;
+    const run = operatorCommands[command] as (d: unknown, b: unknown, m: unknown, dir: DataDir) => Promise<Record<string, unknown>>;
     // What the command queues for peers is sent by the node when it next runs.
-    const self = { stateCode: identity.stateCode, name: identity.name, privateKey: keys.privateKey, fingerprint: fingerprint(keys.publicKey) };
-    return await run({ store, now: () => new Date(), publicUrl, self }, input, { requestId: null });
+    const previous = await dataDir.readOptionalKey(dataDir.previousKeyFile);
+    const self = {
+      stateCode: identity.stateCode,
+      name: identity.name,
+      privateKey: keys.privateKey,
+      fingerprint: fingerprint(keys.publicKey),
+      previousKeys: new Map(previous ? [[fingerprint(previous.publicKey), previous.privateKey]] : []),
+    };
+    return await run({ store, now: () => new Date(), publicUrl, self }, input, { requestId: null }, dataDir);
   } finally {
     await store.close();
   }
@@ -171,6 +178,18 @@ export function buildProgram(io: Io): Command {
       const p = res.peer as { stateCode: string; name: string; fingerprint: string; isTestState: boolean };
       io.out(`Trusted ${p.stateCode} (${p.name}${p.isTestState ? ', a test state' : ''}) with key ${p.fingerprint}.`);
       io.out('They must add this node too before messages flow both ways.');
+    });
+
+  program
+    .command('key')
+    .description('manage the node’s signing key')
+    .command('rotate')
+    .description('replace the node key; peers are told in a message signed with the old key')
+    .addOption(dataOption())
+    .action(async (o: { data: string }) => {
+      const res = await viaNode(o.data, 'rotateKey', '/local/v1/key/rotate', {});
+      io.out(`Rotated the node key: ${String(res.previous)} → ${String(res.current)}.`);
+      io.out(`Announced to ${String(res.peers)} peer(s). Tell their administrators the new fingerprint through your usual separate channel.`);
     });
 
   program

@@ -1,4 +1,4 @@
-import { applyInOrder, DomainError, type DomainContext, type NodeSelf } from '@parley/core';
+import { applyInOrder, DomainError, peerKeys, type DomainContext, type NodeSelf } from '@parley/core';
 import {
   createReceipt,
   envelopeHash,
@@ -50,11 +50,17 @@ export class Inbox {
     const peer = await store.peers.byState(peeked.sender);
     if (!peer) throw refuse('forbidden', 'unknown_sender', `${peeked.sender} is not a peer of ${this.ctx.self.stateCode}. Its administrator must add it first.`);
     if (peer.status !== 'trusted') throw refuse('forbidden', 'sender_suspended', `${peeked.sender} is suspended on ${this.ctx.self.stateCode}.`);
-    const key = publicKeyFromRaw(Buffer.from(peer.publicKey, 'base64url'));
+    // Current and recently retired keys: envelopes signed before a rotation are still in flight.
+    const known = await peerKeys(store, peer.stateCode, now, this.options.maxAgeMs);
+    known.set(peer.fingerprint, peer.publicKey);
+    const keyFor = (kid: string) => {
+      const raw = known.get(kid);
+      return raw ? publicKeyFromRaw(Buffer.from(raw, 'base64url')) : undefined;
+    };
     let envelope;
     try {
       envelope = await verifyEnvelope(jws, {
-        publicKeyFor: (kid) => (kid === peer.fingerprint ? key : null),
+        publicKeyFor: (kid) => keyFor(kid) ?? null,
         expectedRecipient: this.ctx.self.stateCode,
         now,
         maxAgeMs: this.options.maxAgeMs,
@@ -69,7 +75,7 @@ export class Inbox {
     }
     const hash = envelopeHash(jws);
     try {
-      await verifyDelivery(deliveryToken, { envelope: hash, recipient: this.ctx.self.stateCode, key, now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces });
+      await verifyDelivery(deliveryToken, { envelope: hash, recipient: this.ctx.self.stateCode, key: keyFor, now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces });
     } catch (e) {
       if (e instanceof DeliveryError) throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : e.code === 'replayed' ? 'conflict' : 'invalid', e.code, e.message);
       throw e;

@@ -1,5 +1,5 @@
-import { recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
-import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH, publicKeyFromRaw, signDelivery, verifyReceipt } from '@parley/protocol';
+import { peerKeys, recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
+import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH, peekEnvelope, publicKeyFromRaw, signDelivery, verifyReceipt } from '@parley/protocol';
 import type { Logger } from 'pino';
 
 export interface SenderOptions {
@@ -127,7 +127,12 @@ export class Sender {
   }
 
   private async post(peer: PeerRecord, message: OutboxRecord): Promise<{ receipt: string; receivedAt: Date }> {
-    const token = await signDelivery({ envelope: message.hash, to: peer.stateCode, sent: this.ctx.now() }, this.ctx.self.privateKey, this.ctx.self.fingerprint);
+    // The attempt is signed by the key that signed the envelope, so a peer that has not yet
+    // learnt of a key rotation can still check both.
+    const kid = peekEnvelope(message.jws).kid;
+    const previous = this.ctx.self.previousKeys.get(kid);
+    const [signingKey, signingKid] = previous ? [previous, kid] : [this.ctx.self.privateKey, this.ctx.self.fingerprint];
+    const token = await signDelivery({ envelope: message.hash, to: peer.stateCode, sent: this.ctx.now() }, signingKey, signingKid);
     let res: Response;
     try {
       res = await fetch(`${peer.url}${INBOX_PATH}`, {
@@ -145,9 +150,13 @@ export class Sender {
     if (res.status !== 200 || typeof body.receipt !== 'string') {
       throw new DeliveryFailure(`${peer.stateCode} refused the message (${res.status}${typeof body.code === 'string' ? ` ${body.code}` : ''}): ${typeof body.detail === 'string' ? body.detail : 'no receipt'}`);
     }
-    const key = publicKeyFromRaw(Buffer.from(peer.publicKey, 'base64url'));
+    const known = await peerKeys(this.ctx.store, peer.stateCode, this.ctx.now(), this.options.maxAgeMs);
+    known.set(peer.fingerprint, peer.publicKey);
     const receipt = await verifyReceipt(body.receipt, {
-      publicKeyFor: (kid) => (kid === peer.fingerprint ? key : null),
+      publicKeyFor: (kid) => {
+        const raw = known.get(kid);
+        return raw ? publicKeyFromRaw(Buffer.from(raw, 'base64url')) : null;
+      },
       expectedEnvelope: message.hash,
       expectedReceiver: peer.stateCode,
     }).catch((e: Error) => {

@@ -1,4 +1,5 @@
 import { DELIVERY_HEADER, envelopeHash, generateNodeKeyPair, fingerprint, signDelivery, signEnvelope, uuidv7, type Envelope } from '@parley/protocol';
+import { rotateNodeKey } from '@parley/server';
 import { addPeer, eventually, startNetwork, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -209,5 +210,34 @@ describe('federation between nodes over loopback HTTP', () => {
     const id = started.body.checks[0].id as string;
     const arrived = (await c.admin.get('/api/v1/checks?direction=incoming')).body.checks.map((x: { id: string }) => x.id);
     expect(arrived).toContain(id);
+  });
+
+  it('rotates a node key: peers learn it from a message signed by the old key, and messages signed before still arrive', async () => {
+    const oldFingerprint = a.node.ctx.nodeInfo().fingerprint;
+    await c.node.stop();
+    const before = await a.admin.post('/api/v1/checks', { peers: ['XAC'], note: 'sent before the rotation' });
+    expect(before.status).toBe(201);
+    const rotated = await rotateNodeKey(a.node.ctx.dataDir, a.node.ctx.domain, { type: 'operator' }, { requestId: null });
+    expect(rotated.previous).toBe(oldFingerprint);
+    expect(rotated.peers).toBe(2);
+    expect(a.node.ctx.nodeInfo().fingerprint).toBe(rotated.current);
+    expect((await fetch(`${a.node.url}/.well-known/parley`).then((r) => r.json())).fingerprint).toBe(rotated.current);
+
+    const seenByB = await eventually(async () => {
+      const p = (await b.admin.get('/api/v1/peers')).body.peers.find((x: { stateCode: string }) => x.stateCode === 'XAA');
+      return p?.fingerprint === rotated.current ? p : undefined;
+    }, 10_000, 'XAB to learn the new key');
+    expect(seenByB.status).toBe('trusted');
+
+    const after = await a.admin.post('/api/v1/checks', { peers: ['XAB'], note: 'signed with the new key' });
+    await eventually(async () => (await b.admin.get('/api/v1/checks?direction=incoming')).body.checks.find((x: { id: string }) => x.id === after.body.checks[0].id), 10_000, 'new-key message at XAB');
+
+    await c.node.restart();
+    const id = before.body.checks[0].id as string;
+    await eventually(async () => (await c.admin.get('/api/v1/checks?direction=incoming')).body.checks.find((x: { id: string }) => x.id === id), 15_000, 'old-key message at XAC after restart');
+    await eventually(async () => {
+      const p = (await c.admin.get('/api/v1/peers')).body.peers.find((x: { stateCode: string }) => x.stateCode === 'XAA');
+      return p?.fingerprint === rotated.current ? p : undefined;
+    }, 15_000, 'XAC to learn the new key');
   });
 });

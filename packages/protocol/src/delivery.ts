@@ -59,7 +59,7 @@ export class NonceMemory {
 
 export async function verifyDelivery(
   token: string | undefined | null,
-  expected: { envelope: string; recipient: string; key: KeyObject; now: Date; maxSkewMs: number; nonces: NonceMemory },
+  expected: { envelope: string; recipient: string; key: KeyObject | ((kid: string) => KeyObject | undefined); now: Date; maxSkewMs: number; nonces: NonceMemory },
 ): Promise<DeliveryClaims> {
   if (!token) throw new DeliveryError('delivery_missing', `A delivery needs a signed ${DELIVERY_HEADER} header.`);
   let header;
@@ -69,9 +69,11 @@ export async function verifyDelivery(
     throw new DeliveryError('delivery_malformed', 'The delivery token is not a compact JWS.');
   }
   if (header.alg !== 'EdDSA' || header.typ !== DELIVERY_TYP) throw new DeliveryError('delivery_malformed', 'The delivery token has the wrong algorithm or type.');
+  const key = typeof expected.key === 'function' ? expected.key(String(header.kid ?? '')) : expected.key;
+  if (!key) throw new DeliveryError('bad_signature', 'The delivery token is signed with a key this node does not know for the sender.');
   let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(token, expected.key, { algorithms: ['EdDSA'] }));
+    ({ payload } = await compactVerify(token, key, { algorithms: ['EdDSA'] }));
   } catch {
     throw new DeliveryError('bad_signature', 'The delivery token’s signature does not verify with the sender’s key.');
   }

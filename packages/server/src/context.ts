@@ -3,9 +3,11 @@ import { Inbox, Sender, defaultInboxOptions, defaultSenderOptions, type InboxOpt
 import { PROTOCOL_VERSION, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
 import { fingerprint, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
 import { DataDir, openStore } from '@parley/store';
+import { createPublicKey } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { NodeConfig } from './config.js';
+import { settleKeyRotation } from './key-rotation.js';
 import { VERSION } from './version.js';
 
 /** Everything a request handler may use, built once from the configuration and closed by its owner. */
@@ -50,14 +52,24 @@ export interface ContextOptions {
 
 export async function createAppContext(config: NodeConfig, options: ContextOptions = {}): Promise<AppContext> {
   const dataDir = new DataDir(config.dataDir);
-  const { identity, keys } = await dataDir.load();
+  const { identity } = await dataDir.load();
   const log = (options.log ?? createLogger(config)).child({ state: identity.stateCode });
   const store = await openStore(
     config.databaseUrl ? { engine: 'postgres', url: config.databaseUrl } : { engine: 'pglite', dataDir: dataDir.path },
   );
+  await settleKeyRotation(dataDir, store);
+  const { keys } = await dataDir.load();
+  const previous = await dataDir.readOptionalKey(dataDir.previousKeyFile);
   const publicUrl = (config.publicUrl ?? options.listenUrl ?? `http://${config.host}:${config.port}`).replace(/\/+$/, '');
-  const publicKey = rawPublicKey(keys.publicKey);
-  const self: NodeSelf = { stateCode: identity.stateCode, name: identity.name, privateKey: keys.privateKey, fingerprint: fingerprint(publicKey) };
+  const self: NodeSelf = {
+    stateCode: identity.stateCode,
+    name: identity.name,
+    privateKey: keys.privateKey,
+    fingerprint: fingerprint(keys.publicKey),
+    previousKeys: new Map(previous ? [[fingerprint(previous.publicKey), previous.privateKey]] : []),
+  };
+  // Derived from the current signing key at each call: a rotation changes what the node presents.
+  const publicKey = () => rawPublicKey(createPublicKey(self.privateKey));
   const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), self };
   const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, ...options.sender });
   domain.onQueued = () => sender.wake();
@@ -71,14 +83,16 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
       stateCode: identity.stateCode,
       name: identity.name,
       isTestState: identity.isTestState,
-      publicKey: publicKey.toString('base64url'),
+      publicKey: publicKey().toString('base64url'),
       fingerprint: self.fingerprint,
       endpoints: { inbox: INBOX_PATH },
     }),
     config,
     dataDir,
     identity,
-    keys,
+    get keys() {
+      return { privateKey: self.privateKey, publicKey: createPublicKey(self.privateKey) };
+    },
     store,
     log,
     publicUrl,
@@ -89,8 +103,8 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
       stateName: displayStateName(identity),
       name: identity.name,
       isTestState: identity.isTestState,
-      fingerprint: fingerprint(publicKey),
-      publicKey: publicKey.toString('base64url'),
+      fingerprint: self.fingerprint,
+      publicKey: publicKey().toString('base64url'),
       version: VERSION,
       createdAt: identity.createdAt,
     }),

@@ -1,4 +1,6 @@
-import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, presentToken, presentUser, type Actor, type DomainContext, type RequestMeta } from '@parley/core';
+import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, presentToken, presentUser, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
+import type { DataDir } from '@parley/store';
+import { rotateNodeKey } from './key-rotation.js';
 import { discover } from '@parley/federation';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -21,6 +23,7 @@ export const localSchemas = {
   }),
   createToken: z.strictObject({ email: fields.email, name: z.string().trim().min(1).max(100).default('cli') }),
   addPeer: addPeerRequest,
+  rotateKey: z.strictObject({}),
 };
 
 const operator: Actor = { type: 'operator' };
@@ -34,6 +37,10 @@ export const operatorCommands = {
   async createToken(domain: DomainContext, body: z.output<typeof localSchemas.createToken>, meta: RequestMeta) {
     const { token, secret } = await createToken(domain, operator, { email: body.email }, body.name, meta);
     return { token: presentToken(token), secret };
+  },
+  async rotateKey(domain: DomainContext, _body: Record<string, never>, meta: RequestMeta, dataDir?: DataDir) {
+    if (!dataDir || !domain.self) throw new Error('key rotation needs the node’s data directory');
+    return rotateNodeKey(dataDir, domain as DomainContext & { self: NodeSelf }, operator, meta);
   },
   async addPeer(domain: DomainContext, body: z.output<typeof localSchemas.addPeer>, meta: RequestMeta) {
     const { url, document } = await discover(body.url);
@@ -61,6 +68,10 @@ export function createLocalApp(ctx: AppContext): Hono<Env> {
   app.post('/local/v1/tokens', async (c) => {
     const body = await parse(c, localSchemas.createToken);
     return c.json(await operatorCommands.createToken(ctx.domain, body, { requestId: c.get('requestId') }), 201);
+  });
+  app.post('/local/v1/key/rotate', async (c) => {
+    await parse(c, localSchemas.rotateKey);
+    return c.json(await operatorCommands.rotateKey(ctx.domain, {}, { requestId: c.get('requestId') }, ctx.dataDir), 201);
   });
   app.post('/local/v1/peers', async (c) => {
     const body = await parse(c, localSchemas.addPeer);

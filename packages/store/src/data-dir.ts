@@ -1,4 +1,4 @@
-import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checkIdentity, DomainError, type NodeIdentity } from '@parley/core';
 import { exportPrivateKeyPem, generateNodeKeyPair, importPrivateKeyPem, type NodeKeyPair } from '@parley/protocol';
@@ -17,6 +17,12 @@ export class DataDir {
   }
   get keyFile() {
     return join(this.path, 'node-key.pem');
+  }
+  get nextKeyFile() {
+    return join(this.path, 'node-key.next.pem');
+  }
+  get previousKeyFile() {
+    return join(this.path, 'node-key.previous.pem');
   }
   get pidFile() {
     return join(this.path, 'parley.pid');
@@ -41,6 +47,26 @@ export class DataDir {
     await writeFile(this.keyFile, exportPrivateKeyPem(generateNodeKeyPair()), { mode: 0o600, flag: 'wx' });
     await writeFile(this.identityFile, JSON.stringify(identity, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
     return identity;
+  }
+
+  /** A key being rotated in: written before its announcement commits, promoted after. */
+  async writeNextKey(keys: NodeKeyPair): Promise<void> {
+    await writeFile(this.nextKeyFile, exportPrivateKeyPem(keys), { mode: 0o600 });
+  }
+
+  async readOptionalKey(path: string): Promise<NodeKeyPair | undefined> {
+    if (!(await exists(path))) return undefined;
+    return importPrivateKeyPem(await readFile(path, 'utf8'));
+  }
+
+  /** The current key becomes the previous one; the next key becomes current. */
+  async promoteNextKey(): Promise<void> {
+    await rename(this.keyFile, this.previousKeyFile);
+    await rename(this.nextKeyFile, this.keyFile);
+  }
+
+  async discardNextKey(): Promise<void> {
+    await rm(this.nextKeyFile, { force: true });
   }
 
   async load(): Promise<{ identity: NodeIdentity; keys: NodeKeyPair }> {

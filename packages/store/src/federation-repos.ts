@@ -62,6 +62,14 @@ export function peerRepo(db: Db): PeerRepo {
         .onConflict((oc) => oc.columns(['state_code', 'fingerprint']).doUpdateSet({ valid_until: null }))
         .execute();
     },
+    async keys(code) {
+      return (await db.selectFrom('peer_keys').selectAll().where('state_code', '=', code).orderBy('valid_from').execute()).map((r) => ({
+        fingerprint: r.fingerprint,
+        publicKey: r.public_key,
+        validFrom: r.valid_from,
+        validUntil: r.valid_until,
+      }));
+    },
     async retireKeys(code, except, at) {
       await db.updateTable('peer_keys').set({ valid_until: at }).where('state_code', '=', code).where('fingerprint', '!=', except).where('valid_until', 'is', null).execute();
     },

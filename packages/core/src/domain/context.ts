@@ -5,8 +5,11 @@ import type { SessionRecord, Store, TokenRecord, UserRecord } from './ports.js';
 export interface NodeSelf {
   stateCode: string;
   name: string;
+  /** The current signing key; replaced in place when the node rotates its key. */
   privateKey: KeyObject;
   fingerprint: string;
+  /** Earlier keys by fingerprint, still used to sign delivery attempts of envelopes they signed. */
+  previousKeys: Map<string, KeyObject>;
 }
 
 /**

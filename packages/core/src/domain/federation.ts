@@ -251,6 +251,27 @@ async function onKeyRotate(tx: Store, ctx: DomainContext, envelope: Envelope, bo
   await notify(tx, ctx, 'admin', 'peer.key_rotated', `${peer.stateCode} rotated its node key; the new fingerprint is ${computed}. Confirm it with them out of band.`, '/peers');
 }
 
+/**
+ * Announces a new node key to every trusted peer, in envelopes signed with the current key, in
+ * the caller's transaction; the audit entry is what a restart uses to finish an interrupted rotation.
+ */
+export async function announceKeyRotation(tx: Store, ctx: DomainContext, actor: Actor, next: { publicKey: string; fingerprint: string }, meta: RequestMeta): Promise<number> {
+  assertMay(actor, 'peers.manage');
+  const peers = (await tx.peers.list()).filter((p) => p.status === 'trusted');
+  const effective = ctx.now().toISOString();
+  for (const peer of peers) {
+    await enqueue(tx, ctx, { recipient: peer.stateCode, type: 'key.rotate', body: { publicKey: next.publicKey, fingerprint: next.fingerprint, effective } });
+  }
+  await record(tx, ctx, actor, meta, { action: 'node.key_rotate', entityType: 'node', entityId: ctx.self?.stateCode ?? '', before: { fingerprint: ctx.self?.fingerprint }, after: { fingerprint: next.fingerprint } });
+  return peers.length;
+}
+
+/** Keys a peer has used, current and retired within `graceMs`, by fingerprint. */
+export async function peerKeys(store: Store, stateCode: string, now: Date, graceMs: number): Promise<Map<string, string>> {
+  const keys = await store.peers.keys(stateCode);
+  return new Map(keys.filter((k) => !k.validUntil || k.validUntil.getTime() > now.getTime() - graceMs).map((k) => [k.fingerprint, k.publicKey]));
+}
+
 // ---- communication checks ------------------------------------------------------------------
 
 export const DEFAULT_CHECK_MINUTES = 120;

@@ -143,6 +143,7 @@ export interface PeerRepo {
   /** Keeps every key a peer has used, so that its older signatures stay checkable. */
   addKey(stateCode: string, key: { fingerprint: string; publicKey: string; validFrom: Date }): Promise<void>;
   retireKeys(stateCode: string, exceptFingerprint: string, at: Date): Promise<void>;
+  keys(stateCode: string): Promise<{ fingerprint: string; publicKey: string; validFrom: Date; validUntil: Date | null }[]>;
 }
 
 export interface OutboxRecord {
