@@ -92,11 +92,13 @@ export function buildProgram(io: Io): Command {
     .addOption(dataOption())
     .option('--port <n>', 'TCP port', port)
     .option('--host <host>', 'address to listen on (default 127.0.0.1)')
+    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
+    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
     .option('--init-if-needed', 'create the node on first start (state and name from --state/--name or PARLEY_STATE/PARLEY_NAME)', false)
     .option('--state <ISO3>', 'with --init-if-needed: the state code (default XAA, a test state)')
     .option('--name <name>', 'with --init-if-needed: the node name')
-    .action(async (o: { data: string; port?: number; host?: string; initIfNeeded: boolean; state?: string; name?: string }) => {
-      const config: NodeConfig = configFromEnv({ dataDir: o.data, port: o.port, host: o.host });
+    .action(async (o: { data: string; port?: number; host?: string; tlsCert?: string; tlsKey?: string; initIfNeeded: boolean; state?: string; name?: string }) => {
+      const config: NodeConfig = configFromEnv({ dataDir: o.data, port: o.port, host: o.host, tlsCert: o.tlsCert, tlsKey: o.tlsKey });
       const dataDir = new DataDir(config.dataDir);
       if (o.initIfNeeded && !(await dataDir.isInitialised())) {
         const stateCode = (o.state ?? process.env.PARLEY_STATE ?? 'XAA').toUpperCase();

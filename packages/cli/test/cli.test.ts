@@ -1,69 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Client } from '@parley/testkit';
+import { Client, parleyCli, spawnCliNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../dist/bin.js', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built `parley` command as a user would, with a time limit. */
-function parley(args: string[], input?: string): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input ?? '');
-  });
-}
-
-/** Starts `parley start` in the background and resolves once it prints its URL. */
-function startNode(dataDir: string): Promise<{ url: string; link: string | null; stop(): Promise<number | null>; stderr(): string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, 'start', '--data', dataDir, '--port', '0'], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DATABASE_URL: '' } });
-    let stderr = '';
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`node did not start within 60 s:\n${stderr}`));
-    }, 60_000);
-    const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-      const url = /Web and API:\s+(\S+)/.exec(stderr)?.[1];
-      if (url && (/\/setup#\S+/.test(stderr) || /running/.test(stderr)) && stderr.includes('Store:')) {
-        clearTimeout(timer);
-        // Give the first-run line, printed right after, a moment to arrive.
-        setTimeout(() => {
-          resolve({
-            url,
-            link: /(http\S+\/setup#\S+)/.exec(stderr)?.[1] ?? null,
-            stderr: () => stderr,
-            stop: async () => {
-              child.kill('SIGTERM');
-              return exited;
-            },
-          });
-        }, 100);
-      }
-    });
-    void exited.then((code) => reject(new Error(`node exited (${code}) before it started:\n${stderr}`)));
-  });
-}
+const parley = parleyCli;
+const startNode = spawnCliNode;
 
 describe('parley CLI', () => {
   let root: string;

@@ -9,6 +9,9 @@ export const configSchema = z.object({
   databaseUrl: z.string().url().optional(),
   /** The URL people use to reach this node, when it differs from http://host:port (a reverse proxy). */
   publicUrl: z.string().url().optional(),
+  /** PEM files to serve HTTPS directly; without them the node speaks plain HTTP (for loopback or behind a TLS proxy). */
+  tlsCert: z.string().min(1).optional(),
+  tlsKey: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes: z.number().int().positive().default(1024 * 1024),
@@ -26,11 +29,15 @@ export function configFromEnv(overrides: Partial<Record<keyof NodeConfig, unknow
     databaseUrl: env.DATABASE_URL || undefined,
     publicUrl: env.PARLEY_PUBLIC_URL || undefined,
     logLevel: env.PARLEY_LOG_LEVEL,
+    tlsCert: env.PARLEY_TLS_CERT || undefined,
+    tlsKey: env.PARLEY_TLS_KEY || undefined,
   };
   const merged = Object.fromEntries(
     Object.entries({ ...fromEnv, ...overrides }).filter(([, v]) => v !== undefined && v !== ''),
   );
-  const parsed = configSchema.safeParse({ dataDir: './data', ...merged });
+  const parsed = configSchema
+    .refine((c) => Boolean(c.tlsCert) === Boolean(c.tlsKey), { message: 'give both a TLS certificate and its key, or neither', path: ['tlsCert'] })
+    .safeParse({ dataDir: './data', ...merged });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);

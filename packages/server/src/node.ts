@@ -1,4 +1,6 @@
+import { readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { firstAdminLink } from '@parley/core';
 import { createAdaptorServer } from '@hono/node-server';
@@ -46,8 +48,11 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
   }
   await dataDir.clearRuntime();
 
+  const tls = config.tlsCert && config.tlsKey ? { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) } : undefined;
   const ctx = await createAppContext(config, options);
-  const http = createAdaptorServer({ fetch: createApp(ctx).fetch }) as Server;
+  const http = (
+    tls ? createAdaptorServer({ fetch: createApp(ctx).fetch, createServer: createHttpsServer, serverOptions: tls }) : createAdaptorServer({ fetch: createApp(ctx).fetch })
+  ) as Server;
   const control = createAdaptorServer({ fetch: createLocalApp(ctx).fetch }) as Server;
   try {
     await listen(http, { port: config.port, host: config.host });
@@ -60,7 +65,7 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
     throw e;
   }
   const port = (http.address() as AddressInfo).port;
-  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const url = `${tls ? 'https' : 'http'}://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   if (!config.publicUrl) {
     ctx.publicUrl = url;
     ctx.domain.publicUrl = url;

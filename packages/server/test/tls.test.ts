@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startTestNode, type TestNode } from '@parley/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+function get(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    request(url, { ca }, (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    })
+      .on('error', reject)
+      .end();
+  });
+}
+
+describe('HTTPS served by the node itself', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-tls-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  let node: TestNode;
+
+  beforeAll(async () => {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-keyout', key, '-out', cert, '-days', '1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    node = await startTestNode({ config: { tlsCert: cert, tlsKey: key } });
+  });
+  afterAll(async () => {
+    await node?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers over TLS with the configured certificate, and its links use https', async () => {
+    expect(node.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+    const r = await get(`${node.url}/healthz`, readFileSync(cert));
+    expect(r.status).toBe(200);
+    expect(JSON.parse(r.body).status).toBe('ok');
+    expect(node.firstRunLink).toMatch(/^https:\/\//);
+  });
+
+  it('refuses a client that does not trust the certificate', async () => {
+    await expect(get(`${node.url}/healthz`, Buffer.from(''))).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+  });
+});
