@@ -1,4 +1,4 @@
-import { applyInOrder, DomainError, peerKeys, type DomainContext, type NodeSelf } from '@parley/core';
+import { AlreadyReceived, DomainError, peerWithKeys, recordInbound, type DomainContext, type NodeSelf } from '@parley/core';
 import {
   createReceipt,
   envelopeHash,
@@ -47,14 +47,13 @@ export class Inbox {
     } catch (e) {
       throw refuse('invalid', e instanceof EnvelopeError ? e.code : 'malformed', (e as Error).message);
     }
-    const peer = await store.peers.byState(peeked.sender);
+    const known = await peerWithKeys(this.ctx, peeked.sender, this.options.maxAgeMs);
+    const peer = known?.peer;
     if (!peer) throw refuse('forbidden', 'unknown_sender', `${peeked.sender} is not a peer of ${this.ctx.self.stateCode}. Its administrator must add it first.`);
     if (peer.status !== 'trusted') throw refuse('forbidden', 'sender_suspended', `${peeked.sender} is suspended on ${this.ctx.self.stateCode}.`);
     // Current and recently retired keys: envelopes signed before a rotation are still in flight.
-    const known = await peerKeys(store, peer.stateCode, now, this.options.maxAgeMs);
-    known.set(peer.fingerprint, peer.publicKey);
     const keyFor = (kid: string) => {
-      const raw = known.get(kid);
+      const raw = known.keys.get(kid);
       return raw ? publicKeyFromRaw(Buffer.from(raw, 'base64url')) : undefined;
     };
     let envelope;
@@ -81,9 +80,10 @@ export class Inbox {
       throw e;
     }
 
-    const existing = await store.inbox.byHash(hash);
+    const earlier = await store.inbox.byHashOrId(hash, envelope.id);
+    const existing = earlier.find((r) => r.hash === hash);
     if (existing) return { receipt: existing.receipt, duplicate: true };
-    if (await store.inbox.byId(envelope.id)) {
+    if (earlier.length > 0) {
       throw refuse('conflict', 'id_reused', `Envelope id ${envelope.id} was already received with different content.`);
     }
     if (!isMessageType(envelope.type)) throw refuse('invalid', 'unknown_type', `This node does not know messages of type ${envelope.type}.`);
@@ -91,24 +91,27 @@ export class Inbox {
     if (!body.success) throw refuse('invalid', 'schema_invalid', `The ${envelope.type} body is not valid: ${body.error.issues[0]?.message ?? ''}`);
 
     const receipt = await signReceipt(createReceipt(jws, this.ctx.self.stateCode, now), { privateKey: this.ctx.self.privateKey });
-    const stored = await store.transaction(async (tx) => {
-      const record = {
-        id: envelope.id,
-        hash,
-        sender: envelope.sender,
-        type: envelope.type,
-        thread: envelope.thread ?? null,
-        prev: envelope.prev ?? null,
-        jws,
-        receivedAt: now,
-        receipt,
-        appliedAt: null,
-        applyError: null,
-      };
-      if (!(await tx.inbox.insert(record))) return false;
-      await applyInOrder(tx, this.ctx, record, envelope);
-      return true;
-    });
+    const record = {
+      id: envelope.id,
+      hash,
+      sender: envelope.sender,
+      type: envelope.type,
+      thread: envelope.thread ?? null,
+      prev: envelope.prev ?? null,
+      jws,
+      receivedAt: now,
+      receipt,
+      appliedAt: null,
+      applyError: null,
+    };
+    const stored = await store.transaction((tx) => recordInbound(tx, this.ctx, record, envelope)).then(
+      () => true,
+      (e: unknown) => {
+        if (e instanceof AlreadyReceived) return false;
+        throw e;
+      },
+    );
+    if (envelope.type === 'key.rotate') this.ctx.peerCache?.clear();
     if (!stored) {
       // Delivered twice at the same moment: the other delivery stored it first; answer as it did.
       const first = await store.inbox.byHash(hash);

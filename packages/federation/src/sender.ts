@@ -1,4 +1,4 @@
-import { peerKeys, recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
+import { peerWithKeys, recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
 import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH, peekEnvelope, publicKeyFromRaw, signDelivery, verifyReceipt } from '@parley/protocol';
 import type { Logger } from 'pino';
 
@@ -98,7 +98,7 @@ export class Sender {
 
   private async deliver(message: OutboxRecord): Promise<void> {
     const { store } = this.ctx;
-    const peer = await store.peers.byState(message.recipient);
+    const peer = (await peerWithKeys(this.ctx, message.recipient, this.options.maxAgeMs))?.peer;
     try {
       if (!peer) throw new DeliveryFailure(`${message.recipient} is no longer a peer of this node`);
       if (peer.status === 'suspended') throw new DeliveryFailure(`${message.recipient} is suspended on this node`);
@@ -150,8 +150,7 @@ export class Sender {
     if (res.status !== 200 || typeof body.receipt !== 'string') {
       throw new DeliveryFailure(`${peer.stateCode} refused the message (${res.status}${typeof body.code === 'string' ? ` ${body.code}` : ''}): ${typeof body.detail === 'string' ? body.detail : 'no receipt'}`);
     }
-    const known = await peerKeys(this.ctx.store, peer.stateCode, this.ctx.now(), this.options.maxAgeMs);
-    known.set(peer.fingerprint, peer.publicKey);
+    const known = (await peerWithKeys(this.ctx, peer.stateCode, this.options.maxAgeMs))?.keys ?? new Map([[peer.fingerprint, peer.publicKey]]);
     const receipt = await verifyReceipt(body.receipt, {
       publicKeyFor: (kid) => {
         const raw = known.get(kid);

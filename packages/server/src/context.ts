@@ -1,4 +1,4 @@
-import { AuthCache, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type NodeSelf, type Store } from '@parley/core';
+import { AuthCache, ReadCache, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type NodeSelf, type Store } from '@parley/core';
 import { Inbox, Sender, defaultInboxOptions, defaultSenderOptions, type InboxOptions, type SenderOptions } from '@parley/federation';
 import { PROTOCOL_VERSION, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
 import { fingerprint, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
@@ -70,7 +70,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
   };
   // Derived from the current signing key at each call: a rotation changes what the node presents.
   const publicKey = () => rawPublicKey(createPublicKey(self.privateKey));
-  const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), self };
+  const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), peerCache: new ReadCache(), self };
   const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, ...options.sender });
   domain.onQueued = () => sender.wake();
   const inbox = new Inbox(domain, { ...defaultInboxOptions, ...options.inbox });

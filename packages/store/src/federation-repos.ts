@@ -186,9 +186,8 @@ export function inboxRepo(db: Db): InboxRepo {
       const r = await db.selectFrom('inbox').selectAll().where('hash', '=', hash).executeTakeFirst();
       return r && toInbox(r);
     },
-    async byId(id) {
-      const r = await db.selectFrom('inbox').selectAll().where('id', '=', id).executeTakeFirst();
-      return r && toInbox(r);
+    async byHashOrId(hash, id) {
+      return (await db.selectFrom('inbox').selectAll().where((eb) => eb.or([eb('hash', '=', hash), eb('id', '=', id)])).execute()).map(toInbox);
     },
     async waitingOn(prev) {
       return (await db.selectFrom('inbox').selectAll().where('prev', '=', prev).where('applied_at', 'is', null).orderBy('received_at').execute()).map(toInbox);

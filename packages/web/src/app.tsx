@@ -6,12 +6,19 @@ import { messages as t } from './i18n/index.js';
 import { Layout } from './layout.js';
 import { ContactFormPage } from './pages/contact-form.js';
 import { ContactHistoryPage } from './pages/contact-history.js';
+import { CheckHistoryPage } from './pages/check-history.js';
+import { ChecksPage } from './pages/checks.js';
 import { ContactsPage } from './pages/contacts.js';
+import { FederationDirectoryPage } from './pages/federation-directory.js';
+import { MessagesPage } from './pages/messages.js';
 import { NodePage } from './pages/node.js';
+import { NotificationsPage } from './pages/notifications.js';
+import { PeersPage } from './pages/peers.js';
 import { SetupPage } from './pages/setup.js';
 import { SignInPage } from './pages/sign-in.js';
 import { TokensPage } from './pages/tokens.js';
 import { UsersPage } from './pages/users.js';
+import { NotificationsProvider } from './notifications.js';
 import { may, type UiPermission } from './permissions.js';
 import { SessionProvider, useSession } from './session.js';
 
@@ -61,6 +68,7 @@ function NotFoundPage() {
 export function App() {
   return (
     <SessionProvider>
+      <NotificationsProvider>
       <FlashProvider>
         <Layout>
           <Switch>
@@ -95,6 +103,36 @@ export function App() {
                 </Protected>
               )}
             </Route>
+            <Route path="/directory">
+              <Protected permission="federation.read">
+                <FederationDirectoryPage />
+              </Protected>
+            </Route>
+            <Route path="/checks">
+              <Protected permission="federation.read">
+                <ChecksPage />
+              </Protected>
+            </Route>
+            <Route path="/checks/history">
+              <Protected permission="federation.read">
+                <CheckHistoryPage />
+              </Protected>
+            </Route>
+            <Route path="/peers">
+              <Protected permission="federation.read">
+                <PeersPage />
+              </Protected>
+            </Route>
+            <Route path="/messages">
+              <Protected permission="federation.read">
+                <MessagesPage />
+              </Protected>
+            </Route>
+            <Route path="/notifications">
+              <Protected>
+                <NotificationsPage />
+              </Protected>
+            </Route>
             <Route path="/users">
               <Protected permission="users.manage">
                 <UsersPage />
@@ -111,6 +149,7 @@ export function App() {
           </Switch>
         </Layout>
       </FlashProvider>
+      </NotificationsProvider>
     </SessionProvider>
   );
 }

@@ -4,6 +4,7 @@ import { describeError } from './api/client.js';
 import { ErrorMessage } from './components/alerts.js';
 import { FlashRegion } from './components/flash.js';
 import { messages as t } from './i18n/index.js';
+import { useNotifications } from './notifications.js';
 import { may } from './permissions.js';
 import { useSession } from './session.js';
 
@@ -25,8 +26,25 @@ function skipToMain(e: MouseEvent<HTMLAnchorElement>) {
   document.getElementById('main')?.focus();
 }
 
+/** The way to the notifications, with the number that arrived since the person last looked. */
+function NotificationsLink() {
+  const { unseen } = useNotifications();
+  const [location] = useLocation();
+  return (
+    <Link href="/notifications" className="notifications-link" aria-current={location === '/notifications' ? 'page' : undefined}>
+      {t.nav.notifications}
+      {unseen > 0 ? (
+        <span className="count-badge">
+          {unseen}
+          <span className="visually-hidden"> {t.nav.notificationsNew}</span>
+        </span>
+      ) : null}
+    </Link>
+  );
+}
+
 export function Layout({ children }: { children: ReactNode }) {
-  const { state, signOut } = useSession();
+  const { state, identity, signOut } = useSession();
   const [location, navigate] = useLocation();
   const [signOutError, setSignOutError] = useState<unknown>(null);
 
@@ -48,7 +66,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <a className="skip-link" href="#main" onClick={skipToMain}>
         {t.app.skipLink}
       </a>
-      {node?.isTestState ? (
+      {identity?.isTestState ? (
         <section className="test-banner" aria-label={t.testBanner.label}>
           <p>
             <strong>{t.testBanner.label}</strong> — {t.testBanner.text}
@@ -61,9 +79,9 @@ export function Layout({ children }: { children: ReactNode }) {
             <Link href="/" className="brand-name">
               {t.app.name}
             </Link>
-            {node ? (
+            {identity ? (
               <span className="brand-node">
-                <span className="state-code">{node.stateCode}</span> {node.name}
+                <span className="state-code">{identity.stateCode}</span> {identity.name}
               </span>
             ) : null}
           </div>
@@ -72,6 +90,7 @@ export function Layout({ children }: { children: ReactNode }) {
               <span className="account-name">
                 {t.nav.signedInAs} <strong>{signedIn.user.displayName}</strong> ({t.roles[signedIn.user.role]})
               </span>
+              <NotificationsLink />
               <button
                 type="button"
                 className="button button-quiet"
@@ -94,6 +113,10 @@ export function Layout({ children }: { children: ReactNode }) {
             <ul>
               <NavLink href="/">{t.nav.node}</NavLink>
               <NavLink href="/contacts">{t.nav.contacts}</NavLink>
+              <NavLink href="/directory">{t.nav.directory}</NavLink>
+              <NavLink href="/checks">{t.nav.checks}</NavLink>
+              <NavLink href="/peers">{t.nav.peers}</NavLink>
+              <NavLink href="/messages">{t.nav.messages}</NavLink>
               {may(signedIn.user.role, 'users.manage') ? <NavLink href="/users">{t.nav.users}</NavLink> : null}
               <NavLink href="/tokens">{t.nav.tokens}</NavLink>
             </ul>

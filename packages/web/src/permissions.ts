@@ -3,7 +3,15 @@ import type { fields, permissions } from '@parley/core';
 export type Role = fields.Role;
 
 /** The permissions by which the interface decides what to show; add one here when a page needs it. */
-export type UiPermission = 'contacts.read' | 'contacts.write' | 'users.manage' | 'tokens.own';
+export type UiPermission =
+  | 'contacts.read'
+  | 'contacts.write'
+  | 'users.manage'
+  | 'tokens.own'
+  | 'federation.read'
+  | 'peers.manage'
+  | 'checks.start'
+  | 'checks.confirm';
 
 /**
  * The node decides what each role may do; the interface only hides what the node would refuse.
@@ -15,6 +23,10 @@ const grants: { readonly [P in UiPermission]: (typeof permissions)[P] } = {
   'contacts.write': ['officer', 'admin'],
   'users.manage': ['admin'],
   'tokens.own': ['viewer', 'officer', 'admin'],
+  'federation.read': ['viewer', 'officer', 'admin'],
+  'peers.manage': ['admin'],
+  'checks.start': ['officer', 'admin'],
+  'checks.confirm': ['officer', 'admin'],
 };
 
 export function may(role: Role, permission: UiPermission): boolean {

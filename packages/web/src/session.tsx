@@ -1,4 +1,4 @@
-import type { NodeInfo, SessionInfo, User } from '@parley/core';
+import type { NodeInfo, ResponseOf, SessionInfo, User } from '@parley/core';
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import { ApiError, call, describeError, onSessionEnded, setCsrfToken } from './api/client.js';
 import { messages as t } from './i18n/index.js';
@@ -9,8 +9,13 @@ export type SessionState =
   | { status: 'anonymous'; notice: string | null }
   | { status: 'signed-in'; user: User; node: NodeInfo | null };
 
+/** Which state this node is; public, so known before anyone signs in. */
+export type NodeIdentity = ResponseOf<'nodeIdentity'>;
+
 interface SessionApi {
   state: SessionState;
+  /** The node's state and name, or null until (or unless) the node has answered. */
+  identity: NodeIdentity | null;
   /** Record a session the node has just opened (sign-in or setup). */
   signedIn(info: SessionInfo): void;
   signOut(): Promise<void>;
@@ -23,6 +28,21 @@ const SessionContext = createContext<SessionApi | null>(null);
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<SessionState>({ status: 'loading' });
+  const [identity, setIdentity] = useState<NodeIdentity | null>(null);
+
+  // Asked once, in parallel with the session: the test-state banner must show before sign-in too.
+  useEffect(() => {
+    let live = true;
+    call('nodeIdentity').then(
+      (i) => live && setIdentity(i),
+      () => {
+        // Without it the sign-in page simply goes without the state's name; the session check reports the node unreachable.
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
 
   const loadNode = useCallback(async () => {
     try {
@@ -71,9 +91,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     setState((s) => (s.status === 'signed-in' && s.user.id === user.id ? { ...s, user } : s));
   }, []);
 
+  // The full node record, once signed in, says the same and more; prefer it when it is there.
+  const known = state.status === 'signed-in' && state.node ? state.node : identity;
   const api = useMemo<SessionApi>(
-    () => ({ state, signedIn, signOut, retry: () => void check(), updateMe }),
-    [state, signedIn, signOut, check, updateMe],
+    () => ({ state, identity: known, signedIn, signOut, retry: () => void check(), updateMe }),
+    [state, known, signedIn, signOut, check, updateMe],
   );
   return <SessionContext.Provider value={api}>{children}</SessionContext.Provider>;
 }

@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto';
-import type { SessionRecord, Store, TokenRecord, UserRecord } from './ports.js';
+import type { PeerRecord, SessionRecord, Store, TokenRecord, UserRecord } from './ports.js';
 
 /** The node itself, as the domain needs it to sign what it sends. */
 export interface NodeSelf {
@@ -13,31 +13,35 @@ export interface NodeSelf {
 }
 
 /**
- * Who a session or token secret belongs to, remembered briefly so that reads do not cost three
- * queries each. Every write to accounts, sessions or tokens clears it, so a revoked token or a
- * changed role takes effect on the next request; the time limit is only a second line of defence.
+ * A short-lived memory of reads that every request repeats (who a token belongs to, a peer's
+ * keys). Writes clear it once committed; `generation` makes a read that began before a clear
+ * unable to store what it read, so a revocation cannot be undone by a race. The time limit is
+ * only a second line of defence.
  */
-export class AuthCache {
-  private readonly entries = new Map<string, { user: UserRecord; session?: SessionRecord; token?: TokenRecord; until: number }>();
-  constructor(private readonly ttlMs = 30_000, private readonly maxEntries = 10_000) {}
+export class ReadCache<V> {
+  private readonly entries = new Map<string, { value: V; until: number }>();
+  /** Bumped by every clear. */
+  generation = 0;
+  constructor(
+    private readonly ttlMs = 30_000,
+    private readonly maxEntries = 10_000,
+    private readonly stillValid: (value: V, now: Date) => boolean = () => true,
+  ) {}
 
-  get(key: string, now: Date) {
+  get(key: string, now: Date): V | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
-    if (hit.until <= now.getTime() || (hit.session && hit.session.expiresAt <= now)) {
+    if (hit.until <= now.getTime() || !this.stillValid(hit.value, now)) {
       this.entries.delete(key);
       return undefined;
     }
-    return hit;
+    return hit.value;
   }
 
-  /** Bumped by every clear; a lookup that began before a clear must not store what it read. */
-  generation = 0;
-
-  set(key: string, value: { user: UserRecord; session?: SessionRecord; token?: TokenRecord }, now: Date, generation: number): void {
+  set(key: string, value: V, now: Date, generation: number): void {
     if (generation !== this.generation) return;
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { ...value, until: now.getTime() + this.ttlMs });
+    this.entries.set(key, { value, until: now.getTime() + this.ttlMs });
   }
 
   clear(): void {
@@ -45,6 +49,18 @@ export class AuthCache {
     this.entries.clear();
   }
 }
+
+export type AuthEntry = { user: UserRecord; session?: SessionRecord; token?: TokenRecord };
+
+/** Sessions and tokens: an entry also ends with its session. */
+export class AuthCache extends ReadCache<AuthEntry> {
+  constructor(ttlMs = 30_000, maxEntries = 10_000) {
+    super(ttlMs, maxEntries, (v, now) => !v.session || v.session.expiresAt > now);
+  }
+}
+
+/** A peer with every key it may sign with, by fingerprint. */
+export type PeerEntry = { peer: PeerRecord; keys: Map<string, string> };
 
 /** What every domain operation needs: the store, the time, and where the node is reachable. */
 export interface DomainContext {
@@ -56,6 +72,8 @@ export interface DomainContext {
   authCache?: AuthCache;
   /** The node's identity and signing key; needed by anything that sends to peers. */
   self?: NodeSelf;
+  /** Peers and their keys, for the inbox and the sender; present in a running node. */
+  peerCache?: ReadCache<PeerEntry>;
   /** Called after a transaction that queued messages has committed, so the sender wakes at once. */
   onQueued?: () => void;
 }

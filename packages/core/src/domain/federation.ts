@@ -13,7 +13,7 @@ import {
 } from '@parley/protocol';
 import { conflict, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
-import type { DomainContext, RequestMeta } from './context.js';
+import type { DomainContext, PeerEntry, RequestMeta } from './context.js';
 import type { Actor } from './policies.js';
 import type { CheckRecord, ContactRecord, InboxRecord, OutboxRecord, PeerRecord, Store } from './ports.js';
 
@@ -153,20 +153,25 @@ export async function addPeer(
     await publishDirectory(tx, ctx, peer.stateCode);
     return presentPeer(peer);
   });
+  ctx.peerCache?.clear();
   ctx.onQueued?.();
   return result;
 }
 
 export async function setPeerStatus(ctx: DomainContext, actor: Actor, stateCode: string, status: PeerRecord['status'], meta: RequestMeta): Promise<PeerView> {
   assertMay(actor, 'peers.manage');
-  return ctx.store.transaction(async (tx) => {
-    const before = await tx.peers.byState(stateCode);
-    if (!before) throw notFound('peer_not_found', `${stateCode} is not a peer of this node.`);
-    const after = { ...before, status, updatedAt: ctx.now() };
-    await tx.peers.upsert(after);
-    await record(tx, ctx, actor, meta, { action: `peer.${status === 'trusted' ? 'resume' : 'suspend'}`, entityType: 'peer', entityId: stateCode, before: presentPeer(before), after: presentPeer(after) });
-    return presentPeer(after);
-  });
+  try {
+    return await ctx.store.transaction(async (tx) => {
+      const before = await tx.peers.byState(stateCode);
+      if (!before) throw notFound('peer_not_found', `${stateCode} is not a peer of this node.`);
+      const after = { ...before, status, updatedAt: ctx.now() };
+      await tx.peers.upsert(after);
+      await record(tx, ctx, actor, meta, { action: `peer.${status === 'trusted' ? 'resume' : 'suspend'}`, entityType: 'peer', entityId: stateCode, before: presentPeer(before), after: presentPeer(after) });
+      return presentPeer(after);
+    });
+  } finally {
+    ctx.peerCache?.clear();
+  }
 }
 
 export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: string, meta: RequestMeta): Promise<void> {
@@ -177,6 +182,7 @@ export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: st
     await tx.peers.remove(stateCode);
     await record(tx, ctx, actor, meta, { action: 'peer.remove', entityType: 'peer', entityId: stateCode, before: presentPeer(before), after: null });
   });
+  ctx.peerCache?.clear();
 }
 
 export async function listPeers(ctx: DomainContext, actor: Actor): Promise<PeerView[]> {
@@ -186,23 +192,37 @@ export async function listPeers(ctx: DomainContext, actor: Actor): Promise<PeerV
 
 // ---- receiving ---------------------------------------------------------------------------
 
+/** Thrown inside the inbox transaction when the same envelope was stored first by a concurrent delivery. */
+export class AlreadyReceived extends Error {}
+
 /**
- * Applies a verified envelope once the message it follows in its thread is part of this node's
- * record; otherwise holds it, and applies it when that message arrives. Then applies whatever
- * was waiting on it, so a thread is applied in order however it was delivered.
+ * Records a verified envelope and applies it once the message it follows in its thread is part
+ * of this node's record; otherwise holds it, to be applied when that message arrives. Then applies
+ * whatever was waiting on it, so a thread is applied in order however it was delivered.
  */
-export async function applyInOrder(tx: Store, ctx: DomainContext, rec: InboxRecord, envelope: Envelope): Promise<void> {
-  if (rec.prev && !(await tx.inbox.isSettled(rec.prev))) return;
-  let error: string | null = null;
-  try {
-    await applyEnvelope(tx, ctx, envelope, rec.hash);
-  } catch (e) {
-    // The envelope stays received and receipted; why it could not take effect is kept with it.
-    error = e instanceof Error ? e.message : String(e);
+export async function recordInbound(tx: Store, ctx: DomainContext, rec: InboxRecord, envelope: Envelope): Promise<void> {
+  const ready = !rec.prev || (await tx.inbox.isSettled(rec.prev));
+  const error = ready ? await applySafely(tx, ctx, envelope, rec.hash) : null;
+  if (!(await tx.inbox.insert({ ...rec, appliedAt: ready ? ctx.now() : null, applyError: error }))) throw new AlreadyReceived();
+  // Only a message in a thread can be what another one waits for.
+  if (ready && rec.thread) await applyWaiting(tx, ctx, rec.hash);
+}
+
+async function applyWaiting(tx: Store, ctx: DomainContext, hash: string): Promise<void> {
+  for (const next of await tx.inbox.waitingOn(hash)) {
+    const error = await applySafely(tx, ctx, decodeStoredEnvelope(next.jws), next.hash);
+    await tx.inbox.markApplied(next.hash, ctx.now(), error);
+    await applyWaiting(tx, ctx, next.hash);
   }
-  await tx.inbox.markApplied(rec.hash, ctx.now(), error);
-  for (const next of await tx.inbox.waitingOn(rec.hash)) {
-    await applyInOrder(tx, ctx, next, decodeStoredEnvelope(next.jws));
+}
+
+/** The envelope stays received and receipted even when it cannot take effect; why is kept with it. */
+async function applySafely(tx: Store, ctx: DomainContext, envelope: Envelope, hash: string): Promise<string | null> {
+  try {
+    await applyEnvelope(tx, ctx, envelope, hash);
+    return null;
+  } catch (e) {
+    return e instanceof Error ? e.message : String(e);
   }
 }
 
@@ -266,10 +286,24 @@ export async function announceKeyRotation(tx: Store, ctx: DomainContext, actor: 
   return peers.length;
 }
 
-/** Keys a peer has used, current and retired within `graceMs`, by fingerprint. */
-export async function peerKeys(store: Store, stateCode: string, now: Date, graceMs: number): Promise<Map<string, string>> {
-  const keys = await store.peers.keys(stateCode);
-  return new Map(keys.filter((k) => !k.validUntil || k.validUntil.getTime() > now.getTime() - graceMs).map((k) => [k.fingerprint, k.publicKey]));
+/**
+ * A peer with the keys it may sign with: its current key, and keys retired within `graceMs`
+ * (envelopes signed before a rotation are still in flight). Read through the peer cache.
+ */
+export async function peerWithKeys(ctx: DomainContext, stateCode: string, graceMs: number): Promise<PeerEntry | undefined> {
+  const now = ctx.now();
+  const cached = ctx.peerCache?.get(stateCode, now);
+  if (cached) return cached;
+  const generation = ctx.peerCache?.generation ?? 0;
+  const peer = await ctx.store.peers.byState(stateCode);
+  if (!peer) return undefined;
+  const keys = new Map(
+    (await ctx.store.peers.keys(stateCode)).filter((k) => !k.validUntil || k.validUntil.getTime() > now.getTime() - graceMs).map((k) => [k.fingerprint, k.publicKey]),
+  );
+  keys.set(peer.fingerprint, peer.publicKey);
+  const entry = { peer, keys };
+  ctx.peerCache?.set(stateCode, entry, now, generation);
+  return entry;
 }
 
 // ---- communication checks ------------------------------------------------------------------

@@ -192,7 +192,8 @@ export interface InboxRepo {
   /** Records an envelope; false when one with the same id or hash is already there. */
   insert(message: InboxRecord): Promise<boolean>;
   byHash(hash: string): Promise<InboxRecord | undefined>;
-  byId(id: string): Promise<InboxRecord | undefined>;
+  /** Envelopes already received with this hash or this id (at most two). */
+  byHashOrId(hash: string, id: string): Promise<InboxRecord[]>;
   /** Envelopes held back until the one with hash `prev` has been applied. */
   waitingOn(prev: string): Promise<InboxRecord[]>;
   markApplied(hash: string, at: Date, error: string | null): Promise<void>;

@@ -10,6 +10,7 @@ type Spec<N extends RouteName> = (typeof routes)[N];
  * reject any entry that differs from the route table in @parley/core.
  */
 const endpoints = {
+  nodeIdentity: ['get', '/node/identity'],
   node: ['get', '/node'],
   session: ['get', '/auth/session'],
   login: ['post', '/auth/login'],
@@ -29,6 +30,17 @@ const endpoints = {
   updateContact: ['patch', '/contacts/{id}'],
   retireContact: ['post', '/contacts/{id}/retire'],
   contactHistory: ['get', '/contacts/{id}/history'],
+  listPeers: ['get', '/peers'],
+  addPeer: ['post', '/peers'],
+  suspendPeer: ['post', '/peers/{code}/suspend'],
+  resumePeer: ['post', '/peers/{code}/resume'],
+  removePeer: ['delete', '/peers/{code}'],
+  federationDirectory: ['get', '/federation/directory'],
+  listMessages: ['get', '/messages'],
+  listChecks: ['get', '/checks'],
+  startCheck: ['post', '/checks'],
+  confirmCheck: ['post', '/checks/{id}/confirm'],
+  notifications: ['get', '/notifications'],
 } as const satisfies { readonly [N in RouteName]?: readonly [Spec<N>['method'], Spec<N>['path']] };
 
 export type Endpoint = keyof typeof endpoints;
@@ -72,7 +84,7 @@ export function onSessionEnded(handler: (() => void) | null): void {
 }
 
 // Calls where a 401 is an expected answer, not a lost session.
-const signInCalls = new Set<Endpoint>(['session', 'login', 'setupInfo', 'setup']);
+const signInCalls = new Set<Endpoint>(['nodeIdentity', 'session', 'login', 'setupInfo', 'setup']);
 
 function isProblem(value: unknown): value is Problem {
   return typeof value === 'object' && value !== null && typeof (value as Problem).code === 'string' && typeof (value as Problem).detail === 'string';
@@ -80,12 +92,16 @@ function isProblem(value: unknown): value is Problem {
 
 export async function call<N extends Endpoint>(
   name: N,
-  options: { id?: string; body?: BodyOf<N>; query?: QueryOf<N> } = {},
+  options: { id?: string; code?: string; body?: BodyOf<N>; query?: QueryOf<N> } = {},
 ): Promise<ResponseOf<N>> {
   const [method, template] = endpoints[name];
-  let path = `/api/v1${template.replace('{id}', encodeURIComponent(options.id ?? ''))}`;
+  let path = `/api/v1${template.replace('{id}', encodeURIComponent(options.id ?? '')).replace('{code}', encodeURIComponent(options.code ?? ''))}`;
   if (options.query) {
-    const params = new URLSearchParams(Object.entries(options.query as Record<string, string>).filter(([, v]) => v !== undefined));
+    const params = new URLSearchParams(
+      Object.entries(options.query as Record<string, unknown>)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)]),
+    );
     path += `?${params.toString()}`;
   }
   const headers: Record<string, string> = { Accept: 'application/json, application/problem+json' };

@@ -22,3 +22,66 @@ export function languageName(code: string): string | undefined {
     return undefined;
   }
 }
+
+const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+
+/** A day as people read it, in the browser's time zone. */
+export function formatDate(iso: string | null | undefined): string {
+  if (!iso) return messages.common.unknownTime;
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : dateOnly.format(d);
+}
+
+/**
+ * A measured duration, such as the seconds a message took to be delivered: tenths of a second
+ * when short, then the two largest units ("2 min 5 s", "1 h 20 min").
+ */
+export function formatDuration(seconds: number | null | undefined): string {
+  const u = messages.units;
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds)) return messages.common.none;
+  const s = Math.max(0, seconds);
+  if (s < 10) return u.seconds(decimal.format(s));
+  const whole = Math.round(s);
+  if (whole < 60) return u.seconds(String(whole));
+  return span(whole, true);
+}
+
+/** A span of time until or since a moment, to the minute ("1 h 20 min"). */
+export function formatSpan(ms: number): string {
+  const seconds = Math.abs(ms) / 1000;
+  if (seconds < 60) return messages.units.underAMinute;
+  return span(Math.round(seconds), false);
+}
+
+function span(whole: number, withSeconds: boolean): string {
+  const u = messages.units;
+  const two = (a: string, b: string | null) => (b ? `${a} ${b}` : a);
+  if (whole < 3600) {
+    const m = Math.floor(whole / 60);
+    const rest = whole % 60;
+    return two(u.minutes(m), withSeconds && m < 10 && rest ? u.seconds(String(rest)) : null);
+  }
+  const minutes = Math.round(whole / 60);
+  if (minutes < 24 * 60) {
+    const h = Math.floor(minutes / 60);
+    const m = minutes % 60;
+    return two(u.hours(h), m ? u.minutes(m) : null);
+  }
+  const hours = Math.round(minutes / 60);
+  const d = Math.floor(hours / 24);
+  const h = hours % 24;
+  return two(u.days(d), h ? u.hours(h) : null);
+}
+
+/** How a deadline stands now: "due in 1 h 20 min" or "overdue by 5 min". */
+export function formatDeadline(deadline: string, now: number): string {
+  const ms = new Date(deadline).getTime() - now;
+  return ms >= 0 ? messages.units.dueIn(formatSpan(ms)) : messages.units.overdueBy(formatSpan(ms));
+}
+
+/** A moment relative to now: "in 20 s"-style phrasing is too fine; minutes are enough. */
+export function formatFromNow(iso: string, now: number): string {
+  const ms = new Date(iso).getTime() - now;
+  return ms >= 0 ? messages.units.inTime(formatSpan(ms)) : messages.units.ago(formatSpan(ms));
+}

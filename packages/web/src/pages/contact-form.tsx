@@ -9,7 +9,7 @@ import { Loading, Page } from '../components/page.js';
 import { messages as t } from '../i18n/index.js';
 import { languageSuggestions, resolveLanguage } from '../languages.js';
 import { useLoad } from '../use-load.js';
-import { contactKinds, languageLabel } from './contacts.js';
+import { contactKinds, languageLabel } from '../components/contact-card.js';
 
 interface Draft {
   kind: ContactKind;
@@ -187,6 +187,11 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
       ) : (
         <ErrorSummary error={error} fields={fieldRefs} />
       )}
+      {contact?.verifiedAt ? (
+        <div className="alert alert-info">
+          <p>{c.editUnverifies}</p>
+        </div>
+      ) : null}
       <form className="form" onSubmit={submit} noValidate>
         <RadioGroup
           id="contact-kind"

@@ -5,7 +5,7 @@ import { ErrorFor } from '../components/alerts.js';
 import { Loading, Page } from '../components/page.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { useLoad } from '../use-load.js';
-import { languageLabel } from './contacts.js';
+import { languageLabel } from '../components/contact-card.js';
 
 const h = t.history;
 

@@ -1,23 +1,17 @@
-import type { Contact, ContactKind } from '@parley/core';
+import type { Contact } from '@parley/core';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { ApiError, call } from '../api/client.js';
 import { ErrorFor } from '../components/alerts.js';
 import { ConfirmAction } from '../components/confirm.js';
+import { ContactFacts, contactKinds, VerificationBadge } from '../components/contact-card.js';
 import { CheckboxField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Loading, Page } from '../components/page.js';
-import { formatTime, languageName, messages as t } from '../i18n/index.js';
+import { formatTime, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
 import { useLoad } from '../use-load.js';
-
-export const contactKinds: readonly ContactKind[] = ['diplomatic', 'technical', 'law_enforcement_24_7', 'central_authority'];
-
-export function languageLabel(code: string): string {
-  const name = languageName(code);
-  return name && name !== code ? `${name} (${code})` : code;
-}
 
 export function ContactsPage() {
   const user = useUser();
@@ -105,44 +99,15 @@ function ContactRecord({
         {c.name} {active ? null : <span className="badge badge-retired">{t.contacts.retiredBadge}</span>}
       </h3>
       <p className="record-subtitle">{[c.position, c.organisation].filter(Boolean).join(', ')}</p>
-      <dl className="record-facts">
-        <div>
-          <dt>{t.contacts.fields.email}</dt>
-          <dd className="break">
-            <a href={`mailto:${c.email}`}>{c.email}</a>
-          </dd>
-        </div>
-        <div>
-          <dt>{t.contacts.fields.phone}</dt>
-          <dd>
-            <a href={`tel:${c.phone.replace(/[^+0-9]/g, '')}`}>{c.phone}</a>
-          </dd>
-        </div>
-        <div>
-          <dt>{t.contacts.fields.languages}</dt>
-          <dd>{c.languages.map(languageLabel).join(', ')}</dd>
-        </div>
-        <div>
-          <dt>{t.contacts.fields.timeZone}</dt>
-          <dd>{c.timeZone}</dd>
-        </div>
-        {c.hours ? (
-          <div>
-            <dt>{t.contacts.fields.hours}</dt>
-            <dd>{c.hours}</dd>
-          </div>
-        ) : null}
-        <div>
-          <dt>{t.contacts.fields.available24x7}</dt>
-          <dd>{c.available24x7 ? t.history.yes : t.history.no}</dd>
-        </div>
+      {active ? <VerificationBadge verifiedAt={c.verifiedAt} /> : null}
+      <ContactFacts contact={c}>
         {c.retiredAt ? (
           <div>
             <dt>{t.contacts.fields.status}</dt>
             <dd>{t.contacts.retiredOn(formatTime(c.retiredAt))}</dd>
           </div>
         ) : null}
-      </dl>
+      </ContactFacts>
       {error ? (
         <>
           <ErrorFor error={error} />

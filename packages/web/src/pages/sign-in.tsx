@@ -19,7 +19,7 @@ const fields: FieldRef[] = [
 ];
 
 export function SignInPage() {
-  const { state, signedIn } = useSession();
+  const { state, identity, signedIn } = useSession();
   const search = useSearch();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -46,6 +46,18 @@ export function SignInPage() {
   const errorsFor = (path: string) => (error instanceof ApiError ? error.forField(path) : undefined);
   return (
     <Page title={t.signIn.title} intro={t.signIn.intro}>
+      {identity ? (
+        <p className="node-identity">
+          {t.signIn.nodeOf} <strong>{identity.stateName}</strong>
+          {identity.stateName.includes(identity.stateCode) ? null : (
+            <>
+              {' '}
+              (<span className="state-code">{identity.stateCode}</span>)
+            </>
+          )}
+          : {identity.name}
+        </p>
+      ) : null}
       {state.status === 'anonymous' && state.notice && !error ? (
         <div className="alert alert-info" role="status">
           <p>{state.notice}</p>

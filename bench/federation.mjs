@@ -1,0 +1,109 @@
+// Federation figures: signed envelopes per second from A to B, each with its signature, B's
+// verification, B's durable store, B's signed receipt and A's check of that receipt, at 1, 10 and
+// 100 in flight; next to the raw Ed25519 sign+verify rate of node:crypto in the same run.
+import { generateKeyPairSync, sign, verify } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  createEnvelope,
+  envelopeHash,
+  importPrivateKeyPem,
+  publicKeyFromRaw,
+  signDelivery,
+  signEnvelope,
+  fingerprint,
+  verifyReceipt,
+} from '../packages/protocol/dist/index.js';
+import { cli, fmt, parley, report, spawnUntilHealthy, stop } from './lib.mjs';
+
+function ed25519Rate(ms) {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const msg = Buffer.alloc(600, 7);
+  let n = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    const sig = sign(null, msg, privateKey);
+    if (!verify(null, msg, publicKey, sig)) throw new Error('verify failed');
+    n++;
+  }
+  return (n / ms) * 1000;
+}
+
+const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+async function node(dir, state, port, env) {
+  const data = join(dir, state.toLowerCase());
+  parley(['init', '--state', state, '--name', `Bench ${state}`, '--test-state', '--data', data], '', env);
+  parley(['user', 'add', '--email', `admin@${state.toLowerCase()}.example`, '--role', 'admin', '--password-stdin', '--data', data], 'benchmark password', env);
+  const token = parley(['token', 'create', '--user', `admin@${state.toLowerCase()}.example`, '--data', data], '', env).trim().split('\n').at(-1);
+  const proc = await spawnUntilHealthy(process.execPath, [cli, 'start', '--data', data, '--port', String(port)], `http://127.0.0.1:${port}/healthz`, 60_000, env);
+  return { data, token, proc, url: `http://127.0.0.1:${port}` };
+}
+
+export async function federation({ seconds = 10, databaseUrls } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-bench-fed-'));
+  const envA = { ...process.env, DATABASE_URL: databaseUrls?.[0] ?? '' };
+  const envB = { ...process.env, DATABASE_URL: databaseUrls?.[1] ?? '' };
+  try {
+    const a = await node(dir, 'XAA', 18581, envA);
+    const b = await node(dir, 'XAB', 18582, envB);
+    const info = async (n) => (await fetch(`${n.url}/.well-known/parley`)).json();
+    const [ia, ib] = [await info(a), await info(b)];
+    for (const [from, to, i] of [[a, b, ib], [b, a, ia]]) {
+      const r = await fetch(`${from.url}/api/v1/peers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${from.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ url: to.url, fingerprint: i.fingerprint }),
+      });
+      if (r.status !== 201) throw new Error(`peering failed: ${r.status} ${await r.text()}`);
+    }
+    // The load generator speaks as node A, with A's own key from its data directory.
+    const keyA = importPrivateKeyPem(readFileSync(join(a.data, 'node-key.pem'), 'utf8'));
+    const kidA = fingerprint(keyA.publicKey);
+    const keyB = publicKeyFromRaw(Buffer.from(ib.publicKey, 'base64url'));
+    let seq = Date.now();
+
+    async function sendOne() {
+      const started = performance.now();
+      const envelope = createEnvelope({ sender: 'XAA', recipient: 'XAB', type: 'directory.update', body: { publishedAt: new Date(seq++).toISOString(), contacts: [] } });
+      const jws = await signEnvelope(envelope, keyA);
+      const hash = envelopeHash(jws);
+      const token = await signDelivery({ envelope: hash, to: 'XAB', sent: new Date() }, keyA.privateKey, kidA);
+      const res = await fetch(`${b.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', 'parley-delivery': token }, body: jws });
+      const body = await res.json();
+      if (res.status !== 200) throw new Error(`refused: ${res.status} ${JSON.stringify(body)}`);
+      await verifyReceipt(body.receipt, { publicKeyFor: () => keyB, expectedEnvelope: hash, expectedReceiver: 'XAB' });
+      return performance.now() - started;
+    }
+
+    async function run(inFlight, secs) {
+      const latencies = [];
+      const end = performance.now() + secs * 1000;
+      const worker = async () => {
+        while (performance.now() < end) latencies.push(await sendOne());
+      };
+      const t0 = performance.now();
+      await Promise.all(Array.from({ length: inFlight }, worker));
+      const elapsed = (performance.now() - t0) / 1000;
+      latencies.sort((x, y) => x - y);
+      return { rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    }
+
+    await run(10, 2); // warm-up
+    const results = [];
+    for (const inFlight of [1, 10, 100]) results.push([inFlight, await run(inFlight, seconds)]);
+    const ed = ed25519Rate(2000);
+
+    await stop(a.proc.child);
+    await stop(b.proc.child);
+
+    console.log(`\n== Federation (issue 3), ${databaseUrls ? 'PostgreSQL' : 'embedded PGlite'} stores: envelope from A, verified, stored and receipted by B, receipt checked by A`);
+    console.log(`baseline: raw Ed25519 sign+verify in node:crypto, one core: ${fmt(ed, 0)} per second`);
+    report(
+      results.map(([n, r]) => [`${String(n).padStart(3)} in flight: envelopes/s (p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms)`, fmt(r.rate, 0), fmt(ed, 0), '/s', `${fmt((r.rate / ed) * 100, 2)}% of raw sign+verify`]),
+    );
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
