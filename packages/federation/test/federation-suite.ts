@@ -1,0 +1,255 @@
+import { DELIVERY_HEADER, envelopeHash, generateNodeKeyPair, fingerprint, signDelivery, signEnvelope, uuidv7, type Envelope } from '@parley/protocol';
+import { rotateNodeKey } from '@parley/server';
+import { addPeer, eventually, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CONTACT = {
+  kind: 'technical',
+  name: 'CERT duty desk',
+  organisation: 'National CERT',
+  email: 'duty@cert.xab.example',
+  phone: '+41 58 000 00 00',
+  languages: ['en', 'es'],
+  timeZone: 'UTC',
+  available24x7: true,
+};
+
+/** Posts an envelope to a node's inbox the way a peer's sender does, with a chosen delivery token. */
+async function deliver(to: NetworkNode, jws: string, token?: string | null) {
+  const headers: Record<string, string> = { 'content-type': 'application/jose' };
+  if (token) headers[DELIVERY_HEADER] = token;
+  const res = await fetch(`${to.node.url}/federation/v1/inbox`, { method: 'POST', headers, body: jws });
+  return { status: res.status, body: (await res.json()) as { receipt?: string; duplicate?: boolean; code?: string; detail?: string } };
+}
+
+function envelopeFrom(from: NetworkNode, to: string, over: Partial<Envelope> = {}): Envelope {
+  return {
+    v: 1,
+    id: uuidv7(),
+    sender: from.node.ctx.identity.stateCode,
+    recipient: to,
+    type: 'directory.update',
+    created: new Date().toISOString(),
+    body: { publishedAt: new Date().toISOString(), contacts: [] },
+    ...over,
+  };
+}
+
+const sign = (from: NetworkNode, e: Envelope) => signEnvelope(e, from.node.ctx.keys);
+const token = (from: NetworkNode, jws: string, to: string, sent = new Date()) =>
+  signDelivery({ envelope: envelopeHash(jws), to, sent }, from.node.ctx.keys.privateKey, from.node.ctx.nodeInfo().fingerprint);
+
+/** Three nodes, each on its own store of the given engine, over loopback HTTP. */
+export function federationSuite(engine: Engine): void {
+  describe(`federation between nodes over loopback HTTP (${engine})`, () => {
+    let a: NetworkNode;
+    let b: NetworkNode;
+    let c: NetworkNode;
+
+    beforeAll(async () => {
+      [a, b, c] = (await startNetwork(['XAA', 'XAB', 'XAC'], { peered: false, engine })) as [NetworkNode, NetworkNode, NetworkNode];
+    }, 120_000);
+    afterAll(async () => {
+      await Promise.all([a, b, c].map((n) => n?.node.close()));
+    });
+
+    it('refuses a peer whose key does not match the fingerprint, showing both', async () => {
+      const wrong = fingerprint(generateNodeKeyPair().publicKey);
+      const r = await a.admin.post('/api/v1/peers', { url: b.node.url, fingerprint: wrong });
+      expect(r.status).toBe(409);
+      expect(r.body.code).toBe('fingerprint_mismatch');
+      expect(r.body.detail).toContain(wrong);
+      expect(r.body.detail).toContain(b.node.ctx.nodeInfo().fingerprint);
+      expect((await a.admin.get('/api/v1/peers')).body.peers).toEqual([]);
+    });
+
+    it('refuses plain HTTP to a non-loopback address and an unreachable node', async () => {
+      const insecure = await a.admin.post('/api/v1/peers', { url: 'http://parley.example.org', fingerprint: b.node.ctx.nodeInfo().fingerprint });
+      expect([insecure.status, insecure.body.code]).toEqual([400, 'insecure_peer_url']);
+      const down = await a.admin.post('/api/v1/peers', { url: 'http://127.0.0.1:1', fingerprint: b.node.ctx.nodeInfo().fingerprint });
+      expect([down.status, down.body.code]).toEqual([503, 'peer_unreachable']);
+    });
+
+    it('trusts a peer whose key matches, both ways', async () => {
+      for (const [x, y] of [[a, b], [b, a], [a, c], [c, a], [b, c], [c, b]] as const) await addPeer(x, y);
+      const peers = (await a.admin.get('/api/v1/peers')).body.peers as { stateCode: string; status: string; isTestState: boolean }[];
+      expect(peers.map((p) => [p.stateCode, p.status, p.isTestState])).toEqual([
+        ['XAB', 'trusted', true],
+        ['XAC', 'trusted', true],
+      ]);
+    });
+
+    it('publishes a directory change to every peer without anyone pressing a button', async () => {
+      const created = await b.admin.post('/api/v1/contacts', CONTACT);
+      expect(created.status).toBe(201);
+      for (const viewer of [a, c]) {
+        const state = await eventually(async () => {
+          const d = (await viewer.admin.get('/api/v1/federation/directory')).body.states as { stateCode: string; contacts: { email: string; verifiedAt: string | null }[]; publishedAt: string }[];
+          return d.find((s) => s.stateCode === 'XAB' && s.contacts.some((x) => x.email === CONTACT.email));
+        }, 10_000, 'XAB directory on peer');
+        expect(state.contacts[0]!.verifiedAt).toBeNull();
+        expect(Date.parse(state.publishedAt)).not.toBeNaN();
+      }
+    });
+
+    it('runs a communication check: delivered by machine, confirmed by a person, with both times', async () => {
+      const started = await a.admin.post('/api/v1/checks', { peers: ['XAB'], note: 'Quarterly check' });
+      expect(started.status).toBe(201);
+      const id = started.body.checks[0].id as string;
+      const incoming = await eventually(async () => (await b.admin.get('/api/v1/checks?direction=incoming')).body.checks.find((x: { id: string }) => x.id === id), 10_000, 'check at XAB');
+      expect(incoming.status).toBe('delivered');
+      const delivered = await eventually(async () => {
+        const x = (await a.admin.get('/api/v1/checks?direction=outgoing')).body.checks.find((y: { id: string }) => y.id === id);
+        return x?.deliveredAt ? x : undefined;
+      }, 10_000, 'machine receipt at XAA');
+      expect(delivered.status).toBe('delivered');
+      expect(delivered.deliverySeconds).toBeGreaterThanOrEqual(0);
+
+      const contact = (await b.admin.get('/api/v1/contacts')).body.contacts[0];
+      const confirmed = await b.admin.post(`/api/v1/checks/${id}/confirm`, { contact: contact.id, confirmedBy: 'Duty officer' });
+      expect(confirmed.status).toBe(200);
+      const again = await b.admin.post(`/api/v1/checks/${id}/confirm`, { contact: contact.id, confirmedBy: 'Duty officer' });
+      expect([again.status, again.body.code]).toEqual([409, 'check_already_confirmed']);
+
+      const done = await eventually(async () => {
+        const x = (await a.admin.get('/api/v1/checks?peer=XAB')).body.checks.find((y: { id: string }) => y.id === id);
+        return x?.status === 'confirmed' ? x : undefined;
+      }, 10_000, 'confirmation at XAA');
+      expect(done.confirmedBy).toBe('Duty officer');
+      expect(done.confirmationSeconds).toBeGreaterThanOrEqual(done.deliverySeconds);
+
+      expect((await b.admin.get(`/api/v1/contacts/${contact.id}`)).body.verifiedAt).not.toBeNull();
+      await eventually(async () => {
+        const d = (await a.admin.get('/api/v1/federation/directory')).body.states.find((s: { stateCode: string }) => s.stateCode === 'XAB');
+        return d?.contacts[0]?.verifiedAt ? d : undefined;
+      }, 10_000, 'verified contact in XAA view');
+    });
+
+    it('marks an edited contact unverified again', async () => {
+      const contact = (await b.admin.get('/api/v1/contacts')).body.contacts[0];
+      const edited = await b.admin.patch(`/api/v1/contacts/${contact.id}`, { phone: '+41 58 111 11 11', version: contact.version });
+      expect(edited.status).toBe(200);
+      expect(edited.body.verifiedAt).toBeNull();
+    });
+
+    it('answers an accepted envelope with a receipt, and the same envelope again with the same receipt and no second effect', async () => {
+      const jws = await sign(a, envelopeFrom(a, 'XAB', { type: 'check.request', thread: undefined, body: { check: '0190a0a0-0000-7000-8000-000000000001', deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'dup' } }));
+      const first = await deliver(b, jws, await token(a, jws, 'XAB'));
+      expect(first.status).toBe(200);
+      expect(first.body.duplicate).toBe(false);
+      const second = await deliver(b, jws, await token(a, jws, 'XAB'));
+      expect(second.status).toBe(200);
+      expect(second.body).toEqual({ receipt: first.body.receipt, duplicate: true });
+      const checks = (await b.admin.get('/api/v1/checks?direction=incoming')).body.checks.filter((x: { id: string }) => x.id === '0190a0a0-0000-7000-8000-000000000001');
+      expect(checks).toHaveLength(1);
+    });
+
+    it('refuses a tampered body', async () => {
+      const jws = await sign(a, envelopeFrom(a, 'XAB'));
+      const [h, p, s] = jws.split('.');
+      const payload = JSON.parse(Buffer.from(p!, 'base64url').toString());
+      payload.body.contacts = [{ forged: true }];
+      const tampered = [h, Buffer.from(JSON.stringify(payload)).toString('base64url'), s].join('.');
+      const r = await deliver(b, tampered, await token(a, tampered, 'XAB'));
+      expect([r.status, r.body.code]).toEqual([401, 'bad_signature']);
+    });
+
+    it('refuses an envelope addressed to another state', async () => {
+      const jws = await sign(a, envelopeFrom(a, 'XAC'));
+      const r = await deliver(b, jws, await token(a, jws, 'XAB'));
+      expect([r.status, r.body.code]).toEqual([400, 'wrong_recipient']);
+    });
+
+    it('refuses an unknown sender', async () => {
+      const stranger = generateNodeKeyPair();
+      const e = envelopeFrom(a, 'XAB', { sender: 'XZZ' });
+      const jws = await signEnvelope(e, stranger);
+      const r = await deliver(b, jws, await signDelivery({ envelope: envelopeHash(jws), to: 'XAB', sent: new Date() }, stranger.privateKey, fingerprint(stranger.publicKey)));
+      expect([r.status, r.body.code]).toEqual([403, 'unknown_sender']);
+    });
+
+    it('refuses envelopes from a suspended peer until it is resumed', async () => {
+      expect((await b.admin.post('/api/v1/peers/XAA/suspend')).body.status).toBe('suspended');
+      const jws = await sign(a, envelopeFrom(a, 'XAB'));
+      const refused = await deliver(b, jws, await token(a, jws, 'XAB'));
+      expect([refused.status, refused.body.code]).toEqual([403, 'sender_suspended']);
+      expect((await b.admin.post('/api/v1/peers/XAA/resume')).body.status).toBe('trusted');
+      expect((await deliver(b, jws, await token(a, jws, 'XAB'))).status).toBe(200);
+    });
+
+    it('refuses a replayed delivery and a stale one', async () => {
+      const jws = await sign(a, envelopeFrom(a, 'XAB'));
+      const t = await token(a, jws, 'XAB');
+      expect((await deliver(b, jws, t)).status).toBe(200);
+      const replay = await deliver(b, jws, t);
+      expect([replay.status, replay.body.code]).toEqual([409, 'replayed']);
+      const jws2 = await sign(a, envelopeFrom(a, 'XAB'));
+      const stale = await deliver(b, jws2, await token(a, jws2, 'XAB', new Date(Date.now() - 10 * 60_000)));
+      expect([stale.status, stale.body.code]).toEqual([400, 'stale']);
+      const missing = await deliver(b, jws2, null);
+      expect([missing.status, missing.body.code]).toEqual([400, 'delivery_missing']);
+    });
+
+    it('applies the messages of a thread in order even when delivered out of order', async () => {
+      const thread = '0190a0a0-0000-7000-8000-0000000000aa';
+      const t1 = new Date(Date.now() + 60_000).toISOString();
+      const t2 = new Date(Date.now() + 120_000).toISOString();
+      const e1 = await sign(a, envelopeFrom(a, 'XAB', { thread, body: { publishedAt: t1, contacts: [] } }));
+      const e2 = await sign(a, envelopeFrom(a, 'XAB', { thread, prev: envelopeHash(e1), body: { publishedAt: t2, contacts: [] } }));
+      const view = async () => (await b.admin.get('/api/v1/federation/directory')).body.states.find((s: { stateCode: string }) => s.stateCode === 'XAA');
+      expect((await deliver(b, e2, await token(a, e2, 'XAB'))).status).toBe(200);
+      expect((await view())?.publishedAt).not.toBe(t2);
+      expect((await deliver(b, e1, await token(a, e1, 'XAB'))).status).toBe(200);
+      expect((await view())?.publishedAt).toBe(t2);
+    });
+
+    it('keeps a message queued while the peer is down and delivers it when it returns', async () => {
+      await c.node.stop();
+      const started = await a.admin.post('/api/v1/checks', { peers: ['XAC'] });
+      expect(started.status).toBe(201);
+      const queued = await eventually(async () => {
+        const m = (await a.admin.get('/api/v1/messages?recipient=XAC&status=queued')).body.messages.find((x: { type: string; attempts: number }) => x.type === 'check.request' && x.attempts > 0);
+        return m;
+      }, 10_000, 'a failed attempt');
+      expect(queued.lastError).toMatch(/could not reach/);
+      await c.node.restart();
+      const delivered = await eventually(async () => {
+        const m = (await a.admin.get('/api/v1/messages?recipient=XAC')).body.messages.find((x: { id: string }) => x.id === queued.id);
+        return m?.status === 'delivered' ? m : undefined;
+      }, 15_000, 'delivery after restart');
+      expect(delivered.hasReceipt).toBe(true);
+      const id = started.body.checks[0].id as string;
+      const arrived = (await c.admin.get('/api/v1/checks?direction=incoming')).body.checks.map((x: { id: string }) => x.id);
+      expect(arrived).toContain(id);
+    });
+
+    it('rotates a node key: peers learn it from a message signed by the old key, and messages signed before still arrive', async () => {
+      const oldFingerprint = a.node.ctx.nodeInfo().fingerprint;
+      await c.node.stop();
+      const before = await a.admin.post('/api/v1/checks', { peers: ['XAC'], note: 'sent before the rotation' });
+      expect(before.status).toBe(201);
+      const rotated = await rotateNodeKey(a.node.ctx.dataDir, a.node.ctx.domain, { type: 'operator' }, { requestId: null });
+      expect(rotated.previous).toBe(oldFingerprint);
+      expect(rotated.peers).toBe(2);
+      expect(a.node.ctx.nodeInfo().fingerprint).toBe(rotated.current);
+      expect((await fetch(`${a.node.url}/.well-known/parley`).then((r) => r.json())).fingerprint).toBe(rotated.current);
+
+      const seenByB = await eventually(async () => {
+        const p = (await b.admin.get('/api/v1/peers')).body.peers.find((x: { stateCode: string }) => x.stateCode === 'XAA');
+        return p?.fingerprint === rotated.current ? p : undefined;
+      }, 10_000, 'XAB to learn the new key');
+      expect(seenByB.status).toBe('trusted');
+
+      const after = await a.admin.post('/api/v1/checks', { peers: ['XAB'], note: 'signed with the new key' });
+      await eventually(async () => (await b.admin.get('/api/v1/checks?direction=incoming')).body.checks.find((x: { id: string }) => x.id === after.body.checks[0].id), 10_000, 'new-key message at XAB');
+
+      await c.node.restart();
+      const id = before.body.checks[0].id as string;
+      await eventually(async () => (await c.admin.get('/api/v1/checks?direction=incoming')).body.checks.find((x: { id: string }) => x.id === id), 15_000, 'old-key message at XAC after restart');
+      await eventually(async () => {
+        const p = (await c.admin.get('/api/v1/peers')).body.peers.find((x: { stateCode: string }) => x.stateCode === 'XAA');
+        return p?.fingerprint === rotated.current ? p : undefined;
+      }, 15_000, 'XAC to learn the new key');
+    });
+  });
+}
