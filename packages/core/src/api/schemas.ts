@@ -200,21 +200,8 @@ export const addPeerRequest = z.strictObject({
   fingerprint: z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256: followed by 43 characters; copy it exactly as the other state gave it.'),
 });
 
-export const publishedContact = z.object({
-  id: z.string(),
-  kind: contactKind,
-  name: z.string(),
-  organisation: z.string(),
-  position: z.string(),
-  email: z.string(),
-  phone: z.string(),
-  languages: z.array(z.string()),
-  timeZone: z.string(),
-  hours: z.string(),
-  available24x7: z.boolean(),
-  verifiedAt: z.string().nullable(),
-  updatedAt: z.string(),
-});
+/** A point of contact as its state published it to peers: the record without local bookkeeping. */
+export const publishedContact = contact.omit({ status: true, version: true, createdAt: true, retiredAt: true });
 export const peerDirectory = z.object({
   stateCode: z.string(),
   name: z.string(),
