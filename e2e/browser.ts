@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -123,4 +123,55 @@ export async function seriousAxeViolations(page: Page): Promise<string[]> {
 /** Whether the page is wider than its viewport, which on a phone means a horizontal scrollbar. */
 export function scrollsHorizontally(page: Page): Promise<boolean> {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
+
+/**
+ * Asks `check` again every `intervalMs` until it answers true; fails, naming `what`, once
+ * `timeoutMs` has passed. For what another node does in its own time, such as delivering a message.
+ */
+export async function eventually(what: string, check: () => Promise<boolean>, { timeoutMs = 30_000, intervalMs = 500 } = {}): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() >= deadline) throw new Error(`${what}: not within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+export interface Person {
+  email: string;
+  name: string;
+  password: string;
+}
+
+/** Opens the first-run link a node printed and sets up its first administrator, who is then signed in. */
+export async function setUpFirstAdmin(page: Page, node: CliNode, admin: Person): Promise<void> {
+  await page.goto(node.setupLink);
+  await page.getByRole('heading', { level: 1, name: 'Set up the first administrator' }).waitFor();
+  await page.getByLabel('Your e-mail address').fill(admin.email);
+  await page.getByLabel('Your name').fill(admin.name);
+  await page.getByLabel('Password', { exact: true }).fill(admin.password);
+  await page.getByLabel('Repeat the password').fill(admin.password);
+  await page.getByRole('button', { name: 'Save and sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'This node' }).waitFor();
+}
+
+export type ApiCall = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
+
+/**
+ * The node's API (/api/v1) as the person signed in to `context`: the browser's session cookie,
+ * and the CSRF token the node issues for that session, as the web interface itself sends them.
+ */
+export async function sessionApi(context: BrowserContext, baseUrl: string): Promise<ApiCall> {
+  const session = await context.request.get(`${baseUrl}/api/v1/auth/session`);
+  if (!session.ok()) throw new Error(`no session at ${baseUrl}: HTTP ${session.status()}`);
+  const { csrfToken } = (await session.json()) as { csrfToken: string };
+  return async (method, path, body) => {
+    const res = await context.request.fetch(`${baseUrl}/api/v1${path}`, {
+      method,
+      headers: { 'X-CSRF-Token': csrfToken, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+      ...(body === undefined ? {} : { data: JSON.stringify(body) }),
+    });
+    return { status: res.status(), body: await res.json().catch(() => undefined) };
+  };
 }

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
 import { FlashProvider } from './components/flash.js';
 import { Loading, Page } from './components/page.js';
 import { messages as t } from './i18n/index.js';
@@ -26,6 +26,9 @@ import { SessionProvider, useSession } from './session.js';
 function Protected({ permission, children }: { permission?: UiPermission; children: ReactNode }) {
   const { state, retry } = useSession();
   const [location] = useLocation();
+  // Filters live in the query (/messages?status=failed); keep them through the sign-in.
+  const search = useSearch();
+  const here = search ? `${location}?${search}` : location;
   switch (state.status) {
     case 'loading':
       return <Loading />;
@@ -41,7 +44,7 @@ function Protected({ permission, children }: { permission?: UiPermission; childr
         </Page>
       );
     case 'anonymous':
-      return <Redirect to={location === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(location)}`} replace />;
+      return <Redirect to={here === '/' ? '/sign-in' : `/sign-in?next=${encodeURIComponent(here)}`} replace />;
     case 'signed-in':
       if (permission && !may(state.user.role, permission)) {
         return (
@@ -69,86 +72,86 @@ export function App() {
   return (
     <SessionProvider>
       <NotificationsProvider>
-      <FlashProvider>
-        <Layout>
-          <Switch>
-            <Route path="/sign-in" component={SignInPage} />
-            <Route path="/setup" component={SetupPage} />
-            <Route path="/">
-              <Protected>
-                <NodePage />
-              </Protected>
-            </Route>
-            <Route path="/contacts">
-              <Protected>
-                <ContactsPage />
-              </Protected>
-            </Route>
-            <Route path="/contacts/new">
-              <Protected permission="contacts.write">
-                <ContactFormPage />
-              </Protected>
-            </Route>
-            <Route path="/contacts/:id/edit">
-              {(params) => (
-                <Protected permission="contacts.write">
-                  <ContactFormPage key={params.id} id={params.id} />
-                </Protected>
-              )}
-            </Route>
-            <Route path="/contacts/:id/history">
-              {(params) => (
+        <FlashProvider>
+          <Layout>
+            <Switch>
+              <Route path="/sign-in" component={SignInPage} />
+              <Route path="/setup" component={SetupPage} />
+              <Route path="/">
                 <Protected>
-                  <ContactHistoryPage key={params.id} id={params.id} />
+                  <NodePage />
                 </Protected>
-              )}
-            </Route>
-            <Route path="/directory">
-              <Protected permission="federation.read">
-                <FederationDirectoryPage />
-              </Protected>
-            </Route>
-            <Route path="/checks">
-              <Protected permission="federation.read">
-                <ChecksPage />
-              </Protected>
-            </Route>
-            <Route path="/checks/history">
-              <Protected permission="federation.read">
-                <CheckHistoryPage />
-              </Protected>
-            </Route>
-            <Route path="/peers">
-              <Protected permission="federation.read">
-                <PeersPage />
-              </Protected>
-            </Route>
-            <Route path="/messages">
-              <Protected permission="federation.read">
-                <MessagesPage />
-              </Protected>
-            </Route>
-            <Route path="/notifications">
-              <Protected>
-                <NotificationsPage />
-              </Protected>
-            </Route>
-            <Route path="/users">
-              <Protected permission="users.manage">
-                <UsersPage />
-              </Protected>
-            </Route>
-            <Route path="/tokens">
-              <Protected>
-                <TokensPage />
-              </Protected>
-            </Route>
-            <Route>
-              <NotFoundPage />
-            </Route>
-          </Switch>
-        </Layout>
-      </FlashProvider>
+              </Route>
+              <Route path="/contacts">
+                <Protected>
+                  <ContactsPage />
+                </Protected>
+              </Route>
+              <Route path="/contacts/new">
+                <Protected permission="contacts.write">
+                  <ContactFormPage />
+                </Protected>
+              </Route>
+              <Route path="/contacts/:id/edit">
+                {(params) => (
+                  <Protected permission="contacts.write">
+                    <ContactFormPage key={params.id} id={params.id} />
+                  </Protected>
+                )}
+              </Route>
+              <Route path="/contacts/:id/history">
+                {(params) => (
+                  <Protected>
+                    <ContactHistoryPage key={params.id} id={params.id} />
+                  </Protected>
+                )}
+              </Route>
+              <Route path="/directory">
+                <Protected permission="federation.read">
+                  <FederationDirectoryPage />
+                </Protected>
+              </Route>
+              <Route path="/checks">
+                <Protected permission="federation.read">
+                  <ChecksPage />
+                </Protected>
+              </Route>
+              <Route path="/checks/history">
+                <Protected permission="federation.read">
+                  <CheckHistoryPage />
+                </Protected>
+              </Route>
+              <Route path="/peers">
+                <Protected permission="federation.read">
+                  <PeersPage />
+                </Protected>
+              </Route>
+              <Route path="/messages">
+                <Protected permission="federation.read">
+                  <MessagesPage />
+                </Protected>
+              </Route>
+              <Route path="/notifications">
+                <Protected>
+                  <NotificationsPage />
+                </Protected>
+              </Route>
+              <Route path="/users">
+                <Protected permission="users.manage">
+                  <UsersPage />
+                </Protected>
+              </Route>
+              <Route path="/tokens">
+                <Protected>
+                  <TokensPage />
+                </Protected>
+              </Route>
+              <Route>
+                <NotFoundPage />
+              </Route>
+            </Switch>
+          </Layout>
+        </FlashProvider>
       </NotificationsProvider>
     </SessionProvider>
   );

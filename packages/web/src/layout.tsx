@@ -33,6 +33,7 @@ function NotificationsLink() {
   return (
     <Link href="/notifications" className="notifications-link" aria-current={location === '/notifications' ? 'page' : undefined}>
       {t.nav.notifications}
+      {unseen > 0 ? ' ' : null}
       {unseen > 0 ? (
         <span className="count-badge">
           {unseen}

@@ -76,7 +76,7 @@ function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
   return [ref, width];
 }
 
-const hourMinute = new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit' });
+const hourMinute = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
 const dayMonth = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
 
 /**

@@ -80,7 +80,7 @@ export function formatDeadline(deadline: string, now: number): string {
   return ms >= 0 ? messages.units.dueIn(formatSpan(ms)) : messages.units.overdueBy(formatSpan(ms));
 }
 
-/** A moment relative to now: "in 20 s"-style phrasing is too fine; minutes are enough. */
+/** A moment relative to now, to the minute: "in 5 min", "2 h ago". */
 export function formatFromNow(iso: string, now: number): string {
   const ms = new Date(iso).getTime() - now;
   return ms >= 0 ? messages.units.inTime(formatSpan(ms)) : messages.units.ago(formatSpan(ms));

@@ -1,7 +1,7 @@
 import type { Check, Contact, Peer, ResponseOf } from '@parley/core';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
-import { ApiError, call } from '../api/client.js';
+import { ApiError, call, describeError } from '../api/client.js';
 import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef } from '../components/alerts.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
@@ -27,16 +27,23 @@ export function ChecksPage() {
   const flash = useFlash();
   const now = useNow();
 
-  const checks = useLoad(() => call('listChecks').then((r) => r.checks), []);
-  usePoll(checks.reload, POLL_MS);
+  const checks = useLoad(() => call('listChecks').then((r) => r.checks), [], { keepOnError: true });
   const setting = useLoad(
     () => Promise.all([call('listPeers'), call('listContacts', { query: { status: 'all' } })]).then(([p, c]) => ({ peers: p.peers, contacts: c.contacts })),
     [],
   );
   // The names of the other states' points of contact come from their directories, which they
-  // send again after each confirmation: look again whenever a confirmation arrives.
-  const confirmedCount = checks.result.status === 'ready' ? checks.result.data.filter((c) => c.confirmedAt).length : 0;
-  const directory = useLoad(() => call('federationDirectory').then((r) => r.states), [confirmedCount]);
+  // send again after each confirmation, so both are asked for again together.
+  const directory = useLoad(() => call('federationDirectory').then((r) => r.states), [], { keepOnError: true });
+  const { reload: reloadChecks } = checks;
+  const { reload: reloadDirectory } = directory;
+  usePoll(
+    useCallback(() => {
+      reloadChecks();
+      reloadDirectory();
+    }, [reloadChecks, reloadDirectory]),
+    POLL_MS,
+  );
 
   const all = checks.result.status === 'ready' ? checks.result.data : [];
   const peers = setting.result.status === 'ready' ? setting.result.data.peers : [];
@@ -58,11 +65,17 @@ export function ChecksPage() {
       </p>
       {checks.result.status === 'loading' ? <Loading /> : null}
       {checks.result.status === 'failed' ? <ErrorFor error={checks.result.error} /> : null}
+      {checks.result.status === 'ready' && checks.reloadError ? (
+        <div className="alert alert-warning" role="status">
+          <p>{k.stale(describeError(checks.reloadError))}</p>
+        </div>
+      ) : null}
       {setting.result.status === 'failed' ? <ErrorFor error={setting.result.error} /> : null}
 
       <section className={`panel${awaiting.length ? ' panel-attention' : ''}`} aria-labelledby="awaiting-title">
         <h2 id="awaiting-title" tabIndex={-1} ref={awaitingHeading}>
           {k.awaitingTitle}
+          {awaiting.length ? ' ' : null}
           {awaiting.length ? <span className="count-badge count-badge-light">{awaiting.length}</span> : null}
         </h2>
         {confirmProblem ? (
@@ -166,15 +179,14 @@ export function StatusBadge({ check }: { check: Check }) {
 }
 
 /** "Confirm by 25 Nov 2026, 17:19 (due in 1 h 20 min)", or without the relative part once settled. */
-function Deadline({ check, now }: { check: Check; now: number }) {
-  const open = !check.confirmedAt;
+function Deadline({ deadline, open, now }: { deadline: string; open: boolean; now: number }) {
   return (
     <>
-      {formatTime(check.deadline)}
+      {formatTime(deadline)}
       {open ? (
         <>
           {' '}
-          <span className={Date.parse(check.deadline) < now ? 'overdue' : 'due'}>({formatDeadline(check.deadline, now)})</span>
+          <span className={Date.parse(deadline) < now ? 'overdue' : 'due'}>({formatDeadline(deadline, now)})</span>
         </>
       ) : null}
     </>
@@ -244,7 +256,7 @@ function IncomingCheck({
         <div>
           <dt>{k.deadline}</dt>
           <dd>
-            <Deadline check={c} now={now} />
+            <Deadline deadline={c.deadline} open={!c.confirmedAt} now={now} />
           </dd>
         </div>
       </dl>
@@ -400,7 +412,7 @@ function SentRound({ checks, peerName, states, now }: { checks: Check[]; peerNam
         {k.sentRound(formatTime(first.startedAt))} <span className="muted">{k.sentBy(first.startedBy)}</span>
       </h3>
       <p className="record-subtitle">
-        {k.deadline}: <Deadline check={checks.some((c) => !c.confirmedAt) ? { ...first, confirmedAt: null } : first} now={now} />
+        {k.deadline}: <Deadline deadline={first.deadline} open={checks.some((c) => !c.confirmedAt)} now={now} />
       </p>
       <ul className="results" aria-labelledby={titleId}>
         {checks.map((c) => (
@@ -411,7 +423,15 @@ function SentRound({ checks, peerName, states, now }: { checks: Check[]; peerNam
             <dl className="record-facts">
               <div>
                 <dt>{k.delivered}</dt>
-                <dd>{c.deliveredAt ? k.deliveredAt(formatTime(c.deliveredAt), formatDuration(c.deliverySeconds)) : k.notDelivered}</dd>
+                <dd>
+                  {c.deliveredAt ? (
+                    k.deliveredAt(formatTime(c.deliveredAt), formatDuration(c.deliverySeconds))
+                  ) : (
+                    <>
+                      {k.notDelivered} <Link href={`/messages?recipient=${c.peer}`}>{k.seeMessages(c.peer)}</Link>
+                    </>
+                  )}
+                </dd>
               </div>
               <div>
                 <dt>{k.confirmedByPerson}</dt>

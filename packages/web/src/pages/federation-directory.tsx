@@ -1,4 +1,5 @@
 import type { Peer, ResponseOf } from '@parley/core';
+import { Link } from 'wouter';
 import { call } from '../api/client.js';
 import { ErrorFor } from '../components/alerts.js';
 import { ContactFacts, contactKinds, VerificationBadge } from '../components/contact-card.js';
@@ -16,6 +17,9 @@ export function FederationDirectoryPage() {
   const { result } = useLoad(() => Promise.all([call('federationDirectory'), call('listPeers')]).then(([dir, peers]) => ({ states: dir.states, peers: peers.peers })), []);
   return (
     <Page title={d.title} intro={d.intro}>
+      <p>
+        {d.ownIntro} <Link href="/contacts">{d.ownLink}</Link>
+      </p>
       {result.status === 'loading' ? <Loading /> : null}
       {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
       {result.status === 'ready' ? <Directory states={result.data.states} peers={result.data.peers} /> : null}

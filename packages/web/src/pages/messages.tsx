@@ -98,11 +98,10 @@ function MessageRecord({ message: m, name, now }: { message: OutboxMessage; name
   return (
     <li className={`record record-${m.status}`}>
       <h2 className="record-title record-title-small">
-        {o.types[m.type] ?? m.type} <span className="muted">{o.to(m.recipient)}</span>
+        {o.types[m.type] ?? m.type} <span className={`badge badge-message-${m.status}`}>{o.statuses[m.status] ?? m.status}</span>
       </h2>
       <p className="record-subtitle">
-        <span className={`badge badge-message-${m.status}`}>{o.statuses[m.status] ?? m.status}</span>{' '}
-        <StateLabel code={m.recipient} name={name} />
+        {o.toState} <StateLabel code={m.recipient} name={name} />
       </p>
       <dl className="record-facts">
         <div>

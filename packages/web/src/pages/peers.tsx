@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
 import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef } from '../components/alerts.js';
 import { ConfirmAction } from '../components/confirm.js';
+import { CopyButton } from '../components/copy.js';
 import { TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Loading, Page } from '../components/page.js';
@@ -221,7 +222,10 @@ function AddPeerForm({ onAdded }: { onAdded: (peer: Peer) => void }) {
       {fingerprint ? (
         <div className="own-fingerprint">
           <p className="label">{p.ownFingerprint}</p>
-          <p className="fingerprint mono">{fingerprint}</p>
+          <p className="fingerprint mono" id="own-fingerprint">
+            {fingerprint}
+          </p>
+          <CopyButton text={fingerprint} label={t.node.copyFingerprint} sourceId="own-fingerprint" />
         </div>
       ) : null}
       {mismatch ? <MismatchAlert {...mismatch} /> : <ErrorSummary error={error} fields={addFields} />}

@@ -45,7 +45,7 @@ export function SignInPage() {
 
   const errorsFor = (path: string) => (error instanceof ApiError ? error.forField(path) : undefined);
   return (
-    <Page title={t.signIn.title} intro={t.signIn.intro}>
+    <Page title={t.signIn.title}>
       {identity ? (
         <p className="node-identity">
           {t.signIn.nodeOf} <strong>{identity.stateName}</strong>
@@ -55,9 +55,10 @@ export function SignInPage() {
               (<span className="state-code">{identity.stateCode}</span>)
             </>
           )}
-          : {identity.name}
+          : {identity.name}.
         </p>
       ) : null}
+      <p className="intro">{t.signIn.intro}</p>
       {state.status === 'anonymous' && state.notice && !error ? (
         <div className="alert alert-info" role="status">
           <p>{state.notice}</p>
