@@ -98,6 +98,7 @@ export function federationSuite(engine: Engine): void {
       const id = started.body.checks[0].id as string;
       const incoming = await eventually(async () => (await b.admin.get('/api/v1/checks?direction=incoming')).body.checks.find((x: { id: string }) => x.id === id), 10_000, 'check at XAB');
       expect(incoming.status).toBe('delivered');
+      expect(incoming.note).toBe('Quarterly check');
       const delivered = await eventually(async () => {
         const x = (await a.admin.get('/api/v1/checks?direction=outgoing')).body.checks.find((y: { id: string }) => y.id === id);
         return x?.deliveredAt ? x : undefined;

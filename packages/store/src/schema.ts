@@ -140,6 +140,7 @@ export interface ChecksTable {
   started_by: string;
   started_at: Timestamp;
   deadline: Timestamp;
+  note: string;
   delivered_at: Timestamp | null;
   confirmed_at: Timestamp | null;
   confirmed_by: string | null;

@@ -239,6 +239,7 @@ export const check = z.object({
   startedBy: z.string(),
   startedAt: z.string(),
   deadline: z.string(),
+  note: z.string(),
   deliveredAt: z.string().nullable(),
   confirmedAt: z.string().nullable(),
   confirmedBy: z.string().nullable(),

@@ -317,6 +317,7 @@ export interface CheckView {
   startedBy: string;
   startedAt: string;
   deadline: string;
+  note: string;
   deliveredAt: string | null;
   confirmedAt: string | null;
   confirmedBy: string | null;
@@ -345,6 +346,7 @@ export function presentCheck(c: CheckRecord, now: Date): CheckView {
     startedBy: c.startedBy,
     startedAt: c.startedAt.toISOString(),
     deadline: c.deadline.toISOString(),
+    note: c.note,
     deliveredAt: c.deliveredAt?.toISOString() ?? null,
     confirmedAt: c.confirmedAt?.toISOString() ?? null,
     confirmedBy: c.confirmedBy,
@@ -379,6 +381,7 @@ export async function startCheck(
         startedBy: actor.type === 'user' ? actor.email : 'local-cli',
         startedAt: now,
         deadline: new Date(now.getTime() + minutes * 60_000),
+        note: input.note ?? '',
         deliveredAt: null,
         confirmedAt: null,
         confirmedBy: null,
@@ -404,6 +407,7 @@ async function onCheckRequest(tx: Store, ctx: DomainContext, envelope: Envelope,
     startedBy: envelope.sender,
     startedAt: new Date(envelope.created),
     deadline: new Date(body.deadline),
+    note: body.note,
     deliveredAt: ctx.now(),
     confirmedAt: null,
     confirmedBy: null,

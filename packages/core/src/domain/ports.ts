@@ -224,6 +224,8 @@ export interface CheckRecord {
   startedBy: string;
   startedAt: Date;
   deadline: Date;
+  /** What the starting officer wrote to the receiving state, if anything. */
+  note: string;
   deliveredAt: Date | null;
   confirmedAt: Date | null;
   confirmedBy: string | null;

@@ -69,6 +69,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       started_by text NOT NULL,
       started_at timestamptz NOT NULL,
       deadline timestamptz NOT NULL,
+      note text NOT NULL,
       delivered_at timestamptz,
       confirmed_at timestamptz,
       confirmed_by text,

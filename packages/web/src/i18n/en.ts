@@ -353,6 +353,7 @@ export const messages = {
     awaitingHelp: 'A person must confirm this check for one of this state’s points of contact. The confirmation is signed and sent back at once.',
     received: 'Received',
     deadline: 'Confirm by',
+    theirNote: 'Their note',
     contact: 'Point of contact you answer for',
     contactChoose: 'Choose a point of contact…',
     contactHint: 'The point of contact is marked as verified for the other state.',

@@ -259,6 +259,12 @@ function IncomingCheck({
             <Deadline deadline={c.deadline} open={!c.confirmedAt} now={now} />
           </dd>
         </div>
+        {c.note ? (
+          <div>
+            <dt>{k.theirNote}</dt>
+            <dd>{c.note}</dd>
+          </div>
+        ) : null}
       </dl>
       {!canConfirm ? (
         <p className="muted">{k.cannotConfirm}</p>
