@@ -1,4 +1,4 @@
-import { peerWithKeys, recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
+import { logDelivered, peerWithKeys, recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
 import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH, peekEnvelope, publicKeyFromRaw, signDelivery, verifyReceipt } from '@parley/protocol';
 import type { Logger } from 'pino';
 
@@ -106,6 +106,7 @@ export class Sender {
       await store.transaction(async (tx) => {
         await tx.outbox.markDelivered(message.id, receivedAt, receipt);
         await recordDelivery(tx, this.ctx, message, receivedAt);
+        await logDelivered(tx, this.ctx, message, receipt);
       });
       this.log.debug({ message: message.id, to: message.recipient, type: message.type }, 'delivered');
     } catch (e) {

@@ -126,6 +126,21 @@ export function federationSuite(engine: Engine): void {
       }, 10_000, 'verified contact in XAA view');
     });
 
+    it('records every envelope sent, every envelope accepted and both receipts in the transparency logs', async () => {
+      const check = (await a.admin.get('/api/v1/messages?recipient=XAB&status=delivered')).body.messages.find((m: { type: string }) => m.type === 'check.request');
+      const kinds = async (n: NetworkNode) => {
+        const entries = (await fetch(`${n.node.url}/log/entries?start=0&end=1000`).then((r) => r.json())).entries as { data: string }[];
+        return entries.map((e) => JSON.parse(e.data) as { kind: string; hash: string; envelope?: string });
+      };
+      const atA = await kinds(a);
+      expect(atA.some((e) => e.kind === 'envelope.sent' && e.hash === check.hash)).toBe(true);
+      expect(atA.some((e) => e.kind === 'receipt.received' && e.envelope === check.hash)).toBe(true);
+      const atB = await kinds(b);
+      expect(atB.some((e) => e.kind === 'envelope.received' && e.hash === check.hash)).toBe(true);
+      expect(atB.some((e) => e.kind === 'receipt.issued' && e.envelope === check.hash)).toBe(true);
+      expect(JSON.stringify(atB)).not.toContain('Quarterly check');
+    });
+
     it('marks an edited contact unverified again', async () => {
       const contact = (await b.admin.get('/api/v1/contacts')).body.contacts[0];
       const edited = await b.admin.patch(`/api/v1/contacts/${contact.id}`, { phone: '+41 58 111 11 11', version: contact.version });

@@ -15,6 +15,13 @@ export const discoveryDocument = z.object({
   endpoints: z.object({
     inbox: z.string().startsWith('/'),
   }),
+  /** The node's transparency log: its origin and the C2SP verifier key that checks its checkpoints. */
+  log: z
+    .object({
+      origin: z.string().min(1).max(200).regex(/^[^\s+]+$/).describe('The log origin, first line of every checkpoint'),
+      verifierKey: z.string().max(300).describe('C2SP signed-note verifier key: <origin>+<key ID hex>+<base64 of 0x01 and the Ed25519 key>'),
+    })
+    .optional(),
 });
 export type DiscoveryDocument = z.infer<typeof discoveryDocument>;
 

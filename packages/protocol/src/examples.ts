@@ -6,6 +6,9 @@ import type { Envelope } from './envelope/schema.js';
 import { fingerprint, rawPublicKey } from './keys.js';
 import type { DiscoveryDocument } from './discovery.js';
 import type { DeliveryClaims } from './delivery.js';
+import { encodeLogEntry, logOrigin, type LogEntry } from './log-entry.js';
+import { leafHash, merkleRoot } from './merkle/index.js';
+import { ed25519NoteSigner, formatVerifierKey, signCheckpoint } from './note/index.js';
 
 /**
  * The worked example of docs/protocol.md, built from the RFC 8032 section 7.1 TEST 1 key so that
@@ -35,6 +38,7 @@ export async function protocolExamples() {
     publicKey: pub.toString('base64url'),
     fingerprint: fingerprint(pub),
     endpoints: { inbox: '/federation/v1/inbox' },
+    log: { origin: logOrigin('XAA', pub), verifierKey: formatVerifierKey(logOrigin('XAA', pub), pub) },
   };
   const envelope: Envelope = {
     v: 1,
@@ -52,6 +56,16 @@ export async function protocolExamples() {
   // The example receipt is signed with the same key for brevity; a real one is signed by the receiver.
   const receiptJws = await signReceipt(receipt, key);
   const delivery: DeliveryClaims = { envelope: hash, to: 'XAB', sent: '2026-11-25T12:00:00.105Z', nonce: '5b0e1f0c-8a3e-4c55-9a77-1d2b3c4d5e6f' };
+  // XAA's log after sending the example envelope and getting its receipt back.
+  const origin = logOrigin('XAA', pub);
+  const logEntries: LogEntry[] = [
+    { kind: 'envelope.sent', hash, sender: 'XAA', recipient: 'XAB', type: envelope.type, at: envelope.created },
+    { kind: 'receipt.received', hash: envelopeHash(receiptJws), envelope: hash, sender: 'XAA', receiver: 'XAB', at: '2026-11-25T12:00:00.437Z' },
+  ];
+  const leaves = logEntries.map(encodeLogEntry);
+  const checkpoint = signCheckpoint({ origin, size: leaves.length, rootHash: merkleRoot(leaves.map((d) => leafHash(d))), extensions: [] }, [
+    ed25519NoteSigner(origin, key.privateKey),
+  ]);
   const response = {
     check: envelope.body.check,
     confirmedAt: '2026-11-25T12:17:42.000Z',
@@ -88,5 +102,10 @@ export async function protocolExamples() {
     'delivery.json': delivery,
     'body.check.response.json': response,
     'body.directory.update.json': directory,
+    'log-entry.json': logEntries[0],
+    'log-entry.txt': (leaves[0] as Buffer).toString('utf8'),
+    'log-entry-receipt.json': logEntries[1],
+    // The writer adds one newline after a string; a signed note already ends with one.
+    'log-checkpoint.txt': checkpoint.slice(0, -1),
   } as const;
 }

@@ -2,6 +2,7 @@ export * from './delivery.js';
 export * from './discovery.js';
 export * from './envelope/index.js';
 export * from './keys.js';
+export * from './log-entry.js';
 export * from './merkle/index.js';
 export * from './messages.js';
 export * from './note/index.js';

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deliveryClaims } from './delivery.js';
 import { discoveryDocument } from './discovery.js';
 import { envelopeSchema, receiptSchema } from './envelope/schema.js';
+import { logEntrySchema } from './log-entry.js';
 import { messageBodies } from './messages.js';
 
 /**
@@ -14,6 +15,7 @@ export function protocolSchemas(): Record<string, Record<string, unknown>> {
     'envelope.schema.json': z.toJSONSchema(envelopeSchema) as Record<string, unknown>,
     'receipt.schema.json': z.toJSONSchema(receiptSchema) as Record<string, unknown>,
     'delivery.schema.json': z.toJSONSchema(deliveryClaims) as Record<string, unknown>,
+    'log-entry.schema.json': z.toJSONSchema(logEntrySchema) as Record<string, unknown>,
   };
   for (const [type, schema] of Object.entries(messageBodies)) {
     out[`body.${type}.schema.json`] = z.toJSONSchema(schema) as Record<string, unknown>;

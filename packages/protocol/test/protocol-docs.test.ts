@@ -2,7 +2,19 @@ import { readFileSync, readdirSync } from 'node:fs';
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { envelopeHash, protocolSchemas, verifyEnvelope, verifyReceipt } from '../src/index.js';
+import {
+  encodeLogEntry,
+  envelopeHash,
+  leafHash,
+  merkleRoot,
+  openCheckpoint,
+  parseVerifierKey,
+  ed25519NoteVerifier,
+  protocolSchemas,
+  verifyEnvelope,
+  verifyReceipt,
+  type LogEntry,
+} from '../src/index.js';
 import { exampleKey, protocolExamples } from '../src/examples.js';
 
 const docs = new URL('../../../docs/protocol/', import.meta.url);
@@ -27,6 +39,8 @@ describe('docs/protocol: the published schemas and the worked example', () => {
       ['delivery.json', 'delivery.schema.json'],
       ['body.check.response.json', 'body.check.response.schema.json'],
       ['body.directory.update.json', 'body.directory.update.schema.json'],
+      ['log-entry.json', 'log-entry.schema.json'],
+      ['log-entry-receipt.json', 'log-entry.schema.json'],
     ];
     for (const [example, schema] of pairs) {
       const validate = ajv.compile(json(`schemas/${schema}`) as object);
@@ -61,5 +75,21 @@ describe('docs/protocol: the published schemas and the worked example', () => {
     expect(envelope).toEqual(json('examples/envelope.json'));
     const receipt = await verifyReceipt(read('examples/receipt.jws').trim(), { publicKeyFor: () => key.publicKey, expectedEnvelope: envelopeHash(jws) });
     expect(receipt).toEqual(json('examples/receipt.json'));
+  });
+
+  it('reproduces the log example: canonical leaf data, and a checkpoint that opens with the published verifier key', async () => {
+    const fresh = await protocolExamples();
+    const sent = json('examples/log-entry.json') as LogEntry;
+    const receipt = json('examples/log-entry-receipt.json') as LogEntry;
+    expect(read('examples/log-entry.txt').trimEnd()).toBe(encodeLogEntry(sent).toString('utf8'));
+    expect(sent.hash).toBe(read('examples/envelope.hash').trim());
+    expect(receipt).toMatchObject({ hash: envelopeHash(read('examples/receipt.jws').trim()), envelope: sent.hash });
+    const note = read('examples/log-checkpoint.txt');
+    expect(note).toBe(`${fresh['log-checkpoint.txt']}\n`);
+    const { log } = json('examples/discovery.json') as { log: { origin: string; verifierKey: string } };
+    const key = parseVerifierKey(log.verifierKey);
+    const { checkpoint } = openCheckpoint(note, { origin: log.origin, log: ed25519NoteVerifier(key.name, key.publicKey) });
+    expect(checkpoint.size).toBe(2);
+    expect(checkpoint.rootHash.equals(merkleRoot([sent, receipt].map((e) => leafHash(encodeLogEntry(e)))))).toBe(true);
   });
 });

@@ -15,6 +15,7 @@ import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { directoryRoutes } from './routes/directory.js';
 import { federationRoutes } from './routes/federation.js';
+import { logRoutes } from './routes/log.js';
 import { VERSION } from './version.js';
 
 /** Where the built web interface is; the node serves it itself. */
@@ -33,6 +34,7 @@ export function createApp(ctx: AppContext): Hono<Env> {
   });
 
   app.get('/.well-known/parley', (c) => c.json(ctx.discovery()));
+  logRoutes(app, ctx);
   app.post(
     INBOX_PATH,
     bodyLimit({

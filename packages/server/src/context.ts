@@ -1,11 +1,12 @@
-import { AuthCache, ReadCache, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type NodeSelf, type Store } from '@parley/core';
+import { AuthCache, ReadCache, claimLogOrigin, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type NodeSelf, type Store } from '@parley/core';
 import { Inbox, Sender, defaultInboxOptions, defaultSenderOptions, type InboxOptions, type SenderOptions } from '@parley/federation';
 import { PROTOCOL_VERSION, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
-import { fingerprint, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
+import { fingerprint, formatVerifierKey, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
 import { DataDir, openStore } from '@parley/store';
 import { createPublicKey } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { Checkpointer, defaultCheckpointerOptions, type CheckpointerOptions } from './checkpointer.js';
 import type { NodeConfig } from './config.js';
 import { settleKeyRotation } from './key-rotation.js';
 import { VERSION } from './version.js';
@@ -20,6 +21,8 @@ export interface AppContext {
   domain: DomainContext & { self: NodeSelf };
   sender: Sender;
   inbox: Inbox;
+  /** Signs checkpoints of the node's transparency log; started with the node. */
+  checkpointer: Checkpointer;
   discovery(): DiscoveryDocument;
   log: Logger;
   loginLimiter: RateLimiterMemory;
@@ -48,6 +51,7 @@ export interface ContextOptions {
   listenUrl?: string;
   sender?: Partial<SenderOptions>;
   inbox?: Partial<InboxOptions>;
+  checkpointer?: Partial<CheckpointerOptions>;
 }
 
 export async function createAppContext(config: NodeConfig, options: ContextOptions = {}): Promise<AppContext> {
@@ -74,9 +78,12 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
   const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, ...options.sender });
   domain.onQueued = () => sender.wake();
   const inbox = new Inbox(domain, { ...defaultInboxOptions, ...options.inbox });
+  const logOrigin = await claimLogOrigin(domain);
+  const checkpointer = new Checkpointer(domain, logOrigin, log.child({ component: 'checkpointer' }), { ...defaultCheckpointerOptions, ...options.checkpointer });
   return {
     sender,
     inbox,
+    checkpointer,
     discovery: () => ({
       protocol: 'parley',
       versions: [PROTOCOL_VERSION],
@@ -86,6 +93,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
       publicKey: publicKey().toString('base64url'),
       fingerprint: self.fingerprint,
       endpoints: { inbox: INBOX_PATH },
+      log: { origin: logOrigin, verifierKey: formatVerifierKey(logOrigin, publicKey()) },
     }),
     config,
     dataDir,
@@ -110,6 +118,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
     }),
     close: async () => {
       await sender.stop();
+      await checkpointer.stop();
       await store.close();
     },
   };

@@ -73,6 +73,7 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
   await dataDir.writePid({ pid: process.pid, url, startedAt: new Date().toISOString() });
   const link = await firstAdminLink(ctx.domain);
   ctx.sender.start();
+  ctx.checkpointer.start();
   ctx.log.info({ url, store: ctx.store.engine, dataDir: dataDir.path }, 'node started');
 
   let closed = false;

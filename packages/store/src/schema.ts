@@ -157,6 +157,36 @@ export interface NotificationsTable {
   read_at: Timestamp | null;
 }
 
+export interface LogEntriesTable {
+  /** bigint: a number from PGlite, a string from pg. */
+  idx: ColumnType<number | string, number, never>;
+  kind: string;
+  hash: string;
+  data: string;
+  leaf_hash: Uint8Array;
+  created_at: Timestamp;
+}
+
+export interface LogSubtreesTable {
+  level: number;
+  idx: ColumnType<number | string, number, never>;
+  hash: Uint8Array;
+}
+
+export interface LogHeadTable {
+  id: boolean;
+  size: ColumnType<number | string, number, number>;
+  frontier: Uint8Array;
+  origin: string | null;
+}
+
+export interface LogCheckpointsTable {
+  size: ColumnType<number | string, number, never>;
+  root: Uint8Array;
+  note: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   sessions: SessionsTable;
@@ -171,4 +201,8 @@ export interface Database {
   peer_directories: PeerDirectoriesTable;
   checks: ChecksTable;
   notifications: NotificationsTable;
+  log_entries: LogEntriesTable;
+  log_subtrees: LogSubtreesTable;
+  log_head: LogHeadTable;
+  log_checkpoints: LogCheckpointsTable;
 }

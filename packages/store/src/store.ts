@@ -7,6 +7,7 @@ import pg from 'pg';
 import type { Store } from '@parley/core';
 import { migrations } from './migrations/index.js';
 import { checkRepo, inboxRepo, notificationRepo, outboxRepo, peerDirectoryRepo, peerRepo } from './federation-repos.js';
+import { logRepo } from './log-repo.js';
 import { auditRepo, contactRepo, sessionRepo, setupLinkRepo, tokenRepo, userRepo } from './repos.js';
 import type { Database } from './schema.js';
 
@@ -29,6 +30,7 @@ function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: bool
     peerDirectories: peerDirectoryRepo(db),
     checks: checkRepo(db),
     notifications: notificationRepo(db),
+    log: logRepo(db),
     transaction: (fn) => (inTransaction ? fn(store) : db.transaction().execute((trx) => fn(bind(trx, engine, true)))),
     ping: async () => {
       await sql`select 1`.execute(db);

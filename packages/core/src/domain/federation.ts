@@ -14,6 +14,7 @@ import {
 import { conflict, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import type { DomainContext, PeerEntry, RequestMeta } from './context.js';
+import { logReceived, logSent } from './log.js';
 import type { Actor } from './policies.js';
 import type { CheckRecord, ContactRecord, InboxRecord, OutboxRecord, PeerRecord, Store } from './ports.js';
 
@@ -59,6 +60,7 @@ export async function enqueue<T extends MessageType>(
     receipt: null,
   };
   await tx.outbox.insert(out);
+  await logSent(tx, ctx, out);
   return out;
 }
 
@@ -206,6 +208,8 @@ export async function recordInbound(tx: Store, ctx: DomainContext, rec: InboxRec
   if (!(await tx.inbox.insert({ ...rec, appliedAt: ready ? ctx.now() : null, applyError: error }))) throw new AlreadyReceived();
   // Only a message in a thread can be what another one waits for.
   if (ready && rec.thread) await applyWaiting(tx, ctx, rec.hash);
+  // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
+  await logReceived(tx, ctx, rec);
 }
 
 async function applyWaiting(tx: Store, ctx: DomainContext, hash: string): Promise<void> {

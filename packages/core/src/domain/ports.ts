@@ -1,4 +1,5 @@
 import type { Role } from '../api/fields.js';
+import type { LogEntryKind } from '@parley/protocol';
 import type { ContactKind } from '../api/schemas.js';
 
 /** Storage ports: the domain depends on these interfaces; packages/store implements them. */
@@ -255,6 +256,59 @@ export interface NotificationRepo {
   list(audiences: string[], limit: number): Promise<NotificationRecord[]>;
 }
 
+/** One leaf of the transparency log: the exact leaf data, its RFC 9162 leaf hash, and columns to find it by. */
+export interface LogEntryRecord {
+  index: number;
+  kind: LogEntryKind;
+  /** The hash the entry is about (an envelope's or a receipt's), `sha256:…`. */
+  hash: string;
+  /** The leaf data: RFC 8785 canonical JSON, UTF-8. */
+  data: Buffer;
+  leafHash: Buffer;
+  createdAt: Date;
+}
+
+/** Where the log ends: its size and the hashes of the perfect subtrees covering it, largest first. */
+export interface LogHead {
+  size: number;
+  frontier: Buffer[];
+}
+
+/** A perfect subtree hash: 2^level leaves starting at index * 2^level (level 0 are leaves). */
+export interface LogNode {
+  level: number;
+  index: number;
+  hash: Buffer;
+}
+
+export interface CheckpointRecord {
+  size: number;
+  root: Buffer;
+  /** The signed note as served. */
+  note: string;
+  createdAt: Date;
+}
+
+export interface LogRepo {
+  /**
+   * Reads the head and locks it until the transaction ends, so that appends are serialised
+   * and each sees the head the previous one wrote. Only meaningful inside a transaction.
+   */
+  lockHead(): Promise<LogHead>;
+  /** Writes appended entries, the interior subtree hashes they complete, and the new head. */
+  write(append: { entries: LogEntryRecord[]; nodes: LogNode[]; head: LogHead }): Promise<void>;
+  head(): Promise<LogHead>;
+  /** Subtree hashes in the order asked; throws if one is missing, which means the log is damaged. */
+  subtreeHashes(nodes: readonly { level: number; index: number }[]): Promise<Buffer[]>;
+  /** Entries with start <= index < end, in order. */
+  entries(start: number, end: number): Promise<LogEntryRecord[]>;
+  find(kind: LogEntryKind, hash: string): Promise<LogEntryRecord | undefined>;
+  /** The log's origin, fixed by the first caller; returns the one stored. */
+  claimOrigin(origin: string): Promise<string>;
+  latestCheckpoint(): Promise<CheckpointRecord | undefined>;
+  addCheckpoint(checkpoint: CheckpointRecord): Promise<void>;
+}
+
 export interface Store {
   readonly engine: 'pglite' | 'postgres';
   readonly users: UserRepo;
@@ -269,6 +323,7 @@ export interface Store {
   readonly peerDirectories: PeerDirectoryRepo;
   readonly checks: CheckRepo;
   readonly notifications: NotificationRepo;
+  readonly log: LogRepo;
   /** Runs `fn` in one database transaction; everything written through `tx` commits or none of it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

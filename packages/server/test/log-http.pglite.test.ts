@@ -1,0 +1,3 @@
+import { logHttpSuite } from './log-http-suite.js';
+
+logHttpSuite('pglite');

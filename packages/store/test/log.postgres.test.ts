@@ -1,0 +1,3 @@
+import { logSuite } from './log-suite.js';
+
+logSuite('postgres');
