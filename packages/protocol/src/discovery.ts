@@ -13,7 +13,7 @@ export const discoveryDocument = z.object({
   publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
   fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/),
   endpoints: z.object({
-    inbox: z.string().startsWith('/'),
+    inbox: z.string().regex(/^\//, 'a path beginning with /'),
   }),
   /** The node's transparency log: its origin and the C2SP verifier key that checks its checkpoints. */
   log: z
