@@ -69,6 +69,7 @@ describe('parley CLI', () => {
     const node = await startNode(data);
     try {
       expect(node.link).toMatch(/\/setup#/);
+      expect((await stat(join(data, 'parley.sock'))).mode & 0o777).toBe(0o600);
       const second = await parley(['start', '--data', data, '--port', '0']);
       expect(second.code).toBe(1);
       expect(second.stderr).toMatch(/already running/);

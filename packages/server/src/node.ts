@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { chmod, readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -57,6 +57,8 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
   try {
     await listen(http, { port: config.port, host: config.host });
     await listen(control, dataDir.socketPath);
+    // Owner-only, whatever the umask: holding the socket is holding operator rights.
+    await chmod(dataDir.socketPath, 0o600);
   } catch (e) {
     await Promise.all([closeServer(http), closeServer(control)]);
     await ctx.close();
