@@ -24,7 +24,8 @@ export class DomainError extends Error {
     readonly kind: ErrorKind,
     readonly code: string,
     message: string,
-    readonly details: { issues?: FieldIssue[]; retryAfterSeconds?: number } = {},
+    /** `extensions` become RFC 9457 extension members of the problem, for clients to act on. */
+    readonly details: { issues?: FieldIssue[]; retryAfterSeconds?: number; extensions?: Record<string, string> } = {},
   ) {
     super(message);
     this.name = 'DomainError';

@@ -60,6 +60,7 @@ export function federationSuite(engine: Engine): void {
       expect(r.body.code).toBe('fingerprint_mismatch');
       expect(r.body.detail).toContain(wrong);
       expect(r.body.detail).toContain(b.node.ctx.nodeInfo().fingerprint);
+      expect([r.body.expected, r.body.presented]).toEqual([wrong, b.node.ctx.nodeInfo().fingerprint]);
       expect((await a.admin.get('/api/v1/peers')).body.peers).toEqual([]);
     });
 

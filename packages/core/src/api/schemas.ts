@@ -178,6 +178,8 @@ export const problem = z.object({
   code: z.string().describe('Stable machine-readable error code.'),
   instance: z.string().optional(),
   errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  expected: z.string().optional().describe('fingerprint_mismatch: the fingerprint that was entered'),
+  presented: z.string().optional().describe('fingerprint_mismatch: the fingerprint of the key the peer presented'),
 });
 export type Problem = z.infer<typeof problem>;
 

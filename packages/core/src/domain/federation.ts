@@ -11,7 +11,7 @@ import {
   type MessageType,
   type PublishedContact,
 } from '@parley/protocol';
-import { conflict, invalid, notFound } from '../errors.js';
+import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import type { DomainContext, PeerEntry, RequestMeta } from './context.js';
 import { logReceived, logSent } from './log.js';
@@ -127,9 +127,11 @@ export async function addPeer(
   assertMay(actor, 'peers.manage');
   const presented = fingerprintOf(Buffer.from(input.presented.publicKey, 'base64url'));
   if (presented !== input.fingerprint) {
-    throw conflict(
+    throw new DomainError(
+      'conflict',
       'fingerprint_mismatch',
       `The node at ${input.url} presents key ${presented}, not the expected ${input.fingerprint}. It was not added. Check the fingerprint with the other state through a separate channel.`,
+      { extensions: { expected: input.fingerprint, presented } },
     );
   }
   if (ctx.self && input.presented.stateCode === ctx.self.stateCode) {

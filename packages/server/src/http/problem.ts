@@ -48,6 +48,7 @@ export function toProblem(err: unknown, requestId: string, log: Logger): { statu
         code: err.code,
         instance: `urn:parley:request:${requestId}`,
         ...(err.details.issues ? { errors: err.details.issues } : {}),
+        ...err.details.extensions,
       },
     };
   }
