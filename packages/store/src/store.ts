@@ -55,6 +55,9 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
   } else {
     const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+    // An idle connection the server ends (a restart, an administrator) is dropped by the pool and
+    // replaced on the next query; without a listener its error would end the whole process.
+    pool.on('error', () => undefined);
     db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   }
   try {

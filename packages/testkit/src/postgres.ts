@@ -31,6 +31,17 @@ export async function freshDatabase(): Promise<{ url: string; drop(): Promise<vo
       const c = new pg.Client({ connectionString: admin });
       await c.connect();
       try {
+        // A plain DROP first, retried while the closed store's connections finish ending: forcing
+        // it would kill them mid-goodbye and make their clients raise errors no one listens to.
+        for (let attempt = 0; attempt < 50; attempt++) {
+          try {
+            await c.query(`DROP DATABASE IF EXISTS ${name}`);
+            return;
+          } catch (e) {
+            if ((e as { code?: string }).code !== '55006') throw e;
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        }
         await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       } finally {
         await c.end();
