@@ -1,6 +1,8 @@
 import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
 import { ApiError, describeError } from '../api/client.js';
 import { messages as t } from '../i18n/index.js';
+import type { Loaded } from '../use-load.js';
+import { Loading } from './page.js';
 
 /**
  * An error that concerns the whole page or form; announced as soon as it appears. With `takeFocus`
@@ -88,4 +90,11 @@ export function ErrorSummary({ error, fields }: { error: unknown; fields: readon
       ) : null}
     </div>
   );
+}
+
+/** What a page shows while its data loads, or when loading failed; nothing once it is there. */
+export function LoadStatus({ result }: { result: Loaded<unknown> }) {
+  if (result.status === 'loading') return <Loading />;
+  if (result.status === 'failed') return <ErrorFor error={result.error} />;
+  return null;
 }

@@ -1,9 +1,9 @@
 import type { Check, Peer } from '@parley/core';
 import { Link, useLocation, useSearch } from 'wouter';
 import { call } from '../api/client.js';
-import { ErrorFor } from '../components/alerts.js';
+import { LoadStatus } from '../components/alerts.js';
 import { SelectField } from '../components/fields.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { ResponseChart, SeriesSwatch, type Series } from '../components/response-chart.js';
 import { formatDuration, formatTime, messages as t } from '../i18n/index.js';
 import { useLoad } from '../use-load.js';
@@ -35,8 +35,7 @@ export function CheckHistoryPage() {
       <p>
         <Link href="/checks">{h.back}</Link>
       </p>
-      {result.status === 'loading' ? <Loading /> : null}
-      {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+      <LoadStatus result={result} />
       {result.status === 'ready' ? (
         <>
           <div className="toolbar">

@@ -2,10 +2,10 @@ import type { Check, Contact, Peer, ResponseOf } from '@parley/core';
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, call, describeError } from '../api/client.js';
-import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { formatDeadline, formatDuration, formatTime, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
@@ -63,8 +63,7 @@ export function ChecksPage() {
       <p>
         <Link href="/checks/history">{k.historyLink}</Link>
       </p>
-      {checks.result.status === 'loading' ? <Loading /> : null}
-      {checks.result.status === 'failed' ? <ErrorFor error={checks.result.error} /> : null}
+      <LoadStatus result={checks.result} />
       {checks.result.status === 'ready' && checks.reloadError ? (
         <div className="alert alert-warning" role="status">
           <p>{k.stale(describeError(checks.reloadError))}</p>

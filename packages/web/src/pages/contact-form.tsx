@@ -2,10 +2,10 @@ import type { Contact, ContactKind } from '@parley/core';
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError, call } from '../api/client.js';
-import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
 import { CheckboxField, RadioGroup, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { messages as t } from '../i18n/index.js';
 import { languageSuggestions, resolveLanguage } from '../languages.js';
 import { useLoad } from '../use-load.js';
@@ -78,8 +78,7 @@ export function ContactFormPage({ id }: { id?: string }) {
     <ContactForm key={result.data.version} contact={result.data} onReload={reload} />
   ) : (
     <Page title={title}>
-      {result.status === 'loading' ? <Loading /> : null}
-      {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+      <LoadStatus result={result} />
       <p>
         <Link href="/contacts">{c.backToList}</Link>
       </p>

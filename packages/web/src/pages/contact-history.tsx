@@ -1,8 +1,8 @@
 import type { AuditEntry, ContactKind } from '@parley/core';
 import { Link } from 'wouter';
 import { call } from '../api/client.js';
-import { ErrorFor } from '../components/alerts.js';
-import { Loading, Page } from '../components/page.js';
+import { LoadStatus } from '../components/alerts.js';
+import { Page } from '../components/page.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { useLoad } from '../use-load.js';
 import { languageLabel } from '../components/contact-card.js';
@@ -49,8 +49,7 @@ export function ContactHistoryPage({ id }: { id: string }) {
       <p>
         <Link href="/contacts">{t.contacts.backToList}</Link>
       </p>
-      {result.status === 'loading' ? <Loading /> : null}
-      {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+      <LoadStatus result={result} />
       {result.status === 'ready' ? (
         result.data[1].entries.length === 0 ? (
           <p>{h.empty}</p>

@@ -2,12 +2,12 @@ import type { Contact } from '@parley/core';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { ApiError, call } from '../api/client.js';
-import { ErrorFor } from '../components/alerts.js';
+import { ErrorFor, LoadStatus } from '../components/alerts.js';
 import { ConfirmAction } from '../components/confirm.js';
 import { ContactFacts, contactKinds, VerificationBadge } from '../components/contact-card.js';
 import { CheckboxField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
@@ -41,8 +41,7 @@ export function ContactsPage() {
         )}
         <CheckboxField id="show-retired" label={t.contacts.showRetired} checked={showRetired} onChange={setShowRetired} />
       </div>
-      {result.status === 'loading' ? <Loading /> : null}
-      {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+      <LoadStatus result={result} />
       {result.status === 'ready' ? (
         result.data.length === 0 ? (
           <p>{showRetired ? t.contacts.emptyRetired : t.contacts.empty}</p>

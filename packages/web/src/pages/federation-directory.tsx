@@ -1,9 +1,9 @@
 import type { Peer, ResponseOf } from '@parley/core';
 import { Link } from 'wouter';
 import { call } from '../api/client.js';
-import { ErrorFor } from '../components/alerts.js';
+import { LoadStatus } from '../components/alerts.js';
 import { ContactFacts, contactKinds, VerificationBadge } from '../components/contact-card.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { useLoad } from '../use-load.js';
@@ -20,8 +20,7 @@ export function FederationDirectoryPage() {
       <p>
         {d.ownIntro} <Link href="/contacts">{d.ownLink}</Link>
       </p>
-      {result.status === 'loading' ? <Loading /> : null}
-      {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+      <LoadStatus result={result} />
       {result.status === 'ready' ? <Directory states={result.data.states} peers={result.data.peers} /> : null}
     </Page>
   );

@@ -1,9 +1,9 @@
 import type { ResponseOf } from '@parley/core';
 import { useLocation, useSearch } from 'wouter';
 import { call } from '../api/client.js';
-import { ErrorFor } from '../components/alerts.js';
+import { LoadStatus } from '../components/alerts.js';
 import { SelectField } from '../components/fields.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { formatFromNow, formatTime, messages as t } from '../i18n/index.js';
 import { useLoad } from '../use-load.js';
@@ -74,8 +74,7 @@ export function MessagesPage() {
           onChange={(status) => setFilter({ status })}
         />
       </div>
-      {messages.result.status === 'loading' ? <Loading /> : null}
-      {messages.result.status === 'failed' ? <ErrorFor error={messages.result.error} /> : null}
+      <LoadStatus result={messages.result} />
       <p className="visually-hidden" role="status">
         {messages.result.status === 'ready' ? o.count(messages.result.data.length) : ''}
       </p>

@@ -1,6 +1,6 @@
-import { ErrorFor } from '../components/alerts.js';
+import { LoadStatus } from '../components/alerts.js';
 import { CopyButton } from '../components/copy.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { call } from '../api/client.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { useLoad } from '../use-load.js';
@@ -9,8 +9,7 @@ export function NodePage() {
   const { result } = useLoad(() => call('node'), []);
   return (
     <Page title={t.node.title} intro={t.node.intro}>
-      {result.status === 'loading' ? <Loading /> : null}
-      {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+      <LoadStatus result={result} />
       {result.status === 'ready' ? (
         <>
           <dl className="facts">

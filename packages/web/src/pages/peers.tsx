@@ -1,12 +1,12 @@
 import type { Peer } from '@parley/core';
 import { useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
-import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
 import { ConfirmAction } from '../components/confirm.js';
 import { CopyButton } from '../components/copy.js';
 import { TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
@@ -32,8 +32,7 @@ export function PeersPage() {
       {canManage ? null : <p className="muted">{p.readOnly}</p>}
       <section aria-labelledby="peers-list-title">
         <h2 id="peers-list-title">{p.listTitle}</h2>
-        {result.status === 'loading' ? <Loading /> : null}
-        {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+        <LoadStatus result={result} />
         {result.status === 'ready' ? (
           result.data.length === 0 ? (
             <p>{p.empty}</p>

@@ -1,12 +1,12 @@
 import type { ApiToken, ResponseOf } from '@parley/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
-import { ErrorFor, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { ErrorFor, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
 import { ConfirmAction } from '../components/confirm.js';
 import { SecretValue } from '../components/copy.js';
 import { TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { useLoad } from '../use-load.js';
 
@@ -28,8 +28,7 @@ export function TokensPage() {
       {created ? <CreatedPanel created={created} onDone={() => setCreated(null)} /> : null}
       <section aria-labelledby="tokens-list-title">
         <h2 id="tokens-list-title">{t.tokens.listTitle}</h2>
-        {result.status === 'loading' ? <Loading /> : null}
-        {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+        <LoadStatus result={result} />
         {result.status === 'ready' ? (
           result.data.length === 0 ? (
             <p>{t.tokens.empty}</p>

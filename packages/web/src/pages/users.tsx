@@ -1,11 +1,11 @@
 import type { ResponseOf, User } from '@parley/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
-import { ErrorFor, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { ErrorFor, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
 import { SecretValue } from '../components/copy.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
-import { Loading, Page } from '../components/page.js';
+import { Page } from '../components/page.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import type { Role } from '../permissions.js';
 import { useSession, useUser } from '../session.js';
@@ -32,8 +32,7 @@ export function UsersPage() {
       {issued ? <IssuedLinkPanel issued={issued} onDone={() => setIssued(null)} /> : null}
       <section aria-labelledby="users-list-title">
         <h2 id="users-list-title">{t.users.listTitle}</h2>
-        {result.status === 'loading' ? <Loading /> : null}
-        {result.status === 'failed' ? <ErrorFor error={result.error} /> : null}
+        <LoadStatus result={result} />
         {result.status === 'ready' ? (
           result.data.length === 0 ? (
             <p>{t.users.empty}</p>
