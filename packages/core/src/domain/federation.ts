@@ -239,20 +239,26 @@ export function decodeStoredEnvelope(jws: string): Envelope {
   return JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as Envelope;
 }
 
+/** What a received message of one type does to this node's record, inside the inbox transaction. */
+export type InboundHandler<T extends MessageType> = (tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<T>, hash: string) => Promise<void>;
+/** One handler per message type: a type without one does not compile. Features add theirs here. */
+export type InboundHandlers = { [T in MessageType]: InboundHandler<T> };
+
+// Built on first use: feature modules import this one, so their handler tables are read only
+// after every module has loaded.
+let handlers: InboundHandlers | undefined;
+const inboundHandlers = (): InboundHandlers => (handlers ??= {
+  'directory.update': (tx, ctx, envelope, body, hash) => onDirectory(tx, ctx, envelope, body, hash),
+  'check.request': (tx, ctx, envelope, body) => onCheckRequest(tx, ctx, envelope, body),
+  'check.response': (tx, ctx, envelope, body) => onCheckResponse(tx, ctx, envelope, body),
+  'key.rotate': (tx, ctx, envelope, body) => onKeyRotate(tx, ctx, envelope, body),
+});
+
 async function applyEnvelope(tx: Store, ctx: DomainContext, envelope: Envelope, hash: string): Promise<void> {
   const type = envelope.type as MessageType;
-  const schema = messageBodies[type];
-  const body = schema.parse(envelope.body) as never;
-  switch (type) {
-    case 'directory.update':
-      return onDirectory(tx, ctx, envelope, body, hash);
-    case 'check.request':
-      return onCheckRequest(tx, ctx, envelope, body);
-    case 'check.response':
-      return onCheckResponse(tx, ctx, envelope, body);
-    case 'key.rotate':
-      return onKeyRotate(tx, ctx, envelope, body);
-  }
+  const body = messageBodies[type].parse(envelope.body) as never;
+  const handler = inboundHandlers()[type] as InboundHandler<MessageType>;
+  await handler(tx, ctx, envelope, body, hash);
 }
 
 async function onDirectory(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'directory.update'>, hash: string) {
