@@ -9,6 +9,7 @@ import type { DeliveryClaims } from './delivery.js';
 import { encodeLogEntry, logOrigin, type LogEntry } from './log-entry.js';
 import { leafHash, merkleRoot } from './merkle/index.js';
 import { ed25519NoteSigner, formatVerifierKey, signCheckpoint } from './note/index.js';
+import { exampleProofBundle } from './proof/example.js';
 
 /**
  * The worked example of docs/protocol.md, built from the RFC 8032 section 7.1 TEST 1 key so that
@@ -107,5 +108,7 @@ export async function protocolExamples() {
     'log-entry-receipt.json': logEntries[1],
     // The writer adds one newline after a string; a signed note already ends with one.
     'log-checkpoint.txt': checkpoint.slice(0, -1),
+    // A proof bundle of the example envelope (protocol §9.6), its evidence item disclosed.
+    'proof-bundle.json': await exampleProofBundle({ discloseEvidence: true }),
   } as const;
 }

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
 import { z } from 'zod';
 import { ENVELOPE_HASH_PATTERN, MESSAGE_TYPE_PATTERN, STATE_CODE_PATTERN } from './envelope/schema.js';
+import { EVIDENCE_COMMITMENT_PATTERN } from './evidence-commitment.js';
 import { leafHash } from './merkle/hash.js';
 
 /**
@@ -10,7 +11,7 @@ import { leafHash } from './merkle/hash.js';
  * RFC 8785 (JSON Canonicalization Scheme) serialisation of the object in UTF-8, so anyone
  * holding the object can rebuild the exact bytes in any language without our code.
  */
-export const LOG_ENTRY_KINDS = ['envelope.sent', 'envelope.received', 'receipt.received', 'receipt.issued'] as const;
+export const LOG_ENTRY_KINDS = ['envelope.sent', 'envelope.received', 'receipt.received', 'receipt.issued', 'evidence.committed'] as const;
 export type LogEntryKind = (typeof LOG_ENTRY_KINDS)[number];
 
 const stateCode = z.string().regex(STATE_CODE_PATTERN).describe('ISO 3166-1 alpha-3 code of a state');
@@ -42,13 +43,28 @@ const receiptEntry = z
   })
   .meta({ title: 'Log entry for a receipt' });
 
-export const logEntrySchema = z.union([envelopeEntry, receiptEntry]).meta({
+const evidenceEntry = z
+  .strictObject({
+    kind: z.literal('evidence.committed').describe('An evidence item travelled in an envelope this node sent or accepted'),
+    commitment: z
+      .string()
+      .regex(EVIDENCE_COMMITMENT_PATTERN)
+      .describe('SHA-256(salt || SHA-256(file)) over the raw bytes, written like an envelope hash; never the file hash or the salt'),
+    envelope: hash.describe('The hash of the envelope the evidence travelled in'),
+    sender: stateCode.describe('Who sent the envelope'),
+    recipient: stateCode.describe('To whom'),
+    at,
+  })
+  .meta({ title: 'Log entry for an evidence commitment' });
+
+export const logEntrySchema = z.union([envelopeEntry, receiptEntry, evidenceEntry]).meta({
   title: 'Parley transparency log entry',
   description: 'Leaf data of a node\u2019s log: the RFC 8785 canonical JSON of this object, in UTF-8',
 });
 
 export type EnvelopeLogEntry = z.infer<typeof envelopeEntry>;
 export type ReceiptLogEntry = z.infer<typeof receiptEntry>;
+export type EvidenceLogEntry = z.infer<typeof evidenceEntry>;
 export type LogEntry = z.infer<typeof logEntrySchema>;
 
 export class LogEntryError extends Error {
@@ -81,6 +97,14 @@ export function decodeLogEntry(data: Uint8Array): LogEntry {
   return checked.data;
 }
 
+/**
+ * The hash an entry is about, by which a node indexes it: the envelope's or the receipt's hash,
+ * or an evidence commitment.
+ */
+export function logEntrySubject(entry: LogEntry): string {
+  return entry.kind === 'evidence.committed' ? entry.commitment : entry.hash;
+}
+
 /** The RFC 9162 leaf hash of an entry: SHA-256(0x00 || canonical JSON). */
 export function logEntryLeafHash(entry: LogEntry): Buffer {
   return leafHash(encodeLogEntry(entry));
@@ -103,6 +127,8 @@ export const LOG_PATHS = {
   inclusion: '/log/proof/inclusion',
   consistency: '/log/proof/consistency',
   entries: '/log/entries',
+  /** `?hash=<envelope hash>`: the entries about one envelope (itself, its receipt, its evidence). */
+  lookup: '/log/lookup',
 } as const;
 
 /** The most entries one `GET /log/entries` returns. */

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { consultationMessages } from './messages/consultations.js';
+import { normMessages } from './messages/norms.js';
 
 /**
  * Bodies of the envelope types this version of the protocol defines. A receiver refuses a type
@@ -46,6 +48,8 @@ export const messageBodies = {
     fingerprint: z.string(),
     effective: z.string(),
   }),
+  ...consultationMessages,
+  ...normMessages,
 } as const;
 
 export type MessageType = keyof typeof messageBodies;

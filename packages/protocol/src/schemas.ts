@@ -3,6 +3,7 @@ import { deliveryClaims } from './delivery.js';
 import { discoveryDocument } from './discovery.js';
 import { envelopeSchema, receiptSchema } from './envelope/schema.js';
 import { logEntrySchema } from './log-entry.js';
+import { proofBundleSchema } from './proof/bundle.js';
 import { messageBodies } from './messages.js';
 
 /**
@@ -16,6 +17,7 @@ export function protocolSchemas(): Record<string, Record<string, unknown>> {
     'receipt.schema.json': z.toJSONSchema(receiptSchema) as Record<string, unknown>,
     'delivery.schema.json': z.toJSONSchema(deliveryClaims) as Record<string, unknown>,
     'log-entry.schema.json': z.toJSONSchema(logEntrySchema) as Record<string, unknown>,
+    'proof-bundle.schema.json': z.toJSONSchema(proofBundleSchema) as Record<string, unknown>,
   };
   for (const [type, schema] of Object.entries(messageBodies)) {
     out[`body.${type}.schema.json`] = z.toJSONSchema(schema) as Record<string, unknown>;
