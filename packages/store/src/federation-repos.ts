@@ -189,6 +189,21 @@ export function inboxRepo(db: Db): InboxRepo {
     async byHashOrId(hash, id) {
       return (await db.selectFrom('inbox').selectAll().where((eb) => eb.or([eb('hash', '=', hash), eb('id', '=', id)])).execute()).map(toInbox);
     },
+    async byHashesOrIds(hashes, ids) {
+      if (hashes.length === 0 && ids.length === 0) return [];
+      const rows = await db
+        .selectFrom('inbox')
+        .selectAll()
+        // Joined into one text parameter each (none of the values holds a comma): PGlite serialises array parameters slowly.
+        .where((eb) =>
+          eb.or([
+            eb('hash', '=', sql<string>`any(string_to_array(${hashes.join(',')}::text, ','))`),
+            eb('id', '=', sql<string>`any(string_to_array(${ids.join(',')}::text, ',')::uuid[])`),
+          ]),
+        )
+        .execute();
+      return rows.map(toInbox);
+    },
     async waitingOn(prev) {
       return (await db.selectFrom('inbox').selectAll().where('prev', '=', prev).where('applied_at', 'is', null).orderBy('received_at').execute()).map(toInbox);
     },

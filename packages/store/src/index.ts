@@ -1,2 +1,3 @@
 export { openStore, pgliteDir, type StoreOptions } from './store.js';
 export * from './data-dir.js';
+export { FsBlobStore, formatBytes } from './blob-store.js';

@@ -187,7 +187,200 @@ export interface LogCheckpointsTable {
   created_at: Timestamp;
 }
 
+export interface ConsultationsTable {
+  id: string;
+  group_id: string;
+  side: 'raiser' | 'recipient';
+  raiser: string;
+  recipient: string | null;
+  addressees: unknown;
+  status: 'draft' | 'sent' | 'acknowledged' | 'in_progress' | 'responded' | 'closed';
+  outcome: 'resolved_or_mitigated' | 'unfounded' | 'no_agreement' | 'withdrawn' | null;
+  awaiting: 'raiser' | 'recipient' | null;
+  title: string;
+  summary: string;
+  period_start: Timestamp | null;
+  period_end: Timestamp | null;
+  sectors: unknown;
+  severity: string;
+  urgency: 'urgent' | 'high' | 'routine';
+  communication_kind: string;
+  norms: unknown;
+  actions_requested: string;
+  response_requested_by: Timestamp | null;
+  tlp: 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
+  indicators: unknown;
+  attribution: unknown;
+  attribution_reply: unknown;
+  evidence: unknown;
+  raised_by: string;
+  ack_deadline: Timestamp | null;
+  sent_at: Timestamp | null;
+  acknowledged_at: Timestamp | null;
+  responded_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  ack_overdue_notified_at: Timestamp | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  version: number;
+}
+
+export interface ConsultationEventsTable {
+  id: string;
+  consultation_id: string;
+  seq: Generated<string>;
+  at: Timestamp;
+  side: 'raiser' | 'recipient';
+  actor: string;
+  action: string;
+  text: string;
+  evidence: unknown;
+  outcome: string | null;
+  attribution_reply: unknown;
+  envelope_hash: string | null;
+  not_applied: string | null;
+}
+
+export interface WitnessLogsTable {
+  state_code: string;
+  origin: string | null;
+  size: ColumnType<number | string | null, number | null, number | null>;
+  root: Uint8Array | null;
+  checkpoint: string | null;
+  cosigned: string | null;
+  witnessed_at: Date | null;
+  checked_at: Timestamp;
+  status: string;
+  problem: string | null;
+  refused: string | null;
+  failures: number;
+}
+
+export interface WitnessCosignaturesTable {
+  witness: string;
+  size: ColumnType<number | string, number, number>;
+  key_name: string;
+  key_id: ColumnType<number | string, number, number>;
+  line: string;
+  signed_at: Timestamp;
+  received_at: Timestamp;
+}
+
+export interface WitnessForksTable {
+  id: string;
+  origin: string;
+  state_code: string;
+  reason: string;
+  first_checkpoint: string;
+  first_source: string;
+  first_seen_at: Timestamp;
+  second_checkpoint: string;
+  second_source: string;
+  second_seen_at: Timestamp;
+  detected_at: Timestamp;
+  pair: string;
+}
+
+// ---- norms (migration 0004) ----
+export interface NormPositionsTable {
+  state_code: string;
+  norm_id: string;
+  origin: 'own' | 'recorded';
+  position: 'endorses' | 'endorses_with_reservations' | 'does_not_endorse' | 'no_stated_position';
+  statement: string;
+  source: string;
+  stated_on: string | null;
+  recorded_at: Timestamp;
+  recorded_by: string;
+}
+export interface NormPositionHistoryTable extends NormPositionsTable {
+  id: Generated<string>;
+}
+export interface NormNotesTable {
+  norm_id: string;
+  text: string;
+  sources: unknown;
+  updated_at: Timestamp;
+  updated_by: string;
+}
+export interface PeerNormsTable {
+  state_code: string;
+  published_at: Timestamp;
+  received_at: Timestamp;
+  positions: unknown;
+  notes: unknown;
+  envelope_hash: string;
+}
+export interface NormInvocationsTable {
+  norm_id: string;
+  case_type: string;
+  case_id: string;
+  case_title: string;
+  case_created_at: Timestamp;
+}
+export interface NormSettingsTable {
+  id: boolean;
+  published: boolean;
+  changed_at: Timestamp | null;
+  changed_by: string | null;
+}
+
+export interface EvidenceTable {
+  id: string;
+  sha256: string;
+  /** bigint: a number from PGlite, a string from pg. */
+  size: ColumnType<number | string, number, number>;
+  name: string;
+  media_type: string;
+  malware: boolean;
+  origin_state: string;
+  uploaded_by: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  status: 'stored' | 'expected' | 'transferring' | 'received' | 'failed';
+  received_bytes: ColumnType<number | string, number, number>;
+  error: string | null;
+  case_id: string | null;
+  salt: string | null;
+  attempts: number;
+  next_attempt_at: Timestamp | null;
+}
+
+export interface EvidenceGrantsTable {
+  sha256: string;
+  recipient: string;
+  granted_at: Timestamp;
+}
+
+// ---- notification e-mail (migration 0009) ----
+export interface MailPreferencesTable {
+  user_id: string;
+  email_notifications: boolean;
+  updated_at: Timestamp;
+}
+
+export interface MailFanoutTable {
+  /** bigint: a number from PGlite, a string from pg. */
+  notification_id: ColumnType<number | string, number | string, never>;
+  queued_at: Timestamp;
+  recipients: number;
+}
+
+export interface MailQueueTable {
+  id: Generated<string>;
+  notification_id: ColumnType<number | string, number | string, never>;
+  user_id: string;
+  created_at: Timestamp;
+  status: 'pending' | 'sent' | 'failed' | 'skipped';
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_error: string | null;
+  done_at: Timestamp | null;
+}
+
 export interface Database {
+  evidence: EvidenceTable;
+  evidence_grants: EvidenceGrantsTable;
   users: UsersTable;
   sessions: SessionsTable;
   api_tokens: ApiTokensTable;
@@ -205,4 +398,18 @@ export interface Database {
   log_subtrees: LogSubtreesTable;
   log_head: LogHeadTable;
   log_checkpoints: LogCheckpointsTable;
+  witness_logs: WitnessLogsTable;
+  witness_cosignatures: WitnessCosignaturesTable;
+  witness_forks: WitnessForksTable;
+  consultations: ConsultationsTable;
+  consultation_events: ConsultationEventsTable;
+  norm_positions: NormPositionsTable;
+  norm_position_history: NormPositionHistoryTable;
+  norm_notes: NormNotesTable;
+  peer_norms: PeerNormsTable;
+  norm_invocations: NormInvocationsTable;
+  norm_settings: NormSettingsTable;
+  mail_preferences: MailPreferencesTable;
+  mail_fanout: MailFanoutTable;
+  mail_queue: MailQueueTable;
 }

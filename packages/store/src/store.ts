@@ -7,7 +7,13 @@ import pg from 'pg';
 import type { Store } from '@parley/core';
 import { migrations } from './migrations/index.js';
 import { checkRepo, inboxRepo, notificationRepo, outboxRepo, peerDirectoryRepo, peerRepo } from './federation-repos.js';
+import { consultationRepo } from './consultation-repo.js';
 import { logRepo } from './log-repo.js';
+import { proofRepo } from './proof-repo.js';
+import { evidenceRepo } from './evidence-repo.js';
+import { normRepo } from './norms-repo.js';
+import { witnessRepo } from './witness-repo.js';
+import { mailRepo } from './mail-repo.js';
 import { auditRepo, contactRepo, sessionRepo, setupLinkRepo, tokenRepo, userRepo } from './repos.js';
 import type { Database } from './schema.js';
 
@@ -31,6 +37,12 @@ function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: bool
     checks: checkRepo(db),
     notifications: notificationRepo(db),
     log: logRepo(db),
+    proofs: proofRepo(db),
+    evidence: evidenceRepo(db),
+    norms: normRepo(db),
+    witness: witnessRepo(db),
+    consultations: consultationRepo(db),
+    mail: mailRepo(db),
     transaction: (fn) => (inTransaction ? fn(store) : db.transaction().execute((trx) => fn(bind(trx, engine, true)))),
     ping: async () => {
       await sql`select 1`.execute(db);

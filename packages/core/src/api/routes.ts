@@ -1,6 +1,13 @@
 import { z } from 'zod';
 import type { Permission } from '../domain/policies.js';
 import * as s from './schemas.js';
+import { proofBundleSchema } from '@parley/protocol';
+import { proofQuery, verifyRequest, verifyResponse } from './proof-schemas.js';
+import * as ev from './evidence-schemas.js';
+import * as cs from './consultations.js';
+import * as norms from '../norms/schemas.js';
+import * as w from './witness.js';
+import * as mail from './mail-schemas.js';
 
 /**
  * The HTTP contract of /api/v1: one entry per route. The server validates against it,
@@ -17,6 +24,10 @@ export interface RouteSpec {
   query?: z.ZodType;
   response: z.ZodType | null;
   status?: 200 | 201;
+  /** A raw (not JSON) request body of this media type, streamed by the route's own handler. */
+  rawBody?: string;
+  /** A raw (not JSON) response of this media type. */
+  rawResponse?: string;
 }
 
 const idParam = '{id}';
@@ -60,7 +71,52 @@ export const routes = {
   confirmCheck: { method: 'post', path: `/checks/${idParam}/confirm`, summary: 'Confirm, by hand, a check received from a peer', tag: 'checks', access: 'checks.confirm', body: s.confirmCheckRequest, response: s.check },
   notifications: { method: 'get', path: '/notifications', summary: 'Notifications for your role', tag: 'notifications', access: 'session', response: s.notificationList },
 
+  // ---- your settings: notification e-mail (domain/mail.ts, server/src/mailer.ts) ----
+  myPreferences: { method: 'get', path: '/auth/preferences', summary: 'Your own settings: whether notifications also reach you by e-mail', tag: 'auth', access: 'session', response: mail.myPreferences },
+  updateMyPreferences: { method: 'patch', path: '/auth/preferences', summary: 'Change your own settings: turn notification e-mail on or off', tag: 'auth', access: 'session', body: mail.updateMyPreferencesRequest, response: mail.myPreferences },
+
+  // ---- norms of responsible state behaviour (catalogue, positions, matrix, CSV, public page) ----
+  normCatalogue: { method: 'get', path: '/norms/catalogue', summary: 'The catalogue of norms: every list and entry, with its source and whether its text is verified', tag: 'norms', access: 'norms.read', response: norms.normCatalogueView },
+  normEntry: { method: 'get', path: '/norms/entry', summary: "One entry: text, this state's position and its history, implementation note, other states' positions, cases invoking it", tag: 'norms', access: 'norms.read', query: norms.normEntryQuery, response: norms.normEntryDetail },
+  setNormPosition: { method: 'post', path: '/norms/positions', summary: "Set this state's position on an entry (a statement needs its source); published to peers", tag: 'norms', access: 'norms.write', body: norms.setNormPositionRequest, response: norms.normPositionView },
+  setNormNote: { method: 'post', path: '/norms/notes', summary: "Set this state's national implementation note on an entry; published to peers", tag: 'norms', access: 'norms.write', body: norms.setNormNoteRequest, response: norms.normNoteView },
+  normMatrix: { method: 'get', path: '/norms/matrix', summary: 'States by entries: this state, peers as they published, and positions recorded by this node', tag: 'norms', access: 'norms.read', query: norms.normMatrixQuery, response: norms.normMatrix },
+  normInvocations: { method: 'get', path: '/norms/invocations', summary: "How often each entry is invoked by this node's cases", tag: 'norms', access: 'norms.read', response: norms.normInvocationCounts },
+  previewNormImport: { method: 'post', path: '/norms/import/preview', summary: 'Check a CSV of positions (state, entry, position, statement, source, date); stores nothing, reports each bad line', tag: 'norms', access: 'norms.write', body: norms.normImportPreviewRequest, response: norms.normImportPreview },
+  importNorms: { method: 'post', path: '/norms/import', summary: 'Import a CSV of positions: all or nothing, or only the valid rows', tag: 'norms', access: 'norms.write', body: norms.normImportRequest, response: norms.normImportResult },
+  exportNorms: { method: 'get', path: '/norms/export', summary: 'Every position this node holds and its own notes, as JSON (CSV at /norms/export.csv)', tag: 'norms', access: 'norms.read', response: norms.normExport },
+  normPublication: { method: 'get', path: '/norms/publication', summary: 'Whether the catalogue and own positions are published on the public page', tag: 'norms', access: 'norms.read', response: norms.normPublication },
+  setNormPublication: { method: 'post', path: '/norms/publication', summary: 'Publish or withdraw the public, read-only page of own positions', tag: 'norms', access: 'norms.publish', body: norms.setNormPublicationRequest, response: norms.normPublication },
+  publicNorms: { method: 'get', path: '/public/norms', summary: "The catalogue and this state's positions, without sign-in, once an administrator published them", tag: 'norms', access: 'public', response: norms.publicNorms },
+
+  // consultations
+  listConsultations: { method: 'get', path: '/consultations', summary: 'Consultations received (inbox), raised (outbox) and drafts, with filters and full-text search', tag: 'consultations', access: 'consultations.read', query: cs.consultationListQuery, response: cs.consultationList },
+  createConsultation: { method: 'post', path: '/consultations', summary: 'Draft a consultation with one or more states; with send: true, send it at once', tag: 'consultations', access: 'consultations.write', body: cs.createConsultationRequest, response: cs.consultationDetail, status: 201 },
+  getConsultation: { method: 'get', path: `/consultations/${idParam}`, summary: 'One consultation with its timeline, evidence and thread integrity', tag: 'consultations', access: 'consultations.read', response: cs.consultationDetail },
+  updateConsultationDraft: { method: 'patch', path: `/consultations/${idParam}`, summary: 'Edit a draft (optimistic concurrency by version)', tag: 'consultations', access: 'consultations.write', body: cs.updateDraftRequest, response: cs.consultationDetail },
+  deleteConsultationDraft: { method: 'delete', path: `/consultations/${idParam}`, summary: 'Delete a draft; a sent consultation stays in the record', tag: 'consultations', access: 'consultations.write', response: null },
+  sendConsultation: { method: 'post', path: `/consultations/${idParam}/send`, summary: 'Send a draft to each of its addressees', tag: 'consultations', access: 'consultations.write', response: cs.consultationDetail },
+  parseIndicators: { method: 'post', path: '/indicators/parse', summary: 'Recognise indicators in pasted text; each line that is not one is explained', tag: 'consultations', access: 'consultations.read', body: cs.parseIndicatorsRequest, response: cs.parsedIndicators },
+  importStixIndicators: { method: 'post', path: '/indicators/stix', summary: 'Read the indicators of a STIX 2.1 bundle; a bundle that is not valid STIX 2.1 is refused with each problem', tag: 'consultations', access: 'consultations.read', body: cs.importStixRequest, response: cs.parsedIndicators },
+  exportConsultationJson: { method: 'get', path: `/consultations/${idParam}/export.json`, summary: 'The consultation as JSON with every envelope, signature and receipt', tag: 'consultations', access: 'consultations.read', response: null, rawResponse: 'application/json' },
+  exportConsultationPdf: { method: 'get', path: `/consultations/${idParam}/export.pdf`, summary: 'The consultation as a printable PDF case file', tag: 'consultations', access: 'consultations.read', response: null, rawResponse: 'application/pdf' },
+  exportConsultationStix: { method: 'get', path: `/consultations/${idParam}/stix`, summary: "The consultation's indicators as a STIX 2.1 bundle", tag: 'consultations', access: 'consultations.read', response: null, rawResponse: 'application/stix+json;version=2.1' },
+  consultationStep: { method: 'post', path: `/consultations/${idParam}/steps`, summary: 'Acknowledge, respond, ask for information, write, reply on attribution, close or withdraw', tag: 'consultations', access: 'consultations.write', body: cs.consultationStepRequest, response: cs.consultationDetail },
+
   audit: { method: 'get', path: '/audit', summary: 'The audit trail', tag: 'audit', access: 'audit.read', query: s.auditQuery, response: s.auditList },
+
+  // ---- witnessing: peers' logs this node witnesses, cosignatures of its own, fork evidence (§9.5) ----
+  witnessOverview: { method: 'get', path: '/log/witness', summary: "Witnessing: each peer's log as last witnessed, cosignatures of this node's log, and any fork evidence", tag: 'log', access: 'federation.read', response: w.witnessOverviewResponse },
+  forkEvidence: { method: 'get', path: `/log/witness/forks/${idParam}`, summary: 'One piece of fork evidence: two contradicting signed checkpoints, where and when each was seen', tag: 'log', access: 'federation.read', response: w.forkEvidence },
+
+  // ---- evidence files (raw bodies: mounted by server/src/routes/evidence.ts, not by mount()) ----
+  uploadEvidence: { method: 'post', path: '/evidence', summary: 'Upload an evidence file as the raw request body (application/octet-stream), streamed and hashed on the way; the same content is stored once', tag: 'evidence', access: 'evidence.upload', query: ev.evidenceUploadQuery, response: ev.evidence, status: 201, rawBody: 'application/octet-stream' },
+  getEvidence: { method: 'get', path: `/evidence/${idParam}`, summary: 'One evidence item: hash, size, name, malware mark, and whether it has arrived', tag: 'evidence', access: 'evidence.read', response: ev.evidence },
+  downloadEvidence: { method: 'get', path: `/evidence/${idParam}/content`, summary: 'Download an evidence file, always as an attachment of type application/octet-stream; malware samples are marked', tag: 'evidence', access: 'evidence.read', response: null, rawResponse: 'application/octet-stream' },
+
+  // ---- proofs (domain/proofs.ts; docs/verification.md) ----
+  messageProof: { method: 'get', path: '/proofs/messages/{hash}', summary: "A proof bundle for one message this node sent or received: both signatures, both parties' keys and inclusion proofs in both logs", tag: 'proofs', access: 'proofs.read', query: proofQuery, response: proofBundleSchema },
+  verifyProof: { method: 'post', path: '/verify', summary: 'Check a proof bundle, for anyone (no sign-in): the same verifier as `parley verify`', tag: 'proofs', access: 'public', body: verifyRequest, response: verifyResponse },
 } as const satisfies Record<string, RouteSpec>;
 
 export type RouteName = keyof typeof routes;

@@ -74,6 +74,8 @@ export interface DomainContext {
   self?: NodeSelf;
   /** Peers and their keys, for the inbox and the sender; present in a running node. */
   peerCache?: ReadCache<PeerEntry>;
+  /** Hours a recipient has to acknowledge a consultation, by urgency; defaults apply when absent. */
+  consultationPolicy?: { ackHours: Record<'urgent' | 'high' | 'routine', number> };
   /** Called after a transaction that queued messages has committed, so the sender wakes at once. */
   onQueued?: () => void;
 }

@@ -14,7 +14,9 @@ import {
 import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import type { DomainContext, PeerEntry, RequestMeta } from './context.js';
+import { onConsultationOpen, onConsultationStep } from './consultations.js';
 import { logReceived, logSent } from './log.js';
+import { onNormPositions, publishNormPositions } from '../norms/positions.js';
 import type { Actor } from './policies.js';
 import type { CheckRecord, ContactRecord, InboxRecord, OutboxRecord, PeerRecord, Store } from './ports.js';
 
@@ -155,6 +157,7 @@ export async function addPeer(
     await tx.peers.addKey(peer.stateCode, { fingerprint: presented, publicKey: peer.publicKey, validFrom: now });
     await record(tx, ctx, actor, meta, { action: before ? 'peer.update' : 'peer.add', entityType: 'peer', entityId: peer.stateCode, before: before ? presentPeer(before) : null, after: presentPeer(peer) });
     await publishDirectory(tx, ctx, peer.stateCode);
+    await publishNormPositions(tx, ctx, peer.stateCode);
     return presentPeer(peer);
   });
   ctx.peerCache?.clear();
@@ -199,19 +202,69 @@ export async function listPeers(ctx: DomainContext, actor: Actor): Promise<PeerV
 /** Thrown inside the inbox transaction when the same envelope was stored first by a concurrent delivery. */
 export class AlreadyReceived extends Error {}
 
+/** A verified envelope on its way into the inbox, with the receipt signed for it. */
+export interface InboundItem {
+  record: InboxRecord;
+  envelope: Envelope;
+}
+
+/** What became of one envelope of a batch: stored now, stored before (same receipt), or its id taken by another envelope. */
+export type InboundOutcome = { kind: 'stored'; receipt: string } | { kind: 'duplicate'; receipt: string } | { kind: 'id_reused' };
+
+/**
+ * Records verified envelopes in the caller's transaction, in the order given, each as
+ * `recordInbound` does; with one look-up of what was received before and one log append for all.
+ * An envelope already received (before, or earlier in the same batch) is answered with its first
+ * receipt and has no second effect; one whose id was used by different content is reported.
+ * Throws `AlreadyReceived` when a concurrent transaction stored one first: retry them one by one.
+ */
+export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: readonly InboundItem[]): Promise<InboundOutcome[]> {
+  const earlier = await tx.inbox.byHashesOrIds(
+    items.map((i) => i.record.hash),
+    items.map((i) => i.record.id),
+  );
+  const receipts = new Map(earlier.map((r) => [r.hash, r.receipt]));
+  const ids = new Set(earlier.map((r) => r.id));
+  const stored: InboxRecord[] = [];
+  const outcomes: InboundOutcome[] = [];
+  for (const { record, envelope } of items) {
+    const receipt = receipts.get(record.hash);
+    if (receipt !== undefined) {
+      outcomes.push({ kind: 'duplicate', receipt });
+      continue;
+    }
+    if (ids.has(record.id)) {
+      outcomes.push({ kind: 'id_reused' });
+      continue;
+    }
+    await storeAndApply(tx, ctx, record, envelope);
+    receipts.set(record.hash, record.receipt);
+    ids.add(record.id);
+    stored.push(record);
+    outcomes.push({ kind: 'stored', receipt: record.receipt });
+  }
+  // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
+  await logReceived(tx, ctx, stored);
+  return outcomes;
+}
+
 /**
  * Records a verified envelope and applies it once the message it follows in its thread is part
  * of this node's record; otherwise holds it, to be applied when that message arrives. Then applies
  * whatever was waiting on it, so a thread is applied in order however it was delivered.
  */
 export async function recordInbound(tx: Store, ctx: DomainContext, rec: InboxRecord, envelope: Envelope): Promise<void> {
+  await storeAndApply(tx, ctx, rec, envelope);
+  // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
+  await logReceived(tx, ctx, [rec]);
+}
+
+async function storeAndApply(tx: Store, ctx: DomainContext, rec: InboxRecord, envelope: Envelope): Promise<void> {
   const ready = !rec.prev || (await tx.inbox.isSettled(rec.prev));
   const error = ready ? await applySafely(tx, ctx, envelope, rec.hash) : null;
   if (!(await tx.inbox.insert({ ...rec, appliedAt: ready ? ctx.now() : null, applyError: error }))) throw new AlreadyReceived();
   // Only a message in a thread can be what another one waits for.
   if (ready && rec.thread) await applyWaiting(tx, ctx, rec.hash);
-  // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
-  await logReceived(tx, ctx, rec);
 }
 
 async function applyWaiting(tx: Store, ctx: DomainContext, hash: string): Promise<void> {
@@ -252,6 +305,9 @@ const inboundHandlers = (): InboundHandlers => (handlers ??= {
   'check.request': (tx, ctx, envelope, body) => onCheckRequest(tx, ctx, envelope, body),
   'check.response': (tx, ctx, envelope, body) => onCheckResponse(tx, ctx, envelope, body),
   'key.rotate': (tx, ctx, envelope, body) => onKeyRotate(tx, ctx, envelope, body),
+  'norms.positions': onNormPositions,
+  'consultation.open': onConsultationOpen,
+  'consultation.step': onConsultationStep,
 });
 
 async function applyEnvelope(tx: Store, ctx: DomainContext, envelope: Envelope, hash: string): Promise<void> {

@@ -8,6 +8,7 @@ import {
   inclusionProofPlan,
   LOG_ENTRIES_PAGE,
   leafHash as hashLeaf,
+  logEntrySubject,
   logOrigin,
   MerkleError,
   nodeHash,
@@ -72,7 +73,7 @@ export async function appendToLog(tx: Store, ctx: Pick<DomainContext, 'now'>, en
   const createdAt = ctx.now();
   const prepared = entries.map((entry) => {
     const data = encodeLogEntry(entry);
-    return { kind: entry.kind, hash: entry.hash, data, leafHash: hashLeaf(data), createdAt };
+    return { kind: entry.kind, hash: logEntrySubject(entry), data, leafHash: hashLeaf(data), createdAt };
   });
   return tx.transaction(async (t) => {
     const head = await t.log.lockHead();
@@ -100,22 +101,39 @@ export async function logSent(tx: Store, ctx: DomainContext, message: OutboxReco
   ]);
 }
 
-/** Logs an envelope this node accepted and the receipt it signed for it (call it once the inbox row is written). */
-export async function logReceived(tx: Store, ctx: DomainContext, message: InboxRecord): Promise<void> {
+/**
+ * Logs envelopes this node accepted and the receipts it signed for them, in one append (call it
+ * once their inbox rows are written). Nothing to log takes no lock.
+ */
+export async function logReceived(tx: Store, ctx: DomainContext, messages: readonly InboxRecord[]): Promise<void> {
+  if (messages.length === 0) return;
   const self = selfOf(ctx);
-  const at = message.receivedAt.toISOString();
-  await appendToLog(tx, ctx, [
-    { kind: 'envelope.received', hash: message.hash, sender: message.sender, recipient: self.stateCode, type: message.type, at },
-    { kind: 'receipt.issued', hash: envelopeHash(message.receipt), envelope: message.hash, sender: message.sender, receiver: self.stateCode, at },
-  ]);
+  await appendToLog(
+    tx,
+    ctx,
+    messages.flatMap((message): LogEntry[] => {
+      const at = message.receivedAt.toISOString();
+      return [
+        { kind: 'envelope.received', hash: message.hash, sender: message.sender, recipient: self.stateCode, type: message.type, at },
+        { kind: 'receipt.issued', hash: envelopeHash(message.receipt), envelope: message.hash, sender: message.sender, receiver: self.stateCode, at },
+      ];
+    }),
+  );
 }
 
-/** Logs the verified receipt a peer returned for an envelope this node sent (call it where the delivery is marked). */
-export async function logDelivered(tx: Store, ctx: DomainContext, message: OutboxRecord, receipt: string): Promise<void> {
+/**
+ * Logs the verified receipts peers returned for envelopes this node sent, in one append (call it
+ * where the deliveries are marked). Nothing to log takes no lock.
+ */
+export async function logDelivered(tx: Store, ctx: DomainContext, deliveries: readonly { message: OutboxRecord; receipt: string }[]): Promise<void> {
+  if (deliveries.length === 0) return;
   const self = selfOf(ctx);
-  await appendToLog(tx, ctx, [
-    { kind: 'receipt.received', hash: envelopeHash(receipt), envelope: message.hash, sender: self.stateCode, receiver: message.recipient, at: ctx.now().toISOString() },
-  ]);
+  const at = ctx.now().toISOString();
+  await appendToLog(
+    tx,
+    ctx,
+    deliveries.map(({ message, receipt }): LogEntry => ({ kind: 'receipt.received', hash: envelopeHash(receipt), envelope: message.hash, sender: self.stateCode, receiver: message.recipient, at })),
+  );
 }
 
 // ---- reading and proving -------------------------------------------------------------------

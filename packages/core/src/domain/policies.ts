@@ -15,6 +15,17 @@ export const permissions = {
   'peers.manage': ['admin'],
   'checks.start': ['officer', 'admin'],
   'checks.confirm': ['officer', 'admin'],
+  // Proof bundles of messages (domain/proofs.ts).
+  'proofs.read': ['viewer', 'officer', 'admin'],
+  'consultations.read': ['viewer', 'officer', 'admin'],
+  'consultations.write': ['officer', 'admin'],
+  // evidence
+  'evidence.read': ['viewer', 'officer', 'admin'],
+  'evidence.upload': ['officer', 'admin'],
+  // norms: everyone reads the catalogue and positions; officers keep them; only administrators publish them to the public
+  'norms.read': ['viewer', 'officer', 'admin'],
+  'norms.write': ['officer', 'admin'],
+  'norms.publish': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -1,4 +1,10 @@
+import type { EvidenceRepo } from './evidence-ports.js';
+import type { ConsultationRepo } from './consultation-ports.js';
+import type { ProofRepo } from './proof-ports.js';
 import type { Role } from '../api/fields.js';
+import type { NormRepo } from '../norms/ports.js';
+import type { WitnessRepo } from './witness-ports.js';
+import type { MailRepo } from './mail-ports.js';
 import type { LogEntryKind } from '@parley/protocol';
 import type { ContactKind } from '../api/schemas.js';
 
@@ -195,6 +201,8 @@ export interface InboxRepo {
   byHash(hash: string): Promise<InboxRecord | undefined>;
   /** Envelopes already received with this hash or this id (at most two). */
   byHashOrId(hash: string, id: string): Promise<InboxRecord[]>;
+  /** Envelopes already received with any of these hashes or ids: one query for a batch. */
+  byHashesOrIds(hashes: readonly string[], ids: readonly string[]): Promise<InboxRecord[]>;
   /** Envelopes held back until the one with hash `prev` has been applied. */
   waitingOn(prev: string): Promise<InboxRecord[]>;
   markApplied(hash: string, at: Date, error: string | null): Promise<void>;
@@ -324,6 +332,12 @@ export interface Store {
   readonly checks: CheckRepo;
   readonly notifications: NotificationRepo;
   readonly log: LogRepo;
+  readonly proofs: ProofRepo;
+  readonly witness: WitnessRepo;
+  readonly consultations: ConsultationRepo;
+  readonly evidence: EvidenceRepo;
+  readonly norms: NormRepo;
+  readonly mail: MailRepo;
   /** Runs `fn` in one database transaction; everything written through `tx` commits or none of it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   ping(): Promise<void>;

@@ -1,0 +1,104 @@
+import type { AttributionClaim, AttributionReply, EvidenceRef, TlpLevel } from '@parley/protocol';
+
+export type ConsultationSide = 'raiser' | 'recipient';
+export type ConsultationStatus = 'draft' | 'sent' | 'acknowledged' | 'in_progress' | 'responded' | 'closed';
+export type Indicator = { type: string; value: string };
+
+/** One consultation between this state and one other, as this node holds it. */
+export interface ConsultationRecord {
+  id: string;
+  groupId: string;
+  side: ConsultationSide;
+  raiser: string;
+  /** Null only for a draft, which names its addressees instead. */
+  recipient: string | null;
+  addressees: string[];
+  status: ConsultationStatus;
+  outcome: 'resolved_or_mitigated' | 'unfounded' | 'no_agreement' | 'withdrawn' | null;
+  /** The side asked for more information and not yet answered. */
+  awaiting: ConsultationSide | null;
+  title: string;
+  summary: string;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  sectors: string[];
+  severity: string;
+  urgency: 'urgent' | 'high' | 'routine';
+  communicationKind: string;
+  norms: string[];
+  actionsRequested: string;
+  responseRequestedBy: Date | null;
+  tlp: TlpLevel;
+  indicators: Indicator[];
+  attribution: AttributionClaim | null;
+  attributionReply: AttributionReply | null;
+  /** In a draft: the ids of this node's evidence records; once sent: the references as sent. */
+  evidence: Array<EvidenceRef | { id: string }>;
+  raisedBy: string;
+  ackDeadline: Date | null;
+  sentAt: Date | null;
+  acknowledgedAt: Date | null;
+  respondedAt: Date | null;
+  closedAt: Date | null;
+  ackOverdueNotifiedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+}
+
+export interface ConsultationEventRecord {
+  id: string;
+  consultationId: string;
+  at: Date;
+  side: ConsultationSide;
+  actor: string;
+  action: string;
+  text: string;
+  evidence: EvidenceRef[];
+  outcome: string | null;
+  attributionReply: AttributionReply | null;
+  envelopeHash: string | null;
+  notApplied: string | null;
+}
+
+export interface ConsultationFilter {
+  side?: ConsultationSide | 'draft' | undefined;
+  state?: string | undefined;
+  status?: ConsultationStatus | undefined;
+  urgency?: string | undefined;
+  /** Acknowledgement overdue at this time. */
+  overdueAt?: Date | undefined;
+  norm?: string | undefined;
+  tlp?: string | undefined;
+  /** Full-text search over titles, summaries and messages. */
+  text?: string | undefined;
+  limit: number;
+}
+
+/** One envelope of a consultation's thread, sent or received by this node. */
+export interface ThreadMessage {
+  hash: string;
+  jws: string;
+  direction: 'sent' | 'received';
+  /** Sent: delivery status; received: whether it has been applied (it waits for an earlier message otherwise). */
+  status: 'queued' | 'delivered' | 'failed' | 'applied' | 'waiting';
+  at: Date;
+  error: string | null;
+  /** The receipt: the one the other state returned for a sent envelope, the one this node issued for a received one. */
+  receipt: string | null;
+}
+
+export interface ConsultationRepo {
+  insert(c: ConsultationRecord): Promise<void>;
+  /** Writes `c` if the stored version is `c.version - 1`; false when someone changed it first. */
+  update(c: ConsultationRecord): Promise<boolean>;
+  byId(id: string): Promise<ConsultationRecord | undefined>;
+  remove(id: string): Promise<void>;
+  list(filter: ConsultationFilter): Promise<ConsultationRecord[]>;
+  /** Sent and unacknowledged past their deadline, not yet reported as overdue. */
+  overdue(now: Date, limit: number): Promise<ConsultationRecord[]>;
+  addEvent(e: ConsultationEventRecord): Promise<void>;
+  events(consultationId: string): Promise<ConsultationEventRecord[]>;
+  /** Every envelope of the thread, sent and received, oldest first. */
+  thread(consultationId: string): Promise<ThreadMessage[]>;
+}

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { isDomainError } from '../errors.js';
+import { checkNormCsv } from './csv.js';
+
+const header = 'state,entry,position,statement,source,date';
+
+describe('CSV of positions', () => {
+  it('reports exactly the bad rows of 200, with their line numbers and reasons', () => {
+    const letters = 'abcdefghijk';
+    const rows: string[] = [];
+    for (let i = 0; i < 200; i++) rows.push(`XAB,gge2015-13${letters[i % 11]},endorses,"Statement ${i}, with a comma",A/C.1/78/PV.${i},2024-01-${String((i % 28) + 1).padStart(2, '0')}`);
+    // Different states so that no row repeats a state and entry.
+    const unique = rows.map((r, i) => r.replace(/^XAB/, `X${String.fromCharCode(65 + Math.floor(i / 11) % 26)}${String.fromCharCode(65 + (i % 11))}`));
+    unique[16] = 'XZZ,gge2015-13q,endorses,,src,2024-01-01'; // line 18: unknown entry
+    unique[99] = 'XZY,gge2015-13a,maybe,,src,2024-01-01'; // line 101: position outside the list
+    unique[149] = 'XZX,gge2015-13a,endorses,Said so,,2024-01-01'; // line 151: statement without source
+    const r = checkNormCsv([header, ...unique].join('\n'), 'XAA');
+    expect(r.rows).toBe(200);
+    expect(r.valid).toHaveLength(197);
+    expect(r.errors.map((e) => e.line)).toEqual([18, 101, 151]);
+    expect(r.errors[0]!.message).toMatch(/gge2015-13q/);
+    expect(r.errors[1]!.message).toMatch(/"maybe" is not a position/);
+    expect(r.errors[2]!.message).toMatch(/source/);
+  });
+
+  it('marks rows of this state as its own and rows of other states as recorded, which need a source', () => {
+    const r = checkNormCsv([header, 'XAA,gge2015-13a,endorses,,,', 'XAB,gge2015-13a,does_not_endorse,,,', 'XAC,gge2015-13b,endorses_with_reservations,,A/78/PV.1,'].join('\n'), 'XAA');
+    expect(r.valid.map((v) => [v.state, v.origin])).toEqual([
+      ['XAA', 'own'],
+      ['XAC', 'recorded'],
+    ]);
+    expect(r.errors).toEqual([{ line: 3, message: expect.stringMatching(/XAB recorded by this node needs a source/) }]);
+  });
+
+  it('reports a row with too many fields, a bad date and a repeated row', () => {
+    const r = checkNormCsv([header, 'XAB,gge2015-13a,endorses,a,b,2024-01-01,extra', 'XAB,gge2015-13b,endorses,,s,2024-02-30', 'XAB,gge2015-13c,endorses,,s,', 'XAB,gge2015-13c,endorses,,s,'].join('\r\n'), 'XAA');
+    expect(r.errors.map((e) => e.line)).toEqual([2, 3, 5]);
+    expect(r.errors[1]!.message).toMatch(/YYYY-MM-DD/);
+    expect(r.errors[2]!.message).toMatch(/line 4/);
+  });
+
+  it('refuses a file without the header row', () => {
+    try {
+      checkNormCsv('XAB,gge2015-13a,endorses,,s,', 'XAA');
+      expect.unreachable();
+    } catch (e) {
+      expect(isDomainError(e) && e.code).toBe('csv_header_invalid');
+    }
+  });
+
+  it('refuses a file that is not CSV at all (an unclosed quote)', () => {
+    try {
+      checkNormCsv(`${header}\nXAB,gge2015-13a,endorses,"never closed,s,`, 'XAA');
+      expect.unreachable();
+    } catch (e) {
+      expect(isDomainError(e) && e.code).toBe('csv_malformed');
+    }
+  });
+});

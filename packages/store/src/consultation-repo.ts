@@ -1,0 +1,183 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ConsultationEventRecord, ConsultationRecord, ConsultationRepo } from '@parley/core';
+import type { ConsultationEventsTable, ConsultationsTable, Database } from './schema.js';
+
+type Db = Kysely<Database>;
+const json = (v: unknown) => JSON.stringify(v);
+
+const toRecord = (r: Selectable<ConsultationsTable>): ConsultationRecord => ({
+  id: r.id,
+  groupId: r.group_id,
+  side: r.side,
+  raiser: r.raiser,
+  recipient: r.recipient,
+  addressees: r.addressees as string[],
+  status: r.status,
+  outcome: r.outcome,
+  awaiting: r.awaiting,
+  title: r.title,
+  summary: r.summary,
+  periodStart: r.period_start,
+  periodEnd: r.period_end,
+  sectors: r.sectors as string[],
+  severity: r.severity,
+  urgency: r.urgency,
+  communicationKind: r.communication_kind,
+  norms: r.norms as string[],
+  actionsRequested: r.actions_requested,
+  responseRequestedBy: r.response_requested_by,
+  tlp: r.tlp,
+  indicators: r.indicators as ConsultationRecord['indicators'],
+  attribution: r.attribution as ConsultationRecord['attribution'],
+  attributionReply: r.attribution_reply as ConsultationRecord['attributionReply'],
+  evidence: r.evidence as ConsultationRecord['evidence'],
+  raisedBy: r.raised_by,
+  ackDeadline: r.ack_deadline,
+  sentAt: r.sent_at,
+  acknowledgedAt: r.acknowledged_at,
+  respondedAt: r.responded_at,
+  closedAt: r.closed_at,
+  ackOverdueNotifiedAt: r.ack_overdue_notified_at,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+  version: r.version,
+});
+
+const toRow = (c: ConsultationRecord) => ({
+  id: c.id,
+  group_id: c.groupId,
+  side: c.side,
+  raiser: c.raiser,
+  recipient: c.recipient,
+  addressees: json(c.addressees),
+  status: c.status,
+  outcome: c.outcome,
+  awaiting: c.awaiting,
+  title: c.title,
+  summary: c.summary,
+  period_start: c.periodStart,
+  period_end: c.periodEnd,
+  sectors: json(c.sectors),
+  severity: c.severity,
+  urgency: c.urgency,
+  communication_kind: c.communicationKind,
+  norms: json(c.norms),
+  actions_requested: c.actionsRequested,
+  response_requested_by: c.responseRequestedBy,
+  tlp: c.tlp,
+  indicators: json(c.indicators),
+  attribution: c.attribution === null ? null : json(c.attribution),
+  attribution_reply: c.attributionReply === null ? null : json(c.attributionReply),
+  evidence: json(c.evidence),
+  raised_by: c.raisedBy,
+  ack_deadline: c.ackDeadline,
+  sent_at: c.sentAt,
+  acknowledged_at: c.acknowledgedAt,
+  responded_at: c.respondedAt,
+  closed_at: c.closedAt,
+  ack_overdue_notified_at: c.ackOverdueNotifiedAt,
+  created_at: c.createdAt,
+  updated_at: c.updatedAt,
+  version: c.version,
+});
+
+const toEvent = (r: Selectable<ConsultationEventsTable>): ConsultationEventRecord => ({
+  id: r.id,
+  consultationId: r.consultation_id,
+  at: r.at,
+  side: r.side,
+  actor: r.actor,
+  action: r.action,
+  text: r.text,
+  evidence: r.evidence as ConsultationEventRecord['evidence'],
+  outcome: r.outcome,
+  attributionReply: r.attribution_reply as ConsultationEventRecord['attributionReply'],
+  envelopeHash: r.envelope_hash,
+  notApplied: r.not_applied,
+});
+
+export function consultationRepo(db: Db): ConsultationRepo {
+  return {
+    async insert(c) {
+      await db.insertInto('consultations').values(toRow(c)).execute();
+    },
+    async update(c) {
+      const { id, ...row } = toRow(c);
+      const r = await db.updateTable('consultations').set(row).where('id', '=', id).where('version', '=', c.version - 1).returning('id').executeTakeFirst();
+      return r !== undefined;
+    },
+    async byId(id) {
+      const r = await db.selectFrom('consultations').selectAll().where('id', '=', id).executeTakeFirst();
+      return r && toRecord(r);
+    },
+    async remove(id) {
+      await db.deleteFrom('consultations').where('id', '=', id).execute();
+    },
+    async list(f) {
+      let q = db.selectFrom('consultations').selectAll();
+      if (f.side === 'draft') q = q.where('status', '=', 'draft');
+      else if (f.side) q = q.where('side', '=', f.side).where('status', '!=', 'draft');
+      if (f.state) {
+        const state = f.state;
+        q = q.where((eb) => eb.or([eb('raiser', '=', state), eb('recipient', '=', state)]));
+      }
+      if (f.status) q = q.where('status', '=', f.status);
+      if (f.urgency) q = q.where('urgency', '=', f.urgency as ConsultationRecord['urgency']);
+      if (f.tlp) q = q.where('tlp', '=', f.tlp as ConsultationRecord['tlp']);
+      if (f.norm) q = q.where(sql<boolean>`norms @> ${json([f.norm])}::jsonb`);
+      if (f.overdueAt) q = q.where('status', '=', 'sent').where('ack_deadline', '<', f.overdueAt);
+      if (f.text) {
+        const query = sql`websearch_to_tsquery('simple', ${f.text})`;
+        q = q.where(
+          sql<boolean>`(consultations.search @@ ${query} or exists (select 1 from consultation_events e where e.consultation_id = consultations.id and e.search @@ ${query}))`,
+        );
+      }
+      return (await q.orderBy('updated_at', 'desc').limit(f.limit).execute()).map(toRecord);
+    },
+    async overdue(now, limit) {
+      const rows = await db
+        .selectFrom('consultations')
+        .selectAll()
+        .where('status', '=', 'sent')
+        .where('ack_overdue_notified_at', 'is', null)
+        .where('ack_deadline', '<', now)
+        .orderBy('ack_deadline')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async addEvent(e) {
+      await db
+        .insertInto('consultation_events')
+        .values({
+          id: e.id,
+          consultation_id: e.consultationId,
+          at: e.at,
+          side: e.side,
+          actor: e.actor,
+          action: e.action,
+          text: e.text,
+          evidence: json(e.evidence),
+          outcome: e.outcome,
+          attribution_reply: e.attributionReply === null ? null : json(e.attributionReply),
+          envelope_hash: e.envelopeHash,
+          not_applied: e.notApplied,
+        })
+        .execute();
+    },
+    async thread(consultationId) {
+      const r = await sql<{ hash: string; jws: string; direction: 'sent' | 'received'; status: string; at: Date; error: string | null; receipt: string | null }>`
+        select hash, jws, 'sent' as direction, status, coalesce(delivered_at, created_at) as at, last_error as error, receipt
+          from outbox where thread = ${consultationId}
+        union all
+        select hash, jws, 'received' as direction, case when applied_at is null then 'waiting' else 'applied' end, received_at, apply_error, receipt
+          from inbox where thread = ${consultationId}
+        order by at`.execute(db);
+      return r.rows.map((m) => ({ ...m, status: m.status as 'queued', at: new Date(m.at) }));
+    },
+    async events(consultationId) {
+      const rows = await db.selectFrom('consultation_events').selectAll().where('consultation_id', '=', consultationId).orderBy('seq').execute();
+      return rows.map(toEvent);
+    },
+  };
+}
