@@ -1,3 +1,6 @@
 export { checkPeerUrl, discover } from './discover.js';
 export { Inbox, defaultInboxOptions, type InboxOptions } from './inbox.js';
 export { Sender, backoff, defaultSenderOptions, type SenderOptions } from './sender.js';
+export { httpPeerLog } from './log-client.js';
+export { EvidenceFetcher, defaultEvidenceFetcherOptions, type EvidenceFetcherOptions } from './evidence-fetcher.js';
+export { EvidenceGate, defaultEvidenceGateOptions, type EvidenceGateOptions } from './evidence-gate.js';

@@ -1,6 +1,8 @@
 import { logDelivered, peerWithKeys, recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
 import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH, peekEnvelope, publicKeyFromRaw, signDelivery, verifyReceipt } from '@parley/protocol';
+import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
+import { GroupCommit, type Settled } from './group-commit.js';
 
 export interface SenderOptions {
   /** Deliveries in flight at once. */
@@ -32,6 +34,13 @@ export function backoff(attempts: number, o: Pick<SenderOptions, 'baseDelayMs' |
 
 class DeliveryFailure extends Error {}
 
+/** A message the peer has receipted, to be marked delivered. */
+interface Delivered {
+  message: OutboxRecord;
+  receipt: string;
+  receivedAt: Date;
+}
+
 /**
  * Delivers the outbox. It reads what is due from the store, so whatever was committed before a
  * crash is delivered after the restart; it records a delivery only with the receiver's signed
@@ -42,6 +51,10 @@ export class Sender {
   private readonly inFlight = new Map<string, Promise<void>>();
   private wakeUp: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  /** Peers' public keys by their raw base64url form: importing one costs more than using it. */
+  private readonly keys = new Map<string, KeyObject>();
+  /** Receipts that arrive while one batch is being marked are marked together in the next transaction. */
+  private readonly delivered = new GroupCommit<Delivered, void>((items) => this.markDelivered(items));
 
   constructor(
     private readonly ctx: DomainContext & { self: NodeSelf },
@@ -103,11 +116,7 @@ export class Sender {
       if (!peer) throw new DeliveryFailure(`${message.recipient} is no longer a peer of this node`);
       if (peer.status === 'suspended') throw new DeliveryFailure(`${message.recipient} is suspended on this node`);
       const { receipt, receivedAt } = await this.post(peer, message);
-      await store.transaction(async (tx) => {
-        await tx.outbox.markDelivered(message.id, receivedAt, receipt);
-        await recordDelivery(tx, this.ctx, message, receivedAt);
-        await logDelivered(tx, this.ctx, message, receipt);
-      });
+      await this.delivered.submit({ message, receipt, receivedAt });
       this.log.debug({ message: message.id, to: message.recipient, type: message.type }, 'delivered');
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
@@ -124,6 +133,37 @@ export class Sender {
         await store.outbox.markRetry(message.id, attempts, next, reason);
         this.log.info({ message: message.id, to: message.recipient, attempts, reason, next }, 'delivery will be retried');
       }
+    }
+  }
+
+  /**
+   * Marks receipted messages delivered, with their log entries, in one transaction; if that
+   * fails, each in its own, so an error stays with the message that caused it.
+   */
+  private async markDelivered(items: readonly Delivered[]): Promise<Settled<void>[]> {
+    const mark = (batch: readonly Delivered[]) =>
+      this.ctx.store.transaction(async (tx) => {
+        for (const { message, receipt, receivedAt } of batch) {
+          await tx.outbox.markDelivered(message.id, receivedAt, receipt);
+          await recordDelivery(tx, this.ctx, message, receivedAt);
+        }
+        await logDelivered(tx, this.ctx, batch);
+      });
+    try {
+      await mark(items);
+      return items.map(() => ({ ok: true, value: undefined }));
+    } catch (error) {
+      if (items.length === 1) return [{ ok: false, error }];
+      const results: Settled<void>[] = [];
+      for (const item of items) {
+        results.push(
+          await mark([item]).then(
+            () => ({ ok: true, value: undefined }) as const,
+            (e: unknown) => ({ ok: false, error: e }) as const,
+          ),
+        );
+      }
+      return results;
     }
   }
 
@@ -155,7 +195,14 @@ export class Sender {
     const receipt = await verifyReceipt(body.receipt, {
       publicKeyFor: (kid) => {
         const raw = known.get(kid);
-        return raw ? publicKeyFromRaw(Buffer.from(raw, 'base64url')) : null;
+        if (!raw) return null;
+        let key = this.keys.get(raw);
+        if (!key) {
+          if (this.keys.size >= 1000) this.keys.clear();
+          key = publicKeyFromRaw(Buffer.from(raw, 'base64url'));
+          this.keys.set(raw, key);
+        }
+        return key;
       },
       expectedEnvelope: message.hash,
       expectedReceiver: peer.stateCode,

@@ -13,9 +13,15 @@ import { problemResponse, toProblem } from './http/problem.js';
 import { openApiDocument } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
+import { consultationRoutes } from './routes/consultations.js';
 import { directoryRoutes } from './routes/directory.js';
+import { evidenceFederationRoutes, evidenceRoutes, evidenceUploadRoute } from './routes/evidence.js';
 import { federationRoutes } from './routes/federation.js';
 import { logRoutes } from './routes/log.js';
+import { logLookupRoute, proofRoutes } from './routes/proofs.js';
+import { normRoutes } from './routes/norms.js';
+import { witnessPublicRoutes, witnessRoutes } from './routes/witness.js';
+import { mailRoutes } from './routes/mail.js';
 import { VERSION } from './version.js';
 
 /** Where the built web interface is; the node serves it itself. */
@@ -35,6 +41,11 @@ export function createApp(ctx: AppContext): Hono<Env> {
 
   app.get('/.well-known/parley', (c) => c.json(ctx.discovery()));
   logRoutes(app, ctx);
+  // Evidence: the peer fetch endpoint, and the streamed upload (ahead of /api/v1 and its JSON body limit).
+  evidenceFederationRoutes(app, ctx);
+  evidenceUploadRoute(app, ctx);
+  logLookupRoute(app, ctx);
+  witnessPublicRoutes(app, ctx);
   app.post(
     INBOX_PATH,
     bodyLimit({
@@ -70,6 +81,12 @@ export function createApp(ctx: AppContext): Hono<Env> {
   accountRoutes(api);
   directoryRoutes(api);
   federationRoutes(api);
+  evidenceRoutes(api);
+  normRoutes(api);
+  witnessRoutes(api);
+  consultationRoutes(api);
+  proofRoutes(api);
+  mailRoutes(api);
   api.all('*', () => {
     throw new DomainError('not_found', 'no_such_route', 'There is no such API route. The routes are listed at /api/v1/openapi.json.');
   });

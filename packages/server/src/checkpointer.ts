@@ -1,5 +1,6 @@
 import { LogInconsistencyError, signNextCheckpoint, type DomainContext, type NodeSelf } from '@parley/core';
 import type { Logger } from 'pino';
+import { Periodic } from './periodic.js';
 
 export interface CheckpointerOptions {
   /** How often to look whether the log grew; at most one checkpoint per interval. */
@@ -15,8 +16,7 @@ export const defaultCheckpointerOptions: CheckpointerOptions = { intervalMs: 1_0
  * back), says so at the highest level in the log and tells the administrators.
  */
 export class Checkpointer {
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> = Promise.resolve();
+  private readonly loop: Periodic;
   private halted: LogInconsistencyError | null = null;
 
   constructor(
@@ -24,23 +24,17 @@ export class Checkpointer {
     readonly origin: string,
     private readonly log: Logger,
     private readonly options: CheckpointerOptions = defaultCheckpointerOptions,
-  ) {}
-
-  start(): void {
-    if (this.timer) return;
-    // The first tick signs at once, so a fresh node serves a checkpoint of its empty log.
-    const tick = () => {
-      this.running = this.tick().finally(() => {
-        if (this.timer) this.timer = setTimeout(tick, this.options.intervalMs);
-      });
-    };
-    this.timer = setTimeout(tick, 0);
+  ) {
+    // The first round signs at once, so a fresh node serves a checkpoint of its empty log.
+    this.loop = new Periodic(() => this.tick(), options.intervalMs);
   }
 
-  async stop(): Promise<void> {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    await this.running;
+  start(): void {
+    this.loop.start();
+  }
+
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Why signing stopped, if it did. */

@@ -15,9 +15,29 @@ export const configSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes: z.number().int().positive().default(1024 * 1024),
+  /** Largest evidence file accepted by upload, in bytes (streamed to disk, never held in memory). */
+  maxEvidenceBytes: z.coerce.number().int().positive().default(20 * 1024 ** 3),
   /** Login attempts allowed per client address and per account within the window. */
   loginAttempts: z.number().int().positive().default(10),
   loginWindowSeconds: z.number().int().positive().default(15 * 60),
+  /** Hours a state has to acknowledge a consultation, by urgency (PARLEY_ACK_HOURS="urgent=24,high=72,routine=240"). */
+  ackHours: z
+    .strictObject({ urgent: z.number().positive().max(8760), high: z.number().positive().max(8760), routine: z.number().positive().max(8760) })
+    .default({ urgent: 24, high: 72, routine: 240 }),
+  /**
+   * The SMTP relay for notification e-mail: smtp://user:password@host:587 (STARTTLS) or
+   * smtps://user:password@host:465 (TLS from the start). Without it the node sends no e-mail.
+   * It holds a password: never log it (the logger redacts `smtpUrl`; mailer.ts logs `smtpTarget`).
+   */
+  smtpUrl: z
+    .string()
+    .url()
+    .refine((u) => /^smtps?:\/\/[^/]/i.test(u), { message: 'use smtp://user:password@host:587 or smtps://user:password@host:465' })
+    .optional(),
+  /** The From address of notification e-mail, e.g. "Parley XAA <parley@ministry.example>". */
+  smtpFrom: z.string().min(3).max(300).optional(),
+  /** STARTTLS on smtp://: `require` (the default, except for a relay on loopback) or `opportunistic`. */
+  smtpStartTls: z.enum(['require', 'opportunistic']).optional(),
 });
 export type NodeConfig = z.infer<typeof configSchema>;
 
@@ -31,16 +51,33 @@ export function configFromEnv(overrides: Partial<Record<keyof NodeConfig, unknow
     logLevel: env.PARLEY_LOG_LEVEL,
     tlsCert: env.PARLEY_TLS_CERT || undefined,
     tlsKey: env.PARLEY_TLS_KEY || undefined,
+    maxEvidenceBytes: env.PARLEY_MAX_EVIDENCE_BYTES || undefined,
+    ackHours: env.PARLEY_ACK_HOURS ? parseAckHours(env.PARLEY_ACK_HOURS) : undefined,
+    smtpUrl: env.PARLEY_SMTP_URL || undefined,
+    smtpFrom: env.PARLEY_SMTP_FROM || undefined,
+    smtpStartTls: env.PARLEY_SMTP_STARTTLS || undefined,
   };
   const merged = Object.fromEntries(
     Object.entries({ ...fromEnv, ...overrides }).filter(([, v]) => v !== undefined && v !== ''),
   );
   const parsed = configSchema
     .refine((c) => Boolean(c.tlsCert) === Boolean(c.tlsKey), { message: 'give both a TLS certificate and its key, or neither', path: ['tlsCert'] })
+    .refine((c) => !c.smtpUrl || Boolean(c.smtpFrom), { message: 'with PARLEY_SMTP_URL, also give PARLEY_SMTP_FROM, the address notification e-mail comes from', path: ['smtpFrom'] })
     .safeParse({ dataDir: './data', ...merged });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new Error(`invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   return parsed.data;
+}
+
+/** "urgent=24,high=72,routine=240" → hours by urgency; an urgency left out keeps its default. */
+function parseAckHours(text: string): Record<string, number> {
+  const out: Record<string, number> = { urgent: 24, high: 72, routine: 240 };
+  for (const part of text.split(',')) {
+    const m = /^\s*(urgent|high|routine)\s*=\s*(\d+(?:\.\d+)?)\s*$/.exec(part);
+    if (!m) throw new Error(`invalid configuration: PARLEY_ACK_HOURS: "${part.trim()}" is not urgency=hours; write for example urgent=24,high=72,routine=240`);
+    out[m[1]!] = Number(m[2]);
+  }
+  return out;
 }

@@ -2,13 +2,17 @@ import { AuthCache, ReadCache, claimLogOrigin, displayStateName, type DomainCont
 import { Inbox, Sender, defaultInboxOptions, defaultSenderOptions, type InboxOptions, type SenderOptions } from '@parley/federation';
 import { PROTOCOL_VERSION, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
 import { fingerprint, formatVerifierKey, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
-import { DataDir, openStore } from '@parley/store';
+import { DataDir, FsBlobStore, openStore } from '@parley/store';
+import { EvidenceFetcher, EvidenceGate, defaultEvidenceFetcherOptions, defaultEvidenceGateOptions, type EvidenceFetcherOptions } from '@parley/federation';
 import { createPublicKey } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Checkpointer, defaultCheckpointerOptions, type CheckpointerOptions } from './checkpointer.js';
+import { DeadlineWatcher, defaultDeadlineWatcherOptions, type DeadlineWatcherOptions } from './deadlines.js';
 import type { NodeConfig } from './config.js';
 import { settleKeyRotation } from './key-rotation.js';
+import { defaultWitnessOptions, Witness, type WitnessOptions } from './witness.js';
+import { defaultMailerOptions, Mailer, smtpSettings, type MailerOptions } from './mailer.js';
 import { VERSION } from './version.js';
 
 /** Everything a request handler may use, built once from the configuration and closed by its owner. */
@@ -23,6 +27,17 @@ export interface AppContext {
   inbox: Inbox;
   /** Signs checkpoints of the node's transparency log; started with the node. */
   checkpointer: Checkpointer;
+  deadlines: DeadlineWatcher;
+  /** Witnesses peers' logs and collects their cosignatures of this node's; started with the node. */
+  witness: Witness;
+  /** Evidence content, by SHA-256, under the data directory. */
+  blobs: FsBlobStore;
+  /** Decides which peer may fetch which evidence from this node. */
+  evidenceGate: EvidenceGate;
+  /** Pulls evidence announced by peers; started with the node. */
+  evidenceFetcher: EvidenceFetcher;
+  /** Sends notifications by e-mail when SMTP is configured, else null; started with the node. */
+  mailer: Mailer | null;
   discovery(): DiscoveryDocument;
   log: Logger;
   loginLimiter: RateLimiterMemory;
@@ -37,7 +52,7 @@ export function createLogger(config: Pick<NodeConfig, 'logLevel'>, destination?:
       level: config.logLevel,
       // Secrets never reach the log, whatever a later change passes to it.
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'token', '*.token', 'secret', '*.secret', 'csrfToken'],
+        paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'token', '*.token', 'secret', '*.secret', 'csrfToken', 'smtpUrl', '*.smtpUrl', 'pass', '*.pass'],
         censor: '[redacted]',
       },
     },
@@ -52,10 +67,16 @@ export interface ContextOptions {
   sender?: Partial<SenderOptions>;
   inbox?: Partial<InboxOptions>;
   checkpointer?: Partial<CheckpointerOptions>;
+  deadlines?: Partial<DeadlineWatcherOptions>;
+  witness?: Partial<WitnessOptions>;
+  evidenceFetcher?: Partial<EvidenceFetcherOptions>;
+  mailer?: Partial<MailerOptions>;
 }
 
 export async function createAppContext(config: NodeConfig, options: ContextOptions = {}): Promise<AppContext> {
   const dataDir = new DataDir(config.dataDir);
+  // Checked before the store opens: a configuration mistake must not leave it open.
+  const smtp = smtpSettings(config);
   const { identity } = await dataDir.load();
   const log = (options.log ?? createLogger(config)).child({ state: identity.stateCode });
   const store = await openStore(
@@ -74,16 +95,33 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
   };
   // Derived from the current signing key at each call: a rotation changes what the node presents.
   const publicKey = () => rawPublicKey(createPublicKey(self.privateKey));
-  const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), peerCache: new ReadCache(), self };
+  const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), peerCache: new ReadCache(), self, consultationPolicy: { ackHours: config.ackHours } };
   const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, ...options.sender });
-  domain.onQueued = () => sender.wake();
+  // Inbound messages may announce evidence to fetch, so the evidence fetcher wakes too.
+  domain.onQueued = () => {
+    sender.wake();
+    evidenceFetcher.wake();
+  };
   const inbox = new Inbox(domain, { ...defaultInboxOptions, ...options.inbox });
   const logOrigin = await claimLogOrigin(domain);
   const checkpointer = new Checkpointer(domain, logOrigin, log.child({ component: 'checkpointer' }), { ...defaultCheckpointerOptions, ...options.checkpointer });
+  const blobs = new FsBlobStore(dataDir.path);
+  await blobs.clearTemporary();
+  const evidenceFetcher = new EvidenceFetcher(domain, blobs, log.child({ component: 'evidence-fetcher' }), { ...defaultEvidenceFetcherOptions, ...options.evidenceFetcher });
+  const evidenceGate = new EvidenceGate(domain, defaultEvidenceGateOptions);
+  const witness = new Witness(domain, logOrigin, log.child({ component: 'witness' }), { ...defaultWitnessOptions, ...options.witness });
+  const mailer = smtp ? new Mailer(domain, smtp, log.child({ component: 'mailer' }), { ...defaultMailerOptions, ...options.mailer }) : null;
+  const deadlines = new DeadlineWatcher(domain, log.child({ component: 'deadlines' }), { ...defaultDeadlineWatcherOptions, ...options.deadlines });
   return {
     sender,
     inbox,
     checkpointer,
+    deadlines,
+    witness,
+    blobs,
+    evidenceGate,
+    evidenceFetcher,
+    mailer,
     discovery: () => ({
       protocol: 'parley',
       versions: [PROTOCOL_VERSION],
@@ -118,7 +156,11 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
     }),
     close: async () => {
       await sender.stop();
+      await evidenceFetcher.stop();
+      await mailer?.stop();
+      await witness.stop();
       await checkpointer.stop();
+      await deadlines.stop();
       await store.close();
     },
   };

@@ -7,3 +7,5 @@ export { startNode, type RunningNodeHandle } from './node.js';
 export { rotateNodeKey } from './key-rotation.js';
 export { openApiDocument } from './openapi.js';
 export { VERSION } from './version.js';
+export { defaultWitnessOptions, httpWitnessTransport, Witness, type WitnessOptions } from './witness.js';
+export { Mailer, defaultMailerOptions, smtpSettings, smtpTarget, type MailerOptions, type SmtpSettings } from './mailer.js';

@@ -75,7 +75,11 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
   await dataDir.writePid({ pid: process.pid, url, startedAt: new Date().toISOString() });
   const link = await firstAdminLink(ctx.domain);
   ctx.sender.start();
+  ctx.evidenceFetcher.start();
   ctx.checkpointer.start();
+  ctx.deadlines.start();
+  ctx.witness.start();
+  ctx.mailer?.start();
   ctx.log.info({ url, store: ctx.store.engine, dataDir: dataDir.path }, 'node started');
 
   let closed = false;

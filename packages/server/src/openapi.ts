@@ -21,6 +21,7 @@ export function openApiDocument(): Record<string, unknown> {
     const parameters: unknown[] = [];
     if (spec.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string', format: 'uuid' } });
     if (spec.path.includes('{code}')) parameters.push({ name: 'code', in: 'path', required: true, schema: { type: 'string', pattern: '^[A-Z]{3}$' } });
+    if (spec.path.includes('{hash}')) parameters.push({ name: 'hash', in: 'path', required: true, schema: { type: 'string', pattern: '^sha256:[A-Za-z0-9_-]{43}$' } });
     if (spec.query) {
       const q = schema(spec.query, 'input') as { properties?: Record<string, unknown>; required?: string[] };
       for (const [key, s] of Object.entries(q.properties ?? {})) {
@@ -29,11 +30,14 @@ export function openApiDocument(): Record<string, unknown> {
     }
     if (parameters.length) op.parameters = parameters;
     if (spec.body) op.requestBody = { required: true, content: { 'application/json': { schema: schema(spec.body, 'input') } } };
-    const status = String(spec.status ?? (spec.response ? 200 : 204));
+    if (spec.rawBody) op.requestBody = { required: true, content: { [spec.rawBody]: { schema: { type: 'string', format: 'binary' } } } };
+    const status = String(spec.status ?? (spec.response || spec.rawResponse ? 200 : 204));
     op.responses = {
-      [status]: spec.response
-        ? { description: 'Success', content: { 'application/json': { schema: schema(spec.response, 'output') } } }
-        : { description: 'Success, no content' },
+      [status]: spec.rawResponse
+        ? { description: 'The file', content: { [spec.rawResponse]: { schema: { type: 'string', format: 'binary' } } } }
+        : spec.response
+          ? { description: 'Success', content: { 'application/json': { schema: schema(spec.response, 'output') } } }
+          : { description: 'Success, no content' },
       '400': problemResponse('Invalid input; `errors` lists each field'),
       ...(spec.access === 'public' ? {} : { '401': problemResponse('Not signed in, or the token is invalid or revoked'), '403': problemResponse('Not allowed for this role, or CSRF token missing') }),
       '413': problemResponse('Body larger than the limit'),

@@ -34,7 +34,11 @@ async function readJson(c: Context<Env>): Promise<unknown> {
   }
 }
 
-function check(spec: RouteSpec, c: Context<Env>): Auth {
+/**
+ * Sign-in, CSRF and permission for a route of the contract; also used by routes that stream a
+ * raw body or response (evidence files) and so are not mounted by `mount`.
+ */
+export function checkAccess(spec: RouteSpec, c: Context<Env>): Auth {
   const auth = c.get('auth');
   if (spec.access === 'public') return auth as Auth;
   if (!auth) throw unauthenticated('sign_in_required', 'Sign in first, or send an API token as Authorization: Bearer TOKEN.');
@@ -59,7 +63,7 @@ export function mount<N extends RouteName>(app: Hono<Env>, name: N, handler: (in
   const spec = routes[name] as RouteSpec;
   const path = spec.path.replace(/\{(\w+)\}/g, ':$1');
   app.on(spec.method.toUpperCase(), path, async (c) => {
-    const auth = check(spec, c);
+    const auth = checkAccess(spec, c);
     const id = c.req.param('id') ?? '';
     if (spec.path.includes('{id}') && !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
       throw invalid('invalid_id', `"${id}" is not an identifier of this API.`);
@@ -81,6 +85,8 @@ export function mount<N extends RouteName>(app: Hono<Env>, name: N, handler: (in
       query = parsed.data;
     }
     const result = await handler({ c, body, query, id, code, auth, meta: { requestId: c.get('requestId') } } as HandlerInput<N>);
+    // A file to download (an export) is answered as the handler made it.
+    if (result instanceof Response) return result;
     if (spec.response === null) return c.body(null, 204);
     // Parsing the output drops any field a presenter did not declare: nothing leaks by accident.
     return c.json(spec.response.parse(result) as object, spec.status ?? 200);

@@ -1,0 +1,3 @@
+import { evidenceFederationSuite } from './evidence-suite.js';
+
+evidenceFederationSuite('postgres');

@@ -1,0 +1,179 @@
+import { createReceipt, DELIVERY_HEADER, envelopeHash, signDelivery, signEnvelope, signReceipt, uuidv7, type Envelope } from '@parley/protocol';
+import { recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
+import { eventually, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+async function deliver(to: NetworkNode, jws: string, token: string) {
+  const res = await fetch(`${to.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: jws });
+  return { status: res.status, body: (await res.json()) as { receipt?: string; duplicate?: boolean; code?: string } };
+}
+
+let clock = Date.now();
+function envelopeFrom(from: NetworkNode, over: Partial<Envelope> = {}): Envelope {
+  const at = new Date(clock++);
+  return {
+    v: 1,
+    id: uuidv7(at.getTime()),
+    sender: from.node.ctx.identity.stateCode,
+    recipient: 'XAB',
+    type: 'directory.update',
+    created: at.toISOString(),
+    body: { publishedAt: at.toISOString(), contacts: [] },
+    ...over,
+  };
+}
+
+const sign = (from: NetworkNode, e: Envelope) => signEnvelope(e, from.node.ctx.keys);
+const token = (from: NetworkNode, jws: string) => signDelivery({ envelope: envelopeHash(jws), to: 'XAB', sent: new Date() }, from.node.ctx.keys.privateKey, from.node.ctx.nodeInfo().fingerprint);
+
+/** A contact the receiving database cannot store: PostgreSQL's jsonb refuses the NUL character. */
+const UNSTORABLE_CONTACT = {
+  id: '0190a0a0-0000-7000-8000-0000000000ff',
+  kind: 'technical',
+  name: 'Duty\u0000desk',
+  organisation: 'CERT',
+  position: '',
+  email: 'duty@cert.xaa.example',
+  phone: '',
+  languages: ['en'],
+  timeZone: 'UTC',
+  hours: '',
+  available24x7: true,
+  verifiedAt: null,
+  updatedAt: new Date().toISOString(),
+};
+
+/** The inbox's group commit: many envelopes in one transaction, each with the guarantees of one. */
+export function inboxBatchSuite(engine: Engine): void {
+  describe(`inbox group commit (${engine})`, () => {
+    let a: NetworkNode;
+    let b: NetworkNode;
+
+    beforeAll(async () => {
+      [a, b] = (await startNetwork(['XAA', 'XAB'], { engine })) as [NetworkNode, NetworkNode];
+      // The directories the peering sent are delivered, then the senders stop: only the tests deliver to B.
+      for (const n of [a, b]) {
+        await eventually(async () => (await n.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, 'the peering messages to be delivered');
+        await n.node.ctx.sender.stop();
+      }
+    }, 120_000);
+    afterAll(async () => {
+      await Promise.all([a, b].map((n) => n?.node.close()));
+    });
+
+    /**
+     * Holds B's log head in a transaction of its own, so the inbox's next batch waits at the lock
+     * and whatever `run` delivers meanwhile queues for the batch after it; then lets go and
+     * returns the answers to those deliveries.
+     */
+    async function withInboxHeld(run: (queue: (jws: string) => Promise<void>) => Promise<void>): Promise<Awaited<ReturnType<typeof deliver>>[]> {
+      let locked!: () => void;
+      let release!: () => void;
+      const isLocked = new Promise<void>((r) => (locked = r));
+      const released = new Promise<void>((r) => (release = r));
+      const holder = b.node.ctx.store.transaction(async (tx) => {
+        await tx.log.lockHead();
+        locked();
+        await released;
+      });
+      await isLocked;
+      // A first delivery takes the batch that waits for the lock.
+      const blocker = await sign(a, envelopeFrom(a));
+      const first = deliver(b, blocker, await token(a, blocker));
+      await eventually(async () => b.node.ctx.inbox.queue.committing === 1 && b.node.ctx.inbox.queue.pending === 0, 10_000, 'a batch waiting for the lock');
+      const answers: Promise<Awaited<ReturnType<typeof deliver>>>[] = [];
+      try {
+        // Each delivery waits until it is queued for the next batch, so their order there is known.
+        await run(async (jws) => {
+          const before = b.node.ctx.inbox.queue.pending;
+          answers.push(deliver(b, jws, await token(a, jws)));
+          await eventually(async () => b.node.ctx.inbox.queue.pending > before, 10_000, 'the delivery to be queued');
+        });
+      } finally {
+        release();
+        await holder;
+      }
+      expect((await first).status).toBe(200);
+      return Promise.all(answers);
+    }
+
+    it('records envelopes delivered together in one batch: a duplicate once with one receipt, a thread in order, a bad envelope alone refused', async () => {
+      const thread = '0190a0a0-0000-7000-8000-0000000000b1';
+      const twice = await sign(a, envelopeFrom(a));
+      const parent = await sign(a, envelopeFrom(a, { thread }));
+      const child = await sign(a, envelopeFrom(a, { thread, prev: envelopeHash(parent) }));
+      const bad = await sign(a, envelopeFrom(a, { body: { publishedAt: new Date(clock++).toISOString(), contacts: [UNSTORABLE_CONTACT] } }));
+      const good = await sign(a, envelopeFrom(a));
+
+      const [t1, c, t2, x, p, g] = await withInboxHeld(async (queue) => {
+        for (const jws of [twice, child, twice, bad, parent, good]) await queue(jws);
+        expect(b.node.ctx.inbox.queue).toEqual({ pending: 6, committing: 1 });
+      });
+
+      // The same envelope twice in one batch: one effect, one receipt.
+      expect([t1!.status, t2!.status]).toEqual([200, 200]);
+      expect(t2!.body.receipt).toBe(t1!.body.receipt);
+      expect([t1!.body.duplicate, t2!.body.duplicate]).toEqual([false, true]);
+      const log = b.node.ctx.store.log;
+      expect(await log.find('envelope.received', envelopeHash(twice))).toBeDefined();
+      // A bad envelope fails alone; the others of its batch are recorded.
+      expect(x!.status).toBe(500);
+      expect(await b.node.ctx.store.inbox.byHash(envelopeHash(bad))).toBeUndefined();
+      expect([c!.status, p!.status, g!.status]).toEqual([200, 200, 200]);
+      for (const jws of [twice, child, parent, good]) {
+        const row = await b.node.ctx.store.inbox.byHash(envelopeHash(jws));
+        expect(row?.appliedAt, 'applied').not.toBeNull();
+        expect(row?.applyError).toBeNull();
+      }
+      // The child arrived first in the batch but was applied only once its parent was.
+      const [pr, cr] = [await b.node.ctx.store.inbox.byHash(envelopeHash(parent)), await b.node.ctx.store.inbox.byHash(envelopeHash(child))];
+      expect(cr!.appliedAt!.getTime()).toBeGreaterThanOrEqual(pr!.appliedAt!.getTime());
+      // Delivered again later, the duplicate still gets its first receipt.
+      expect((await deliver(b, twice, await token(a, twice))).body).toEqual({ receipt: t1!.body.receipt, duplicate: true });
+    });
+
+    it('refuses, in one batch, a second envelope reusing the id of the first with other content', async () => {
+      const id = uuidv7();
+      const first = await sign(a, envelopeFrom(a, { id }));
+      const reuse = await sign(a, envelopeFrom(a, { id, body: { publishedAt: new Date(clock++).toISOString(), contacts: [] } }));
+      const [f, r] = await withInboxHeld(async (queue) => {
+        for (const jws of [first, reuse]) await queue(jws);
+        expect(b.node.ctx.inbox.queue).toEqual({ pending: 2, committing: 1 });
+      });
+      expect(f!.status).toBe(200);
+      expect([r!.status, r!.body.code]).toEqual([409, 'id_reused']);
+    });
+
+    it('applies a batch in the order given: a message before the one it follows is held, then applied after it', async () => {
+      // Called directly with a clock that ticks on every reading, so the order of application shows.
+      let tick = Date.now();
+      const ctx: DomainContext = { ...b.node.ctx.domain, now: () => new Date(tick++) };
+      const thread = '0190a0a0-0000-7000-8000-0000000000b2';
+      const e1 = await sign(a, envelopeFrom(a, { thread }));
+      const e2 = await sign(a, envelopeFrom(a, { thread, prev: envelopeHash(e1) }));
+      const e3 = await sign(a, envelopeFrom(a, { thread, prev: envelopeHash(e2) }));
+      const item = async (jws: string): Promise<InboundItem> => {
+        const envelope = JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString()) as Envelope;
+        const receipt = await signReceipt(createReceipt(jws, 'XAB', ctx.now()), { privateKey: b.node.ctx.keys.privateKey });
+        const record = { id: envelope.id, hash: envelopeHash(jws), sender: 'XAA', type: envelope.type, thread, prev: envelope.prev ?? null, jws, receivedAt: ctx.now(), receipt, appliedAt: null, applyError: null };
+        return { record, envelope };
+      };
+      const items = [await item(e3), await item(e2), await item(e1), await item(e2)];
+      const outcomes = await b.node.ctx.store.transaction((tx) => recordInboundBatch(tx, ctx, items));
+      expect(outcomes.map((o) => o.kind)).toEqual(['stored', 'stored', 'stored', 'duplicate']);
+      expect(outcomes[3]).toEqual({ kind: 'duplicate', receipt: items[1]!.record.receipt });
+      const applied = await Promise.all([e1, e2, e3].map(async (jws) => (await b.node.ctx.store.inbox.byHash(envelopeHash(jws)))!.appliedAt!.getTime()));
+      expect(applied[0]).toBeLessThan(applied[1]!);
+      expect(applied[1]).toBeLessThan(applied[2]!);
+      // One append for the batch: each stored envelope and its receipt, in the order they were stored.
+      const head = await b.node.ctx.store.log.head();
+      const entries = await b.node.ctx.store.log.entries(head.size - 6, head.size);
+      expect(entries.map((e) => [e.kind, JSON.parse(e.data.toString()).envelope ?? JSON.parse(e.data.toString()).hash])).toEqual(
+        [e3, e2, e1].flatMap((jws) => [
+          ['envelope.received', envelopeHash(jws)],
+          ['receipt.issued', envelopeHash(jws)],
+        ]),
+      );
+    });
+  });
+}

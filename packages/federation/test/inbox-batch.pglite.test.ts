@@ -1,0 +1,3 @@
+import { inboxBatchSuite } from './inbox-batch-suite.js';
+
+inboxBatchSuite('pglite');

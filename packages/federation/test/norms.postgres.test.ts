@@ -1,0 +1,3 @@
+import { normsFederationSuite } from './norms-suite.js';
+
+normsFederationSuite('postgres');

@@ -1,0 +1,351 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DELIVERY_HEADER, envelopeHash, evidenceCommitment, signDelivery, signEnvelope, uuidv7 } from '@parley/protocol';
+import { notifyOverdueAcknowledgements } from '@parley/core';
+import { Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const DRAFT = {
+  addressees: ['XAB'],
+  title: 'Scanning of the national grid operator from addresses in your territory',
+  summary: 'Since 20 November our grid operator has seen credential stuffing against its VPN gateway.',
+  periodStart: '2026-11-20T00:00:00Z',
+  periodEnd: '2026-11-24T18:00:00Z',
+  sectors: ['energy'],
+  severity: 'high',
+  urgency: 'urgent',
+  communicationKind: 'request_to_mitigate',
+  norms: ['gge2015-13f'],
+  actionsRequested: 'Identify and stop the activity from the listed addresses.',
+  tlp: 'AMBER',
+  indicators: [
+    { type: 'ipv4', value: '203.0.113.7' },
+    { type: 'domain', value: 'vpn-login.example' },
+    { type: 'sha256', value: 'a'.repeat(64) },
+  ],
+};
+
+type Detail = {
+  id: string;
+  status: string;
+  side: string;
+  awaiting: string | null;
+  outcome: string | null;
+  ackState: string;
+  allowedActions: string[];
+  events: { action: string; envelopeHash: string | null; text: string; side: string; notApplied: string | null; delivery: { status: string } | null }[];
+  integrity: { messages: number; digest: string | null; problems: string[] };
+  attributionReply: { position: string; reasons: string } | null;
+};
+
+async function tokenOf(client: Client): Promise<string> {
+  const r = await client.post('/api/v1/tokens', { name: `export ${Math.random()}` });
+  return r.body.secret as string;
+}
+
+/** Two or three states raising and working consultations over loopback HTTP, each on its own store. */
+export function consultationSuite(engine: Engine): void {
+  describe(`consultations between nodes (${engine})`, () => {
+    let a: NetworkNode;
+    let b: NetworkNode;
+    let c: NetworkNode;
+    let officerA: Client;
+    let officerB: Client;
+    let viewerB: Client;
+
+    beforeAll(async () => {
+      [a, b, c] = (await startNetwork(['XAA', 'XAB', 'XAC'], { engine })) as [NetworkNode, NetworkNode, NetworkNode];
+      officerA = await signedInUser(a.admin, 'officer', 'Ana Officer');
+      officerB = await signedInUser(b.admin, 'officer', 'Ben Officer');
+      viewerB = await signedInUser(b.admin, 'viewer', 'Vera Viewer');
+    }, 180_000);
+    afterAll(async () => {
+      await Promise.all([a, b, c].map((n) => n?.node.close()));
+    });
+
+    const detail = async (client: Client, id: string) => {
+      const r = await client.get<Detail>(`/api/v1/consultations/${id}`);
+      expect(r.status).toBe(200);
+      return r.body;
+    };
+    const arrived = (client: Client, id: string, check: (d: Detail) => boolean = () => true) =>
+      eventually(async () => {
+        const r = await client.get<Detail>(`/api/v1/consultations/${id}`);
+        return r.status === 200 && check(r.body) ? r.body : undefined;
+      }, 30_000, `consultation ${id} to arrive`);
+    const step = (client: Client, id: string, body: Record<string, unknown>) => client.post<Detail & { code?: string; detail?: string }>(`/api/v1/consultations/${id}/steps`, body);
+
+    it('refuses a draft with invalid fields, naming each one', async () => {
+      const r = await officerA.post('/api/v1/consultations', {
+        ...DRAFT,
+        periodEnd: '2026-11-01T00:00:00Z',
+        urgency: 'whenever',
+        indicators: [{ type: 'phone', value: '123' }],
+      });
+      expect(r.status).toBe(400);
+      expect(r.body.code).toBe('validation_failed');
+      const paths = (r.body.errors as { path: string }[]).map((i) => i.path).sort();
+      if (paths.length !== 2) console.log(r.body.errors);
+      expect(paths).toEqual(['indicators.0.type', 'urgency']);
+      const badValue = await officerA.post('/api/v1/consultations', { ...DRAFT, indicators: [{ type: 'ipv4', value: '10.0.0.300' }] });
+      expect(badValue.status).toBe(400);
+      expect(badValue.body.errors[0].path).toBe('indicators.0.value');
+      expect(badValue.body.errors[0].message).toMatch(/255/);
+      const order = await officerA.post('/api/v1/consultations', { ...DRAFT, periodEnd: '2026-11-01T00:00:00Z' });
+      expect(order.status).toBe(400);
+      expect(order.body.errors).toEqual([{ path: 'periodEnd', message: 'The activity cannot end before it starts.' }]);
+      const self = await officerA.post('/api/v1/consultations', { ...DRAFT, addressees: ['XAA'] });
+      expect([self.status, self.body.code]).toEqual([400, 'self_addressed']);
+    });
+
+    it('recognises pasted indicators and STIX 2.1 bundles, explaining each line or object refused', async () => {
+      const pasted = await officerA.post('/api/v1/indicators/parse', { text: 'hxxp://bad[.]example/login\n10.0.0.300\nAS64496\nnot an indicator' });
+      expect(pasted.status).toBe(200);
+      expect(pasted.body.indicators).toEqual([
+        { type: 'url', value: 'http://bad.example/login' },
+        { type: 'asn', value: 'AS64496' },
+      ]);
+      expect(pasted.body.rejected.map((r: { where: string }) => r.where)).toEqual(['line 2', 'line 4']);
+      expect(pasted.body.rejected[0].reason).toMatch(/255/);
+      const example = JSON.parse(readFileSync(new URL('../../../fixtures/stix/examples/indicator-for-malicious-url.json', import.meta.url), 'utf8'));
+      const imported = await officerA.post('/api/v1/indicators/stix', { bundle: example });
+      expect(imported.status).toBe(200);
+      expect(imported.body.indicators.length).toBeGreaterThan(0);
+      expect(imported.body.indicators.every((i: { type: string }) => i.type === 'url')).toBe(true);
+      const broken = await officerA.post('/api/v1/indicators/stix', { bundle: { type: 'bundle', id: 'bundle--not-a-uuid', objects: [{ type: 'indicator' }] } });
+      expect([broken.status, broken.body.code]).toEqual([400, 'stix_invalid']);
+      expect(broken.body.errors.length).toBeGreaterThan(0);
+      expect(broken.body.errors.map((e: { path: string }) => e.path).join(' ')).toContain('id');
+    });
+
+    it('keeps a draft on the raising node only, editable until sent', async () => {
+      const r = await officerA.post<Detail & { version: number }>('/api/v1/consultations', { ...DRAFT, addressees: ['XZZ'] });
+      expect(r.status).toBe(201);
+      expect(r.body.status).toBe('draft');
+      const edited = await officerA.patch<Detail & { version: number; title: string }>(`/api/v1/consultations/${r.body.id}`, { ...DRAFT, addressees: ['XZZ'], title: 'Edited title', version: r.body.version });
+      expect([edited.status, edited.body.title]).toEqual([200, 'Edited title']);
+      const stale = await officerA.patch(`/api/v1/consultations/${r.body.id}`, { ...DRAFT, version: r.body.version });
+      expect([stale.status, stale.body.code]).toEqual([409, 'version_conflict']);
+      const send = await officerA.post(`/api/v1/consultations/${r.body.id}/send`);
+      expect([send.status, send.body.code]).toEqual([400, 'unknown_addressee']);
+      expect(send.body.detail).toContain('XZZ is not a peer');
+      const drafts = await officerA.get('/api/v1/consultations?box=drafts');
+      expect(drafts.body.consultations.map((x: { id: string }) => x.id)).toContain(r.body.id);
+      expect((await officerA.delete(`/api/v1/consultations/${r.body.id}`)).status).toBe(204);
+      expect((await officerA.get(`/api/v1/consultations/${r.body.id}`)).status).toBe(404);
+    });
+
+    it('works a consultation from raising to closing, with both nodes holding the same thread', async () => {
+      const sent = await officerA.post<Detail>('/api/v1/consultations', { ...DRAFT, send: true });
+      expect(sent.status).toBe(201);
+      expect(sent.body.status).toBe('sent');
+      const id = sent.body.id;
+
+      const atB = await arrived(officerB, id);
+      expect(atB).toMatchObject({ side: 'recipient', status: 'sent', ackState: 'due' });
+      expect(atB.allowedActions).toContain('acknowledge');
+      const inbox = await officerB.get(`/api/v1/consultations?box=inbox`);
+      expect(inbox.body.consultations.map((x: { id: string }) => x.id)).toContain(id);
+
+      // Only the right side takes each step.
+      const early = await step(officerA, id, { action: 'acknowledge' });
+      expect([early.status, early.body.code]).toEqual([409, 'invalid_transition']);
+      expect(early.body.detail).toContain('Only the state the consultation was raised with');
+      const closeByB = await step(officerB, id, { action: 'close', outcome: 'unfounded' });
+      expect([closeByB.status, closeByB.body.code]).toEqual([409, 'invalid_transition']);
+      const byViewer = await step(viewerB, id, { action: 'acknowledge' });
+      expect(byViewer.status).toBe(403);
+      const anonymous = await new Client(b.node.url).post(`/api/v1/consultations/${id}/steps`, { action: 'acknowledge' });
+      expect(anonymous.status).toBe(401);
+      const respondEarly = await step(officerB, id, { action: 'respond', text: 'Done' });
+      expect([respondEarly.status, respondEarly.body.code]).toEqual([409, 'invalid_transition']);
+
+      expect((await step(officerB, id, { action: 'acknowledge', text: 'Received; we are looking into it.' })).status).toBe(200);
+      await arrived(officerA, id, (d) => d.status === 'acknowledged' && d.ackState === 'met');
+      expect((await step(officerB, id, { action: 'request_info', text: 'Please send the VPN gateway logs.' })).body.awaiting).toBe('raiser');
+      await arrived(officerA, id, (d) => d.awaiting === 'raiser');
+      const empty = await step(officerA, id, { action: 'message' });
+      expect([empty.status, empty.body.code]).toEqual([400, 'empty_message']);
+      expect((await step(officerA, id, { action: 'message', text: 'Logs follow by the usual channel.' })).body.awaiting).toBeNull();
+      await arrived(officerB, id, (d) => d.events.some((e) => e.text === 'Logs follow by the usual channel.'));
+      expect((await step(officerB, id, { action: 'respond', text: 'The hosts were taken down on 25 November.' })).body.status).toBe('responded');
+      await arrived(officerA, id, (d) => d.status === 'responded');
+      const noOutcome = await step(officerA, id, { action: 'close' });
+      expect([noOutcome.status, noOutcome.body.code]).toEqual([400, 'outcome_required']);
+      const closed = await step(officerA, id, { action: 'close', outcome: 'resolved_or_mitigated', text: 'Thank you.' });
+      expect(closed.body).toMatchObject({ status: 'closed', outcome: 'resolved_or_mitigated' });
+      const finalB = await arrived(officerB, id, (d) => d.status === 'closed');
+      const afterClose = await step(officerB, id, { action: 'message', text: 'One more thing' });
+      expect([afterClose.status, afterClose.body.code]).toEqual([409, 'invalid_transition']);
+
+      const finalA = await arrived(officerA, id, (d) => d.events.every((e) => !e.delivery || e.delivery.status === 'delivered'));
+      const thread = (d: Detail) => d.events.filter((e) => e.envelopeHash).map((e) => [e.action, e.envelopeHash, e.text]);
+      expect(thread(finalA)).toEqual(thread(finalB));
+      expect(thread(finalA).map((t) => t[0])).toEqual(['opened', 'acknowledge', 'request_info', 'message', 'respond', 'close']);
+      expect(finalA.integrity).toEqual(finalB.integrity);
+      expect(finalA.integrity).toMatchObject({ messages: 6, problems: [] });
+      expect(finalB.outcome).toBe('resolved_or_mitigated');
+      expect(finalA.events.every((e) => e.notApplied === null)).toBe(true);
+
+      // Exports carry every envelope with its receipt, and the marking.
+      const json = await viewerB.get(`/api/v1/consultations/${id}/export.json`);
+      expect(json.status).toBe(200);
+      expect(json.headers.get('content-disposition')).toContain('TLP-AMBER');
+      expect(json.body.marking).toBe('TLP:AMBER');
+      expect(json.body.envelopes).toHaveLength(6);
+      expect(json.body.envelopes.every((e: { receipt: string | null }) => typeof e.receipt === 'string')).toBe(true);
+      const pdf = await fetch(`${a.node.url}/api/v1/consultations/${id}/export.pdf`, { headers: { authorization: `Bearer ${await tokenOf(officerA)}` } });
+      expect(pdf.status).toBe(200);
+      expect(pdf.headers.get('content-type')).toBe('application/pdf');
+      expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+      const stix = await officerA.get(`/api/v1/consultations/${id}/stix`);
+      expect(stix.body.type).toBe('bundle');
+      const patterns = (stix.body.objects as { type: string; pattern?: string }[]).filter((o) => o.type === 'indicator').map((o) => o.pattern);
+      expect(patterns).toEqual(expect.arrayContaining(["[ipv4-addr:value = '203.0.113.7']", "[domain-name:value = 'vpn-login.example']"]));
+      expect((await new Client(a.node.url).get(`/api/v1/consultations/${id}/export.json`)).status).toBe(401);
+    }, 60_000);
+
+    it('carries evidence files: the recipient fetches them, checks their hash, and both logs hold a salted commitment', async () => {
+      const bytes = Buffer.from(`gateway log line\n`.repeat(50_000));
+      const sha256 = createHash('sha256').update(bytes).digest('hex');
+      const up = await officerA.request('POST', `/api/v1/evidence?name=${encodeURIComponent('vpn-gateway.log')}&malware=false`, undefined, { raw: bytes as never, headers: { 'content-type': 'application/octet-stream' } });
+      expect(up.status).toBe(201);
+      expect(up.body.sha256).toBe(sha256);
+      const missing = await officerA.post('/api/v1/consultations', { ...DRAFT, evidence: ['00000000-0000-4000-8000-000000000000'], send: true });
+      expect([missing.status, missing.body.code]).toEqual([400, 'evidence_not_found']);
+      const sent = await officerA.post<Detail & { evidence: { sha256: string; salt: string }[] }>('/api/v1/consultations', { ...DRAFT, title: 'With the gateway logs', evidence: [up.body.id], send: true });
+      expect(sent.status).toBe(201);
+      const id = sent.body.id;
+      const atB = await eventually(async () => {
+        const d = (await officerB.get(`/api/v1/consultations/${id}`)).body as { evidence?: { sha256: string; status: string; evidenceId: string | null; salt: string }[] };
+        return d.evidence?.[0]?.status === 'received' ? d : undefined;
+      }, 30_000, 'evidence to arrive at XAB');
+      const item = atB.evidence![0]!;
+      expect(item.sha256).toBe(sha256);
+      const downloaded = await officerB.get(`/api/v1/evidence/${item.evidenceId}/content`);
+      expect(downloaded.status).toBe(200);
+      expect(createHash('sha256').update(String(downloaded.body)).digest('hex')).toBe(sha256);
+      // The same salted commitment is in both logs, and neither log holds the file's own hash.
+      const commitment = evidenceCommitment(item.salt, sha256);
+      const opened = sent.body.events.find((e) => e.action === 'opened')!.envelopeHash!;
+      for (const n of [a, b]) {
+        const entries = await n.node.ctx.store.proofs.entriesAbout(opened);
+        const committed = entries.filter((e) => e.kind === 'evidence.committed').map((e) => JSON.parse(e.data) as { commitment: string });
+        expect(committed.map((e) => e.commitment)).toEqual([commitment]);
+        expect(entries.some((e) => e.data.includes(sha256))).toBe(false);
+      }
+      // A proof of the message that carried the file, its content withheld but this one file disclosed.
+      const proof = await eventually(async () => {
+        const r = await officerA.get(`/api/v1/proofs/messages/${encodeURIComponent(opened)}?content=withhold&disclose=${sha256}`);
+        return r.status === 200 ? r.body : undefined;
+      }, 30_000, 'a proof bundle');
+      expect(proof.envelope).toEqual({ hash: opened });
+      expect(proof.evidence).toEqual([{ commitment, salt: item.salt, fileSha256: sha256 }]);
+      const verdict = await new Client(b.node.url).post('/api/v1/verify', { bundle: proof, contentSha256: sha256 });
+      expect(verdict.body).toMatchObject({ valid: true, contentDisclosed: false });
+      const wrongFile = await new Client(b.node.url).post('/api/v1/verify', { bundle: proof, contentSha256: 'b'.repeat(64) });
+      expect(wrongFile.body.valid).toBe(false);
+      const undisclosed = await officerA.get(`/api/v1/proofs/messages/${encodeURIComponent(opened)}?content=withhold`);
+      expect(undisclosed.body.evidence).toEqual([{ commitment }]);
+
+      // Received under TLP:AMBER, the file stays with Borealis: it cannot be sent on to Caldera.
+      const onward = await officerB.post('/api/v1/consultations', { ...DRAFT, addressees: ['XAC'], evidence: [item.evidenceId], send: true });
+      expect([onward.status, onward.body.code]).toEqual([400, 'tlp_forbids_sharing']);
+      expect(onward.body.detail).toContain('TLP:AMBER');
+    }, 90_000);
+
+    it("refuses a step from a state that is not a party to the consultation, and changes nothing", async () => {
+      const sent = await officerA.post<Detail>('/api/v1/consultations', { ...DRAFT, title: 'Between Aurelia and Borealis only', send: true });
+      const id = sent.body.id;
+      await arrived(officerB, id);
+      // Caldera, a trusted peer of Borealis, signs a step for a consultation it is not part of.
+      const forged = await signEnvelope(
+        {
+          v: 1,
+          id: uuidv7(),
+          sender: 'XAC',
+          recipient: 'XAB',
+          type: 'consultation.step',
+          created: new Date().toISOString(),
+          thread: id,
+          body: { consultation: id, action: 'withdraw', text: 'Withdrawn', evidence: [], outcome: null, attributionReply: null, by: 'Someone at Caldera' },
+        },
+        c.node.ctx.keys,
+      );
+      const token = await signDelivery({ envelope: envelopeHash(forged), to: 'XAB', sent: new Date() }, c.node.ctx.keys.privateKey, c.node.ctx.nodeInfo().fingerprint);
+      const res = await fetch(`${b.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: forged });
+      expect(res.status).toBe(200);
+      const held = await b.node.ctx.store.inbox.byHash(envelopeHash(forged));
+      expect(held?.applyError).toContain('XAC is not a party');
+      const atB = await detail(officerB, id);
+      expect(atB.status).toBe('sent');
+      expect(atB.events.map((e) => e.action)).toEqual(['opened']);
+    }, 60_000);
+
+    it('opens one consultation per addressee, and lets the raiser withdraw', async () => {
+      const sent = await officerA.post<Detail & { groupId: string }>('/api/v1/consultations', { ...DRAFT, addressees: ['XAB', 'XAC'], title: 'Phishing wave against ministries', urgency: 'routine', send: true });
+      expect(sent.status).toBe(201);
+      const outbox = (await officerA.get('/api/v1/consultations?box=outbox')).body.consultations as { id: string; groupId: string; recipient: string }[];
+      const group = outbox.filter((x) => x.groupId === sent.body.groupId);
+      expect(group.map((x) => x.recipient).sort()).toEqual(['XAB', 'XAC']);
+      const toC = group.find((x) => x.recipient === 'XAC')!;
+      const cAdmin = c.admin;
+      await arrived(cAdmin, toC.id);
+      const withdrawn = await step(officerA, toC.id, { action: 'withdraw', text: 'Raised in error.' });
+      expect(withdrawn.body).toMatchObject({ status: 'closed', outcome: 'withdrawn' });
+      await arrived(cAdmin, toC.id, (d) => d.status === 'closed' && d.outcome === 'withdrawn');
+    }, 60_000);
+
+    it('records an attribution and the reply to it; a dispute needs reasons', async () => {
+      const sent = await officerA.post<Detail>('/api/v1/consultations', {
+        ...DRAFT,
+        title: 'Intrusion into the electoral commission',
+        attribution: { to: { kind: 'group', name: 'Example Panda' }, basis: ['technical_analysis', 'third_party_report'], confidence: 'moderate', statement: 'Infrastructure overlaps with earlier reports.' },
+        send: true,
+      });
+      const id = sent.body.id;
+      await arrived(officerB, id);
+      const notYet = await step(officerB, id, { action: 'reply_attribution', attributionReply: { position: 'disputes', reasons: '' } });
+      expect([notYet.status, notYet.body.code]).toEqual([409, 'invalid_transition']);
+      await step(officerB, id, { action: 'acknowledge' });
+      const noReasons = await step(officerB, id, { action: 'reply_attribution', attributionReply: { position: 'disputes', reasons: '' } });
+      expect([noReasons.status, noReasons.body.code]).toEqual([400, 'reasons_required']);
+      const replied = await step(officerB, id, { action: 'reply_attribution', attributionReply: { position: 'disputes', reasons: 'The addresses belong to a hosting provider used by many.' } });
+      expect(replied.status).toBe(200);
+      const atA = await arrived(officerA, id, (d) => d.attributionReply !== null);
+      expect(atA.attributionReply).toEqual({ position: 'disputes', reasons: 'The addresses belong to a hosting provider used by many.' });
+    }, 60_000);
+
+    it('finds consultations by words in their messages, and filters by urgency, TLP and norm', async () => {
+      const sent = await officerA.post<Detail>('/api/v1/consultations', { ...DRAFT, title: 'Ransomware at a hospital', tlp: 'RED', urgency: 'high', norms: ['gge2015-13k'], send: true });
+      await arrived(officerB, sent.body.id);
+      await step(officerB, sent.body.id, { action: 'message', text: 'Our CSIRT found the decryptor for Blackcactus.' });
+      const found = await eventually(async () => {
+        const r = await officerA.get(`/api/v1/consultations?q=${encodeURIComponent('blackcactus')}`);
+        return r.body.consultations.length > 0 ? r.body.consultations : undefined;
+      }, 15_000, 'search to find the message');
+      expect(found.map((x: { id: string }) => x.id)).toEqual([sent.body.id]);
+      const ids = async (q: string) => ((await officerA.get(`/api/v1/consultations?${q}`)).body.consultations as { id: string }[]).map((x) => x.id);
+      expect(await ids('tlp=RED')).toEqual([sent.body.id]);
+      expect(await ids('norm=gge2015-13k')).toEqual([sent.body.id]);
+      expect(await ids('urgency=high&box=outbox')).toEqual([sent.body.id]);
+      const bad = await officerA.get('/api/v1/consultations?tlp=PURPLE');
+      expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
+    }, 60_000);
+
+    it('tells both sides once when an acknowledgement is overdue', async () => {
+      const sent = await officerA.post<Detail & { ackDeadline: string }>('/api/v1/consultations', { ...DRAFT, title: 'Unanswered matter', send: true });
+      await arrived(officerB, sent.body.id);
+      const later = new Date(Date.parse(sent.body.ackDeadline) + 60_000);
+      for (const n of [a, b]) {
+        const ctx = { ...n.node.ctx.domain, now: () => later };
+        expect(await notifyOverdueAcknowledgements(ctx)).toBeGreaterThanOrEqual(1);
+        expect(await notifyOverdueAcknowledgements(ctx)).toBe(0);
+      }
+      const notes = (await officerA.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[];
+      expect(notes.some((n) => n.kind === 'consultation.ack_overdue' && n.message.includes('XAB has not acknowledged') && n.message.includes('Unanswered matter'))).toBe(true);
+      const notesB = (await officerB.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[];
+      expect(notesB.some((n) => n.kind === 'consultation.ack_overdue' && n.message.includes('Unanswered matter'))).toBe(true);
+    }, 60_000);
+  });
+}

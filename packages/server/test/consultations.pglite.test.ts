@@ -1,0 +1,3 @@
+import { consultationSuite } from './consultations-suite.js';
+
+consultationSuite('pglite');

@@ -1,0 +1,3 @@
+import { evidenceApiSuite } from './evidence-api-suite.js';
+
+evidenceApiSuite('postgres');

@@ -1,0 +1,3 @@
+import { normsSuite } from './norms-suite.js';
+
+normsSuite('pglite');

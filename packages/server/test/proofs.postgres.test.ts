@@ -1,0 +1,3 @@
+import { proofsSuite } from './proofs-suite.js';
+
+proofsSuite('postgres');
