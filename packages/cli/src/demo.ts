@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addPeer, createContact, startCheck, type Actor, type CreateContact } from '@parley/core';
+import { addPeer, createConsultation, createContact, setNormPosition, startCheck, type Actor, type CreateConsultation, type CreateContact, type SetNormPosition } from '@parley/core';
 import { discover } from '@parley/federation';
 import { configFromEnv, operatorCommands, startNode, type RunningNodeHandle } from '@parley/server';
 import { DataDir } from '@parley/store';
@@ -26,6 +26,45 @@ function sampleContacts(s: (typeof STATES)[number]): CreateContact[] {
     { kind: 'law_enforcement_24_7', name: '24/7 Cybercrime Contact', organisation: `National Police ${s.code}`, position: 'Watch officer', email: `247@police.${s.domain}`, phone: '+1 555 010 0303', languages: [...s.langs], timeZone: s.tz, hours: '', available24x7: true },
   ];
 }
+
+/** Invented statements of the fictional states on a few norms, so the matrix has something to show. */
+const SAMPLE_POSITIONS: SetNormPosition[][] = [
+  [
+    { entry: 'gge2015-13f', position: 'endorses', statement: 'Aurelia does not conduct or knowingly support ICT activity that damages critical infrastructure.', source: 'https://mfa.aurelia.example/cyber-statement-2026', date: '2026-03-01' },
+    { entry: 'gge2015-13h', position: 'endorses', statement: 'The national CERT answers requests for assistance around the clock.', source: 'https://mfa.aurelia.example/cyber-statement-2026', date: '2026-03-01' },
+  ],
+  [
+    { entry: 'gge2015-13f', position: 'endorses', statement: 'Borealis supports the norm as agreed in 2015.', source: 'https://foreign.borealis.example/oewg-2026', date: '2026-07-10' },
+    { entry: 'gge2015-13j', position: 'endorses_with_reservations', statement: 'Reporting of vulnerabilities follows national law on classified information.', source: 'https://foreign.borealis.example/oewg-2026', date: '2026-07-10' },
+  ],
+  [{ entry: 'gge2015-13h', position: 'endorses', statement: 'Caldera answers requests through its 24/7 point of contact.', source: 'https://exterior.caldera.example/normas', date: '2026-05-20' }],
+];
+
+/** A fictional incident between fictional states, raised from Aurelia to Borealis. */
+const SAMPLE_CONSULTATION: CreateConsultation = {
+  addressees: ['XAB'],
+  title: 'Credential-stuffing against the Aurelian grid operator from Borealian addresses',
+  summary:
+    'Since 20 November the VPN gateway of the Aurelian transmission system operator has received about 40,000 failed log-ins a day from three addresses announced in Borealis. No log-in has succeeded. We ask for help identifying the hosts and stopping the activity.',
+  periodStart: '2026-11-20T00:00:00Z',
+  periodEnd: null,
+  sectors: ['energy'],
+  severity: 'moderate',
+  urgency: 'high',
+  communicationKind: 'request_to_mitigate',
+  norms: ['gge2015-13f', 'gge2015-13h'],
+  actionsRequested: 'Identify the hosts behind the listed addresses, stop the activity, and tell us what you found.',
+  responseRequestedBy: null,
+  tlp: 'AMBER',
+  indicators: [
+    { type: 'ipv4', value: '198.51.100.23' },
+    { type: 'ipv4', value: '198.51.100.24' },
+    { type: 'domain', value: 'grid-login.borealis.example' },
+  ],
+  attribution: null,
+  evidence: [],
+  send: true,
+};
 
 export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
   const root = resolve(options.dir);
@@ -55,6 +94,10 @@ export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
       }
     }
     await startCheck(nodes[0]!.ctx.domain, operator, { note: 'Demo communication check from Aurelia' }, { requestId: null });
+    for (const [i, positions] of SAMPLE_POSITIONS.entries()) {
+      for (const p of positions) await setNormPosition(nodes[i]!.ctx.domain, operator, p, { requestId: null });
+    }
+    await createConsultation(nodes[0]!.ctx.domain, operator, SAMPLE_CONSULTATION, { requestId: null });
   } catch (e) {
     await stop();
     throw e;
@@ -74,6 +117,7 @@ export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
   io.out(`  Password for every demo account: ${PASSWORD}`);
   io.out('  Try: sign in to XAB as officer and confirm the communication check Aurelia (XAA) just sent;');
   io.out('       then see it confirmed on XAA. Edit a point of contact and watch it reach the other states.');
+  io.out('       On XAB, open Consultations: Aurelia raised an incident; acknowledge it and answer.');
   io.out(`  Data: ${root} (recreated at every demo start). Stop with Ctrl-C.`);
   await new Promise<void>((resolveStop) => {
     const onSignal = () => {

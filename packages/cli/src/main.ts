@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import { CliError, controlRequest, findRunningNode } from './control.js';
 import { runDemo } from './demo.js';
 import { promptHidden, readStdin } from './prompt.js';
+import { addVerifyCommand } from './verify.js';
 
 export interface Io {
   out: (line: string) => void;
@@ -199,6 +200,8 @@ export function buildProgram(io: Io): Command {
     .description('start three fictional test states on ports 8081-8083, peered, with sample accounts and contacts')
     .option('--dir <dir>', 'where the demo nodes keep their data (recreated each time)', './demo-data')
     .action(async (o: { dir: string }) => runDemo(io, o));
+
+  addVerifyCommand(program, io);
 
   return program;
 }

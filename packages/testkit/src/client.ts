@@ -86,3 +86,14 @@ export async function signedInAdmin(node: { url: string; firstRunLink: string | 
   if (r.status !== 200) throw new Error(`setup failed: ${r.status} ${JSON.stringify(r.body)}`);
   return client;
 }
+
+/** Invites a person with `role` through an administrator and signs them in with the invitation link. */
+export async function signedInUser(admin: Client, role: 'admin' | 'officer' | 'viewer', displayName: string): Promise<Client> {
+  const email = `${displayName.toLowerCase().replace(/[^a-z0-9]+/g, '.')}@mfa.example`;
+  const invited = await admin.post('/api/v1/users', { email, displayName, role });
+  if (invited.status !== 201) throw new Error(`invitation failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const client = new Client(admin.baseUrl);
+  const r = await client.setup(invited.body.setupLink, { password: 'a long test password' });
+  if (r.status !== 200) throw new Error(`setup failed: ${r.status} ${JSON.stringify(r.body)}`);
+  return client;
+}

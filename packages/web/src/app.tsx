@@ -9,15 +9,25 @@ import { ContactHistoryPage } from './pages/contact-history.js';
 import { CheckHistoryPage } from './pages/check-history.js';
 import { ChecksPage } from './pages/checks.js';
 import { ContactsPage } from './pages/contacts.js';
+import { ConsultationFormPage } from './pages/consultation-form.js';
+import { ConsultationPage } from './pages/consultation.js';
+import { ConsultationsPage } from './pages/consultations.js';
 import { FederationDirectoryPage } from './pages/federation-directory.js';
+import { LogWitnessPage } from './pages/log-witness.js';
 import { MessagesPage } from './pages/messages.js';
 import { NodePage } from './pages/node.js';
 import { NotificationsPage } from './pages/notifications.js';
+import { NormsPage } from './pages/norms.js';
+import { NormEntryPage } from './pages/norm-entry.js';
+import { NormMatrixPage } from './pages/norm-matrix.js';
+import { NormImportPage } from './pages/norm-import.js';
+import { PublicNormsPage } from './pages/public-norms.js';
 import { PeersPage } from './pages/peers.js';
 import { SetupPage } from './pages/setup.js';
 import { SignInPage } from './pages/sign-in.js';
 import { TokensPage } from './pages/tokens.js';
 import { UsersPage } from './pages/users.js';
+import { VerifyPage } from './pages/verify.js';
 import { NotificationsProvider } from './notifications.js';
 import { may, type UiPermission } from './permissions.js';
 import { SessionProvider, useSession } from './session.js';
@@ -77,6 +87,7 @@ export function App() {
             <Switch>
               <Route path="/sign-in" component={SignInPage} />
               <Route path="/setup" component={SetupPage} />
+              <Route path="/verify" component={VerifyPage} />
               <Route path="/">
                 <Protected>
                   <NodePage />
@@ -130,6 +141,58 @@ export function App() {
                 <Protected permission="federation.read">
                   <MessagesPage />
                 </Protected>
+              </Route>
+              <Route path="/log-witness">
+                <Protected permission="federation.read">
+                  <LogWitnessPage />
+                </Protected>
+              </Route>
+              <Route path="/public/norms" component={PublicNormsPage} />
+              <Route path="/norms">
+                <Protected permission="norms.read">
+                  <NormsPage />
+                </Protected>
+              </Route>
+              <Route path="/norms/matrix">
+                <Protected permission="norms.read">
+                  <NormMatrixPage />
+                </Protected>
+              </Route>
+              <Route path="/norms/import">
+                <Protected permission="norms.write">
+                  <NormImportPage />
+                </Protected>
+              </Route>
+              <Route path="/norms/entries/:id">
+                {(params) => (
+                  <Protected permission="norms.read">
+                    <NormEntryPage key={params.id} id={decodeURIComponent(params.id)} />
+                  </Protected>
+                )}
+              </Route>
+              <Route path="/consultations">
+                <Protected permission="consultations.read">
+                  <ConsultationsPage />
+                </Protected>
+              </Route>
+              <Route path="/consultations/new">
+                <Protected permission="consultations.write">
+                  <ConsultationFormPage />
+                </Protected>
+              </Route>
+              <Route path="/consultations/:id/edit">
+                {(params) => (
+                  <Protected permission="consultations.write">
+                    <ConsultationFormPage key={params.id} id={params.id} />
+                  </Protected>
+                )}
+              </Route>
+              <Route path="/consultations/:id">
+                {(params) => (
+                  <Protected permission="consultations.read">
+                    <ConsultationPage key={params.id} id={params.id} />
+                  </Protected>
+                )}
               </Route>
               <Route path="/notifications">
                 <Protected>

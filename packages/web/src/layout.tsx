@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { describeError } from './api/client.js';
 import { ErrorMessage } from './components/alerts.js';
 import { FlashRegion } from './components/flash.js';
+import { ConsultationsNavLabel, useConsultationsAttention } from './consultations/attention.js';
 import { messages as t } from './i18n/index.js';
 import { useNotifications } from './notifications.js';
 import { may } from './permissions.js';
@@ -60,6 +61,7 @@ export function Layout({ children }: { children: ReactNode }) {
   }, [location]);
 
   const signedIn = state.status === 'signed-in' ? state : null;
+  const consultationsWaiting = useConsultationsAttention(signedIn !== null);
   const node = signedIn?.node ?? null;
 
   return (
@@ -115,9 +117,14 @@ export function Layout({ children }: { children: ReactNode }) {
               <NavLink href="/">{t.nav.node}</NavLink>
               <NavLink href="/contacts">{t.nav.contacts}</NavLink>
               <NavLink href="/directory">{t.nav.directory}</NavLink>
+              <NavLink href="/consultations">
+                <ConsultationsNavLabel count={consultationsWaiting} />
+              </NavLink>
               <NavLink href="/checks">{t.nav.checks}</NavLink>
+              <NavLink href="/norms">{t.norms.nav}</NavLink>
               <NavLink href="/peers">{t.nav.peers}</NavLink>
               <NavLink href="/messages">{t.nav.messages}</NavLink>
+              <NavLink href="/log-witness">{t.witness.nav}</NavLink>
               {may(signedIn.user.role, 'users.manage') ? <NavLink href="/users">{t.nav.users}</NavLink> : null}
               <NavLink href="/tokens">{t.nav.tokens}</NavLink>
             </ul>

@@ -11,7 +11,12 @@ export type UiPermission =
   | 'federation.read'
   | 'peers.manage'
   | 'checks.start'
-  | 'checks.confirm';
+  | 'checks.confirm'
+  | 'norms.read'
+  | 'norms.write'
+  | 'norms.publish'
+  | 'consultations.read'
+  | 'consultations.write';
 
 /**
  * The node decides what each role may do; the interface only hides what the node would refuse.
@@ -27,6 +32,11 @@ const grants: { readonly [P in UiPermission]: (typeof permissions)[P] } = {
   'peers.manage': ['admin'],
   'checks.start': ['officer', 'admin'],
   'checks.confirm': ['officer', 'admin'],
+  'norms.read': ['viewer', 'officer', 'admin'],
+  'norms.write': ['officer', 'admin'],
+  'norms.publish': ['admin'],
+  'consultations.read': ['viewer', 'officer', 'admin'],
+  'consultations.write': ['officer', 'admin'],
 };
 
 export function may(role: Role, permission: UiPermission): boolean {

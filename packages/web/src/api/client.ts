@@ -41,6 +41,36 @@ const endpoints = {
   startCheck: ['post', '/checks'],
   confirmCheck: ['post', '/checks/{id}/confirm'],
   notifications: ['get', '/notifications'],
+  // your settings (notification e-mail)
+  myPreferences: ['get', '/auth/preferences'],
+  updateMyPreferences: ['patch', '/auth/preferences'],
+  // norms
+  normCatalogue: ['get', '/norms/catalogue'],
+  normEntry: ['get', '/norms/entry'],
+  setNormPosition: ['post', '/norms/positions'],
+  setNormNote: ['post', '/norms/notes'],
+  normMatrix: ['get', '/norms/matrix'],
+  normInvocations: ['get', '/norms/invocations'],
+  previewNormImport: ['post', '/norms/import/preview'],
+  importNorms: ['post', '/norms/import'],
+  normPublication: ['get', '/norms/publication'],
+  setNormPublication: ['post', '/norms/publication'],
+  publicNorms: ['get', '/public/norms'],
+  // witnessing
+  witnessOverview: ['get', '/log/witness'],
+  forkEvidence: ['get', '/log/witness/forks/{id}'],
+  // proofs
+  verifyProof: ['post', '/verify'],
+  // consultations
+  listConsultations: ['get', '/consultations'],
+  createConsultation: ['post', '/consultations'],
+  getConsultation: ['get', '/consultations/{id}'],
+  updateConsultationDraft: ['patch', '/consultations/{id}'],
+  deleteConsultationDraft: ['delete', '/consultations/{id}'],
+  sendConsultation: ['post', '/consultations/{id}/send'],
+  consultationStep: ['post', '/consultations/{id}/steps'],
+  // evidence (the upload and download are raw; see components/evidence-upload.tsx)
+  getEvidence: ['get', '/evidence/{id}'],
 } as const satisfies { readonly [N in RouteName]?: readonly [Spec<N>['method'], Spec<N>['path']] };
 
 export type Endpoint = keyof typeof endpoints;
@@ -72,6 +102,11 @@ export class ApiError extends Error {
 
 let csrfToken = '';
 let onSignedOut: (() => void) | null = null;
+
+/** The session's CSRF token, for writes made without `call` (a streamed file upload). */
+export function currentCsrfToken(): string {
+  return csrfToken;
+}
 
 /** Every write with the session cookie carries the session's CSRF token. */
 export function setCsrfToken(token: string): void {

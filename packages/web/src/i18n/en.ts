@@ -1,8 +1,21 @@
+import { consultationsMessages } from './en-consultations.js';
+import { evidenceMessages } from './en-evidence.js';
+import { normsMessages } from './en-norms.js';
+import { witnessMessages } from './en-witness.js';
+import { verifyMessages } from './en-verify.js';
+import { mailMessages } from './en-mail.js';
+
 /**
  * Every sentence the interface shows, in English. A translation is another module of the same
  * shape (`Messages`); keep sentences whole, since word order differs between languages.
  */
 export const messages = {
+  consultations: consultationsMessages,
+  evidence: evidenceMessages,
+  norms: normsMessages,
+  witness: witnessMessages,
+  verify: verifyMessages,
+  mail: mailMessages,
   app: {
     name: 'Parley',
     skipLink: 'Skip to main content',

@@ -3,6 +3,7 @@ import { useLocation, useSearch } from 'wouter';
 import { call } from '../api/client.js';
 import { LoadStatus } from '../components/alerts.js';
 import { SelectField } from '../components/fields.js';
+import { DownloadProof } from '../components/download-proof.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { formatFromNow, formatTime, messages as t } from '../i18n/index.js';
@@ -143,8 +144,10 @@ function MessageRecord({ message: m, name, now }: { message: OutboxMessage; name
           <dd className="mono small">{m.hash}</dd>
         </div>
       </dl>
+      {m.status === 'delivered' && m.hasReceipt ? <DownloadProof hash={m.hash} /> : null}
       {m.status === 'queued' ? <p className="hint">{o.queuedHelp}</p> : null}
       {m.status === 'failed' ? <p className="hint">{o.failedHelp}</p> : null}
     </li>
   );
 }
+

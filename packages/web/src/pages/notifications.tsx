@@ -4,6 +4,7 @@ import { ErrorFor } from '../components/alerts.js';
 import { Loading, Page } from '../components/page.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { useNotifications } from '../notifications.js';
+import { MailSettings } from '../components/mail-settings.js';
 
 const n = t.notifications;
 
@@ -51,6 +52,7 @@ export function NotificationsPage() {
           </ul>
         )
       ) : null}
+      <MailSettings />
     </Page>
   );
 }

@@ -1,5 +1,5 @@
 import { useState, type FormEvent } from 'react';
-import { Redirect, useSearch } from 'wouter';
+import { Link, Redirect, useSearch } from 'wouter';
 import { ApiError, call } from '../api/client.js';
 import { ErrorSummary, type FieldRef } from '../components/alerts.js';
 import { TextField } from '../components/fields.js';
@@ -92,6 +92,9 @@ export function SignInPage() {
         </div>
       </form>
       <p className="hint">{t.signIn.forgotten}</p>
+      <p>
+        <Link href="/verify">{t.verify.signInLink}</Link>
+      </p>
     </Page>
   );
 }

@@ -1,0 +1,656 @@
+import type { ConsultationDetail, ConsultationEvent, Evidence } from '@parley/core';
+import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import { Link, useLocation } from 'wouter';
+import { ApiError, call, describeError } from '../api/client.js';
+import { ErrorFor, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
+import { CopyButton } from '../components/copy.js';
+import { DownloadProof } from '../components/download-proof.js';
+import { EvidenceUpload } from '../components/evidence-upload.js';
+import { RadioGroup } from '../components/fields.js';
+import { useFlash } from '../components/flash.js';
+import { Page } from '../components/page.js';
+import { StateLabel } from '../components/state-label.js';
+import { TlpBadge } from '../components/tlp-badge.js';
+import { IndicatorTable } from '../consultations/indicator-editor.js';
+import { AckDeadline, ConfirmStep, ResponseDeadline, StatusBadge, TextAreaField, UrgencyBadge, joinStates } from '../consultations/parts.js';
+import { attributionReplies, outcomes } from '../consultations/values.js';
+import { formatTime, messages as t } from '../i18n/index.js';
+import { may } from '../permissions.js';
+import { useUser } from '../session.js';
+import { useLoad } from '../use-load.js';
+import { useNow, usePoll } from '../use-now.js';
+
+const k = t.consultations;
+const d = k.detail;
+
+/** The other state answers in its own time; the page looks again this often while it is open. */
+const POLL_MS = 5_000;
+
+type Names = Map<string, string>;
+type EvidenceItem = ConsultationDetail['evidence'][number];
+
+interface Attribution {
+  to: { kind: 'state'; state: string } | { kind: 'group'; name: string } | { kind: 'unknown' };
+  basis: string[];
+  confidence: string;
+  evidence: string[];
+  statement: string;
+}
+
+export function ConsultationPage({ id }: { id: string }) {
+  const loaded = useLoad(() => call('getConsultation', { id }), [id], { keepOnError: true });
+  const peers = useLoad(() => call('listPeers').then((r) => r.peers), []);
+  const { reload } = loaded;
+  usePoll(useCallback(() => reload(), [reload]), POLL_MS);
+  const names: Names = new Map(peers.result.status === 'ready' ? peers.result.data.map((p) => [p.stateCode, p.name]) : []);
+  const timelineHeading = useRef<HTMLHeadingElement>(null);
+
+  if (loaded.result.status !== 'ready') {
+    return (
+      <Page title={k.title}>
+        <LoadStatus result={loaded.result} />
+        <p>
+          <Link href="/consultations">{k.backToList}</Link>
+        </p>
+      </Page>
+    );
+  }
+  const c = loaded.result.data;
+  return (
+    <Page title={c.title || k.untitled}>
+      <p className="tlp-banner">
+        <TlpBadge level={c.tlp} withDefinition />
+      </p>
+      {loaded.reloadError ? (
+        <div className="alert alert-warning" role="status">
+          <p>{d.stale(describeError(loaded.reloadError))}</p>
+        </div>
+      ) : null}
+      <Header c={c} names={names} />
+      {c.status === 'draft' ? (
+        <DraftPanel c={c} onSent={loaded.set} />
+      ) : c.awaiting ? (
+        <p className="alert alert-info">{c.awaiting === c.side ? d.awaitingYou : d.awaitingThem}</p>
+      ) : null}
+      <Details c={c} />
+      <section aria-labelledby="indicators-title">
+        <h2 id="indicators-title">{d.indicatorsTitle}</h2>
+        {c.indicators.length ? <IndicatorTable indicators={c.indicators} caption={d.indicatorsTitle} /> : <p>{d.noIndicators}</p>}
+        {c.indicators.length && c.status !== 'draft' ? (
+          <p>
+            <a href={`/api/v1/consultations/${encodeURIComponent(c.id)}/stix`} download>
+              {d.exportStix}
+            </a>
+          </p>
+        ) : null}
+      </section>
+      <AttributionSection c={c} />
+      <section aria-labelledby="evidence-title">
+        <h2 id="evidence-title">{d.evidenceTitle}</h2>
+        <EvidenceList items={c.evidence} />
+      </section>
+      {c.status !== 'draft' ? (
+        <>
+          <Timeline c={c} headingRef={timelineHeading} />
+          <ActionPanel
+            c={c}
+            onDone={(next) => {
+              loaded.set(next);
+              timelineHeading.current?.focus();
+            }}
+          />
+          <Integrity c={c} />
+          <section aria-labelledby="exports-title">
+            <h2 id="exports-title">{d.exportsTitle}</h2>
+            <ul className="actions-list">
+              <li>
+                <a href={`/api/v1/consultations/${encodeURIComponent(c.id)}/export.pdf`} download>
+                  {d.exportPdf}
+                </a>
+              </li>
+              <li>
+                <a href={`/api/v1/consultations/${encodeURIComponent(c.id)}/export.json`} download>
+                  {d.exportJson}
+                </a>
+              </li>
+            </ul>
+          </section>
+        </>
+      ) : null}
+      <p>
+        <Link href="/consultations">{k.backToList}</Link>
+      </p>
+    </Page>
+  );
+}
+
+function Header({ c, names }: { c: ConsultationDetail; names: Names }) {
+  const now = useNow();
+  const counterpartLabel = c.status === 'draft' ? d.draftTo : c.side === 'recipient' ? d.receivedFrom : d.raisedWith;
+  return (
+    <dl className="facts consultation-facts">
+      <div>
+        <dt>{d.status}</dt>
+        <dd>
+          <StatusBadge status={c.status} outcome={c.outcome} />
+        </dd>
+      </div>
+      <div>
+        <dt>{counterpartLabel}</dt>
+        <dd>
+          {c.counterpart ? (
+            <StateLabel code={c.counterpart} name={names.get(c.counterpart)} />
+          ) : (
+            c.addressees.map((a, i) => (
+              <span key={a}>
+                {i > 0 ? ', ' : null}
+                <StateLabel code={a} name={names.get(a)} />
+              </span>
+            ))
+          )}
+        </dd>
+      </div>
+      <div>
+        <dt>{d.raisedBy}</dt>
+        <dd>{k.who(c.raiser, c.raisedBy)}</dd>
+      </div>
+      <div>
+        <dt>{d.urgency}</dt>
+        <dd>
+          <UrgencyBadge urgency={c.urgency} /> <span className="muted">{k.urgencyHelp[c.urgency]}</span>
+        </dd>
+      </div>
+      <div>
+        <dt>{d.severity}</dt>
+        <dd>{k.severities[c.severity] ?? c.severity}</dd>
+      </div>
+      {c.status !== 'draft' ? (
+        <>
+          <div>
+            <dt>{d.ack}</dt>
+            <dd>
+              <AckDeadline c={c} now={now} />
+            </dd>
+          </div>
+          <div>
+            <dt>{d.response}</dt>
+            <dd>
+              <ResponseDeadline c={c} now={now} />
+            </dd>
+          </div>
+          <div>
+            <dt>{d.sentAt}</dt>
+            <dd>{formatTime(c.sentAt)}</dd>
+          </div>
+        </>
+      ) : null}
+      {c.addressees.length > 1 && c.status !== 'draft' ? (
+        <div>
+          <dt>{d.addressees}</dt>
+          <dd>{joinStates(c.addressees)}</dd>
+        </div>
+      ) : null}
+    </dl>
+  );
+}
+
+function Details({ c }: { c: ConsultationDetail }) {
+  const period = c.periodStart || c.periodEnd ? d.periodRange(formatTime(c.periodStart), formatTime(c.periodEnd)) : d.periodUnknown;
+  return (
+    <section aria-labelledby="details-title">
+      <h2 id="details-title">{d.detailsTitle}</h2>
+      <h3>{d.summary}</h3>
+      {c.summary ? <p className="prewrap consultation-text">{c.summary}</p> : <p className="muted">{d.nothing}</p>}
+      <dl className="facts">
+        <div>
+          <dt>{d.kind}</dt>
+          <dd>{k.kinds[c.communicationKind] ?? c.communicationKind}</dd>
+        </div>
+        <div>
+          <dt>{d.period}</dt>
+          <dd>{period}</dd>
+        </div>
+        <div>
+          <dt>{d.sectors}</dt>
+          <dd>{c.sectors.length ? c.sectors.map((s) => k.sectors[s] ?? s).join(', ') : d.nothing}</dd>
+        </div>
+        <div>
+          <dt>{d.norms}</dt>
+          <dd>
+            {c.norms.length
+              ? c.norms.map((n, i) => (
+                  <span key={n}>
+                    {i > 0 ? ', ' : null}
+                    <Link href={`/norms/entries/${encodeURIComponent(n)}`}>{n}</Link>
+                  </span>
+                ))
+              : d.nothing}
+          </dd>
+        </div>
+        <div className="fact-wide">
+          <dt>{d.actionsRequested}</dt>
+          <dd className="prewrap">{c.actionsRequested || d.nothing}</dd>
+        </div>
+      </dl>
+    </section>
+  );
+}
+
+function AttributionSection({ c }: { c: ConsultationDetail }) {
+  const a = c.attribution as Attribution | null;
+  const evidenceName = (sha: string) => c.evidence.find((e) => e.sha256 === sha)?.name ?? `${sha.slice(0, 12)}…`;
+  return (
+    <section aria-labelledby="attribution-title">
+      <h2 id="attribution-title">{d.attributionTitle}</h2>
+      {!a ? (
+        <p>{k.attribution.none}</p>
+      ) : (
+        <>
+          <h3>{k.attribution.claimTitle}</h3>
+          <dl className="facts">
+            <div>
+              <dt>{k.attribution.to}</dt>
+              <dd>
+                {a.to.kind === 'state' ? k.attribution.toState(a.to.state) : a.to.kind === 'group' ? k.attribution.toGroup(a.to.name) : k.attribution.toUnknown}
+              </dd>
+            </div>
+            <div>
+              <dt>{k.attribution.basis}</dt>
+              <dd>{a.basis.map((b) => k.bases[b] ?? b).join(', ')}</dd>
+            </div>
+            <div>
+              <dt>{k.attribution.confidence}</dt>
+              <dd>{k.confidences[a.confidence] ?? a.confidence}</dd>
+            </div>
+            {a.evidence.length ? (
+              <div>
+                <dt>{k.attribution.evidence}</dt>
+                <dd>{a.evidence.map(evidenceName).join(', ')}</dd>
+              </div>
+            ) : null}
+            {a.statement ? (
+              <div className="fact-wide">
+                <dt>{k.attribution.statement}</dt>
+                <dd className="prewrap">{a.statement}</dd>
+              </div>
+            ) : null}
+          </dl>
+          <h3>{k.attribution.replyTitle}</h3>
+          {c.attributionReply ? (
+            <dl className="facts">
+              <div>
+                <dt>{c.recipient ?? ''}</dt>
+                <dd>{k.replies[c.attributionReply.position] ?? c.attributionReply.position}</dd>
+              </div>
+              {c.attributionReply.reasons ? (
+                <div className="fact-wide">
+                  <dt>{k.attribution.reasons}</dt>
+                  <dd className="prewrap">{c.attributionReply.reasons}</dd>
+                </div>
+              ) : null}
+            </dl>
+          ) : (
+            <p>{k.attribution.noReply}</p>
+          )}
+        </>
+      )}
+    </section>
+  );
+}
+
+const sizeFormat = new Intl.NumberFormat('en');
+
+function EvidenceList({ items }: { items: readonly EvidenceItem[] }) {
+  if (!items.length) return <p>{k.evidence.none}</p>;
+  return (
+    <ul className="records evidence-items">
+      {items.map((e) => {
+        const available = e.evidenceId && (e.status === 'stored' || e.status === 'received');
+        return (
+          <li key={e.sha256} className={`record${e.status === 'failed' ? ' record-failed' : ''}`}>
+            <p className="record-title record-title-small break">
+              {available ? (
+                <a href={`/api/v1/evidence/${encodeURIComponent(e.evidenceId!)}/content`} download aria-label={k.evidence.download(e.name)}>
+                  {e.name}
+                </a>
+              ) : (
+                e.name
+              )}{' '}
+              <span className={`badge badge-evidence-${e.status}`}>{k.evidence.statuses[e.status] ?? e.status}</span>
+            </p>
+            {e.malware ? <p className="alert alert-warning">{k.evidence.malware}</p> : null}
+            <dl className="record-facts">
+              <div>
+                <dt>{k.evidence.size}</dt>
+                <dd>{k.evidence.bytes(sizeFormat.format(e.size))}</dd>
+              </div>
+              <div className="fact-wide">
+                <dt>{k.evidence.sha256}</dt>
+                <dd className="mono small">{e.sha256}</dd>
+              </div>
+            </dl>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+function Timeline({ c, headingRef }: { c: ConsultationDetail; headingRef: RefObject<HTMLHeadingElement | null> }) {
+  return (
+    <section aria-labelledby="timeline-title">
+      <h2 id="timeline-title" tabIndex={-1} ref={headingRef}>
+        {d.timelineTitle}
+      </h2>
+      <p className="muted">{d.timelineIntro}</p>
+      <ol className="timeline consultation-timeline">
+        {c.events.map((e) => (
+          <TimelineEntry key={e.id} e={e} c={c} />
+        ))}
+      </ol>
+    </section>
+  );
+}
+
+function TimelineEntry({ e, c }: { e: ConsultationEvent; c: ConsultationDetail }) {
+  const ours = e.side === c.side;
+  return (
+    <li className={`timeline-entry event event-${ours ? 'ours' : 'theirs'}${e.notApplied ? ' event-not-applied' : ''}`} data-action={e.action}>
+      <h3 className="timeline-title">{k.events[e.action] ?? e.action}</h3>
+      <p className="timeline-meta">
+        <StateLabel code={e.state} /> {e.actor} · <time dateTime={e.at}>{formatTime(e.at)}</time>
+      </p>
+      {e.text ? <p className="prewrap consultation-text">{e.text}</p> : null}
+      {e.outcome ? <p className="event-outcome">{k.outcomeWas(k.outcomes[e.outcome] ?? e.outcome)}</p> : null}
+      {e.attributionReply ? (
+        <p>
+          <strong>{k.replies[e.attributionReply.position] ?? e.attributionReply.position}</strong>
+          {e.attributionReply.reasons ? <span className="prewrap">: {e.attributionReply.reasons}</span> : null}
+        </p>
+      ) : null}
+      {e.evidence.length ? (
+        <>
+          <p className="label-secondary">{k.attachments}</p>
+          <EvidenceList items={e.evidence} />
+        </>
+      ) : null}
+      {e.notApplied ? <p className="alert alert-warning">{k.notApplied(e.notApplied)}</p> : null}
+      {e.delivery ? (
+        <p className={`delivery delivery-${e.delivery.status}`}>
+          {e.delivery.status === 'delivered'
+            ? e.delivery.at
+              ? k.delivery.delivered(formatTime(e.delivery.at))
+              : k.delivery.deliveredNoTime
+            : e.delivery.status === 'failed'
+              ? k.delivery.failed(e.delivery.error ?? '')
+              : k.delivery.queued}
+        </p>
+      ) : !ours && e.envelopeHash ? (
+        <p className="delivery delivery-received">{k.receivedStep}</p>
+      ) : null}
+      {e.envelopeHash && (!ours || e.delivery?.status === 'delivered') ? <DownloadProof hash={e.envelopeHash} /> : null}
+    </li>
+  );
+}
+
+function Integrity({ c }: { c: ConsultationDetail }) {
+  const { digest, messages, problems } = c.integrity;
+  return (
+    <section aria-labelledby="integrity-title">
+      <h2 id="integrity-title">{d.integrityTitle}</h2>
+      <p className="muted">{d.integrityIntro}</p>
+      {digest ? (
+        <dl className="facts">
+          <div>
+            <dt>{d.digest}</dt>
+            <dd>
+              <span className="mono thread-digest" id="thread-digest" data-digest={digest} title={digest}>
+                {d.digestShort(digest.slice(0, 16))}
+              </span>
+              <br />
+              <span className="muted">{d.messages(messages)}</span>
+            </dd>
+          </div>
+          <div>
+            <dt className="visually-hidden">{d.copyDigest}</dt>
+            <dd>
+              <CopyButton text={digest} label={d.copyDigest} />
+            </dd>
+          </div>
+        </dl>
+      ) : (
+        <p>{d.noDigest}</p>
+      )}
+      {problems.length ? (
+        <div className="alert alert-warning" role="status">
+          <p className="alert-title">{d.problemsTitle}</p>
+          <ul>
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        </div>
+      ) : (
+        <p>{d.noProblems}</p>
+      )}
+    </section>
+  );
+}
+
+function DraftPanel({ c, onSent }: { c: ConsultationDetail; onSent: (c: ConsultationDetail) => void }) {
+  const user = useUser();
+  const flash = useFlash();
+  const [, navigate] = useLocation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  if (!may(user.role, 'consultations.write')) return <p className="alert alert-info">{d.draftNotice}</p>;
+  const act = async (what: 'send' | 'delete') => {
+    setBusy(true);
+    setError(null);
+    try {
+      if (what === 'send') {
+        const sent = await call('sendConsultation', { id: c.id });
+        onSent(sent);
+        flash(k.sent(joinStates(sent.addressees)));
+      } else {
+        await call('deleteConsultationDraft', { id: c.id });
+        flash(k.deleted(c.title), '/consultations');
+        navigate('/consultations?box=drafts');
+      }
+    } catch (e) {
+      setError(e);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section className="panel panel-highlight" aria-labelledby="draft-title">
+      <h2 id="draft-title">{k.statuses.draft}</h2>
+      <p>{d.draftNotice}</p>
+      {error ? <ErrorFor error={error} /> : null}
+      <div className="actions">
+        <Link href={`/consultations/${c.id}/edit`} className="button button-secondary">
+          {k.edit}
+        </Link>
+        <ConfirmStep
+          label={k.send}
+          groupLabel={k.sendGroup}
+          question={k.sendQuestion(joinStates(c.addressees), `TLP:${c.tlp}`)}
+          confirmLabel={k.sendNow}
+          busyLabel={k.sending}
+          busy={busy}
+          onConfirm={() => void act('send')}
+        />
+        <ConfirmStep label={k.deleteDraft} question={k.deleteQuestion(c.title)} confirmLabel={k.deleteYes} busy={busy} danger onConfirm={() => void act('delete')} />
+      </div>
+    </section>
+  );
+}
+
+const closingOutcomes = outcomes.filter((o) => o !== 'withdrawn');
+type Action = 'acknowledge' | 'start' | 'respond' | 'request_info' | 'message' | 'reply_attribution' | 'close' | 'withdraw';
+const actionOrder: Action[] = ['acknowledge', 'start', 'respond', 'request_info', 'message', 'reply_attribution', 'close', 'withdraw'];
+
+function ActionPanel({ c, onDone }: { c: ConsultationDetail; onDone: (c: ConsultationDetail) => void }) {
+  const user = useUser();
+  const flash = useFlash();
+  const [open, setOpen] = useState<Action | null>(null);
+  const allowed = actionOrder.filter((a) => c.allowedActions.includes(a));
+  // A step the other state took may make the open form moot (a withdrawal, say).
+  useEffect(() => {
+    if (open && !c.allowedActions.includes(open)) setOpen(null);
+  }, [c.allowedActions, open]);
+  const canWrite = may(user.role, 'consultations.write');
+  return (
+    <section className={`panel${allowed.length && canWrite ? ' panel-highlight' : ''}`} aria-labelledby="actions-title">
+      <h2 id="actions-title">{k.actions.title}</h2>
+      {!canWrite ? (
+        <p>{k.actions.cannotWrite}</p>
+      ) : allowed.length === 0 ? (
+        <p>{c.status === 'closed' ? k.actions.noneClosed : k.actions.none}</p>
+      ) : (
+        <>
+          <ul className="action-choices">
+            {allowed.map((a) => (
+              <li key={a}>
+                <button
+                  type="button"
+                  className={`button${open === a ? '' : ' button-secondary'}${a === 'withdraw' ? ' button-warning' : ''}`}
+                  aria-expanded={open === a}
+                  aria-controls={open === a ? 'step-form' : undefined}
+                  onClick={() => setOpen(open === a ? null : a)}
+                >
+                  {k.actions.labels[a]}
+                </button>
+              </li>
+            ))}
+          </ul>
+          {open ? (
+            <StepForm
+              key={open}
+              c={c}
+              action={open}
+              onCancel={() => setOpen(null)}
+              onDone={(next) => {
+                setOpen(null);
+                flash(k.actions.done[open] ?? '');
+                onDone(next);
+              }}
+            />
+          ) : null}
+        </>
+      )}
+    </section>
+  );
+}
+
+const stepFields: FieldRef[] = [
+  { path: 'text', id: 'step-text', label: k.actions.text },
+  { path: 'outcome', id: 'step-outcome', label: k.actions.outcome },
+  { path: 'attributionReply', id: 'step-position', label: k.actions.position },
+  { path: 'evidence', id: 'step-evidence', label: k.fields.evidence },
+];
+
+function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; action: Action; onCancel: () => void; onDone: (c: ConsultationDetail) => void }) {
+  const [text, setText] = useState('');
+  const [outcome, setOutcome] = useState<(typeof closingOutcomes)[number]>('resolved_or_mitigated');
+  const [position, setPosition] = useState<(typeof attributionReplies)[number]>('under_investigation');
+  const [reasons, setReasons] = useState('');
+  const [files, setFiles] = useState<Evidence[]>([]);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+
+  const send = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const next = await call('consultationStep', {
+        id: c.id,
+        body: {
+          action,
+          text,
+          evidence: files.map((f) => f.id),
+          outcome: action === 'close' ? outcome : null,
+          attributionReply: action === 'reply_attribution' ? { position, reasons } : null,
+        },
+      });
+      onDone(next);
+    } catch (err) {
+      setError(err);
+      setBusy(false);
+    }
+  };
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (action !== 'withdraw') void send();
+  };
+  const errorsFor = (path: string) => (error instanceof ApiError ? error.forField(path) : undefined);
+  const textLabel = action === 'respond' ? k.actions.responseText : action === 'request_info' ? k.actions.requestText : k.actions.textOptional;
+  const textOptional = !(action === 'respond' || action === 'request_info' || action === 'message');
+
+  return (
+    <form id="step-form" className="form step-form" onSubmit={submit} noValidate aria-labelledby="step-form-title">
+      <h3 id="step-form-title" tabIndex={-1} ref={heading}>
+        {k.actions.labels[action]}
+      </h3>
+      <p className="hint">{k.actions.help[action]}</p>
+      <ErrorSummary error={error} fields={stepFields} />
+      {action === 'close' ? (
+        <RadioGroup
+          id="step-outcome"
+          legend={k.actions.outcome}
+          options={closingOutcomes.map((o) => ({ value: o, label: k.outcomes[o] ?? o, hint: k.actions.outcomeHelp[o] ?? '' }))}
+          value={outcome}
+          onChange={setOutcome}
+          errors={errorsFor('outcome')}
+        />
+      ) : null}
+      {action === 'reply_attribution' ? (
+        <>
+          <RadioGroup
+            id="step-position"
+            legend={k.actions.position}
+            options={attributionReplies.map((p) => ({ value: p, label: k.replyChoices[p] ?? p }))}
+            value={position}
+            onChange={setPosition}
+            errors={errorsFor('attributionReply.position')}
+          />
+          <TextAreaField
+            id="step-reasons"
+            label={k.actions.reasons}
+            hint={k.actions.reasonsHint}
+            optional={position !== 'disputes'}
+            value={reasons}
+            onChange={setReasons}
+            errors={errorsFor('attributionReply.reasons')}
+          />
+        </>
+      ) : null}
+      <TextAreaField id="step-text" label={textLabel} optional={textOptional} value={text} onChange={setText} errors={errorsFor('text')} />
+      {action === 'message' || action === 'request_info' || action === 'respond' ? (
+        <div id="step-evidence" tabIndex={-1}>
+          <p className="hint">{k.evidence.stepHint}</p>
+          {errorsFor('evidence')?.length ? <p className="field-message">{errorsFor('evidence')!.join(' ')}</p> : null}
+          <EvidenceUpload caseId={c.id} disabled={busy} onUploaded={(e) => setFiles((fs) => (fs.some((f) => f.id === e.id) ? fs : [...fs, e]))} />
+        </div>
+      ) : null}
+      <div className="actions">
+        {action === 'withdraw' ? (
+          <ConfirmStep label={k.actions.submit.withdraw ?? ''} question={k.actions.withdrawQuestion} confirmLabel={k.actions.withdrawYes} busy={busy} danger onConfirm={() => void send()} />
+        ) : (
+          <button type="submit" className="button" disabled={busy}>
+            {busy ? k.actions.busy : k.actions.submit[action]}
+          </button>
+        )}
+        <button type="button" className="button button-secondary" onClick={onCancel}>
+          {t.common.cancel}
+        </button>
+      </div>
+    </form>
+  );
+}
+
