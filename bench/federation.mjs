@@ -30,14 +30,29 @@ function ed25519Rate(ms) {
   return (n / ms) * 1000;
 }
 
+/** CPU time (user + system, ms) a process has used so far, from /proc: a figure other load on the machine barely moves. */
+function cpuMs(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return Number.NaN;
+  }
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+
+// Extra node flags for the two servers, e.g. BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile them.
+const nodeFlags = (process.env.BENCH_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+// BENCH_IN_FLIGHT='1' (say) measures only some of the levels, e.g. to profile one of them.
+const inFlightLevels = (process.env.BENCH_IN_FLIGHT ?? '1,10,100').split(',').map(Number);
 
 async function node(dir, state, port, env) {
   const data = join(dir, state.toLowerCase());
   parley(['init', '--state', state, '--name', `Bench ${state}`, '--test-state', '--data', data], '', env);
   parley(['user', 'add', '--email', `admin@${state.toLowerCase()}.example`, '--role', 'admin', '--password-stdin', '--data', data], 'benchmark password', env);
   const token = parley(['token', 'create', '--user', `admin@${state.toLowerCase()}.example`, '--data', data], '', env).trim().split('\n').at(-1);
-  const proc = await spawnUntilHealthy(process.execPath, [cli, 'start', '--data', data, '--port', String(port)], `http://127.0.0.1:${port}/healthz`, 60_000, env);
+  const proc = await spawnUntilHealthy(process.execPath, [...nodeFlags, cli, 'start', '--data', data, '--port', String(port)], `http://127.0.0.1:${port}/healthz`, 60_000, env);
   return { data, token, proc, url: `http://127.0.0.1:${port}` };
 }
 
@@ -83,16 +98,26 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       const worker = async () => {
         while (performance.now() < end) latencies.push(await sendOne());
       };
+      const [b0, c0] = [cpuMs(b.proc.child.pid), process.cpuUsage()];
       const t0 = performance.now();
       await Promise.all(Array.from({ length: inFlight }, worker));
       const elapsed = (performance.now() - t0) / 1000;
+      const c1 = process.cpuUsage(c0);
       latencies.sort((x, y) => x - y);
-      return { rate: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+      const n = latencies.length;
+      return {
+        rate: n / elapsed,
+        p50: percentile(latencies, 50),
+        p99: percentile(latencies, 99),
+        // CPU per envelope of the receiving node B and of this load generator (A's side of each exchange).
+        cpuB: (cpuMs(b.proc.child.pid) - b0) / n,
+        cpuClient: (c1.user + c1.system) / 1000 / n,
+      };
     }
 
     await run(10, 2); // warm-up
     const results = [];
-    for (const inFlight of [1, 10, 100]) results.push([inFlight, await run(inFlight, seconds)]);
+    for (const inFlight of inFlightLevels) results.push([inFlight, await run(inFlight, seconds)]);
     const ed = ed25519Rate(2000);
 
     await stop(a.proc.child);
@@ -101,9 +126,33 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
     console.log(`\n== Federation (issue 3), ${databaseUrls ? 'PostgreSQL' : 'embedded PGlite'} stores: envelope from A, verified, stored and receipted by B, receipt checked by A`);
     console.log(`baseline: raw Ed25519 sign+verify in node:crypto, one core: ${fmt(ed, 0)} per second`);
     report(
-      results.map(([n, r]) => [`${String(n).padStart(3)} in flight: envelopes/s (p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms)`, fmt(r.rate, 0), fmt(ed, 0), '/s', `${fmt((r.rate / ed) * 100, 2)}% of raw sign+verify`]),
+      results.map(([n, r]) => [
+        `${String(n).padStart(3)} in flight: envelopes/s (p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms; CPU/envelope: B ${fmt(r.cpuB, 2)} ms, A (load generator) ${fmt(r.cpuClient, 2)} ms)`,
+        fmt(r.rate, 0),
+        fmt(ed, 0),
+        '/s',
+        `${fmt((r.rate / ed) * 100, 2)}% of raw sign+verify`,
+      ]),
     );
+    console.log(`(raw sign+verify costs ${fmt(1000 / ed, 2)} ms of CPU a pair; each envelope needs three pairs: envelope, delivery attempt, receipt)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// `node bench/federation.mjs`: these figures alone (PostgreSQL too with PARLEY_BENCH_PG_URL).
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+  const engine = process.env.BENCH_ENGINE; // 'pglite' or 'postgres' for one engine only
+  if (engine !== 'postgres') await federation({ seconds });
+  if (process.env.PARLEY_BENCH_PG_URL && engine !== 'pglite') {
+    const { freshBenchDatabase } = await import('./pg.mjs');
+    const [db, db2] = [await freshBenchDatabase(process.env.PARLEY_BENCH_PG_URL), await freshBenchDatabase(process.env.PARLEY_BENCH_PG_URL)];
+    try {
+      await federation({ seconds, databaseUrls: [db.url, db2.url] });
+    } finally {
+      await db.drop();
+      await db2.drop();
+    }
   }
 }

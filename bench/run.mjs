@@ -1,13 +1,17 @@
 // `npm run bench`: every figure next to a baseline measured in the same run.
+import { evidence } from './evidence.mjs';
 import { federation } from './federation.mjs';
 import { foundation } from './foundation.mjs';
 import { log } from './log.mjs';
+import { proofs } from './proofs.mjs';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 console.log(`Parley benchmarks on ${(await import('node:os')).cpus().length} cores, Node ${process.version}, ${seconds} s per load run`);
 await foundation({ seconds });
 await federation({ seconds });
 await log({ seconds });
+await proofs();
+await evidence();
 // With a PostgreSQL server (a role that may create databases), the same figures on that engine.
 if (process.env.PARLEY_BENCH_PG_URL) {
   const { freshBenchDatabase } = await import('./pg.mjs');
