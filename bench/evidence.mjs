@@ -75,9 +75,9 @@ function upload(url, token, file, size, name) {
   });
 }
 
-export async function evidence({ bytes = Number(process.env.BENCH_EVIDENCE_BYTES ?? 1024 ** 3) } = {}) {
+/** `databaseUrls`: one PostgreSQL database per node; without them each node embeds PGlite. */
+export async function evidence({ bytes = Number(process.env.BENCH_EVIDENCE_BYTES ?? 1024 ** 3), databaseUrls } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-ev-'));
-  const env = { ...process.env, DATABASE_URL: '' };
   const nodes = [];
   try {
     const file = join(dir, 'evidence.bin');
@@ -89,7 +89,8 @@ export async function evidence({ bytes = Number(process.env.BENCH_EVIDENCE_BYTES
     const sumSeconds = (performance.now() - t) / 1000;
 
     const made = [];
-    for (const [state, port] of [['XAA', 0], ['XAB', 0]]) {
+    for (const [i, [state, port]] of [['XAA', 0], ['XAB', 0]].entries()) {
+      const env = { ...process.env, DATABASE_URL: databaseUrls?.[i] ?? '' };
       const data = join(dir, state.toLowerCase());
       parley(['init', '--state', state, '--name', `Bench ${state}`, '--test-state', '--data', data], '', env);
       parley(['user', 'add', '--email', `admin@${state.toLowerCase()}.example`, '--role', 'admin', '--password-stdin', '--data', data], 'benchmark password', env);
@@ -136,7 +137,7 @@ export async function evidence({ bytes = Number(process.env.BENCH_EVIDENCE_BYTES
     const whole = bytes / MB / ((t2 - t0) / 1000);
     const base = bytes / MB / sumSeconds;
     const mib = (k) => fmt(k / 1024, 0);
-    console.log(`\n== Evidence (issue 4), embedded PGlite stores: ${fmt(bytes / 1024 ** 3, 2)} GiB uploaded to A (API, streamed, SHA-256, stored), pulled by B over loopback in 16 MiB signed ranges, SHA-256 checked`);
+    console.log(`\n== Evidence (issue 4), ${databaseUrls ? 'PostgreSQL' : 'embedded PGlite'} stores: ${fmt(bytes / 1024 ** 3, 2)} GiB uploaded to A (API, streamed, SHA-256, stored), pulled by B over loopback in 16 MiB signed ranges, SHA-256 checked`);
     console.log(`baseline: sha256sum of the same file (page cache warm): ${fmt(base, 0)} MB/s`);
     console.log(`whole path (upload + store + transfer + check)   ${fmt(whole, 0).padStart(6)} MB/s   ${fmt((whole / base) * 100, 0)}% of sha256sum   (aim: at least 50%)`);
     console.log(`  upload to A (stream, hash, fsync, rename)      ${fmt(bytes / MB / ((t1 - t0) / 1000), 0).padStart(6)} MB/s`);

@@ -26,6 +26,13 @@ if (process.env.PARLEY_BENCH_PG_URL) {
     } finally {
       await db3.drop();
     }
+    const [db4, db5] = [await freshBenchDatabase(process.env.PARLEY_BENCH_PG_URL), await freshBenchDatabase(process.env.PARLEY_BENCH_PG_URL)];
+    try {
+      await evidence({ databaseUrls: [db4.url, db5.url] });
+    } finally {
+      await db4.drop();
+      await db5.drop();
+    }
   } finally {
     await db.drop();
     await db2.drop();
