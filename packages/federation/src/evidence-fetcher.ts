@@ -17,6 +17,8 @@ export interface EvidenceFetcherOptions {
   concurrency: number;
   /** Bytes asked for in one ranged request. */
   chunkBytes: number;
+  /** Largest file this node fetches: a peer announcing more is refused, not allowed to fill the disk. */
+  maxBytes: number;
   /** How long a fetch is retried before it is given up and officers told. */
   maxAgeMs: number;
   baseDelayMs: number;
@@ -32,6 +34,7 @@ export interface EvidenceFetcherOptions {
 export const defaultEvidenceFetcherOptions: EvidenceFetcherOptions = {
   concurrency: 2,
   chunkBytes: 16 * 1024 * 1024,
+  maxBytes: 20 * 1024 ** 3,
   maxAgeMs: 7 * 24 * 3600_000,
   baseDelayMs: 2_000,
   maxDelayMs: 3600_000,
@@ -114,6 +117,12 @@ export class EvidenceFetcher {
   }
 
   private async fetchOne(record: EvidenceRecord): Promise<void> {
+    if (record.size > this.options.maxBytes) {
+      const reason = `${record.originState} announced a file of ${record.size} bytes, more than the ${this.options.maxBytes} this node accepts (PARLEY_MAX_EVIDENCE_BYTES); it was not fetched.`;
+      await recordEvidenceFailed(this.ctx, record, reason);
+      this.log.warn({ evidence: record.id, size: record.size, limit: this.options.maxBytes }, 'evidence larger than this node accepts; not fetched');
+      return;
+    }
     const partial = this.blobs.partial(record.sha256);
     let progressed = false;
     try {

@@ -197,6 +197,17 @@ export function evidenceFederationSuite(engine: Engine): void {
       expect([download.status, download.body.code]).toEqual([409, 'evidence_not_available']);
     });
 
+    it('does not fetch a file announced larger than this node accepts, and says why', async () => {
+      const rec = await b.node.ctx.store.transaction((tx) =>
+        expectEvidence(tx, b.node.ctx.domain, { sha256: 'c'.repeat(64), size: 64 * 1024 ** 4, name: 'huge.img', mediaType: 'application/octet-stream', malware: false, from: 'XAA', caseId: null }),
+      );
+      b.node.ctx.evidenceFetcher.wake();
+      const failed = await until(b, rec.id, 'failed');
+      expect(failed.error).toContain('more than the');
+      expect(failed.error).toContain('PARLEY_MAX_EVIDENCE_BYTES');
+      expect(await b.node.ctx.blobs.stat('c'.repeat(64))).toBeUndefined();
+    });
+
     it('refuses a peer the content was not granted to, an unknown state, an unsigned or replayed request', async () => {
       const bytes = randomBytes(5000);
       const rec = await send(b, bytes, 'for-b-only.txt');

@@ -107,7 +107,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
   const checkpointer = new Checkpointer(domain, logOrigin, log.child({ component: 'checkpointer' }), { ...defaultCheckpointerOptions, ...options.checkpointer });
   const blobs = new FsBlobStore(dataDir.path);
   await blobs.clearTemporary();
-  const evidenceFetcher = new EvidenceFetcher(domain, blobs, log.child({ component: 'evidence-fetcher' }), { ...defaultEvidenceFetcherOptions, ...options.evidenceFetcher });
+  const evidenceFetcher = new EvidenceFetcher(domain, blobs, log.child({ component: 'evidence-fetcher' }), { ...defaultEvidenceFetcherOptions, maxBytes: config.maxEvidenceBytes, ...options.evidenceFetcher });
   const evidenceGate = new EvidenceGate(domain, defaultEvidenceGateOptions);
   const witness = new Witness(domain, logOrigin, log.child({ component: 'witness' }), { ...defaultWitnessOptions, ...options.witness });
   const mailer = smtp ? new Mailer(domain, smtp, log.child({ component: 'mailer' }), { ...defaultMailerOptions, ...options.mailer }) : null;
