@@ -175,3 +175,15 @@ export async function sessionApi(context: BrowserContext, baseUrl: string): Prom
     return { status: res.status(), body: await res.json().catch(() => undefined) };
   };
 }
+
+/**
+ * Makes a page fail fast (10 s per step) and collects into `violations` every Content Security
+ * Policy report the browser logs, so a suite can assert that no page broke the node's CSP.
+ */
+export function watchPage(p: Page, violations: string[]): Page {
+  p.setDefaultTimeout(10_000);
+  p.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) violations.push(`${p.url()}: ${m.text()}`);
+  });
+  return p;
+}

@@ -14,6 +14,7 @@ import {
   startCliNode,
   type CliNode,
   type Person,
+  watchPage,
 } from './browser.js';
 
 /**
@@ -72,13 +73,7 @@ let pageB: Page;
 let consultationId = '';
 const cspViolations: string[] = [];
 
-function watch(p: Page): Page {
-  p.setDefaultTimeout(10_000);
-  p.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(`${p.url()}: ${m.text()}`);
-  });
-  return p;
-}
+const watch = (p: Page): Page => watchPage(p, cspViolations);
 
 const heading = (p: Page, name: string | RegExp) => p.getByRole('heading', { level: 1, name, exact: typeof name === 'string' });
 const nav = (p: Page) => p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Consultations/ });

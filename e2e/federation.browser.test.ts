@@ -11,6 +11,7 @@ import {
   startCliNode,
   type CliNode,
   type Person,
+  watchPage,
 } from './browser.js';
 
 /**
@@ -48,13 +49,7 @@ let pageA: Page;
 let pageB: Page;
 const cspViolations: string[] = [];
 
-function watch(p: Page): Page {
-  p.setDefaultTimeout(10_000);
-  p.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(`${p.url()}: ${m.text()}`);
-  });
-  return p;
-}
+const watch = (p: Page): Page => watchPage(p, cspViolations);
 
 beforeAll(async () => {
   browser = await launchBrowser();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, scrollsHorizontally, seriousAxeViolations, startCliNode, type CliNode } from './browser.js';
+import { launchBrowser, scrollsHorizontally, seriousAxeViolations, startCliNode, type CliNode, watchPage } from './browser.js';
 
 /**
  * The foundation in a real browser: the built CLI runs a node as a child process; Chromium sets
@@ -18,13 +18,7 @@ let page: Page;
 /** Every report of a Content Security Policy violation, from every page the suite opens. */
 const cspViolations: string[] = [];
 
-function watch(p: Page): Page {
-  p.setDefaultTimeout(10_000);
-  p.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(`${p.url()}: ${m.text()}`);
-  });
-  return p;
-}
+const watch = (p: Page): Page => watchPage(p, cspViolations);
 
 /** A fresh browser context: no cookie, so not signed in. */
 async function anonymousPage(viewport = { width: 1280, height: 900 }): Promise<Page> {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, launchBrowser, scrollsHorizontally, seriousAxeViolations, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person } from './browser.js';
+import { eventually, launchBrowser, scrollsHorizontally, seriousAxeViolations, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
 
 /**
  * Norms in a real browser: two states trust each other; an administrator at XAB sets XAB's
@@ -23,13 +23,7 @@ let pageA: Page;
 let pageB: Page;
 const cspViolations: string[] = [];
 
-function watch(p: Page): Page {
-  p.setDefaultTimeout(10_000);
-  p.on('console', (m) => {
-    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) cspViolations.push(`${p.url()}: ${m.text()}`);
-  });
-  return p;
-}
+const watch = (p: Page): Page => watchPage(p, cspViolations);
 
 beforeAll(async () => {
   browser = await launchBrowser();
