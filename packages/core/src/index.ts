@@ -21,6 +21,8 @@ export * from './domain/file-name.js';
 export * from './api/consultations.js';
 export * from './domain/consultation-ports.js';
 export * from './domain/consultations.js';
+export * from './domain/cooperation.js';
+export * from './api/cooperation.js';
 export * from './norms/index.js';
 export * from './api/witness.js';
 export * from './domain/witness-ports.js';

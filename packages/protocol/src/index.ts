@@ -10,6 +10,7 @@ export * from './note/index.js';
 export * from './schemas.js';
 export * from './witness.js';
 export * from './messages/norms.js';
+export * from './messages/cooperation.js';
 export * from './evidence.js';
 export * from './evidence-commitment.js';
 export * from './proof/index.js';

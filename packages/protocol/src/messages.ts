@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { consultationMessages } from './messages/consultations.js';
 import { normMessages } from './messages/norms.js';
+import { cooperationMessages } from './messages/cooperation.js';
 
 /**
  * Bodies of the envelope types this version of the protocol defines. A receiver refuses a type
@@ -50,6 +51,7 @@ export const messageBodies = {
   }),
   ...consultationMessages,
   ...normMessages,
+  ...cooperationMessages,
 } as const;
 
 export type MessageType = keyof typeof messageBodies;

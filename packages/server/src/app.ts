@@ -14,6 +14,7 @@ import { openApiDocument } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
 import { consultationRoutes } from './routes/consultations.js';
+import { requestRoutes } from './routes/requests.js';
 import { directoryRoutes } from './routes/directory.js';
 import { evidenceFederationRoutes, evidenceRoutes, evidenceUploadRoute } from './routes/evidence.js';
 import { federationRoutes } from './routes/federation.js';
@@ -85,6 +86,7 @@ export function createApp(ctx: AppContext): Hono<Env> {
   normRoutes(api);
   witnessRoutes(api);
   consultationRoutes(api);
+  requestRoutes(api);
   proofRoutes(api);
   mailRoutes(api);
   api.all('*', () => {

@@ -1,4 +1,4 @@
-import { notifyOverdueAcknowledgements, type DomainContext } from '@parley/core';
+import { notifyLapsingPreservations, notifyOverdueAcknowledgements, type DomainContext } from '@parley/core';
 import type { Logger } from 'pino';
 import { Periodic } from './periodic.js';
 
@@ -10,7 +10,8 @@ export interface DeadlineWatcherOptions {
 export const defaultDeadlineWatcherOptions: DeadlineWatcherOptions = { intervalMs: 60_000 };
 
 /**
- * Tells officers when an acknowledgement deadline passes: once per consultation, on each side.
+ * Tells officers when an acknowledgement deadline passes (once per consultation or request, on
+ * each side) and when a preservation of data is about to lapse (once per end date, each side).
  * Deadlines are also shown as due or overdue on every read; this is what reaches people who
  * are not looking.
  */
@@ -38,6 +39,8 @@ export class DeadlineWatcher {
     try {
       const n = await notifyOverdueAcknowledgements(this.ctx);
       if (n > 0) this.log.info({ overdue: n }, 'acknowledgement deadlines passed; officers notified');
+      const lapsing = await notifyLapsingPreservations(this.ctx);
+      if (lapsing > 0) this.log.info({ lapsing }, 'preservations of data about to lapse; officers notified');
     } catch (err) {
       this.log.error({ err }, 'could not check deadlines; will try again');
     }

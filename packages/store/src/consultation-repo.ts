@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
-import type { ConsultationEventRecord, ConsultationRecord, ConsultationRepo } from '@parley/core';
-import type { ConsultationEventsTable, ConsultationsTable, Database } from './schema.js';
+import type { CaseKind, ConsultationEventRecord, ConsultationRecord, ConsultationRepo, LegalBasisRepo } from '@parley/core';
+import type { ConsultationEventsTable, ConsultationsTable, Database, LegalBasesTable } from './schema.js';
 
 type Db = Kysely<Database>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -38,6 +38,12 @@ const toRecord = (r: Selectable<ConsultationsTable>): ConsultationRecord => ({
   respondedAt: r.responded_at,
   closedAt: r.closed_at,
   ackOverdueNotifiedAt: r.ack_overdue_notified_at,
+  kind: r.kind,
+  request: r.request as ConsultationRecord['request'],
+  decision: r.decision as ConsultationRecord['decision'],
+  preserveUntil: r.preserve_until,
+  lapseWarnedFor: r.lapse_warned_for,
+  consultedAt: r.consulted_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   version: r.version,
@@ -76,6 +82,12 @@ const toRow = (c: ConsultationRecord) => ({
   responded_at: c.respondedAt,
   closed_at: c.closedAt,
   ack_overdue_notified_at: c.ackOverdueNotifiedAt,
+  kind: c.kind,
+  request: c.request === null ? null : json(c.request),
+  decision: c.decision === null ? null : json(c.decision),
+  preserve_until: c.preserveUntil,
+  lapse_warned_for: c.lapseWarnedFor,
+  consulted_at: c.consultedAt,
   created_at: c.createdAt,
   updated_at: c.updatedAt,
   version: c.version,
@@ -92,6 +104,9 @@ const toEvent = (r: Selectable<ConsultationEventsTable>): ConsultationEventRecor
   evidence: r.evidence as ConsultationEventRecord['evidence'],
   outcome: r.outcome,
   attributionReply: r.attribution_reply as ConsultationEventRecord['attributionReply'],
+  decision: r.decision as ConsultationEventRecord['decision'],
+  custody: r.custody as ConsultationEventRecord['custody'],
+  until: r.until,
   envelopeHash: r.envelope_hash,
   notApplied: r.not_applied,
 });
@@ -114,7 +129,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
       await db.deleteFrom('consultations').where('id', '=', id).execute();
     },
     async list(f) {
-      let q = db.selectFrom('consultations').selectAll();
+      let q = db.selectFrom('consultations').selectAll().where('kind', 'in', f.kinds ?? ['consultation']);
       if (f.side === 'draft') q = q.where('status', '=', 'draft');
       else if (f.side) q = q.where('side', '=', f.side).where('status', '!=', 'draft');
       if (f.state) {
@@ -146,6 +161,33 @@ export function consultationRepo(db: Db): ConsultationRepo {
         .execute();
       return rows.map(toRecord);
     },
+    async lapsing(before, limit) {
+      const rows = await db
+        .selectFrom('consultations')
+        .selectAll()
+        .where('kind', '=', 'preservation')
+        .where('status', '=', 'executed')
+        .where('preserve_until', '<', before)
+        .where((eb) => eb.or([eb('lapse_warned_for', 'is', null), eb('lapse_warned_for', '<>', eb.ref('preserve_until'))]))
+        .orderBy('preserve_until')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async referencing(id) {
+      const rows = await db
+        .selectFrom('consultations')
+        .selectAll()
+        .where(sql<boolean>`request->'related' @> ${json([{ request: id }])}::jsonb`)
+        .orderBy('created_at')
+        .limit(100)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async sentRequests(kinds: CaseKind[], limit: number) {
+      const rows = await db.selectFrom('consultations').selectAll().where('kind', 'in', kinds).where('status', '!=', 'draft').orderBy('sent_at', 'desc').limit(limit).execute();
+      return rows.map(toRecord);
+    },
     async addEvent(e) {
       await db
         .insertInto('consultation_events')
@@ -160,6 +202,9 @@ export function consultationRepo(db: Db): ConsultationRepo {
           evidence: json(e.evidence),
           outcome: e.outcome,
           attribution_reply: e.attributionReply === null ? null : json(e.attributionReply),
+          decision: e.decision === null ? null : json(e.decision),
+          custody: json(e.custody),
+          until: e.until,
           envelope_hash: e.envelopeHash,
           not_applied: e.notApplied,
         })
@@ -178,6 +223,39 @@ export function consultationRepo(db: Db): ConsultationRepo {
     async events(consultationId) {
       const rows = await db.selectFrom('consultation_events').selectAll().where('consultation_id', '=', consultationId).orderBy('seq').execute();
       return rows.map(toEvent);
+    },
+  };
+}
+
+export function legalBasisRepo(db: Db): LegalBasisRepo {
+  const toRecord = (r: Selectable<LegalBasesTable>) => ({
+    state: r.state,
+    instruments: r.instruments as string[],
+    articles: r.articles,
+    channel: r.channel,
+    notes: r.notes,
+    updatedAt: r.updated_at,
+    updatedBy: r.updated_by,
+  });
+  return {
+    async list() {
+      return (await db.selectFrom('legal_bases').selectAll().orderBy('state').execute()).map(toRecord);
+    },
+    async byState(state) {
+      const r = await db.selectFrom('legal_bases').selectAll().where('state', '=', state).executeTakeFirst();
+      return r && toRecord(r);
+    },
+    async put(r) {
+      const row = { instruments: json(r.instruments), articles: r.articles, channel: r.channel, notes: r.notes, updated_at: r.updatedAt, updated_by: r.updatedBy };
+      await db
+        .insertInto('legal_bases')
+        .values({ state: r.state, ...row })
+        .onConflict((oc) => oc.column('state').doUpdateSet(row))
+        .execute();
+    },
+    async remove(state) {
+      const r = await db.deleteFrom('legal_bases').where('state', '=', state).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
     },
   };
 }

@@ -194,8 +194,8 @@ export interface ConsultationsTable {
   raiser: string;
   recipient: string | null;
   addressees: unknown;
-  status: 'draft' | 'sent' | 'acknowledged' | 'in_progress' | 'responded' | 'closed';
-  outcome: 'resolved_or_mitigated' | 'unfounded' | 'no_agreement' | 'withdrawn' | null;
+  status: 'draft' | 'sent' | 'acknowledged' | 'in_progress' | 'responded' | 'postponed' | 'executed' | 'closed';
+  outcome: 'resolved_or_mitigated' | 'unfounded' | 'no_agreement' | 'withdrawn' | 'completed' | 'refused' | null;
   awaiting: 'raiser' | 'recipient' | null;
   title: string;
   summary: string;
@@ -220,9 +220,25 @@ export interface ConsultationsTable {
   responded_at: Timestamp | null;
   closed_at: Timestamp | null;
   ack_overdue_notified_at: Timestamp | null;
+  kind: Generated<'consultation' | 'preservation' | 'disclosure' | 'mla' | 'emergency' | 'spontaneous'>;
+  request: unknown;
+  decision: unknown;
+  preserve_until: Timestamp | null;
+  lapse_warned_for: Timestamp | null;
+  consulted_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;
+}
+
+export interface LegalBasesTable {
+  state: string;
+  instruments: unknown;
+  articles: string;
+  channel: string | null;
+  notes: string;
+  updated_at: Timestamp;
+  updated_by: string;
 }
 
 export interface ConsultationEventsTable {
@@ -237,6 +253,9 @@ export interface ConsultationEventsTable {
   evidence: unknown;
   outcome: string | null;
   attribution_reply: unknown;
+  decision: unknown;
+  custody: Generated<unknown>;
+  until: Timestamp | null;
   envelope_hash: string | null;
   not_applied: string | null;
 }
@@ -403,6 +422,7 @@ export interface Database {
   witness_forks: WitnessForksTable;
   consultations: ConsultationsTable;
   consultation_events: ConsultationEventsTable;
+  legal_bases: LegalBasesTable;
   norm_positions: NormPositionsTable;
   norm_position_history: NormPositionHistoryTable;
   norm_notes: NormNotesTable;

@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Store } from '@parley/core';
 import { migrations } from './migrations/index.js';
 import { checkRepo, inboxRepo, notificationRepo, outboxRepo, peerDirectoryRepo, peerRepo } from './federation-repos.js';
-import { consultationRepo } from './consultation-repo.js';
+import { consultationRepo, legalBasisRepo } from './consultation-repo.js';
 import { logRepo } from './log-repo.js';
 import { proofRepo } from './proof-repo.js';
 import { evidenceRepo } from './evidence-repo.js';
@@ -42,6 +42,7 @@ function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: bool
     norms: normRepo(db),
     witness: witnessRepo(db),
     consultations: consultationRepo(db),
+    legalBases: legalBasisRepo(db),
     mail: mailRepo(db),
     transaction: (fn) => (inTransaction ? fn(store) : db.transaction().execute((trx) => fn(bind(trx, engine, true)))),
     ping: async () => {

@@ -93,6 +93,14 @@ export const consultationEvent = z.object({
   evidence: z.array(evidenceItem),
   outcome: z.string().nullable(),
   attributionReply: z.object({ position: z.string(), reasons: z.string() }).nullable(),
+  /** A cooperation request's decision, with its grounds, reasons, conditions and date. */
+  decision: z
+    .object({ decision: z.string(), grounds: z.array(z.string()), reasons: z.string(), conditions: z.string(), until: z.string().nullable() })
+    .nullable(),
+  /** The chain of custody of each item returned by the step. */
+  custody: z.array(z.object({ sha256: z.string(), entries: z.array(z.object({ action: z.string(), by: z.string(), organisation: z.string(), at: z.string(), note: z.string() })) })),
+  /** A preservation's new end date (extension). */
+  until: z.string().nullable(),
   envelopeHash: z.string().nullable(),
   /** For a step sent by this node: delivery to the other state, with the time its receipt names. */
   delivery: z.object({ status: z.enum(['queued', 'delivered', 'failed']), at: z.string().nullable(), error: z.string().nullable() }).nullable(),

@@ -5,6 +5,7 @@ import { proofBundleSchema } from '@parley/protocol';
 import { proofQuery, verifyRequest, verifyResponse } from './proof-schemas.js';
 import * as ev from './evidence-schemas.js';
 import * as cs from './consultations.js';
+import * as co from './cooperation.js';
 import * as norms from '../norms/schemas.js';
 import * as w from './witness.js';
 import * as mail from './mail-schemas.js';
@@ -102,6 +103,20 @@ export const routes = {
   exportConsultationPdf: { method: 'get', path: `/consultations/${idParam}/export.pdf`, summary: 'The consultation as a printable PDF case file', tag: 'consultations', access: 'consultations.read', response: null, rawResponse: 'application/pdf' },
   exportConsultationStix: { method: 'get', path: `/consultations/${idParam}/stix`, summary: "The consultation's indicators as a STIX 2.1 bundle", tag: 'consultations', access: 'consultations.read', response: null, rawResponse: 'application/stix+json;version=2.1' },
   consultationStep: { method: 'post', path: `/consultations/${idParam}/steps`, summary: 'Acknowledge, respond, ask for information, write, reply on attribution, close or withdraw', tag: 'consultations', access: 'consultations.write', body: cs.consultationStepRequest, response: cs.consultationDetail },
+  // cooperation requests on information crimes (domain/cooperation.ts)
+  listRequests: { method: 'get', path: '/requests', summary: 'Cooperation requests received (inbox), sent (outbox) and drafts, by type, status, state and deadline', tag: 'requests', access: 'requests.read', query: co.requestListQuery, response: co.requestList },
+  createRequest: { method: 'post', path: '/requests', summary: 'Draft a preservation, disclosure, mutual legal assistance or emergency request, or spontaneous information; with send: true, send it at once', tag: 'requests', access: 'requests.write', body: co.createRequestBody, response: co.requestDetail, status: 201 },
+  getRequest: { method: 'get', path: `/requests/${idParam}`, summary: 'One request with its form, decision, preservation clock, chain of custody and timeline', tag: 'requests', access: 'requests.read', response: co.requestDetail },
+  updateRequestDraft: { method: 'patch', path: `/requests/${idParam}`, summary: 'Edit a draft request (optimistic concurrency by version)', tag: 'requests', access: 'requests.write', body: co.updateRequestBody, response: co.requestDetail },
+  deleteRequestDraft: { method: 'delete', path: `/requests/${idParam}`, summary: 'Delete a draft request; a sent one stays in the record', tag: 'requests', access: 'requests.write', response: null },
+  sendRequest: { method: 'post', path: `/requests/${idParam}/send`, summary: 'Send a draft request; refused, with each missing item, when required content is missing', tag: 'requests', access: 'requests.write', response: co.requestDetail },
+  requestStep: { method: 'post', path: `/requests/${idParam}/steps`, summary: 'Acknowledge, ask for or give information, consult, decide, return evidence, extend a preservation, close or withdraw', tag: 'requests', access: 'requests.write', body: co.requestStepBody, response: co.requestDetail },
+  exportRequestPdf: { method: 'get', path: `/requests/${idParam}/export.pdf`, summary: 'The request as a printable PDF in the layout of the standard request forms', tag: 'requests', access: 'requests.read', response: null, rawResponse: 'application/pdf' },
+  exportRequestJson: { method: 'get', path: `/requests/${idParam}/export.json`, summary: 'The request as JSON with every envelope, signature and receipt', tag: 'requests', access: 'requests.read', response: null, rawResponse: 'application/json' },
+  requestStats: { method: 'get', path: '/request-stats', summary: 'Response times per state and request type, both directions', tag: 'requests', access: 'requests.read', response: co.requestStats },
+  listLegalBases: { method: 'get', path: '/legal-bases', summary: 'For each other state: the instruments that found cooperation with it and the channel requests use', tag: 'requests', access: 'requests.read', response: co.legalBasisList },
+  setLegalBasis: { method: 'post', path: `/legal-bases/${codeParam}`, summary: 'Record the legal basis and channel for cooperation with one state', tag: 'requests', access: 'requests.configure', body: co.legalBasisBody, response: co.legalBasis },
+  removeLegalBasis: { method: 'delete', path: `/legal-bases/${codeParam}`, summary: 'Forget the legal basis recorded for one state', tag: 'requests', access: 'requests.configure', response: null },
 
   audit: { method: 'get', path: '/audit', summary: 'The audit trail', tag: 'audit', access: 'audit.read', query: s.auditQuery, response: s.auditList },
 

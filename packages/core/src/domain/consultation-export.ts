@@ -46,18 +46,38 @@ function receiptTime(receipt: string | null): string | null {
 export async function exportConsultation(ctx: DomainContext, actor: Actor, id: string): Promise<ConsultationExport> {
   assertMay(actor, 'consultations.read');
   const detail = await getConsultation(ctx, actor, id);
-  const thread = await ctx.store.consultations.thread(id);
   return {
     format: CONSULTATION_EXPORT_FORMAT,
     marking: tlpLabel(detail.tlp),
     exportedAt: ctx.now().toISOString(),
     exportedBy: { state: ctx.self?.stateCode ?? '', node: ctx.publicUrl },
     consultation: detail,
-    envelopes: thread.map((m) => {
-      const e = decodeStoredEnvelope(m.jws);
-      return { hash: m.hash, direction: m.direction, type: e.type, created: e.created, prev: e.prev ?? null, jws: m.jws, receipt: m.receipt, receiptTime: receiptTime(m.receipt), status: m.status };
-    }),
+    envelopes: await threadEnvelopes(ctx, id),
   };
+}
+
+export type ExportedEnvelope = ConsultationExport['envelopes'][number];
+
+/** Every envelope of a case's thread as signed, with the receipt that answers it and the time it names. */
+export async function threadEnvelopes(ctx: DomainContext, caseId: string): Promise<ExportedEnvelope[]> {
+  const thread = await ctx.store.consultations.thread(caseId);
+  return thread.map((m) => {
+    const e = decodeStoredEnvelope(m.jws);
+    return { hash: m.hash, direction: m.direction, type: e.type, created: e.created, prev: e.prev ?? null, jws: m.jws, receipt: m.receipt, receiptTime: receiptTime(m.receipt), status: m.status };
+  });
+}
+
+/** The annex of a printed case file: each envelope's hash and signature, and its receipt's signature. */
+export function annexHashes(envelopes: ExportedEnvelope[]): CaseFile['hashes'] {
+  return envelopes.flatMap((e) => [
+    { label: `${e.type} ${e.direction} ${e.created} — envelope SHA-256`, value: e.hash },
+    { label: `signature (Ed25519, JWS)`, value: e.jws.split('.')[2] ?? '' },
+    ...(e.receipt ? [{ label: 'receipt signature (Ed25519, JWS)', value: e.receipt.split('.')[2] ?? '' }] : []),
+  ]);
+}
+
+export async function stateNames(ctx: DomainContext): Promise<Map<string, string>> {
+  return names(ctx);
 }
 
 const ACTION_WORDS: Record<string, string> = {
@@ -131,11 +151,7 @@ export async function consultationCaseFile(ctx: DomainContext, actor: Actor, id:
       return { at: e.at, actor: `${e.state} — ${e.actor}`, event: ACTION_WORDS[e.action] ?? words(e.action), ...(detail ? { detail } : {}), ...(hashes.length ? { hashes } : {}) };
     }),
     evidence: c.evidence.map((ev) => ({ name: ev.name, size: ev.size, sha256: ev.sha256, status: ev.malware ? `${ev.status} (malware sample)` : ev.status })),
-    hashes: x.envelopes.flatMap((e) => [
-      { label: `${e.type} ${e.direction} ${e.created} — envelope SHA-256`, value: e.hash },
-      { label: `signature (Ed25519, JWS)`, value: e.jws.split('.')[2] ?? '' },
-      ...(e.receipt ? [{ label: 'receipt signature (Ed25519, JWS)', value: e.receipt.split('.')[2] ?? '' }] : []),
-    ]),
+    hashes: annexHashes(x.envelopes),
   };
 }
 

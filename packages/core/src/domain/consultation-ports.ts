@@ -1,12 +1,15 @@
-import type { AttributionClaim, AttributionReply, EvidenceRef, TlpLevel } from '@parley/protocol';
+import type { AttributionClaim, AttributionReply, CustodyRecord, EvidenceRef, RequestDecision, RequestForm, RequestKind, TlpLevel } from '@parley/protocol';
 
 export type ConsultationSide = 'raiser' | 'recipient';
-export type ConsultationStatus = 'draft' | 'sent' | 'acknowledged' | 'in_progress' | 'responded' | 'closed';
+export type ConsultationStatus = 'draft' | 'sent' | 'acknowledged' | 'in_progress' | 'responded' | 'postponed' | 'executed' | 'closed';
+/** A case is a consultation on an ICT incident or one of the cooperation requests (domain/cooperation.ts). */
+export type CaseKind = 'consultation' | RequestKind;
 export type Indicator = { type: string; value: string };
 
 /** One consultation between this state and one other, as this node holds it. */
 export interface ConsultationRecord {
   id: string;
+  kind: CaseKind;
   groupId: string;
   side: ConsultationSide;
   raiser: string;
@@ -14,7 +17,7 @@ export interface ConsultationRecord {
   recipient: string | null;
   addressees: string[];
   status: ConsultationStatus;
-  outcome: 'resolved_or_mitigated' | 'unfounded' | 'no_agreement' | 'withdrawn' | null;
+  outcome: 'resolved_or_mitigated' | 'unfounded' | 'no_agreement' | 'withdrawn' | 'completed' | 'refused' | null;
   /** The side asked for more information and not yet answered. */
   awaiting: ConsultationSide | null;
   title: string;
@@ -41,6 +44,16 @@ export interface ConsultationRecord {
   respondedAt: Date | null;
   closedAt: Date | null;
   ackOverdueNotifiedAt: Date | null;
+  /** A cooperation request's structured form; null for a consultation. */
+  request: RequestForm | null;
+  /** The requested state's latest decision on a request. */
+  decision: RequestDecision | null;
+  /** An executed preservation: the data is kept until then. */
+  preserveUntil: Date | null;
+  /** The preservation end date both sides were last warned of, so each warning goes out once. */
+  lapseWarnedFor: Date | null;
+  /** When the requested state last consulted the requesting state before refusing or postponing. */
+  consultedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -57,11 +70,19 @@ export interface ConsultationEventRecord {
   evidence: EvidenceRef[];
   outcome: string | null;
   attributionReply: AttributionReply | null;
+  /** A request's decision step. */
+  decision: RequestDecision | null;
+  /** The chain of custody of each evidence item the step returns. */
+  custody: CustodyRecord[];
+  /** A new preservation end date (extension). */
+  until: Date | null;
   envelopeHash: string | null;
   notApplied: string | null;
 }
 
 export interface ConsultationFilter {
+  /** Which kinds of case; consultations only when not given. */
+  kinds?: CaseKind[] | undefined;
   side?: ConsultationSide | 'draft' | undefined;
   state?: string | undefined;
   status?: ConsultationStatus | undefined;
@@ -97,8 +118,32 @@ export interface ConsultationRepo {
   list(filter: ConsultationFilter): Promise<ConsultationRecord[]>;
   /** Sent and unacknowledged past their deadline, not yet reported as overdue. */
   overdue(now: Date, limit: number): Promise<ConsultationRecord[]>;
+  /** Executed preservations ending before `before` whose end date has not been warned of. */
+  lapsing(before: Date, limit: number): Promise<ConsultationRecord[]>;
+  /** Requests whose form names `id` among its related requests. */
+  referencing(id: string): Promise<ConsultationRecord[]>;
+  /** Every sent request of these kinds, for response-time statistics (newest first, bounded). */
+  sentRequests(kinds: CaseKind[], limit: number): Promise<ConsultationRecord[]>;
   addEvent(e: ConsultationEventRecord): Promise<void>;
   events(consultationId: string): Promise<ConsultationEventRecord[]>;
   /** Every envelope of the thread, sent and received, oldest first. */
   thread(consultationId: string): Promise<ThreadMessage[]>;
+}
+
+/** The instruments and channel for cooperation with one other state, as this state records them. */
+export interface LegalBasisRecord {
+  state: string;
+  instruments: string[];
+  articles: string;
+  channel: string | null;
+  notes: string;
+  updatedAt: Date;
+  updatedBy: string;
+}
+
+export interface LegalBasisRepo {
+  list(): Promise<LegalBasisRecord[]>;
+  byState(state: string): Promise<LegalBasisRecord | undefined>;
+  put(r: LegalBasisRecord): Promise<void>;
+  remove(state: string): Promise<boolean>;
 }

@@ -10,7 +10,7 @@ import type {
 } from '../api/consultations.js';
 import { conflict, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
-import type { ConsultationEventRecord, ConsultationRecord, ConsultationSide, ConsultationStatus, ThreadMessage } from './consultation-ports.js';
+import type { CaseKind, ConsultationEventRecord, ConsultationRecord, ConsultationSide, ConsultationStatus, ThreadMessage } from './consultation-ports.js';
 import { assertKnownNorms, isKnownNorm, recordNormInvocations } from '../norms/index.js';
 import type { DomainContext, RequestMeta } from './context.js';
 import { evidenceByHashes, evidenceRefOf, expectEvidence, grantEvidence } from './evidence.js';
@@ -50,8 +50,21 @@ const STATUS_WORDS: Record<ConsultationStatus, string> = {
   acknowledged: 'acknowledged',
   in_progress: 'in progress',
   responded: 'responded to',
+  postponed: 'postponed',
+  executed: 'executed',
   closed: 'closed',
 };
+
+/** What a case of each kind is called in notices, and where its page is. */
+export const CASE_NOUN: Record<CaseKind, string> = {
+  consultation: 'consultation',
+  preservation: 'preservation request',
+  disclosure: 'disclosure request',
+  mla: 'mutual legal assistance request',
+  emergency: 'emergency request',
+  spontaneous: 'spontaneous information',
+};
+export const casePath = (c: Pick<ConsultationRecord, 'kind' | 'id'>) => (c.kind === 'consultation' ? `/consultations/${c.id}` : `/requests/${c.id}`);
 
 /** Why `side` may not take `action` on `c` now, or null when it may. */
 export function refusal(c: Pick<ConsultationRecord, 'status' | 'attribution'>, side: ConsultationSide, action: ConsultationAction): string | null {
@@ -147,7 +160,7 @@ function checkStepInput(c: ConsultationRecord, input: ConsultationStep): void {
  * the logs, SHA-256(salt || SHA-256(file)), cannot be tested against guesses of known files or
  * linked across messages.
  */
-async function evidenceRefs(tx: Store, ids: string[], recipient?: string): Promise<EvidenceRef[]> {
+export async function evidenceRefs(tx: Store, ids: string[], recipient?: string): Promise<EvidenceRef[]> {
   const refs: EvidenceRef[] = [];
   for (const id of [...new Set(ids)]) {
     const r = await tx.evidence.byId(id);
@@ -179,14 +192,14 @@ async function checkOnwardSharing(tx: Store, r: { name: string; originState: str
 const commitments = (refs: EvidenceRef[]) => refs.map((r) => evidenceCommitment(r.salt, r.sha256));
 
 /** Sender side, beside `enqueue`: the recipient may fetch the files; their commitments enter the log. */
-async function evidenceSent(tx: Store, ctx: DomainContext, msg: { recipient: string; envelope: string; evidence: EvidenceRef[] }): Promise<void> {
+export async function evidenceSent(tx: Store, ctx: DomainContext, msg: { recipient: string; envelope: string; evidence: EvidenceRef[] }): Promise<void> {
   if (msg.evidence.length === 0) return;
   for (const r of msg.evidence) await grantEvidence(tx, ctx, { sha256: r.sha256, recipient: msg.recipient });
   await logEvidenceCommitments(tx, ctx, { envelope: msg.envelope, sender: selfCode(ctx), recipient: msg.recipient, commitments: commitments(msg.evidence) });
 }
 
 /** Receiver side, in the inbound handler: the files are expected from the sender and fetched; commitments logged. */
-async function evidenceReceived(tx: Store, ctx: DomainContext, msg: { sender: string; envelope: string; consultation: string; evidence: EvidenceRef[] }): Promise<void> {
+export async function evidenceReceived(tx: Store, ctx: DomainContext, msg: { sender: string; envelope: string; consultation: string; evidence: EvidenceRef[] }): Promise<void> {
   if (msg.evidence.length === 0) return;
   for (const r of msg.evidence) await expectEvidence(tx, ctx, { ...r, from: msg.sender, caseId: msg.consultation });
   await logEvidenceCommitments(tx, ctx, { envelope: msg.envelope, sender: msg.sender, recipient: selfCode(ctx), commitments: commitments(msg.evidence) });
@@ -214,7 +227,7 @@ export function presentConsultation(c: ConsultationRecord, now: Date, self: stri
     recipient: c.recipient,
     counterpart,
     addressees: c.addressees,
-    status: c.status,
+    status: c.status as Consultation['status'],
     outcome: c.outcome,
     awaiting: c.awaiting,
     title: c.title,
@@ -269,13 +282,18 @@ export async function listConsultations(
   return rows.map((c) => presentConsultation(c, now, selfCode(ctx)));
 }
 
-const selfCode = (ctx: DomainContext) => ctx.self?.stateCode ?? '';
+export const selfCode = (ctx: DomainContext) => ctx.self?.stateCode ?? '';
 
-async function load(store: Store, id: string): Promise<ConsultationRecord> {
+/** A case of one of `kinds`; any other id is not found, so a request is never worked as a consultation. */
+export async function loadCase(store: Store, id: string, kinds: readonly CaseKind[]): Promise<ConsultationRecord> {
   const c = await store.consultations.byId(id);
-  if (!c) throw notFound('consultation_not_found', 'No such consultation on this node.');
+  if (!c || !kinds.includes(c.kind)) {
+    throw kinds.includes('consultation') ? notFound('consultation_not_found', 'No such consultation on this node.') : notFound('request_not_found', 'No such request on this node.');
+  }
   return c;
 }
+
+const load = (store: Store, id: string) => loadCase(store, id, ['consultation']);
 
 /** The thread's hash chain: a digest both nodes can compare, and anything that breaks the chain. */
 export function threadIntegrity(messages: ThreadMessage[]): ConsultationDetail['integrity'] {
@@ -293,10 +311,18 @@ export function threadIntegrity(messages: ThreadMessage[]): ConsultationDetail['
 
 export async function getConsultation(ctx: DomainContext, actor: Actor, id: string): Promise<ConsultationDetail> {
   assertMay(actor, 'consultations.read');
+  const c = await load(ctx.store, id);
+  return {
+    ...presentConsultation(c, ctx.now(), selfCode(ctx)),
+    ...(await caseTimeline(ctx, c)),
+    draftEvidence: c.status === 'draft' ? c.evidence.map((e) => ('id' in e ? e.id : '')).filter(Boolean) : [],
+  };
+}
+
+/** A case's timeline as this node holds it: every step with its delivery, the evidence, and the thread's integrity. */
+export async function caseTimeline(ctx: DomainContext, c: ConsultationRecord): Promise<Pick<ConsultationDetail, 'evidence' | 'events' | 'integrity'>> {
   const { store } = ctx;
-  const c = await load(store, id);
-  const now = ctx.now();
-  const [events, thread] = await Promise.all([store.consultations.events(id), store.consultations.thread(id)]);
+  const [events, thread] = await Promise.all([store.consultations.events(c.id), store.consultations.thread(c.id)]);
   const byHash = new Map(thread.map((m) => [m.hash, m]));
   const allRefs = events.flatMap((e) => e.evidence);
   const status = await evidenceByHashes(ctx, allRefs.map((r) => r.sha256));
@@ -327,6 +353,9 @@ export async function getConsultation(ctx: DomainContext, actor: Actor, id: stri
       evidence: e.evidence.map((r) => item(r, e.side)),
       outcome: e.outcome,
       attributionReply: e.attributionReply,
+      decision: e.decision,
+      custody: e.custody,
+      until: iso(e.until),
       envelopeHash: e.envelopeHash,
       delivery: m && m.direction === 'sent' ? { status: m.status as 'queued', at: m.status === 'delivered' ? m.at.toISOString() : null, error: m.error } : null,
       notApplied: e.notApplied,
@@ -336,18 +365,12 @@ export async function getConsultation(ctx: DomainContext, actor: Actor, id: stri
   const evidence = events
     .flatMap((e) => e.evidence.map((r) => item(r, e.side)))
     .filter((r) => (seen.has(r.sha256) ? false : (seen.add(r.sha256), true)));
-  return {
-    ...presentConsultation(c, now, selfCode(ctx)),
-    evidence,
-    draftEvidence: c.status === 'draft' ? c.evidence.map((e) => ('id' in e ? e.id : '')).filter(Boolean) : [],
-    events: events.map(present),
-    integrity: threadIntegrity(thread),
-  };
+  return { evidence, events: events.map(present), integrity: threadIntegrity(thread) };
 }
 
 // ---- writing ------------------------------------------------------------------------------
 
-async function actorName(store: Store, actor: Actor): Promise<string> {
+export async function actorName(store: Store, actor: Actor): Promise<string> {
   if (actor.type === 'operator') return 'Node operator';
   const user = await store.users.byId(actor.userId);
   return user?.displayName || actor.email;
@@ -399,6 +422,7 @@ export async function createConsultation(ctx: DomainContext, actor: Actor, input
     respondedAt: null,
     closedAt: null,
     ackOverdueNotifiedAt: null,
+    ...NOT_A_REQUEST,
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -413,8 +437,21 @@ export async function createConsultation(ctx: DomainContext, actor: Actor, input
   return getConsultation(ctx, actor, id);
 }
 
-function localEvent(c: ConsultationRecord, action: string, actor: string, at: Date): ConsultationEventRecord {
-  return { id: randomUUID(), consultationId: c.id, at, side: 'raiser', actor, action, text: '', evidence: [], outcome: null, attributionReply: null, envelopeHash: null, notApplied: null };
+const NOT_A_REQUEST = { kind: 'consultation', request: null, decision: null, preserveUntil: null, lapseWarnedFor: null, consultedAt: null } as const;
+
+/** The fields of an event that only some steps carry, empty. */
+export const PLAIN_EVENT: Pick<ConsultationEventRecord, 'outcome' | 'attributionReply' | 'decision' | 'custody' | 'until' | 'envelopeHash' | 'notApplied'> = {
+  outcome: null,
+  attributionReply: null,
+  decision: null,
+  custody: [],
+  until: null,
+  envelopeHash: null,
+  notApplied: null,
+};
+
+export function localEvent(c: Pick<ConsultationRecord, 'id'>, action: string, actor: string, at: Date): ConsultationEventRecord {
+  return { id: randomUUID(), consultationId: c.id, at, side: 'raiser', actor, action, text: '', evidence: [], ...PLAIN_EVENT };
 }
 
 export async function updateDraft(ctx: DomainContext, actor: Actor, id: string, input: UpdateDraft, meta: RequestMeta): Promise<ConsultationDetail> {
@@ -545,6 +582,9 @@ export async function takeStep(ctx: DomainContext, actor: Actor, id: string, inp
       evidence,
       outcome: next.outcome === c.outcome ? null : next.outcome,
       attributionReply: input.attributionReply,
+      decision: null,
+      custody: [],
+      until: null,
       envelopeHash: out.hash,
       notApplied: null,
     });
@@ -594,12 +634,13 @@ export async function onConsultationOpen(tx: Store, ctx: DomainContext, envelope
     respondedAt: null,
     closedAt: null,
     ackOverdueNotifiedAt: null,
+    ...NOT_A_REQUEST,
     createdAt: ctx.now(),
     updatedAt: ctx.now(),
     version: 1,
   };
   await tx.consultations.insert(c);
-  await tx.consultations.addEvent({ id: randomUUID(), consultationId: c.id, at, side: 'raiser', actor: body.raisedBy, action: 'opened', text: body.summary, evidence: body.evidence, outcome: null, attributionReply: null, envelopeHash: hash, notApplied: null });
+  await tx.consultations.addEvent({ ...PLAIN_EVENT, id: randomUUID(), consultationId: c.id, at, side: 'raiser', actor: body.raisedBy, action: 'opened', text: body.summary, evidence: body.evidence, envelopeHash: hash });
   await evidenceReceived(tx, ctx, { sender: envelope.sender, envelope: hash, consultation: c.id, evidence: body.evidence });
   // A norm this node's catalogue does not know (a newer list at the sender) is kept on the case but not indexed.
   await recordNormInvocations(tx, { caseType: 'consultation', caseId: c.id, title: c.title, createdAt: c.createdAt, normIds: c.norms.filter(isKnownNorm) });
@@ -643,6 +684,9 @@ export async function onConsultationStep(tx: Store, ctx: DomainContext, envelope
     evidence: body.evidence,
     outcome: body.outcome,
     attributionReply: body.attributionReply,
+    decision: null,
+    custody: [],
+    until: null,
     envelopeHash: hash,
     // Steps that crossed in transit (a response to a consultation already withdrawn) stay in the thread.
     notApplied: valid ? null : (why ?? 'The step is not well formed.'),
@@ -667,11 +711,12 @@ export async function notifyOverdueAcknowledgements(ctx: DomainContext, limit = 
     const due = await tx.consultations.overdue(now, limit);
     for (const c of due) {
       await tx.consultations.update({ ...c, ackOverdueNotifiedAt: now, version: c.version + 1 });
+      const noun = CASE_NOUN[c.kind];
       const message =
         c.side === 'raiser'
-          ? `${c.recipient} has not acknowledged the consultation “${c.title}”; the deadline was ${c.ackDeadline?.toISOString()}.`
-          : `The acknowledgement of ${c.raiser}'s consultation “${c.title}” is overdue; it was due by ${c.ackDeadline?.toISOString()}.`;
-      await notify(tx, ctx, 'officer', 'consultation.ack_overdue', message, `/consultations/${c.id}`);
+          ? `${c.recipient} has not acknowledged the ${noun} “${c.title}”; the deadline was ${c.ackDeadline?.toISOString()}.`
+          : `The acknowledgement of ${c.raiser}'s ${noun} “${c.title}” is overdue; it was due by ${c.ackDeadline?.toISOString()}.`;
+      await notify(tx, ctx, 'officer', c.kind === 'consultation' ? 'consultation.ack_overdue' : 'request.ack_overdue', message, casePath(c));
     }
     return due.length;
   });

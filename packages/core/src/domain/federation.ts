@@ -15,6 +15,7 @@ import { conflict, DomainError, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import type { DomainContext, PeerEntry, RequestMeta } from './context.js';
 import { onConsultationOpen, onConsultationStep } from './consultations.js';
+import { onRequestOpen, onRequestStep } from './cooperation.js';
 import { logReceived, logSent } from './log.js';
 import { onNormPositions, publishNormPositions } from '../norms/positions.js';
 import type { Actor } from './policies.js';
@@ -308,6 +309,8 @@ const inboundHandlers = (): InboundHandlers => (handlers ??= {
   'norms.positions': onNormPositions,
   'consultation.open': onConsultationOpen,
   'consultation.step': onConsultationStep,
+  'request.open': onRequestOpen,
+  'request.step': onRequestStep,
 });
 
 async function applyEnvelope(tx: Store, ctx: DomainContext, envelope: Envelope, hash: string): Promise<void> {

@@ -19,6 +19,10 @@ export const permissions = {
   'proofs.read': ['viewer', 'officer', 'admin'],
   'consultations.read': ['viewer', 'officer', 'admin'],
   'consultations.write': ['officer', 'admin'],
+  // cooperation requests on information crimes; administrators record the legal basis per state
+  'requests.read': ['viewer', 'officer', 'admin'],
+  'requests.write': ['officer', 'admin'],
+  'requests.configure': ['admin'],
   // evidence
   'evidence.read': ['viewer', 'officer', 'admin'],
   'evidence.upload': ['officer', 'admin'],

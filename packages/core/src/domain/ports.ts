@@ -1,5 +1,5 @@
 import type { EvidenceRepo } from './evidence-ports.js';
-import type { ConsultationRepo } from './consultation-ports.js';
+import type { ConsultationRepo, LegalBasisRepo } from './consultation-ports.js';
 import type { ProofRepo } from './proof-ports.js';
 import type { Role } from '../api/fields.js';
 import type { NormRepo } from '../norms/ports.js';
@@ -335,6 +335,7 @@ export interface Store {
   readonly proofs: ProofRepo;
   readonly witness: WitnessRepo;
   readonly consultations: ConsultationRepo;
+  readonly legalBases: LegalBasisRepo;
   readonly evidence: EvidenceRepo;
   readonly norms: NormRepo;
   readonly mail: MailRepo;

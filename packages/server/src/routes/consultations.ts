@@ -18,7 +18,7 @@ import type { Env } from '../http/env.js';
 import { mount } from '../http/mount.js';
 
 /** A file to save, never to render in the browser; the name says what it is and its marking. */
-function download(body: string | Uint8Array, type: string, name: string): Response {
+export function download(body: string | Uint8Array, type: string, name: string): Response {
   return new Response(body, {
     headers: {
       'content-type': type,

@@ -8,6 +8,7 @@ import * as m0005 from './0005-consultations.js';
 import * as m0006 from './0006-evidence.js';
 import * as m0007 from './0007-log-evidence.js';
 import * as m0009 from './0009-mail.js';
+import * as m0010 from './0010-cooperation.js';
 
 /** Every migration, in order. Names sort; a migration once released is never edited. */
 const all: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const all: Record<string, Migration> = {
   '0007-log-evidence': m0007,
   '0008-witness': m0008,
   '0009-mail': m0009,
+  '0010-cooperation': m0010,
 };
 
 export const migrations: MigrationProvider = {

@@ -1,0 +1,238 @@
+import {
+  custodyActions,
+  decisionKinds,
+  legalInstruments,
+  refusalGrounds,
+  requestActions,
+  requestChannels,
+  requestKinds,
+  requestOutcomes,
+  tlpLevels,
+  urgencies,
+} from '@parley/protocol';
+import { z } from 'zod';
+import { consultationEvent, deadlineState, evidenceItem } from './consultations.js';
+import { requiredText, stateCode, text, uuid } from './fields.js';
+
+/**
+ * The HTTP contract of cooperation requests on information crimes (domain/cooperation.ts):
+ * preservation, disclosure, mutual legal assistance, emergency requests and spontaneous
+ * information. A request is a case like a consultation and shares its timeline, evidence,
+ * thread integrity and proofs.
+ */
+
+const time = z.iso.datetime({ offset: true, message: 'Use a date and time such as 2026-11-25T09:30:00Z.' });
+
+export const requestContactInput = z.strictObject({
+  name: text(200, 'The contact name').default(''),
+  position: text(200, 'The position').default(''),
+  phone: text(40, 'The phone number').default(''),
+  email: text(254, 'The e-mail address').default(''),
+  officeHours: text(200, 'The office hours').default(''),
+  timeZone: text(64, 'The time zone').default(''),
+  preferredChannel: text(200, 'The preferred channel').default(''),
+});
+
+export const relatedRequestInput = z.strictObject({
+  request: uuid.nullable().default(null),
+  reference: text(100, 'The reference').default(''),
+  kind: z.enum(requestKinds).nullable().default(null),
+  note: text(500, 'The note').default(''),
+});
+
+/** The request form: every field may be left empty in a draft; sending checks what its kind requires. */
+export const requestFormInput = z.strictObject({
+  reference: text(100, 'The reference number').default(''),
+  requestingAuthority: text(500, 'The requesting authority').default(''),
+  investigatingAuthority: text(500, 'The investigating authority').default(''),
+  prosecutorOrCourt: text(500, 'The prosecutor or court').default(''),
+  caseNumber: text(100, 'The case number').default(''),
+  proceedings: text(5000, 'The subject and nature of the proceedings').default(''),
+  offence: text(2000, 'The offence').default(''),
+  legalBasis: z
+    .strictObject({
+      instruments: z.array(z.enum(legalInstruments)).max(legalInstruments.length).default([]),
+      articles: text(500, 'The articles').default(''),
+      channel: z.enum(requestChannels).nullable().default(null),
+    })
+    .default({ instruments: [], articles: '', channel: null }),
+  dataSought: text(10_000, 'The data or measure sought').default(''),
+  linkToOffence: text(5000, 'The link to the offence').default(''),
+  custodianOrLocation: text(5000, 'The custodian or location').default(''),
+  persons: text(5000, 'The persons, items or accounts').default(''),
+  necessity: text(5000, 'The necessity').default(''),
+  procedure: text(5000, 'The procedure to follow').default(''),
+  riskToLife: text(5000, 'The risk to life or safety').default(''),
+  mlaToFollow: z.boolean().nullable().default(null),
+  confidentiality: text(2000, 'The confidentiality requirement').default(''),
+  timeLimits: text(2000, 'The time limits').default(''),
+  related: z.array(relatedRequestInput).max(50).default([]),
+  contact: requestContactInput.default({ name: '', position: '', phone: '', email: '', officeHours: '', timeZone: '', preferredChannel: '' }),
+});
+
+const requestFields = {
+  kind: z.enum(requestKinds),
+  recipient: stateCode,
+  title: requiredText(300, 'The subject line'),
+  summary: text(20_000, 'The summary of facts').default(''),
+  urgency: z.enum(urgencies).default('routine'),
+  tlp: z.enum(tlpLevels).default('AMBER+STRICT'),
+  responseRequestedBy: time.nullable().default(null),
+  form: requestFormInput.default(requestFormInput.parse({})),
+  /** Ids of evidence files uploaded to this node, sent with the request. */
+  evidence: z.array(uuid).max(1000).default([]),
+};
+
+export const createRequestBody = z.strictObject({ ...requestFields, send: z.boolean().default(false) });
+export const updateRequestBody = z.strictObject({ ...requestFields, version: z.number().int().positive() });
+
+export const custodyEntryInput = z.strictObject({
+  action: z.enum(custodyActions),
+  by: requiredText(200, 'Who held the item'),
+  organisation: text(200, 'The organisation').default(''),
+  at: time,
+  note: text(1000, 'The note').default(''),
+});
+
+export const requestStepBody = z.strictObject({
+  action: z.enum(requestActions),
+  text: text(20_000, 'The message').default(''),
+  decision: z
+    .strictObject({
+      decision: z.enum(decisionKinds),
+      grounds: z.array(z.enum(refusalGrounds)).max(refusalGrounds.length).default([]),
+      reasons: text(10_000, 'The reasons').default(''),
+      conditions: text(10_000, 'The conditions').default(''),
+      until: time.nullable().default(null),
+    })
+    .nullable()
+    .default(null),
+  /** The new end of a preservation (extend). */
+  until: time.nullable().default(null),
+  outcome: z.enum(requestOutcomes).nullable().default(null),
+  /** Ids of evidence files uploaded to this node. */
+  evidence: z.array(uuid).max(1000).default([]),
+  /** The chain of custody of each returned file, by its evidence id; the node adds the final “sent” link. */
+  custody: z.array(z.strictObject({ evidence: uuid, entries: z.array(custodyEntryInput).min(1, 'Give at least one link of the chain of custody.').max(100) })).max(1000).default([]),
+});
+
+export const legalBasisBody = z.strictObject({
+  instruments: z.array(z.enum(legalInstruments)).min(1, 'Choose at least one instrument, or “reciprocity”.').max(legalInstruments.length),
+  articles: text(500, 'The articles').default(''),
+  channel: z.enum(requestChannels).nullable().default(null),
+  notes: text(2000, 'The notes').default(''),
+});
+
+export const legalBasis = z.object({
+  state: z.string(),
+  instruments: z.array(z.string()),
+  articles: z.string(),
+  channel: z.string().nullable(),
+  notes: z.string(),
+  updatedAt: z.string(),
+  updatedBy: z.string(),
+});
+export const legalBasisList = z.object({ legalBases: z.array(legalBasis) });
+
+/** A field the request's kind requires (blocks sending) or recommends (a warning). */
+export const completenessItem = z.object({ field: z.string(), message: z.string() });
+
+export const requestStatus = z.enum(['draft', 'sent', 'acknowledged', 'postponed', 'executed', 'closed']);
+
+export const cooperationRequest = z.object({
+  id: z.string(),
+  kind: z.enum(requestKinds),
+  side: z.enum(['raiser', 'recipient']),
+  /** The requesting state. */
+  raiser: z.string(),
+  /** The requested state. */
+  recipient: z.string().nullable(),
+  counterpart: z.string().nullable(),
+  status: requestStatus,
+  outcome: z.string().nullable(),
+  awaiting: z.enum(['raiser', 'recipient']).nullable(),
+  title: z.string(),
+  summary: z.string(),
+  urgency: z.string(),
+  tlp: z.enum(tlpLevels),
+  form: z.unknown(),
+  decision: z.unknown().nullable(),
+  /** An executed preservation: kept until then; `preservation` says how that stands now. */
+  preserveUntil: z.string().nullable(),
+  preservation: z.enum(['none', 'running', 'lapsing', 'lapsed']),
+  consultedAt: z.string().nullable(),
+  raisedBy: z.string(),
+  ackDeadline: z.string().nullable(),
+  ackState: deadlineState,
+  responseRequestedBy: z.string().nullable(),
+  responseState: deadlineState,
+  sentAt: z.string().nullable(),
+  acknowledgedAt: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  version: z.number(),
+  allowedActions: z.array(z.string()),
+});
+
+export const custodyView = z.object({
+  sha256: z.string(),
+  name: z.string(),
+  size: z.number(),
+  entries: z.array(z.object({ action: z.string(), by: z.string(), organisation: z.string(), at: z.string(), note: z.string() })),
+  /** The envelope that returned the item, for its proof bundle. */
+  envelopeHash: z.string().nullable(),
+});
+
+export const requestDetail = cooperationRequest.extend({
+  evidence: z.array(evidenceItem),
+  draftEvidence: z.array(z.string()),
+  events: z.array(consultationEvent),
+  integrity: z.object({ messages: z.number(), digest: z.string().nullable(), problems: z.array(z.string()) }),
+  /** What sending requires and recommends for this kind of request. */
+  missing: z.array(completenessItem),
+  warnings: z.array(completenessItem),
+  /** Every returned item's chain of custody as one record. */
+  custody: z.array(custodyView),
+  /** Other requests this one names, and those that name it, as held on this node. */
+  related: z.array(z.object({ id: z.string(), kind: z.string(), title: z.string(), status: z.string(), reference: z.string() })),
+  /** The instruments and channel recorded for the other state. */
+  legalBasis: legalBasis.nullable(),
+});
+
+export const requestList = z.object({ requests: z.array(cooperationRequest) });
+export const requestListQuery = z.strictObject({
+  box: z.enum(['inbox', 'outbox', 'drafts', 'all']).default('all'),
+  kind: z.enum(requestKinds).optional(),
+  state: stateCode.optional(),
+  status: requestStatus.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  q: z.string().trim().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export const requestStats = z.object({
+  rows: z.array(
+    z.object({
+      state: z.string(),
+      kind: z.string(),
+      /** outgoing: the other state's answers to ours; incoming: ours to theirs. */
+      direction: z.enum(['outgoing', 'incoming']),
+      requests: z.number(),
+      acknowledged: z.number(),
+      decided: z.number(),
+      medianAckHours: z.number().nullable(),
+      medianDecisionHours: z.number().nullable(),
+      open: z.number(),
+    }),
+  ),
+});
+
+export type CreateRequest = z.infer<typeof createRequestBody>;
+export type UpdateRequest = z.infer<typeof updateRequestBody>;
+export type RequestStep = z.infer<typeof requestStepBody>;
+export type CooperationRequest = z.infer<typeof cooperationRequest>;
+export type RequestDetail = z.infer<typeof requestDetail>;
+export type LegalBasis = z.infer<typeof legalBasis>;
+export type RequestStats = z.infer<typeof requestStats>;

@@ -1,0 +1,3 @@
+import { cooperationSuite } from './cooperation-suite.js';
+
+cooperationSuite('postgres');
