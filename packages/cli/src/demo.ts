@@ -1,6 +1,6 @@
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { addPeer, createConsultation, createContact, setNormPosition, startCheck, type Actor, type CreateConsultation, type CreateContact, type SetNormPosition } from '@parley/core';
+import { addPeer, createConsultation, createContact, createRequest, setLegalBasis, setNormPosition, startCheck, type Actor, type CreateConsultation, type CreateContact, type CreateRequest, type SetNormPosition } from '@parley/core';
 import { discover } from '@parley/federation';
 import { configFromEnv, operatorCommands, startNode, type RunningNodeHandle } from '@parley/server';
 import { DataDir } from '@parley/store';
@@ -66,6 +66,41 @@ const SAMPLE_CONSULTATION: CreateConsultation = {
   send: true,
 };
 
+/** A fictional preservation request from Aurelia's 24/7 point of contact to Borealis. */
+const SAMPLE_REQUEST: CreateRequest = {
+  kind: 'preservation',
+  recipient: 'XAB',
+  title: 'Preserve the mailbox used to extort the Aurelian water utility',
+  summary: 'On 18 November the Aurelian water utility received extortion e-mails threatening to publish stolen customer data. They came from a mailbox at a Borealian provider.',
+  urgency: 'high',
+  tlp: 'AMBER+STRICT',
+  responseRequestedBy: null,
+  form: {
+    reference: 'XAA-PRES-2026-041',
+    requestingAuthority: 'Cybercrime Unit, Aurelian Judicial Police',
+    investigatingAuthority: 'Cybercrime Unit, Aurelian Judicial Police',
+    prosecutorOrCourt: 'Public Prosecutor of Aurelia City',
+    caseNumber: '4411/26',
+    proceedings: 'Criminal investigation into extortion and unlawful access to the utility’s systems.',
+    offence: 'Extortion; illegal access to a computer system.',
+    legalBasis: { instruments: [], articles: '', channel: null },
+    dataSought: 'Subscriber data, log-in IP addresses and stored content of the mailbox extort@mail.borealis.example from 1 October 2026.',
+    linkToOffence: 'The extortion e-mails were sent from this mailbox.',
+    custodianOrLocation: 'MailCo Borealis Ltd., Port Borealis',
+    persons: 'Unknown holder of extort@mail.borealis.example',
+    necessity: 'The provider keeps log-in records for 30 days only.',
+    procedure: '',
+    riskToLife: '',
+    mlaToFollow: true,
+    confidentiality: 'Do not notify the account holder.',
+    timeLimits: 'Preservation needed before 1 December, when the oldest records are deleted.',
+    related: [],
+    contact: { name: 'Insp. Ana Duarte', position: '24/7 point of contact', phone: '+999 21 555 0101', email: 'officer@police.aurelia.example', officeHours: 'around the clock', timeZone: 'UTC', preferredChannel: 'Parley' },
+  },
+  evidence: [],
+  send: true,
+};
+
 export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
   const root = resolve(options.dir);
   await rm(root, { recursive: true, force: true });
@@ -98,6 +133,8 @@ export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
       for (const p of positions) await setNormPosition(nodes[i]!.ctx.domain, operator, p, { requestId: null });
     }
     await createConsultation(nodes[0]!.ctx.domain, operator, SAMPLE_CONSULTATION, { requestId: null });
+    await setLegalBasis(nodes[0]!.ctx.domain, operator, 'XAB', { instruments: ['budapest_2001', 'un_cybercrime_2024'], articles: 'Budapest arts. 29–31; UN arts. 40–44', channel: 'network_24_7', notes: 'Fictional: both test states are parties to both conventions.' }, { requestId: null });
+    await createRequest(nodes[0]!.ctx.domain, operator, SAMPLE_REQUEST, { requestId: null });
   } catch (e) {
     await stop();
     throw e;
@@ -118,6 +155,7 @@ export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
   io.out('  Try: sign in to XAB as officer and confirm the communication check Aurelia (XAA) just sent;');
   io.out('       then see it confirmed on XAA. Edit a point of contact and watch it reach the other states.');
   io.out('       On XAB, open Consultations: Aurelia raised an incident; acknowledge it and answer.');
+  io.out('       On XAB, open Requests: Aurelia asks for data to be preserved; decide on it and watch the 60-day clock.');
   io.out(`  Data: ${root} (recreated at every demo start). Stop with Ctrl-C.`);
   await new Promise<void>((resolveStop) => {
     const onSignal = () => {

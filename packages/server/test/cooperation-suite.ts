@@ -228,6 +228,8 @@ export function cooperationSuite(engine: Engine): void {
       }, 30_000, 'a proof bundle of the return');
       const verdict = await verifyProofBundle(bundle);
       expect([verdict.type, verdict.sender.state, verdict.receiver.state, verdict.contentDisclosed]).toEqual(['request.step', 'XAB', 'XAA', true]);
+      expect(verdict.custody.map((k) => k.sha256)).toEqual([logs.sha256, subscriber.sha256]);
+      expect(verdict.summary).toContain(`SHA-256 ${logs.sha256}: collected by Det. Sgt. Moro (Borealis Cyber Police)`);
       const envelope = JSON.parse(Buffer.from(bundle.envelope.jws!.split('.')[1]!, 'base64url').toString('utf8')) as { type: string; body: unknown };
       expect(envelope.type).toBe('request.step');
       expect((envelope.body as { custody: { sha256: string }[] }).custody.map((k) => k.sha256)).toEqual([logs.sha256, subscriber.sha256]);

@@ -15,6 +15,7 @@ import { parseNote } from '../note/note.js';
 import { ed25519NoteVerifier, formatVerifierKey, keyIdHex, parseVerifierKey, SignatureType, type NoteVerifier } from '../note/note-keys.js';
 import { noteVerifierFromKey } from '../note/cosignature.js';
 import { proofBundleSchema, type ProofBundle, type ProofLog, type ProofParty } from './bundle.js';
+import { custodyRecord, type CustodyRecord } from '../messages/cooperation.js';
 
 /**
  * Checks a proof bundle with nothing but its bytes (and, optionally, keys the reader trusts).
@@ -85,6 +86,8 @@ export interface ProofVerdict {
   readonly logs: { readonly sender: LogVerdict; readonly receiver: LogVerdict };
   readonly evidence: readonly { readonly commitment: string; readonly disclosed: boolean; readonly fileSha256: string | undefined; readonly matchesContent: boolean }[];
   readonly keysTrusted: boolean;
+  /** The chain of custody of evidence returned with a cooperation request's step, as the sender signed it. */
+  readonly custody: readonly CustodyRecord[];
   /** One paragraph for people. */
   readonly summary: string;
 }
@@ -377,6 +380,11 @@ export async function verifyProofBundle(input: string | Uint8Array | unknown, op
     const disclosed = evidence.filter((e) => e.disclosed || e.matchesContent).length;
     parts.push(`${evidence.length} evidence item${evidence.length === 1 ? '' : 's'} travelled with it, committed in the log${disclosed ? `; ${disclosed} disclosed and checked against ${disclosed === 1 ? 'its commitment' : 'their commitments'}` : ''}${contentMatched ? `, including the file given (SHA-256 ${contentHash})` : ''}.`);
   }
+  const custody = custodyOf(envelope);
+  if (custody.length) {
+    const chain = (k: CustodyRecord) => `SHA-256 ${k.sha256}: ${k.entries.map((e) => `${e.action} by ${e.by}${e.organisation ? ` (${e.organisation})` : ''} on ${when(e.at)}`).join(', then ')}`;
+    parts.push(`Signed with the message, the chain of custody of ${custody.length} returned item${custody.length === 1 ? '' : 's'}: ${custody.map(chain).join('; ')}.`);
+  }
   parts.push(
     keysTrusted
       ? `Every key used is in your trusted keys file.`
@@ -394,6 +402,7 @@ export async function verifyProofBundle(input: string | Uint8Array | unknown, op
     logs,
     evidence,
     keysTrusted,
+    custody,
     summary: parts.join(' '),
   };
 }
@@ -431,4 +440,11 @@ export function parseTrustedKeys(text: string): Map<string, string[]> {
     add(state as string, fp, `keys file, line ${i + 1}`);
   });
   return out;
+}
+
+/** The chain of custody a signed request step carries (empty for any other message, or a malformed one). */
+function custodyOf(envelope: Envelope | undefined): CustodyRecord[] {
+  if (envelope?.type !== 'request.step') return [];
+  const parsed = custodyRecord.array().safeParse((envelope.body as { custody?: unknown }).custody);
+  return parsed.success ? parsed.data : [];
 }
