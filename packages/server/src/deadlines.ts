@@ -1,4 +1,4 @@
-import { notifyLapsingPreservations, notifyOverdueAcknowledgements, type DomainContext } from '@parley/core';
+import { notifyLapsingPreservations, notifyOverdueAcknowledgements, notifyOverdueDecisions, type DomainContext } from '@parley/core';
 import type { Logger } from 'pino';
 import { Periodic } from './periodic.js';
 
@@ -11,7 +11,7 @@ export const defaultDeadlineWatcherOptions: DeadlineWatcherOptions = { intervalM
 
 /**
  * Tells officers when an acknowledgement deadline passes (once per consultation or request, on
- * each side) and when a preservation of data is about to lapse (once per end date, each side).
+ * each side), when a request's decision is overdue and when a preservation of data is about to lapse (once per end date, each side).
  * Deadlines are also shown as due or overdue on every read; this is what reaches people who
  * are not looking.
  */
@@ -39,6 +39,8 @@ export class DeadlineWatcher {
     try {
       const n = await notifyOverdueAcknowledgements(this.ctx);
       if (n > 0) this.log.info({ overdue: n }, 'acknowledgement deadlines passed; officers notified');
+      const decisions = await notifyOverdueDecisions(this.ctx);
+      if (decisions > 0) this.log.info({ overdue: decisions }, 'decisions on requests overdue; officers notified');
       const lapsing = await notifyLapsingPreservations(this.ctx);
       if (lapsing > 0) this.log.info({ lapsing }, 'preservations of data about to lapse; officers notified');
     } catch (err) {

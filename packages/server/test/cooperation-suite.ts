@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { verifyProofBundle, type ProofBundle } from '@parley/protocol';
-import { notifyLapsingPreservations } from '@parley/core';
+import { notifyLapsingPreservations, notifyOverdueDecisions } from '@parley/core';
 import { Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -297,6 +297,40 @@ export function cooperationSuite(engine: Engine): void {
       expect(notesA.some((x) => x.kind === 'request.preservation_lapsing' && x.message.includes('A preservation left to lapse') && x.message.includes('ask for an extension'))).toBe(true);
       const notesB = (await officerB.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[];
       expect(notesB.some((x) => x.kind === 'request.preservation_lapsing' && x.message.includes('A preservation left to lapse'))).toBe(true);
+    }, 60_000);
+
+    it('gives an emergency request its short deadlines, lists requests by what falls due next, and reports an overdue decision once', async () => {
+      const emergency = await send({
+        ...PRESERVATION,
+        kind: 'emergency',
+        urgency: 'routine',
+        title: 'Threat to kill a named journalist posted from a Borealian account',
+        form: { ...PRESERVATION.form, riskToLife: 'The account posted the journalist’s home address and a date.' },
+      });
+      const d = emergency as Detail & { urgency: string; ackDeadline: string; responseRequestedBy: string; sentAt: string };
+      expect(d.urgency).toBe('urgent');
+      expect(Date.parse(d.ackDeadline) - Date.parse(d.sentAt)).toBe(3600_000);
+      expect(Date.parse(d.responseRequestedBy) - Date.parse(d.sentAt)).toBe(8 * 3600_000);
+      await arrived(officerB, emergency.id);
+      // An emergency may be refused without a prior consultation, but never without grounds and reasons.
+      const byDeadline = (await officerB.get('/api/v1/requests?box=inbox&sort=deadline')).body.requests as { id: string }[];
+      expect(byDeadline[0]?.id).toBe(emergency.id);
+      const later = new Date(Date.parse(d.responseRequestedBy) + 60_000);
+      for (const n of [a, b]) {
+        const ctx = { ...n.node.ctx.domain, now: () => later };
+        expect(await notifyOverdueDecisions(ctx)).toBeGreaterThanOrEqual(1);
+        expect(await notifyOverdueDecisions(ctx)).toBe(0);
+      }
+      const notesA = (await officerA.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[];
+      expect(notesA.some((x) => x.kind === 'request.decision_overdue' && x.message.includes('XAB has not decided on your emergency request'))).toBe(true);
+      // Acknowledged within the hour, it is not overdue yet: its decision is due in 8 hours.
+      expect((await step(officerB, emergency.id, { action: 'acknowledge' })).status).toBe(200);
+      const overdue = (await officerB.get('/api/v1/requests?overdue=true')).body.requests as { id: string }[];
+      expect(overdue.map((r) => r.id)).not.toContain(emergency.id);
+      const refused = await step(officerB, emergency.id, { action: 'decide', decision: { decision: 'refuse', grounds: ['domestic_law_bars'], reasons: 'The account is not held in Borealis.' } });
+      expect([refused.status, refused.body.outcome]).toEqual([200, 'refused']);
+      const badSort = await officerB.get('/api/v1/requests?sort=oldest');
+      expect([badSort.status, badSort.body.code]).toEqual([400, 'validation_failed']);
     }, 60_000);
 
     it('records the legal basis per state, fills it into requests, and reports response times', async () => {

@@ -44,6 +44,7 @@ const toRecord = (r: Selectable<ConsultationsTable>): ConsultationRecord => ({
   preserveUntil: r.preserve_until,
   lapseWarnedFor: r.lapse_warned_for,
   consultedAt: r.consulted_at,
+  decisionOverdueNotifiedAt: r.decision_overdue_notified_at,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   version: r.version,
@@ -88,6 +89,7 @@ const toRow = (c: ConsultationRecord) => ({
   preserve_until: c.preserveUntil,
   lapse_warned_for: c.lapseWarnedFor,
   consulted_at: c.consultedAt,
+  decision_overdue_notified_at: c.decisionOverdueNotifiedAt,
   created_at: c.createdAt,
   updated_at: c.updatedAt,
   version: c.version,
@@ -140,14 +142,35 @@ export function consultationRepo(db: Db): ConsultationRepo {
       if (f.urgency) q = q.where('urgency', '=', f.urgency as ConsultationRecord['urgency']);
       if (f.tlp) q = q.where('tlp', '=', f.tlp as ConsultationRecord['tlp']);
       if (f.norm) q = q.where(sql<boolean>`norms @> ${json([f.norm])}::jsonb`);
-      if (f.overdueAt) q = q.where('status', '=', 'sent').where('ack_deadline', '<', f.overdueAt);
+      if (f.overdueAt) {
+        const at = f.overdueAt;
+        // A request is also overdue when its decision is: not decided by the time the requesting state asked for.
+        q = f.kinds?.some((k) => k !== 'consultation')
+          ? q.where((eb) =>
+              eb.or([
+                eb.and([eb('status', '=', 'sent'), eb('ack_deadline', '<', at)]),
+                eb.and([eb('status', 'in', ['sent', 'acknowledged']), eb('responded_at', 'is', null), eb('response_requested_by', '<', at)]),
+              ]),
+            )
+          : q.where('status', '=', 'sent').where('ack_deadline', '<', at);
+      }
       if (f.text) {
         const query = sql`websearch_to_tsquery('simple', ${f.text})`;
         q = q.where(
           sql<boolean>`(consultations.search @@ ${query} or exists (select 1 from consultation_events e where e.consultation_id = consultations.id and e.search @@ ${query}))`,
         );
       }
-      return (await q.orderBy('updated_at', 'desc').limit(f.limit).execute()).map(toRecord);
+      // By deadline: the next thing due first (acknowledgement, then decision, then a preservation's end); closed last.
+      const ordered =
+        f.sort === 'deadline'
+          ? q
+              .orderBy(
+                sql`case when status = 'sent' then ack_deadline when status in ('acknowledged', 'postponed') and responded_at is null then response_requested_by when status = 'executed' then preserve_until end`,
+                sql`asc nulls last`,
+              )
+              .orderBy('updated_at', 'desc')
+          : q.orderBy('updated_at', 'desc');
+      return (await ordered.limit(f.limit).execute()).map(toRecord);
     },
     async overdue(now, limit) {
       const rows = await db
@@ -170,6 +193,20 @@ export function consultationRepo(db: Db): ConsultationRepo {
         .where('preserve_until', '<', before)
         .where((eb) => eb.or([eb('lapse_warned_for', 'is', null), eb('lapse_warned_for', '<>', eb.ref('preserve_until'))]))
         .orderBy('preserve_until')
+        .limit(limit)
+        .execute();
+      return rows.map(toRecord);
+    },
+    async decisionsOverdue(now, limit) {
+      const rows = await db
+        .selectFrom('consultations')
+        .selectAll()
+        .where('kind', '!=', 'consultation')
+        .where('status', 'in', ['sent', 'acknowledged'])
+        .where('responded_at', 'is', null)
+        .where('decision_overdue_notified_at', 'is', null)
+        .where('response_requested_by', '<', now)
+        .orderBy('response_requested_by')
         .limit(limit)
         .execute();
       return rows.map(toRecord);

@@ -226,6 +226,7 @@ export interface ConsultationsTable {
   preserve_until: Timestamp | null;
   lapse_warned_for: Timestamp | null;
   consulted_at: Timestamp | null;
+  decision_overdue_notified_at: Timestamp | null;
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;

@@ -209,6 +209,8 @@ export const requestListQuery = z.strictObject({
   status: requestStatus.optional(),
   overdue: z.enum(['true', 'false']).optional(),
   q: z.string().trim().max(200).optional(),
+  /** `deadline`: what falls due next first (acknowledgement, decision, end of a preservation); default: most recently changed first. */
+  sort: z.enum(['updated', 'deadline']).default('updated'),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

@@ -54,6 +54,8 @@ export interface ConsultationRecord {
   lapseWarnedFor: Date | null;
   /** When the requested state last consulted the requesting state before refusing or postponing. */
   consultedAt: Date | null;
+  /** When each side's officers were told that the request's decision is overdue. */
+  decisionOverdueNotifiedAt: Date | null;
   createdAt: Date;
   updatedAt: Date;
   version: number;
@@ -93,6 +95,8 @@ export interface ConsultationFilter {
   tlp?: string | undefined;
   /** Full-text search over titles, summaries and messages. */
   text?: string | undefined;
+  /** `deadline`: what falls due next first; otherwise the most recently changed first. */
+  sort?: 'updated' | 'deadline' | undefined;
   limit: number;
 }
 
@@ -120,6 +124,8 @@ export interface ConsultationRepo {
   overdue(now: Date, limit: number): Promise<ConsultationRecord[]>;
   /** Executed preservations ending before `before` whose end date has not been warned of. */
   lapsing(before: Date, limit: number): Promise<ConsultationRecord[]>;
+  /** Requests not decided by the time the requesting state asked for, not yet reported as overdue. */
+  decisionsOverdue(now: Date, limit: number): Promise<ConsultationRecord[]>;
   /** Requests whose form names `id` among its related requests. */
   referencing(id: string): Promise<ConsultationRecord[]>;
   /** Every sent request of these kinds, for response-time statistics (newest first, bounded). */

@@ -437,7 +437,7 @@ export async function createConsultation(ctx: DomainContext, actor: Actor, input
   return getConsultation(ctx, actor, id);
 }
 
-const NOT_A_REQUEST = { kind: 'consultation', request: null, decision: null, preserveUntil: null, lapseWarnedFor: null, consultedAt: null } as const;
+const NOT_A_REQUEST = { kind: 'consultation', request: null, decision: null, preserveUntil: null, lapseWarnedFor: null, consultedAt: null, decisionOverdueNotifiedAt: null } as const;
 
 /** The fields of an event that only some steps carry, empty. */
 export const PLAIN_EVENT: Pick<ConsultationEventRecord, 'outcome' | 'attributionReply' | 'decision' | 'custody' | 'until' | 'envelopeHash' | 'notApplied'> = {

@@ -314,7 +314,7 @@ const load = (store: Store, id: string) => loadCase(store, id, REQUEST_KINDS);
 export async function listRequests(
   ctx: DomainContext,
   actor: Actor,
-  q: { box: 'inbox' | 'outbox' | 'drafts' | 'all'; kind?: RequestKind | undefined; state?: string | undefined; status?: ConsultationStatus | undefined; overdue?: 'true' | 'false' | undefined; q?: string | undefined; limit: number },
+  q: { box: 'inbox' | 'outbox' | 'drafts' | 'all'; kind?: RequestKind | undefined; state?: string | undefined; status?: ConsultationStatus | undefined; overdue?: 'true' | 'false' | undefined; q?: string | undefined; sort?: 'updated' | 'deadline' | undefined; limit: number },
 ): Promise<CooperationRequest[]> {
   assertMay(actor, 'requests.read');
   const now = ctx.now();
@@ -326,6 +326,7 @@ export async function listRequests(
     status: q.status,
     overdueAt: q.overdue === 'true' ? now : undefined,
     text: q.q || undefined,
+    sort: q.sort,
     limit: q.limit,
   });
   return rows.map((c) => presentRequest(c, now));
@@ -420,6 +421,7 @@ export async function createRequest(ctx: DomainContext, actor: Actor, input: Cre
     preserveUntil: null,
     lapseWarnedFor: null,
     consultedAt: null,
+    decisionOverdueNotifiedAt: null,
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -695,6 +697,7 @@ export async function onRequestOpen(tx: Store, ctx: DomainContext, envelope: Env
     preserveUntil: null,
     lapseWarnedFor: null,
     consultedAt: null,
+    decisionOverdueNotifiedAt: null,
     createdAt: now,
     updatedAt: now,
     version: 1,
@@ -762,6 +765,22 @@ export async function notifyLapsingPreservations(ctx: DomainContext, limit = 100
             ? `The preservation you executed for ${c.raiser}'s request “${c.title}” ended on ${end}.`
             : `The preservation you executed for ${c.raiser}'s request “${c.title}” ends on ${end}; ${c.raiser} has been told.`;
       await notify(tx, ctx, 'officer', 'request.preservation_lapsing', message, `/requests/${c.id}`);
+    }
+    return due.length;
+  });
+}
+
+/** Tells each side's officers, once, that a request has not been decided by the time asked for. */
+export async function notifyOverdueDecisions(ctx: DomainContext, limit = 100): Promise<number> {
+  const now = ctx.now();
+  return ctx.store.transaction(async (tx) => {
+    const due = await tx.consultations.decisionsOverdue(now, limit);
+    for (const c of due) {
+      await tx.consultations.update({ ...c, decisionOverdueNotifiedAt: now, version: c.version + 1 });
+      const noun = KIND_WORDS[c.kind as RequestKind];
+      const when = c.responseRequestedBy?.toISOString();
+      const message = c.side === 'raiser' ? `${c.recipient} has not decided on your ${noun} “${c.title}”; a decision was asked for by ${when}.` : `A decision on ${c.raiser}'s ${noun} “${c.title}” is overdue; it was asked for by ${when}.`;
+      await notify(tx, ctx, 'officer', 'request.decision_overdue', message, `/requests/${c.id}`);
     }
     return due.length;
   });

@@ -6,6 +6,7 @@ import { runStatements } from './run.js';
 // same events, thread, evidence and exports. `kind` says which: a consultation, or one of the
 // request types. A request keeps its structured form in `request`, the requested state's latest
 // decision in `decision`, and for an executed preservation the date the data is kept until.
+// A request whose decision is overdue is reported once (decision_overdue_notified_at).
 // - events gain the decision, the chain of custody of returned evidence, and an `until` date
 //   (a postponement's or preservation's end, or an extension).
 // - legal_bases: for each other state, the instruments that found cooperation with it and the
@@ -19,6 +20,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE consultations ADD COLUMN preserve_until timestamptz;
     ALTER TABLE consultations ADD COLUMN lapse_warned_for timestamptz;
     ALTER TABLE consultations ADD COLUMN consulted_at timestamptz;
+    ALTER TABLE consultations ADD COLUMN decision_overdue_notified_at timestamptz;
     ALTER TABLE consultations DROP CONSTRAINT consultations_status_check;
     ALTER TABLE consultations ADD CONSTRAINT consultations_status_check
       CHECK (status IN ('draft', 'sent', 'acknowledged', 'in_progress', 'responded', 'postponed', 'executed', 'closed'));
@@ -54,6 +56,6 @@ export async function down(db: Kysely<unknown>): Promise<void> {
     ALTER TABLE consultations DROP CONSTRAINT consultations_outcome_check;
     ALTER TABLE consultations ADD CONSTRAINT consultations_outcome_check CHECK (outcome IN ('resolved_or_mitigated', 'unfounded', 'no_agreement', 'withdrawn'));
     DROP INDEX consultations_kind_list;
-    ALTER TABLE consultations DROP COLUMN kind, DROP COLUMN request, DROP COLUMN decision, DROP COLUMN preserve_until, DROP COLUMN lapse_warned_for, DROP COLUMN consulted_at;
+    ALTER TABLE consultations DROP COLUMN kind, DROP COLUMN request, DROP COLUMN decision, DROP COLUMN preserve_until, DROP COLUMN lapse_warned_for, DROP COLUMN consulted_at, DROP COLUMN decision_overdue_notified_at;
   `);
 }
