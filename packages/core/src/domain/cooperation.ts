@@ -907,8 +907,8 @@ export function decisionWords(d: RequestDecision): string {
   };
   return [
     base[d.decision] ?? d.decision,
-    d.until ? (d.decision === 'postpone' ? `until ${d.until}` : `data preserved until ${d.until}`) : '',
-    d.grounds.length ? `on the grounds of: ${d.grounds.map((g) => GROUND_WORDS[g] ?? g).join('; ')}` : '',
+    d.until ? (d.decision === 'postpone' ? `Postponed until ${d.until}` : `Data preserved until ${d.until}`) : '',
+    d.grounds.length ? `Grounds: ${d.grounds.map((g) => GROUND_WORDS[g] ?? g).join('; ')}` : '',
     d.reasons ? `Reasons: ${d.reasons}` : '',
     d.conditions ? `Conditions: ${d.conditions}` : '',
   ]
