@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { verifyProofBundle, type ProofBundle } from '@parley/protocol';
+import { DELIVERY_HEADER, envelopeHash, signDelivery, signEnvelope, uuidv7, verifyProofBundle, type ProofBundle } from '@parley/protocol';
 import { notifyLapsingPreservations, notifyOverdueDecisions } from '@parley/core';
 import { Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -260,6 +260,28 @@ export function cooperationSuite(engine: Engine): void {
       expect([notConsulted.status, notConsulted.body.code]).toEqual([400, 'consultation_required']);
       const postponeNoDate = await step(officerB, req.id, { action: 'decide', decision: { decision: 'postpone', reasons: 'Ongoing investigation.' } });
       expect([postponeNoDate.status, postponeNoDate.body.code]).toEqual([400, 'until_required']);
+      // The requesting node applies the same rules: a refusal signed by B's key but never consulted on
+      // (sent around B's node, which would have refused it) is kept in the thread, not applied.
+      const forged = await signEnvelope(
+        {
+          v: 1,
+          id: uuidv7(),
+          sender: 'XAB',
+          recipient: 'XAA',
+          type: 'request.step',
+          created: new Date().toISOString(),
+          thread: req.id,
+          body: { request: req.id, action: 'decide', text: '', decision: { decision: 'refuse', grounds: ['political_offence'], reasons: 'No.', conditions: '', until: null }, until: null, outcome: null, evidence: [], custody: [], by: 'Someone at Borealis' },
+        },
+        b.node.ctx.keys,
+      );
+      const token = await signDelivery({ envelope: envelopeHash(forged), to: 'XAA', sent: new Date() }, b.node.ctx.keys.privateKey, b.node.ctx.nodeInfo().fingerprint);
+      const res = await fetch(`${a.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: forged });
+      expect(res.status).toBe(200);
+      const held = await get(officerA, req.id);
+      expect(held.status).toBe('sent');
+      expect(held.events.find((e) => e.envelopeHash === envelopeHash(forged))?.notApplied).toContain('consult the requesting state');
+
       const emptyConsult = await step(officerB, req.id, { action: 'consult' });
       expect([emptyConsult.status, emptyConsult.body.code]).toEqual([400, 'text_required']);
       const consulted = await step(officerB, req.id, { action: 'consult', text: 'We consider this a political offence. Could you narrow the request?' });
@@ -269,7 +291,7 @@ export function cooperationSuite(engine: Engine): void {
       expect([refused.body.status, refused.body.outcome]).toEqual(['closed', 'refused']);
       const atA = await arrived(officerA, req.id, (d) => d.outcome === 'refused');
       expect(atA.decision).toMatchObject({ grounds: ['political_offence', 'sovereignty_security_ordre_public'], reasons: 'The conduct is a political offence under our law.' });
-      expect(atA.events.every((e) => e.notApplied === null)).toBe(true);
+      expect(atA.events.filter((e) => e.notApplied !== null)).toHaveLength(1);
 
       // Spontaneous information asks for no decision.
       const info = await send({ kind: 'spontaneous', recipient: 'XAB', title: 'Botnet controller in your territory', summary: 'Our CERT found a controller at 192.0.2.10.' });

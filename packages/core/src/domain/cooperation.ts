@@ -733,7 +733,7 @@ export async function onRequestStep(tx: Store, ctx: DomainContext, envelope: Env
   const why =
     requestRefusal(c, side, body.action)?.message ??
     stepProblem(c, body, at)?.message ??
-    (body.custody.every((k) => body.evidence.some((e) => e.sha256 === k.sha256)) ? null : 'A chain of custody names a file the step does not carry.');
+    custodyMismatch(body);
   if (why === null) {
     const next = advance(c, side, body, at);
     if (!(await tx.consultations.update(next))) throw new Error('request changed during apply');
@@ -743,6 +743,14 @@ export async function onRequestStep(tx: Store, ctx: DomainContext, envelope: Env
   await evidenceReceived(tx, ctx, { sender: envelope.sender, envelope: hash, consultation: c.id, evidence: body.evidence });
   const what = body.action === 'decide' && body.decision ? ` (${body.decision.decision.replace(/_/g, ' ')})` : '';
   await notify(tx, ctx, 'officer', `request.${body.action}`, `${envelope.sender} ${NOTIFY_ON[body.action]} the ${KIND_WORDS[c.kind as RequestKind]} “${c.title}”${what}.`, `/requests/${c.id}`);
+}
+
+/** On receipt: every returned file has its chain of custody, and every chain names a file the step carries. */
+function custodyMismatch(body: MessageBody<'request.step'>): string | null {
+  if (!body.custody.every((k) => body.evidence.some((e) => e.sha256 === k.sha256))) return 'A chain of custody names a file the step does not carry.';
+  const returning = body.action === 'return_evidence' || (body.action === 'decide' && body.evidence.length > 0);
+  if (returning && !body.evidence.every((e) => body.custody.some((k) => k.sha256 === e.sha256))) return 'A returned file comes without its chain of custody.';
+  return null;
 }
 
 // ---- the preservation clock ---------------------------------------------------------------
