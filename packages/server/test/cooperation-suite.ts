@@ -84,9 +84,9 @@ export function cooperationSuite(engine: Engine): void {
       expect(r.status, JSON.stringify(r.body)).toBe(201);
       return r.body;
     };
-    const upload = async (client: Client, name: string, text: string) => {
+    const upload = async (client: Client, name: string, text: string, caseId?: string) => {
       const bytes = Buffer.from(text);
-      const r = await client.request('POST', `/api/v1/evidence?name=${encodeURIComponent(name)}&malware=false`, undefined, { raw: bytes as never, headers: { 'content-type': 'application/octet-stream' } });
+      const r = await client.request('POST', `/api/v1/evidence?name=${encodeURIComponent(name)}&malware=false${caseId ? `&caseId=${caseId}` : ''}`, undefined, { raw: bytes as never, headers: { 'content-type': 'application/octet-stream' } });
       expect(r.status).toBe(201);
       return { id: r.body.id as string, sha256: createHash('sha256').update(bytes).digest('hex') };
     };
@@ -183,9 +183,10 @@ export function cooperationSuite(engine: Engine): void {
       expect((await step(officerA, mla.id, { action: 'message', text: '1 October to 20 November.' })).body.awaiting).toBe(null);
       await arrived(officerB, mla.id, (d) => d.awaiting === null && d.events.some((e) => e.action === 'message'));
 
-      // B executes in part and returns two files, each with its chain of custody.
-      const logs = await upload(officerB, 'mailco-login-records.csv', 'time,ip\n2026-11-18T07:01:00Z,198.51.100.23\n');
-      const subscriber = await upload(officerB, 'mailco-subscriber.txt', 'Account holder: (as registered) J. Doe\n');
+      // B executes in part and returns two files, each with its chain of custody. They are B's own
+      // files, uploaded to the request marked TLP:AMBER+STRICT: the marking binds what B received, not these.
+      const logs = await upload(officerB, 'mailco-login-records.csv', 'time,ip\n2026-11-18T07:01:00Z,198.51.100.23\n', mla.id);
+      const subscriber = await upload(officerB, 'mailco-subscriber.txt', 'Account holder: (as registered) J. Doe\n', mla.id);
       const links = (who: string) => [
         { action: 'collected', by: who, organisation: 'Borealis Cyber Police', at: '2026-11-23T09:00:00Z', note: 'Produced by MailCo under order 77/26' },
         { action: 'handled', by: 'Evidence Officer K. Lind', organisation: 'Borealis Cyber Police', at: '2026-11-23T11:30:00Z', note: 'Hashed and sealed' },

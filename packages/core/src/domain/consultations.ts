@@ -160,13 +160,13 @@ function checkStepInput(c: ConsultationRecord, input: ConsultationStep): void {
  * the logs, SHA-256(salt || SHA-256(file)), cannot be tested against guesses of known files or
  * linked across messages.
  */
-export async function evidenceRefs(tx: Store, ids: string[], recipient?: string): Promise<EvidenceRef[]> {
+export async function evidenceRefs(tx: Store, ids: string[], share?: { recipient: string; self: string }): Promise<EvidenceRef[]> {
   const refs: EvidenceRef[] = [];
   for (const id of [...new Set(ids)]) {
     const r = await tx.evidence.byId(id);
     if (!r) throw invalid('evidence_not_found', `No evidence file with id ${id} is on this node; upload it first.`);
     if (r.status !== 'stored' && r.status !== 'received') throw invalid('evidence_not_held', `The file “${r.name}” has not fully arrived on this node (it is ${r.status}); it can be sent on once it has.`);
-    if (recipient) await checkOnwardSharing(tx, r, recipient);
+    if (share) await checkOnwardSharing(tx, r, share.recipient, share.self);
     refs.push({ ...evidenceRefOf(r), salt: newEvidenceSalt() });
   }
   return refs;
@@ -177,8 +177,9 @@ export async function evidenceRefs(tx: Store, ids: string[], recipient?: string)
  * marked AMBER, AMBER+STRICT or RED stays within this state's organisation, so it is not sent on
  * to a third state. (GREEN allows the community, which other states' contacts are part of.)
  */
-async function checkOnwardSharing(tx: Store, r: { name: string; originState: string; caseId: string | null }, recipient: string): Promise<void> {
-  if (!r.caseId || r.originState === recipient) return;
+async function checkOnwardSharing(tx: Store, r: { name: string; originState: string; caseId: string | null }, recipient: string, self: string): Promise<void> {
+  // The marking binds what this state received, not what it holds of its own.
+  if (!r.caseId || r.originState === recipient || r.originState === self) return;
   const source = await tx.consultations.byId(r.caseId);
   if (!source || source.side !== 'recipient') return;
   if (!mayShareOnward(source.tlp, 'community')) {
@@ -500,7 +501,7 @@ export async function sendConsultation(ctx: DomainContext, actor: Actor, id: str
     const ackDeadline = new Date(now.getTime() + ackHours[draft.urgency] * 3600_000);
     for (const [i, recipient] of draft.addressees.entries()) {
       // Fresh salts for each recipient: commitments in the log cannot be linked across states.
-      const evidence = await evidenceRefs(tx, ids, recipient);
+      const evidence = await evidenceRefs(tx, ids, { recipient, self: selfCode(ctx) });
       const c: ConsultationRecord = {
         ...draft,
         id: i === 0 ? draft.id : randomUUID(),
@@ -564,7 +565,7 @@ export async function takeStep(ctx: DomainContext, actor: Actor, id: string, inp
     const next = advance(c, c.side, input, now);
     if (!(await tx.consultations.update(next))) throw conflict('version_conflict', 'Someone else acted on this consultation at the same moment. Reload and try again.');
     const counterpart = (c.side === 'raiser' ? c.recipient : c.raiser) as string;
-    const evidence = await evidenceRefs(tx, input.evidence, counterpart);
+    const evidence = await evidenceRefs(tx, input.evidence, { recipient: counterpart, self: selfCode(ctx) });
     const out = await enqueue(tx, ctx, {
       recipient: counterpart,
       type: 'consultation.step',

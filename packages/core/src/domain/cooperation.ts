@@ -488,7 +488,7 @@ export async function sendRequest(ctx: DomainContext, actor: Actor, id: string, 
     const ackDeadline = new Date(now.getTime() + REQUEST_ACK_HOURS[kind] * 3600_000);
     const decisionHours = REQUEST_DECISION_HOURS[kind];
     const responseRequestedBy = draft.responseRequestedBy ?? (decisionHours === null ? null : new Date(now.getTime() + decisionHours * 3600_000));
-    const evidence = await evidenceRefs(tx, draft.evidence.map((e) => ('id' in e ? e.id : '')), recipient);
+    const evidence = await evidenceRefs(tx, draft.evidence.map((e) => ('id' in e ? e.id : '')), { recipient, self: selfCode(ctx) });
     const c: ConsultationRecord = { ...draft, request: form, status: 'sent', evidence, ackDeadline, responseRequestedBy, sentAt: now, updatedAt: now, version: draft.version + 1 };
     if (!(await tx.consultations.update(c))) throw conflict('version_conflict', 'Someone changed this draft while it was being sent. Reload and send again.');
     const body: MessageBody<'request.open'> = {
@@ -608,7 +608,7 @@ export async function takeRequestStep(ctx: DomainContext, actor: Actor, id: stri
     const next = advance(c, c.side, step, now);
     if (!(await tx.consultations.update(next))) throw conflict('version_conflict', 'Someone else acted on this request at the same moment. Reload and try again.');
     const counterpart = (c.side === 'raiser' ? c.recipient : c.raiser) as string;
-    const evidence = await evidenceRefs(tx, input.evidence, counterpart);
+    const evidence = await evidenceRefs(tx, input.evidence, { recipient: counterpart, self: selfCode(ctx) });
     const out = await enqueue(tx, ctx, {
       recipient: counterpart,
       type: 'request.step',

@@ -205,14 +205,19 @@ export async function evidenceByHashes(ctx: DomainContext, hashes: readonly stri
 
 // ---- outcomes of a fetch, reported by the evidence fetcher ---------------------------------
 
-const caseLink = (r: EvidenceRecord) => (r.caseId ? `/consultations/${r.caseId}` : null);
+/** The page of the consultation or request a file came with. */
+async function caseLink(tx: Store, r: EvidenceRecord): Promise<string | null> {
+  if (!r.caseId) return null;
+  const c = await tx.consultations.byId(r.caseId);
+  return c && c.kind !== 'consultation' ? `/requests/${r.caseId}` : `/consultations/${r.caseId}`;
+}
 
 /** The bytes arrived and match their hash: every record waiting for them is received, and officers told. */
 export async function recordEvidenceReceived(ctx: DomainContext, r: EvidenceRecord): Promise<void> {
   await ctx.store.transaction(async (tx) => {
     const done = await tx.evidence.markReceived(r.sha256, r.size, ctx.now());
     for (const d of done.length ? done : [r]) {
-      await notify(tx, ctx, 'officer', 'evidence.received', `Evidence “${d.name}” from ${d.originState} has arrived and matches its SHA-256 ${d.sha256}.`, caseLink(d));
+      await notify(tx, ctx, 'officer', 'evidence.received', `Evidence “${d.name}” from ${d.originState} has arrived and matches its SHA-256 ${d.sha256}.`, await caseLink(tx, d));
     }
   });
 }
@@ -221,7 +226,7 @@ export async function recordEvidenceReceived(ctx: DomainContext, r: EvidenceReco
 export async function recordEvidenceFailed(ctx: DomainContext, r: EvidenceRecord, reason: string): Promise<void> {
   await ctx.store.transaction(async (tx) => {
     await tx.evidence.markFailed(r.id, reason, ctx.now());
-    await notify(tx, ctx, 'officer', 'evidence.failed', `Evidence “${r.name}” from ${r.originState} could not be received: ${reason}`, caseLink(r));
+    await notify(tx, ctx, 'officer', 'evidence.failed', `Evidence “${r.name}” from ${r.originState} could not be received: ${reason}`, await caseLink(tx, r));
   });
 }
 
