@@ -23,6 +23,11 @@ import { NormMatrixPage } from './pages/norm-matrix.js';
 import { NormImportPage } from './pages/norm-import.js';
 import { PublicNormsPage } from './pages/public-norms.js';
 import { PeersPage } from './pages/peers.js';
+import { RequestPage } from './pages/request.js';
+import { LegalBasesPage } from './pages/legal-bases.js';
+import { RequestFormPage } from './pages/request-form.js';
+import { RequestStatsPage } from './pages/request-stats.js';
+import { RequestsPage } from './pages/requests.js';
 import { SetupPage } from './pages/setup.js';
 import { SignInPage } from './pages/sign-in.js';
 import { TokensPage } from './pages/tokens.js';
@@ -191,6 +196,42 @@ export function App() {
                 {(params) => (
                   <Protected permission="consultations.read">
                     <ConsultationPage key={params.id} id={params.id} />
+                  </Protected>
+                )}
+              </Route>
+              {/* Cooperation requests: the list, the form, the legal bases and the statistics. Keep these BEFORE /requests/:id (the Switch takes the first match). */}
+              <Route path="/requests">
+                <Protected permission="requests.read">
+                  <RequestsPage />
+                </Protected>
+              </Route>
+              <Route path="/requests/new">
+                <Protected permission="requests.write">
+                  <RequestFormPage />
+                </Protected>
+              </Route>
+              <Route path="/requests/stats">
+                <Protected permission="requests.read">
+                  <RequestStatsPage />
+                </Protected>
+              </Route>
+              <Route path="/requests/legal-bases">
+                <Protected permission="requests.read">
+                  <LegalBasesPage />
+                </Protected>
+              </Route>
+              <Route path="/requests/:id/edit">
+                {(params) => (
+                  <Protected permission="requests.write">
+                    <RequestFormPage key={params.id} id={params.id} />
+                  </Protected>
+                )}
+              </Route>
+              {/* One request. Keep it AFTER /requests/new, /requests/stats, /requests/legal-bases and /requests/:id/edit: the Switch takes the first match. */}
+              <Route path="/requests/:id">
+                {(params) => (
+                  <Protected permission="requests.read">
+                    <RequestPage key={params.id} id={params.id} />
                   </Protected>
                 )}
               </Route>

@@ -4,6 +4,7 @@ import { describeError } from './api/client.js';
 import { ErrorMessage } from './components/alerts.js';
 import { FlashRegion } from './components/flash.js';
 import { ConsultationsNavLabel, useConsultationsAttention } from './consultations/attention.js';
+import { RequestsNavLabel } from './requests/attention.js';
 import { messages as t } from './i18n/index.js';
 import { useNotifications } from './notifications.js';
 import { may } from './permissions.js';
@@ -120,6 +121,11 @@ export function Layout({ children }: { children: ReactNode }) {
               <NavLink href="/consultations">
                 <ConsultationsNavLabel count={consultationsWaiting} />
               </NavLink>
+              {may(signedIn.user.role, 'requests.read') ? (
+                <NavLink href="/requests">
+                  <RequestsNavLabel enabled />
+                </NavLink>
+              ) : null}
               <NavLink href="/checks">{t.nav.checks}</NavLink>
               <NavLink href="/norms">{t.norms.nav}</NavLink>
               <NavLink href="/peers">{t.nav.peers}</NavLink>

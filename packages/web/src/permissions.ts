@@ -16,7 +16,10 @@ export type UiPermission =
   | 'norms.write'
   | 'norms.publish'
   | 'consultations.read'
-  | 'consultations.write';
+  | 'consultations.write'
+  | 'requests.read'
+  | 'requests.write'
+  | 'requests.configure';
 
 /**
  * The node decides what each role may do; the interface only hides what the node would refuse.
@@ -37,6 +40,9 @@ const grants: { readonly [P in UiPermission]: (typeof permissions)[P] } = {
   'norms.publish': ['admin'],
   'consultations.read': ['viewer', 'officer', 'admin'],
   'consultations.write': ['officer', 'admin'],
+  'requests.read': ['viewer', 'officer', 'admin'],
+  'requests.write': ['officer', 'admin'],
+  'requests.configure': ['admin'],
 };
 
 export function may(role: Role, permission: UiPermission): boolean {

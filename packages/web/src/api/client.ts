@@ -69,6 +69,18 @@ const endpoints = {
   deleteConsultationDraft: ['delete', '/consultations/{id}'],
   sendConsultation: ['post', '/consultations/{id}/send'],
   consultationStep: ['post', '/consultations/{id}/steps'],
+  // cooperation requests
+  listRequests: ['get', '/requests'],
+  createRequest: ['post', '/requests'],
+  getRequest: ['get', '/requests/{id}'],
+  updateRequestDraft: ['patch', '/requests/{id}'],
+  deleteRequestDraft: ['delete', '/requests/{id}'],
+  sendRequest: ['post', '/requests/{id}/send'],
+  requestStep: ['post', '/requests/{id}/steps'],
+  requestStats: ['get', '/request-stats'],
+  listLegalBases: ['get', '/legal-bases'],
+  setLegalBasis: ['post', '/legal-bases/{code}'],
+  removeLegalBasis: ['delete', '/legal-bases/{code}'],
   // evidence (the upload and download are raw; see components/evidence-upload.tsx)
   getEvidence: ['get', '/evidence/{id}'],
 } as const satisfies { readonly [N in RouteName]?: readonly [Spec<N>['method'], Spec<N>['path']] };

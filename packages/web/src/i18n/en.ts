@@ -4,6 +4,8 @@ import { normsMessages } from './en-norms.js';
 import { witnessMessages } from './en-witness.js';
 import { verifyMessages } from './en-verify.js';
 import { mailMessages } from './en-mail.js';
+import { requestDetailMessages } from './en-request-detail.js';
+import { requestsMessages } from './en-requests.js';
 
 /**
  * Every sentence the interface shows, in English. A translation is another module of the same
@@ -16,6 +18,8 @@ export const messages = {
   witness: witnessMessages,
   verify: verifyMessages,
   mail: mailMessages,
+  requestDetail: requestDetailMessages,
+  requests: requestsMessages,
   app: {
     name: 'Parley',
     skipLink: 'Skip to main content',

@@ -1,10 +1,9 @@
-import type { ConsultationDetail, ConsultationEvent, Evidence } from '@parley/core';
-import { useCallback, useEffect, useRef, useState, type FormEvent, type RefObject } from 'react';
+import type { ConsultationDetail, Evidence } from '@parley/core';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError, call, describeError } from '../api/client.js';
 import { ErrorFor, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
-import { CopyButton } from '../components/copy.js';
-import { DownloadProof } from '../components/download-proof.js';
+import { CaseEvidenceList, CaseIntegrity, CaseTimeline } from '../components/case-timeline.js';
 import { EvidenceUpload } from '../components/evidence-upload.js';
 import { RadioGroup } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
@@ -27,7 +26,6 @@ const d = k.detail;
 const POLL_MS = 5_000;
 
 type Names = Map<string, string>;
-type EvidenceItem = ConsultationDetail['evidence'][number];
 
 interface Attribution {
   to: { kind: 'state'; state: string } | { kind: 'group'; name: string } | { kind: 'unknown' };
@@ -87,11 +85,11 @@ export function ConsultationPage({ id }: { id: string }) {
       <AttributionSection c={c} />
       <section aria-labelledby="evidence-title">
         <h2 id="evidence-title">{d.evidenceTitle}</h2>
-        <EvidenceList items={c.evidence} />
+        <CaseEvidenceList items={c.evidence} />
       </section>
       {c.status !== 'draft' ? (
         <>
-          <Timeline c={c} headingRef={timelineHeading} />
+          <CaseTimeline events={c.events} side={c.side} headingRef={timelineHeading} />
           <ActionPanel
             c={c}
             onDone={(next) => {
@@ -99,7 +97,7 @@ export function ConsultationPage({ id }: { id: string }) {
               timelineHeading.current?.focus();
             }}
           />
-          <Integrity c={c} />
+          <CaseIntegrity integrity={c.integrity} />
           <section aria-labelledby="exports-title">
             <h2 id="exports-title">{d.exportsTitle}</h2>
             <ul className="actions-list">
@@ -293,145 +291,6 @@ function AttributionSection({ c }: { c: ConsultationDetail }) {
             <p>{k.attribution.noReply}</p>
           )}
         </>
-      )}
-    </section>
-  );
-}
-
-const sizeFormat = new Intl.NumberFormat('en');
-
-function EvidenceList({ items }: { items: readonly EvidenceItem[] }) {
-  if (!items.length) return <p>{k.evidence.none}</p>;
-  return (
-    <ul className="records evidence-items">
-      {items.map((e) => {
-        const available = e.evidenceId && (e.status === 'stored' || e.status === 'received');
-        return (
-          <li key={e.sha256} className={`record${e.status === 'failed' ? ' record-failed' : ''}`}>
-            <p className="record-title record-title-small break">
-              {available ? (
-                <a href={`/api/v1/evidence/${encodeURIComponent(e.evidenceId!)}/content`} download aria-label={k.evidence.download(e.name)}>
-                  {e.name}
-                </a>
-              ) : (
-                e.name
-              )}{' '}
-              <span className={`badge badge-evidence-${e.status}`}>{k.evidence.statuses[e.status] ?? e.status}</span>
-            </p>
-            {e.malware ? <p className="alert alert-warning">{k.evidence.malware}</p> : null}
-            <dl className="record-facts">
-              <div>
-                <dt>{k.evidence.size}</dt>
-                <dd>{k.evidence.bytes(sizeFormat.format(e.size))}</dd>
-              </div>
-              <div className="fact-wide">
-                <dt>{k.evidence.sha256}</dt>
-                <dd className="mono small">{e.sha256}</dd>
-              </div>
-            </dl>
-          </li>
-        );
-      })}
-    </ul>
-  );
-}
-
-function Timeline({ c, headingRef }: { c: ConsultationDetail; headingRef: RefObject<HTMLHeadingElement | null> }) {
-  return (
-    <section aria-labelledby="timeline-title">
-      <h2 id="timeline-title" tabIndex={-1} ref={headingRef}>
-        {d.timelineTitle}
-      </h2>
-      <p className="muted">{d.timelineIntro}</p>
-      <ol className="timeline consultation-timeline">
-        {c.events.map((e) => (
-          <TimelineEntry key={e.id} e={e} c={c} />
-        ))}
-      </ol>
-    </section>
-  );
-}
-
-function TimelineEntry({ e, c }: { e: ConsultationEvent; c: ConsultationDetail }) {
-  const ours = e.side === c.side;
-  return (
-    <li className={`timeline-entry event event-${ours ? 'ours' : 'theirs'}${e.notApplied ? ' event-not-applied' : ''}`} data-action={e.action}>
-      <h3 className="timeline-title">{k.events[e.action] ?? e.action}</h3>
-      <p className="timeline-meta">
-        <StateLabel code={e.state} /> {e.actor} · <time dateTime={e.at}>{formatTime(e.at)}</time>
-      </p>
-      {e.text ? <p className="prewrap consultation-text">{e.text}</p> : null}
-      {e.outcome ? <p className="event-outcome">{k.outcomeWas(k.outcomes[e.outcome] ?? e.outcome)}</p> : null}
-      {e.attributionReply ? (
-        <p>
-          <strong>{k.replies[e.attributionReply.position] ?? e.attributionReply.position}</strong>
-          {e.attributionReply.reasons ? <span className="prewrap">: {e.attributionReply.reasons}</span> : null}
-        </p>
-      ) : null}
-      {e.evidence.length ? (
-        <>
-          <p className="label-secondary">{k.attachments}</p>
-          <EvidenceList items={e.evidence} />
-        </>
-      ) : null}
-      {e.notApplied ? <p className="alert alert-warning">{k.notApplied(e.notApplied)}</p> : null}
-      {e.delivery ? (
-        <p className={`delivery delivery-${e.delivery.status}`}>
-          {e.delivery.status === 'delivered'
-            ? e.delivery.at
-              ? k.delivery.delivered(formatTime(e.delivery.at))
-              : k.delivery.deliveredNoTime
-            : e.delivery.status === 'failed'
-              ? k.delivery.failed(e.delivery.error ?? '')
-              : k.delivery.queued}
-        </p>
-      ) : !ours && e.envelopeHash ? (
-        <p className="delivery delivery-received">{k.receivedStep}</p>
-      ) : null}
-      {e.envelopeHash && (!ours || e.delivery?.status === 'delivered') ? <DownloadProof hash={e.envelopeHash} /> : null}
-    </li>
-  );
-}
-
-function Integrity({ c }: { c: ConsultationDetail }) {
-  const { digest, messages, problems } = c.integrity;
-  return (
-    <section aria-labelledby="integrity-title">
-      <h2 id="integrity-title">{d.integrityTitle}</h2>
-      <p className="muted">{d.integrityIntro}</p>
-      {digest ? (
-        <dl className="facts">
-          <div>
-            <dt>{d.digest}</dt>
-            <dd>
-              <span className="mono thread-digest" id="thread-digest" data-digest={digest} title={digest}>
-                {d.digestShort(digest.slice(0, 16))}
-              </span>
-              <br />
-              <span className="muted">{d.messages(messages)}</span>
-            </dd>
-          </div>
-          <div>
-            <dt className="visually-hidden">{d.copyDigest}</dt>
-            <dd>
-              <CopyButton text={digest} label={d.copyDigest} />
-            </dd>
-          </div>
-        </dl>
-      ) : (
-        <p>{d.noDigest}</p>
-      )}
-      {problems.length ? (
-        <div className="alert alert-warning" role="status">
-          <p className="alert-title">{d.problemsTitle}</p>
-          <ul>
-            {problems.map((p) => (
-              <li key={p}>{p}</li>
-            ))}
-          </ul>
-        </div>
-      ) : (
-        <p>{d.noProblems}</p>
       )}
     </section>
   );
