@@ -138,7 +138,7 @@ describe('a preservation request', () => {
     await heading(p, 'Cooperation requests').waitFor();
     await p.getByRole('link', { name: 'New request' }).click();
     await heading(p, 'New cooperation request').waitFor();
-    await p.getByRole('radio', { name: 'Preservation request' }).check();
+    await p.getByRole('radio', { name: 'Expedited preservation request' }).check();
     await p.getByRole('button', { name: 'Continue' }).click();
     await p.getByLabel('Requested state', { exact: true }).selectOption('XAB');
     await p.getByText('Filled in from the legal basis recorded for XAB').waitFor();

@@ -1,3 +1,5 @@
+import { requestsMessages } from './en-requests.js';
+
 /** Sentences of one cooperation request's page (form, decision, chain of custody, steps, timeline), in English. */
 export const requestDetailMessages = {
   title: 'Cooperation request',
@@ -6,13 +8,8 @@ export const requestDetailMessages = {
   stale: (why: string) => `The request could not be refreshed: ${why} It shows what was last loaded.`,
 
   // ---- words for values ----------------------------------------------------------------------
-  kinds: {
-    preservation: 'Expedited preservation request',
-    disclosure: 'Expedited disclosure of preserved traffic data',
-    mla: 'Mutual legal assistance request',
-    emergency: 'Emergency request (imminent risk to life or safety)',
-    spontaneous: 'Spontaneous information',
-  } as Record<string, string>,
+  /** One name per type across the request pages. */
+  kinds: requestsMessages.kinds,
   kindShort: {
     preservation: 'preservation request',
     disclosure: 'disclosure request',

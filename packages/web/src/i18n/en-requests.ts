@@ -8,8 +8,8 @@ export const requestsMessages = {
 
   // ---- words for values ------------------------------------------------------------------
   kinds: {
-    preservation: 'Preservation request',
-    disclosure: 'Disclosure of preserved traffic data',
+    preservation: 'Expedited preservation request',
+    disclosure: 'Expedited disclosure of preserved traffic data',
     mla: 'Mutual legal assistance request',
     emergency: 'Emergency request',
     spontaneous: 'Spontaneous information',

@@ -8,7 +8,7 @@ const DAY = 86_400_000;
 
 type Request = ResponseOf<'listRequests'>['requests'][number];
 
-/** The type of a request in words ("Preservation request"). */
+/** The type of a request in words ("Expedited preservation request"). */
 export function kindLabel(kind: string): string {
   return k.kinds[kind] ?? kind;
 }
