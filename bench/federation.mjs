@@ -3,6 +3,7 @@
 // 100 in flight; next to the raw Ed25519 sign+verify rate of node:crypto in the same run.
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -135,6 +136,12 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       ]),
     );
     console.log(`(raw sign+verify costs ${fmt(1000 / ed, 2)} ms of CPU a pair; each envelope needs three pairs: envelope, delivery attempt, receipt)`);
+    // What the machine allows at best: its cores divided by the CPU one envelope costs both sides
+    // (the database server's own CPU, with PostgreSQL, comes on top and is not counted).
+    const cores = availableParallelism();
+    for (const [n, r] of results) {
+      console.log(`ceiling at ${n} in flight: ${cores} cores / (${fmt(r.cpuB, 2)} + ${fmt(r.cpuClient, 2)} ms per envelope) = ${fmt((cores * 1000) / (r.cpuB + r.cpuClient), 0)} envelopes/s`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
