@@ -156,6 +156,26 @@ export async function setUpFirstAdmin(page: Page, node: CliNode, admin: Person):
   await page.getByRole('heading', { level: 1, name: 'This node' }).waitFor();
 }
 
+/**
+ * Invites `person` as an officer through the administrator signed in to `admin`, and has them set
+ * their password in a browser context of their own; returns their signed-in page, watched for CSP
+ * reports into `violations`.
+ */
+export async function inviteOfficer(browser: Browser, admin: BrowserContext, node: CliNode, person: Person, violations: string[]): Promise<{ context: BrowserContext; page: Page }> {
+  const api = await sessionApi(admin, node.url);
+  const invited = await api('POST', '/users', { email: person.email, displayName: person.name, role: 'officer' });
+  if (invited.status !== 201) throw new Error(`could not invite ${person.email}: HTTP ${invited.status}`);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = watchPage(await context.newPage(), violations);
+  await page.goto(new URL((invited.body as { setupLink: string }).setupLink, node.url).href);
+  await page.getByRole('heading', { level: 1, name: 'Set up your account' }).waitFor();
+  await page.getByLabel('Password', { exact: true }).fill(person.password);
+  await page.getByLabel('Repeat the password').fill(person.password);
+  await page.getByRole('button', { name: 'Save and sign in' }).click();
+  await page.getByRole('heading', { level: 1, name: 'This node' }).waitFor();
+  return { context, page };
+}
+
 export type ApiCall = (method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, body?: unknown) => Promise<{ status: number; body: unknown }>;
 
 /**

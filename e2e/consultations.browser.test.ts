@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
+  inviteOfficer,
   launchBrowser,
   scrollsHorizontally,
   seriousAxeViolations,
@@ -79,22 +80,7 @@ const heading = (p: Page, name: string | RegExp) => p.getByRole('heading', { lev
 const nav = (p: Page) => p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: /^Consultations/ });
 const flash = (p: Page, text: string) => p.getByRole('status').filter({ hasText: text }).waitFor();
 
-/** Invites an officer on `node` through its administrator's session; the officer sets a password in a browser of their own. */
-async function officer(admin: BrowserContext, node: CliNode, person: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const api = await sessionApi(admin, node.url);
-  const invited = await api('POST', '/users', { email: person.email, displayName: person.name, role: 'officer' });
-  expect(invited.status).toBe(201);
-  const link = new URL((invited.body as { setupLink: string }).setupLink, node.url).href;
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = watch(await context.newPage());
-  await page.goto(link);
-  await heading(page, 'Set up your account').waitFor();
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByLabel('Repeat the password').fill(person.password);
-  await page.getByRole('button', { name: 'Save and sign in' }).click();
-  await heading(page, 'This node').waitFor();
-  return { context, page };
-}
+const officer = (admin: BrowserContext, node: CliNode, person: Person) => inviteOfficer(browser!, admin, node, person, cspViolations);
 
 /** Uploads files through the evidence upload inside `scope` and waits until each is stored. */
 async function attachFiles(scope: Locator, files: readonly string[]): Promise<void> {

@@ -6,6 +6,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parleyCli } from '@parley/testkit';
 import {
+  inviteOfficer,
   launchBrowser,
   scrollsHorizontally,
   seriousAxeViolations,
@@ -59,20 +60,7 @@ const flash = (p: Page, text: string | RegExp) => p.getByRole('status').filter({
 const actions = (p: Page) => p.getByRole('region', { name: 'What you can do now' });
 const clock = (p: Page, days: number) => p.getByText(new RegExp(`Data preserved until .+ — ${days} days left\\.`)).first();
 
-async function officer(admin: BrowserContext, node: CliNode, person: Person): Promise<{ context: BrowserContext; page: Page }> {
-  const api = await sessionApi(admin, node.url);
-  const invited = await api('POST', '/users', { email: person.email, displayName: person.name, role: 'officer' });
-  expect(invited.status).toBe(201);
-  const context = await browser!.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = watch(await context.newPage());
-  await page.goto(new URL((invited.body as { setupLink: string }).setupLink, node.url).href);
-  await heading(page, 'Set up your account').waitFor();
-  await page.getByLabel('Password', { exact: true }).fill(person.password);
-  await page.getByLabel('Repeat the password').fill(person.password);
-  await page.getByRole('button', { name: 'Save and sign in' }).click();
-  await heading(page, 'This node').waitFor();
-  return { context, page };
-}
+const officer = (admin: BrowserContext, node: CliNode, person: Person) => inviteOfficer(browser!, admin, node, person, cspViolations);
 
 /** Opens one action of the request page, and returns its form. */
 async function open(p: Page, action: string, id: string): Promise<Locator> {

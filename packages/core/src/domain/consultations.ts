@@ -458,25 +458,56 @@ export function localEvent(c: Pick<ConsultationRecord, 'id'>, action: string, ac
 export async function updateDraft(ctx: DomainContext, actor: Actor, id: string, input: UpdateDraft, meta: RequestMeta): Promise<ConsultationDetail> {
   assertMay(actor, 'consultations.write');
   if (input.addressees.includes(selfCode(ctx))) throw invalid('self_addressed', `${selfCode(ctx)} is this node's own state; consult other states.`);
-  await ctx.store.transaction(async (tx) => {
-    const before = await load(tx, id);
-    if (before.status !== 'draft') throw conflict('not_a_draft', 'This consultation has been sent; it can no longer be edited. Add a message instead.');
-    if (before.version !== input.version) throw conflict('version_conflict', 'Someone changed this draft after you opened it. Reload to see their change, then edit again.');
-    const next: ConsultationRecord = { ...before, ...draftFields(input), updatedAt: ctx.now(), version: before.version + 1 };
-    if (next.evidence.length > 0) await evidenceRefs(tx, next.evidence.map((e) => ('id' in e ? e.id : '')));
-    if (!(await tx.consultations.update(next))) throw conflict('version_conflict', 'Someone changed this draft after you opened it. Reload to see their change, then edit again.');
-    await record(tx, ctx, actor, meta, { action: 'consultation.edit', entityType: 'consultation', entityId: id, before: { title: before.title }, after: { title: next.title } });
-  });
+  await ctx.store.transaction((tx) =>
+    editCaseDraft(tx, ctx, actor, meta, CONSULTATION, id, input.version, async () => {
+      const next = draftFields(input);
+      if (next.evidence.length > 0) await evidenceRefs(tx, next.evidence.map((e) => ('id' in e ? e.id : '')));
+      return next;
+    }),
+  );
   return getConsultation(ctx, actor, id);
 }
 
 export async function deleteDraft(ctx: DomainContext, actor: Actor, id: string, meta: RequestMeta): Promise<void> {
   assertMay(actor, 'consultations.write');
+  await deleteCaseDraft(ctx, actor, meta, CONSULTATION, id);
+}
+
+/** How the draft operations name one kind of case: which kinds it covers, in words and in the audit log. */
+export interface CaseNames {
+  kinds: readonly CaseKind[];
+  noun: string;
+  entity: 'consultation' | 'request';
+}
+const CONSULTATION: CaseNames = { kinds: ['consultation'], noun: 'consultation', entity: 'consultation' };
+
+/** Edits a draft case in `tx`, if it is still a draft at `version`; `fields` gives the new content. */
+export async function editCaseDraft(
+  tx: Store,
+  ctx: DomainContext,
+  actor: Actor,
+  meta: RequestMeta,
+  names: CaseNames,
+  id: string,
+  version: number,
+  fields: () => Promise<Partial<ConsultationRecord>>,
+): Promise<void> {
+  const before = await loadCase(tx, id, names.kinds);
+  if (before.status !== 'draft') throw conflict('not_a_draft', `This ${names.noun} has been sent; it can no longer be edited. Add a message instead.`);
+  const stale = () => conflict('version_conflict', 'Someone changed this draft after you opened it. Reload to see their change, then edit again.');
+  if (before.version !== version) throw stale();
+  const next: ConsultationRecord = { ...before, ...(await fields()), updatedAt: ctx.now(), version: before.version + 1 };
+  if (!(await tx.consultations.update(next))) throw stale();
+  await record(tx, ctx, actor, meta, { action: `${names.entity}.edit`, entityType: names.entity, entityId: id, before: { title: before.title }, after: { title: next.title } });
+}
+
+/** Deletes a draft case; a sent one stays in the record. */
+export async function deleteCaseDraft(ctx: DomainContext, actor: Actor, meta: RequestMeta, names: CaseNames, id: string): Promise<void> {
   await ctx.store.transaction(async (tx) => {
-    const c = await load(tx, id);
-    if (c.status !== 'draft') throw conflict('not_a_draft', 'Only a draft can be deleted; a sent consultation stays in the record. Withdraw it instead.');
+    const c = await loadCase(tx, id, names.kinds);
+    if (c.status !== 'draft') throw conflict('not_a_draft', `Only a draft can be deleted; a sent ${names.noun} stays in the record. Withdraw it instead.`);
     await tx.consultations.remove(id);
-    await record(tx, ctx, actor, meta, { action: 'consultation.delete_draft', entityType: 'consultation', entityId: id, before: { title: c.title }, after: null });
+    await record(tx, ctx, actor, meta, { action: `${names.entity}.delete_draft`, entityType: names.entity, entityId: id, before: { title: c.title }, after: null });
   });
 }
 

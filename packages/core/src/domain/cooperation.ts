@@ -6,7 +6,7 @@ import { conflict, forbidden, invalid, notFound, type FieldIssue } from '../erro
 import { assertMay, record } from './audit.js';
 import { annexHashes, stateNames, threadEnvelopes, type ExportedEnvelope } from './consultation-export.js';
 import type { ConsultationEventRecord, ConsultationRecord, ConsultationSide, ConsultationStatus, LegalBasisRecord } from './consultation-ports.js';
-import { actorName, caseTimeline, evidenceReceived, evidenceRefs, evidenceSent, loadCase, localEvent, PLAIN_EVENT, selfCode } from './consultations.js';
+import { actorName, caseTimeline, deleteCaseDraft, editCaseDraft, evidenceReceived, evidenceRefs, evidenceSent, loadCase, localEvent, PLAIN_EVENT, selfCode, type CaseNames } from './consultations.js';
 import type { DomainContext, RequestMeta } from './context.js';
 import { enqueue, notify } from './federation.js';
 import type { Actor } from './policies.js';
@@ -310,6 +310,7 @@ export function presentRequest(c: ConsultationRecord, now: Date): CooperationReq
 }
 
 const load = (store: Store, id: string) => loadCase(store, id, REQUEST_KINDS);
+const REQUEST: CaseNames = { kinds: REQUEST_KINDS, noun: 'request', entity: 'request' };
 
 export async function listRequests(
   ctx: DomainContext,
@@ -438,26 +439,18 @@ export async function createRequest(ctx: DomainContext, actor: Actor, input: Cre
 
 export async function updateRequestDraft(ctx: DomainContext, actor: Actor, id: string, input: UpdateRequest, meta: RequestMeta): Promise<RequestDetail> {
   assertMay(actor, 'requests.write');
-  await ctx.store.transaction(async (tx) => {
-    const before = await load(tx, id);
-    if (before.status !== 'draft') throw conflict('not_a_draft', 'This request has been sent; it can no longer be edited. Add a message instead.');
-    if (before.version !== input.version) throw conflict('version_conflict', 'Someone changed this draft after you opened it. Reload to see their change, then edit again.');
-    await checkDraft(tx, ctx, input);
-    const next: ConsultationRecord = { ...before, ...draftFields(input), updatedAt: ctx.now(), version: before.version + 1 };
-    if (!(await tx.consultations.update(next))) throw conflict('version_conflict', 'Someone changed this draft after you opened it. Reload to see their change, then edit again.');
-    await record(tx, ctx, actor, meta, { action: 'request.edit', entityType: 'request', entityId: id, before: { title: before.title }, after: { title: next.title } });
-  });
+  await ctx.store.transaction((tx) =>
+    editCaseDraft(tx, ctx, actor, meta, REQUEST, id, input.version, async () => {
+      await checkDraft(tx, ctx, input);
+      return draftFields(input);
+    }),
+  );
   return getRequest(ctx, actor, id);
 }
 
 export async function deleteRequestDraft(ctx: DomainContext, actor: Actor, id: string, meta: RequestMeta): Promise<void> {
   assertMay(actor, 'requests.write');
-  await ctx.store.transaction(async (tx) => {
-    const c = await load(tx, id);
-    if (c.status !== 'draft') throw conflict('not_a_draft', 'Only a draft can be deleted; a sent request stays in the record. Withdraw it instead.');
-    await tx.consultations.remove(id);
-    await record(tx, ctx, actor, meta, { action: 'request.delete_draft', entityType: 'request', entityId: id, before: { title: c.title }, after: null });
-  });
+  await deleteCaseDraft(ctx, actor, meta, REQUEST, id);
 }
 
 /**

@@ -1,8 +1,8 @@
 import type { ResponseOf } from '@parley/core';
 import { useCallback, useState, type FormEvent } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { call, describeError, type QueryOf } from '../api/client.js';
-import { LoadStatus } from '../components/alerts.js';
+import { call, type QueryOf } from '../api/client.js';
+import { CaseListFrame } from '../components/case-list.js';
 import { CheckboxField, SelectField, TextField } from '../components/fields.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
@@ -113,38 +113,22 @@ export function RequestsPage() {
           {k.legalBasesLink}
         </Link>
       </div>
-      <nav aria-label={k.boxesLabel} className="tabs">
-        <ul>
-          {boxes.map((b) => (
-            <li key={b}>
-              <Link href={`/requests?${searchOf({ ...filters, box: b })}`} aria-current={filters.box === b ? 'page' : undefined}>
-                {k.boxes[b]}
-              </Link>
-            </li>
-          ))}
-        </ul>
-      </nav>
-      <p className="muted">{k.boxHelp[filters.box]}</p>
-
-      <FilterForm key={key} filters={filters} stateCodes={[...names.keys()].sort()} names={names} onApply={go} />
-
-      <LoadStatus result={list.result} />
-      {list.result.status === 'ready' && list.reloadError ? (
-        <div className="alert alert-warning" role="status">
-          <p>{k.stale(describeError(list.reloadError))}</p>
-        </div>
-      ) : null}
-      <p className="visually-hidden" role="status">
-        {list.result.status === 'ready' ? k.count(items.length) : ''}
-      </p>
-      {list.result.status === 'ready' && items.length === 0 ? <p>{filtered ? k.none : k.noneInBox[filters.box]}</p> : null}
-      {items.length ? (
+      <CaseListFrame
+        words={k}
+        boxes={boxes}
+        box={filters.box}
+        hrefFor={(b) => `/requests?${searchOf({ ...filters, box: b })}`}
+        filters={<FilterForm key={key} filters={filters} stateCodes={[...names.keys()].sort()} names={names} onApply={go} />}
+        list={list}
+        count={items.length}
+        filtered={filtered}
+      >
         <ul className="records request-list" aria-label={k.count(items.length)}>
           {items.map((r) => (
             <RequestRow key={r.id} r={r} name={names.get(r.counterpart ?? '') ?? null} now={now} />
           ))}
         </ul>
-      ) : null}
+      </CaseListFrame>
     </Page>
   );
 }
