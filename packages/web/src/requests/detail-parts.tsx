@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import type * as protocol from '../../../protocol/src/messages/cooperation.js';
 import { daysLeft, requestStatusWords } from './parts.js';
 import type { custodyActions, decisionKinds, refusalGrounds } from './values.js';
+import { formOf } from './form-model.js';
 import { CopyButton } from '../components/copy.js';
 import { DownloadProof } from '../components/download-proof.js';
 import { StateLabel } from '../components/state-label.js';
@@ -145,40 +146,8 @@ const expected: Record<string, readonly (keyof RequestForm)[]> = {
   spontaneous: [],
 };
 
-const emptyForm: RequestForm = {
-  reference: '',
-  requestingAuthority: '',
-  investigatingAuthority: '',
-  prosecutorOrCourt: '',
-  caseNumber: '',
-  proceedings: '',
-  offence: '',
-  legalBasis: { instruments: [], articles: '', channel: null },
-  dataSought: '',
-  linkToOffence: '',
-  custodianOrLocation: '',
-  persons: '',
-  necessity: '',
-  procedure: '',
-  riskToLife: '',
-  mlaToFollow: null,
-  confidentiality: '',
-  timeLimits: '',
-  related: [],
-  contact: { name: '', position: '', phone: '', email: '', officeHours: '', timeZone: '', preferredChannel: '' },
-};
-
-/** The request's form as the node holds it; tolerant of fields an older node left out. */
-export function readForm(form: unknown): RequestForm {
-  const f = (form && typeof form === 'object' ? form : {}) as Partial<RequestForm>;
-  return {
-    ...emptyForm,
-    ...f,
-    legalBasis: { ...emptyForm.legalBasis, ...(f.legalBasis ?? {}) },
-    contact: { ...emptyForm.contact, ...(f.contact ?? {}) },
-    related: f.related ?? [],
-  };
-}
+/** The request's form as the node holds it; tolerant of fields an older node left out (the form page reads it alike). */
+export const readForm = (form: unknown): RequestForm => formOf(form);
 
 /** The request form, read-only, in the sections of the standard forms. */
 export function RequestFormView({ c, names }: { c: RequestDetail; names: Names }) {
