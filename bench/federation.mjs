@@ -93,15 +93,46 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       return performance.now() - started;
     }
 
-    async function run(inFlight, secs) {
+    // A batch, as a node's sender delivers its queue to a peer: the envelopes in one request under
+    // one delivery token, each answered with its own receipt (protocol §4.4).
+    async function sendBatch(size) {
+      const started = performance.now();
+      const jwss = [];
+      for (let i = 0; i < size; i++) {
+        const envelope = createEnvelope({ sender: 'XAA', recipient: 'XAB', type: 'directory.update', body: { publishedAt: new Date(seq++).toISOString(), contacts: [] } });
+        jwss.push(await signEnvelope(envelope, keyA));
+      }
+      const hashes = jwss.map(envelopeHash);
+      const token = await signDelivery({ envelope: hashes, to: 'XAB', sent: new Date() }, keyA.privateKey, kidA);
+      const res = await fetch(`${b.url}/federation/v1/inbox/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'parley-delivery': token }, body: JSON.stringify({ envelopes: jwss }) });
+      const body = await res.json();
+      if (res.status !== 200) throw new Error(`refused: ${res.status} ${JSON.stringify(body)}`);
+      await Promise.all(
+        body.results.map((r, i) => {
+          if (!r.receipt) throw new Error(`envelope refused: ${JSON.stringify(r)}`);
+          return verifyReceipt(r.receipt, { publicKeyFor: () => keyB, expectedEnvelope: hashes[i], expectedReceiver: 'XAB' });
+        }),
+      );
+      const took = performance.now() - started;
+      return Array.from({ length: size }, () => took);
+    }
+
+    // `inFlight` envelopes outstanding at any time: alone, one per request; batched, in `requests` requests at once.
+    async function run(inFlight, secs, batched = false) {
       const latencies = [];
       const end = performance.now() + secs * 1000;
-      const worker = async () => {
-        while (performance.now() < end) latencies.push(await sendOne());
+      const requests = batched ? Math.min(inFlight, Number(process.env.BENCH_REQUESTS ?? 2)) : inFlight;
+      const worker = async (w) => {
+        // The in-flight envelopes shared out among the requests.
+        const size = Math.floor(inFlight / requests) + (w < inFlight % requests ? 1 : 0);
+        while (performance.now() < end) {
+          if (batched) latencies.push(...(await sendBatch(size)));
+          else latencies.push(await sendOne());
+        }
       };
       const [b0, c0] = [cpuMs(b.proc.child.pid), process.cpuUsage()];
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: inFlight }, worker));
+      await Promise.all(Array.from({ length: requests }, (_, w) => worker(w)));
       const elapsed = (performance.now() - t0) / 1000;
       const c1 = process.cpuUsage(c0);
       latencies.sort((x, y) => x - y);
@@ -117,8 +148,9 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
     }
 
     await run(10, 2); // warm-up
+    await run(10, 2, true);
     const results = [];
-    for (const inFlight of inFlightLevels) results.push([inFlight, await run(inFlight, seconds)]);
+    for (const inFlight of inFlightLevels) results.push([inFlight, await run(inFlight, seconds, true)]);
     const ed = ed25519Rate(2000);
 
     await stop(a.proc.child);

@@ -22,6 +22,8 @@ import {
   verifyEnvelope,
   DeliveryError,
   EnvelopeError,
+  type DeliveryTarget,
+  type Envelope,
 } from '@parley/protocol';
 import { GroupCommit, type Settled } from './group-commit.js';
 
@@ -68,54 +70,108 @@ export class Inbox {
     return key;
   }
 
+  /** One envelope, delivered on its own: its receipt, or the refusal it earned. */
   async receive(jws: string, deliveryToken: string | undefined): Promise<{ receipt: string; duplicate: boolean }> {
     const now = this.ctx.now();
-    let peeked;
+    const peeked = this.peek(jws);
+    const keyFor = await this.senderKeys(peeked.sender);
+    const hash = envelopeHash(jws);
+    // Both signatures are checked at once; the envelope's refusal, if any, is the one reported.
+    const [opened, attempt] = await Promise.allSettled([this.open(jws, keyFor, now), this.checkAttempt(deliveryToken, hash, keyFor, now)]);
+    if (opened.status === 'rejected') throw opened.reason;
+    if (attempt.status === 'rejected') throw attempt.reason;
+    return this.accept(jws, hash, this.typed(opened.value), now);
+  }
+
+  /**
+   * Several envelopes from one sender under one delivery token (protocol §4.4). The sender, the
+   * token and the body as a whole are checked first, and a failure refuses the whole batch; then
+   * each envelope is checked, stored and receipted as if delivered alone, and answered on its own,
+   * in the order of the batch. All of them join the same group commit.
+   */
+  async receiveBatch(envelopes: readonly string[], deliveryToken: string | undefined): Promise<Settled<{ receipt: string; duplicate: boolean }>[]> {
+    const now = this.ctx.now();
+    const peeked = envelopes.map((jws, i) => {
+      try {
+        return this.peek(jws);
+      } catch (e) {
+        throw refuse('invalid', 'malformed', `Envelope ${i + 1} of the batch: ${(e as Error).message}`);
+      }
+    });
+    const sender = peeked[0]!.sender;
+    const other = peeked.findIndex((p) => p.sender !== sender);
+    if (other >= 0) throw refuse('invalid', 'mixed_senders', `Envelope ${other + 1} of the batch is from ${peeked[other]!.sender}, envelope 1 from ${sender}: a batch carries the envelopes of one sender.`);
+    const keyFor = await this.senderKeys(sender);
+    const hashes = envelopes.map((jws) => envelopeHash(jws));
+    await this.checkAttempt(deliveryToken, hashes, keyFor, now);
+    return Promise.all(
+      envelopes.map(async (jws, i): Promise<Settled<{ receipt: string; duplicate: boolean }>> => {
+        try {
+          const envelope = this.typed(await this.open(jws, keyFor, now));
+          return { ok: true, value: await this.accept(jws, hashes[i]!, envelope, now) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+  }
+
+  private peek(jws: string) {
     try {
-      peeked = peekEnvelope(jws);
+      return peekEnvelope(jws);
     } catch (e) {
       throw refuse('invalid', e instanceof EnvelopeError ? e.code : 'malformed', (e as Error).message);
     }
-    const known = await peerWithKeys(this.ctx, peeked.sender, this.options.maxAgeMs);
+  }
+
+  /** The keys of a trusted peer by fingerprint: current and recently retired ones, as envelopes signed before a rotation are still in flight. */
+  private async senderKeys(sender: string): Promise<(kid: string) => KeyObject | undefined> {
+    const known = await peerWithKeys(this.ctx, sender, this.options.maxAgeMs);
     const peer = known?.peer;
-    if (!peer) throw refuse('forbidden', 'unknown_sender', `${peeked.sender} is not a peer of ${this.ctx.self.stateCode}. Its administrator must add it first.`);
-    if (peer.status !== 'trusted') throw refuse('forbidden', 'sender_suspended', `${peeked.sender} is suspended on ${this.ctx.self.stateCode}.`);
-    // Current and recently retired keys: envelopes signed before a rotation are still in flight.
-    const keyFor = (kid: string) => {
+    if (!peer) throw refuse('forbidden', 'unknown_sender', `${sender} is not a peer of ${this.ctx.self.stateCode}. Its administrator must add it first.`);
+    if (peer.status !== 'trusted') throw refuse('forbidden', 'sender_suspended', `${sender} is suspended on ${this.ctx.self.stateCode}.`);
+    return (kid: string) => {
       const raw = known.keys.get(kid);
       return raw ? this.publicKey(raw) : undefined;
     };
-    const hash = envelopeHash(jws);
-    // Both signatures are checked at once; the envelope's refusal, if any, is the one reported.
-    const [opened, attempt] = await Promise.allSettled([
-      verifyEnvelope(jws, {
+  }
+
+  /** Checks the delivery token of this attempt, for one envelope's hash or a batch's hashes in order. */
+  private async checkAttempt(token: string | undefined, target: DeliveryTarget, keyFor: (kid: string) => KeyObject | undefined, now: Date): Promise<void> {
+    try {
+      await verifyDelivery(token, { envelope: target, recipient: this.ctx.self.stateCode, key: keyFor, now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces });
+    } catch (e) {
+      if (e instanceof DeliveryError) throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : e.code === 'replayed' ? 'conflict' : 'invalid', e.code, e.message);
+      throw e;
+    }
+  }
+
+  /** Verifies an envelope's signature, recipient and age. */
+  private async open(jws: string, keyFor: (kid: string) => KeyObject | undefined, now: Date): Promise<Envelope> {
+    try {
+      return await verifyEnvelope(jws, {
         publicKeyFor: (kid) => keyFor(kid) ?? null,
         expectedRecipient: this.ctx.self.stateCode,
         now,
         maxAgeMs: this.options.maxAgeMs,
         maxSkewMs: this.options.maxSkewMs,
-      }),
-      verifyDelivery(deliveryToken, { envelope: hash, recipient: this.ctx.self.stateCode, key: keyFor, now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces }),
-    ]);
-    if (opened.status === 'rejected') {
-      const e = opened.reason as unknown;
-      if (e instanceof EnvelopeError) {
-        const kind = e.code === 'bad_signature' ? 'unauthenticated' : 'invalid';
-        throw refuse(kind, e.code, e.message);
-      }
+      });
+    } catch (e) {
+      if (e instanceof EnvelopeError) throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : 'invalid', e.code, e.message);
       throw e;
     }
-    if (attempt.status === 'rejected') {
-      const e = attempt.reason as unknown;
-      if (e instanceof DeliveryError) throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : e.code === 'replayed' ? 'conflict' : 'invalid', e.code, e.message);
-      throw e;
-    }
-    const envelope = opened.value;
+  }
+
+  /** Checks that this node knows the envelope's type and that its body is valid. */
+  private typed(envelope: Envelope): Envelope {
     if (!isMessageType(envelope.type)) throw refuse('invalid', 'unknown_type', `This node does not know messages of type ${envelope.type}.`);
     const body = messageBodies[envelope.type].safeParse(envelope.body);
     if (!body.success) throw refuse('invalid', 'schema_invalid', `The ${envelope.type} body is not valid: ${body.error.issues[0]?.message ?? ''}`);
+    return envelope;
+  }
 
-    // Signed before it is stored (a duplicate keeps its first receipt), returned only once stored.
+  /** Signs the receipt (a duplicate keeps its first one) and returns it once the envelope is stored. */
+  private async accept(jws: string, hash: string, envelope: Envelope, now: Date): Promise<{ receipt: string; duplicate: boolean }> {
     const receipt = await signReceipt(createReceipt(jws, this.ctx.self.stateCode, now), { privateKey: this.ctx.self.privateKey });
     const record = {
       id: envelope.id,
@@ -141,14 +197,24 @@ export class Inbox {
    */
   private async commit(items: readonly InboundItem[]): Promise<Settled<InboundOutcome>[]> {
     let results: Settled<InboundOutcome>[];
+    // Whether applying queued messages or evidence fetches: only then are the sender and fetcher woken.
+    let queued = false;
     try {
-      const outcomes = await this.ctx.store.transaction((tx) => recordInboundBatch(tx, this.ctx, items));
+      const outcomes = await this.ctx.store.transaction(async (tx) => {
+        const o = await recordInboundBatch(tx, this.ctx, items);
+        queued ||= tx.hasQueued();
+        return o;
+      });
       results = outcomes.map((value) => ({ ok: true, value }));
     } catch (e) {
       if (items.length === 1 && !(e instanceof AlreadyReceived)) results = [{ ok: false, error: e }];
       else {
         results = [];
-        for (const item of items) results.push(await this.commitOne(item));
+        for (const item of items) {
+          const [result, q] = await this.commitOne(item);
+          results.push(result);
+          queued ||= q;
+        }
       }
     }
     const stored = items.filter((_, i) => {
@@ -156,25 +222,32 @@ export class Inbox {
       return r?.ok && r.value.kind === 'stored';
     });
     if (stored.some((i) => i.envelope.type === 'key.rotate')) this.ctx.peerCache?.clear();
-    if (stored.length > 0) this.ctx.onQueued?.();
+    if (queued) this.ctx.onQueued?.();
     return results;
   }
 
-  private async commitOne(item: InboundItem): Promise<Settled<InboundOutcome>> {
+  /** Records one envelope in its own transaction; also says whether that queued work for the sender or fetcher. */
+  private async commitOne(item: InboundItem): Promise<[Settled<InboundOutcome>, boolean]> {
+    let queued = false;
     try {
-      const [value] = await this.ctx.store.transaction((tx) => recordInboundBatch(tx, this.ctx, [item]));
-      return { ok: true, value: value! };
+      const [value] = await this.ctx.store.transaction(async (tx) => {
+        const o = await recordInboundBatch(tx, this.ctx, [item]);
+        queued = tx.hasQueued();
+        return o;
+      });
+      return [{ ok: true, value: value! }, queued];
     } catch (error) {
-      if (!(error instanceof AlreadyReceived)) return { ok: false, error };
+      if (!(error instanceof AlreadyReceived)) return [{ ok: false, error }, false];
       // Stored first by a concurrent transaction: answer as it did.
       try {
         const first = await this.ctx.store.inbox.byHash(item.record.hash);
-        return { ok: true, value: first ? { kind: 'duplicate', receipt: first.receipt } : { kind: 'id_reused' } };
+        return [{ ok: true, value: first ? { kind: 'duplicate', receipt: first.receipt } : { kind: 'id_reused' } }, false];
       } catch (e) {
-        return { ok: false, error: e };
+        return [{ ok: false, error: e }, false];
       }
     }
   }
+
 
   /** Verified envelopes waiting for the next batch, and in the batch being recorded. */
   get queue(): { pending: number; committing: number } {

@@ -1,12 +1,27 @@
 import { logDelivered, peerWithKeys, recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
-import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH, peekEnvelope, publicKeyFromRaw, signDelivery, verifyReceipt } from '@parley/protocol';
+import {
+  batchResponse,
+  DELIVERY_HEADER,
+  ENVELOPE_MEDIA_TYPE,
+  INBOX_BATCH_PATH,
+  INBOX_PATH,
+  MAX_BATCH_BYTES,
+  MAX_BATCH_ENVELOPES,
+  peekEnvelope,
+  publicKeyFromRaw,
+  signDelivery,
+  verifyReceipt,
+  type BatchResult,
+} from '@parley/protocol';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { GroupCommit, type Settled } from './group-commit.js';
 
 export interface SenderOptions {
-  /** Deliveries in flight at once. */
+  /** Delivery requests in flight at once. */
   concurrency: number;
+  /** Most envelopes one request carries to a peer that takes batches (protocol §4.4). */
+  batchSize: number;
   /** How long a message is retried before it is given up and its senders told. */
   maxAgeMs: number;
   /** First retry delay; doubled each attempt up to maxDelayMs, with jitter. */
@@ -19,6 +34,7 @@ export interface SenderOptions {
 
 export const defaultSenderOptions: SenderOptions = {
   concurrency: 16,
+  batchSize: 50,
   maxAgeMs: 7 * 24 * 3600_000,
   baseDelayMs: 2_000,
   maxDelayMs: 3600_000,
@@ -33,6 +49,40 @@ export function backoff(attempts: number, o: Pick<SenderOptions, 'baseDelayMs' |
 }
 
 class DeliveryFailure extends Error {}
+/** The peer has no batch endpoint: an older or simpler implementation of the protocol. */
+class BatchUnsupported extends Error {}
+
+/** How long a peer that answered a batch with 404 or 405 is sent one envelope per request. */
+const NO_BATCH_MS = 3600_000;
+
+/** The size of a batch body, `{"envelopes":["<jws>",...]}`: compact JWS needs no escaping. */
+const batchBytes = (messages: readonly OutboxRecord[]) => 16 + messages.reduce((n, m) => n + m.jws.length + 3, 0);
+
+/**
+ * Due messages in delivery requests: one recipient per request, in the order they came, each
+ * request within the batch limits; a message too large for any batch goes alone.
+ */
+export function groupForDelivery(due: readonly OutboxRecord[], batchSize: number): OutboxRecord[][] {
+  const size = Math.max(1, Math.min(batchSize, MAX_BATCH_ENVELOPES));
+  const open = new Map<string, OutboxRecord[]>();
+  const out: OutboxRecord[][] = [];
+  for (const message of due) {
+    if (batchBytes([message]) > MAX_BATCH_BYTES) {
+      out.push([message]);
+      continue;
+    }
+    // One recipient and one signing key per batch: its delivery token is signed by the key that signed its envelopes.
+    const key = `${message.recipient} ${peekEnvelope(message.jws).kid}`;
+    let current = open.get(key);
+    if (!current || current.length >= size || batchBytes(current) + message.jws.length + 3 > MAX_BATCH_BYTES) {
+      current = [];
+      open.set(key, current);
+      out.push(current);
+    }
+    current.push(message);
+  }
+  return out;
+}
 
 /** A message the peer has receipted, to be marked delivered. */
 interface Delivered {
@@ -48,7 +98,13 @@ interface Delivered {
  */
 export class Sender {
   private running = false;
+  /** Messages being delivered, by id, and the number of requests carrying them. */
   private readonly inFlight = new Map<string, Promise<void>>();
+  private requests = 0;
+  /** Delivery requests made since start, and the envelopes they carried: how well the sender batches. */
+  readonly sent = { requests: 0, envelopes: 0 };
+  /** Peers that answered a batch with 404 or 405, until when they are sent one envelope per request. */
+  private readonly noBatch = new Map<string, number>();
   private wakeUp: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   /** Peers' public keys by their raw base64url form: importing one costs more than using it. */
@@ -82,22 +138,25 @@ export class Sender {
 
   private async run(): Promise<void> {
     while (this.running) {
-      const room = this.options.concurrency - this.inFlight.size;
+      const room = this.options.concurrency - this.requests;
       let started = 0;
       if (room > 0) {
-        const due = await this.ctx.store.outbox.due(this.ctx.now(), room, [...this.inFlight.keys()]);
-        for (const message of due) {
-          const p = this.deliver(message)
-            .catch((err) => this.log.error({ err, message: message.id }, 'delivery bookkeeping failed'))
+        const due = await this.ctx.store.outbox.due(this.ctx.now(), room * this.options.batchSize, [...this.inFlight.keys()]);
+        for (const group of groupForDelivery(due, this.options.batchSize)) {
+          if (this.requests >= this.options.concurrency) break;
+          this.requests++;
+          const p = this.deliver(group)
+            .catch((err) => this.log.error({ err, messages: group.map((m) => m.id) }, 'delivery bookkeeping failed'))
             .finally(() => {
-              this.inFlight.delete(message.id);
+              this.requests--;
+              for (const m of group) this.inFlight.delete(m.id);
               this.wake();
             });
-          this.inFlight.set(message.id, p);
+          for (const m of group) this.inFlight.set(m.id, p);
           started++;
         }
       }
-      if (started > 0 && this.inFlight.size < this.options.concurrency) continue;
+      if (started > 0 && this.requests < this.options.concurrency) continue;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, this.options.pollMs);
         this.wakeUp = () => {
@@ -109,20 +168,39 @@ export class Sender {
     }
   }
 
-  private async deliver(message: OutboxRecord): Promise<void> {
+  /** Delivers messages to one recipient: in one batch request where it takes them, else one by one. */
+  private async deliver(group: readonly OutboxRecord[]): Promise<void> {
+    const recipient = group[0]!.recipient;
+    const peer = (await peerWithKeys(this.ctx, recipient, this.options.maxAgeMs))?.peer;
+    let outcomes: Promise<{ receipt: string; receivedAt: Date }>[];
+    if (!peer) outcomes = group.map(() => Promise.reject(new DeliveryFailure(`${recipient} is no longer a peer of this node`)));
+    else if (peer.status === 'suspended') outcomes = group.map(() => Promise.reject(new DeliveryFailure(`${recipient} is suspended on this node`)));
+    else if (group.length > 1 && (this.noBatch.get(peer.stateCode) ?? 0) <= Date.now()) {
+      outcomes = await this.postBatch(peer, group).then(
+        (each) => each,
+        (e: unknown) => {
+          if (!(e instanceof BatchUnsupported)) return group.map(() => Promise.reject(e));
+          this.noBatch.set(peer.stateCode, Date.now() + NO_BATCH_MS);
+          this.log.info({ peer: peer.stateCode }, 'peer takes no batches: delivering one envelope per request');
+          return group.map((m) => this.post(peer, m));
+        },
+      );
+    } else outcomes = group.map((m) => this.post(peer, m));
+    await Promise.all(group.map((message, i) => this.settle(message, !!peer, outcomes[i]!)));
+  }
+
+  /** Records what became of one attempt: delivered with its receipt, retried later, or given up. */
+  private async settle(message: OutboxRecord, isPeer: boolean, outcome: Promise<{ receipt: string; receivedAt: Date }>): Promise<void> {
     const { store } = this.ctx;
-    const peer = (await peerWithKeys(this.ctx, message.recipient, this.options.maxAgeMs))?.peer;
     try {
-      if (!peer) throw new DeliveryFailure(`${message.recipient} is no longer a peer of this node`);
-      if (peer.status === 'suspended') throw new DeliveryFailure(`${message.recipient} is suspended on this node`);
-      const { receipt, receivedAt } = await this.post(peer, message);
+      const { receipt, receivedAt } = await outcome;
       await this.delivered.submit({ message, receipt, receivedAt });
       this.log.debug({ message: message.id, to: message.recipient, type: message.type }, 'delivered');
     } catch (e) {
       const reason = e instanceof Error ? e.message : String(e);
       const attempts = message.attempts + 1;
       const now = this.ctx.now();
-      if (!peer || now.getTime() - message.createdAt.getTime() >= this.options.maxAgeMs) {
+      if (!isPeer || now.getTime() - message.createdAt.getTime() >= this.options.maxAgeMs) {
         await store.transaction(async (tx) => {
           await tx.outbox.markFailed(message.id, attempts, reason);
           await recordFailure(tx, this.ctx, message, reason);
@@ -167,19 +245,21 @@ export class Sender {
     }
   }
 
-  private async post(peer: PeerRecord, message: OutboxRecord): Promise<{ receipt: string; receivedAt: Date }> {
-    // The attempt is signed by the key that signed the envelope, so a peer that has not yet
-    // learnt of a key rotation can still check both.
-    const kid = peekEnvelope(message.jws).kid;
+  /** The key that signs an attempt: the one that signed its envelopes, so a peer that has not yet learnt of a key rotation can still check both. */
+  private signerFor(jws: string): [KeyObject, string] {
+    const kid = peekEnvelope(jws).kid;
     const previous = this.ctx.self.previousKeys.get(kid);
-    const [signingKey, signingKid] = previous ? [previous, kid] : [this.ctx.self.privateKey, this.ctx.self.fingerprint];
-    const token = await signDelivery({ envelope: message.hash, to: peer.stateCode, sent: this.ctx.now() }, signingKey, signingKid);
-    let res: Response;
+    return previous ? [previous, kid] : [this.ctx.self.privateKey, this.ctx.self.fingerprint];
+  }
+
+  private async request(peer: PeerRecord, path: string, contentType: string, token: string, body: string, envelopes: number): Promise<Response> {
+    this.sent.requests++;
+    this.sent.envelopes += envelopes;
     try {
-      res = await fetch(`${peer.url}${INBOX_PATH}`, {
+      return await fetch(`${peer.url}${path}`, {
         method: 'POST',
-        headers: { 'content-type': ENVELOPE_MEDIA_TYPE, [DELIVERY_HEADER]: token, accept: 'application/json' },
-        body: message.jws,
+        headers: { 'content-type': contentType, [DELIVERY_HEADER]: token, accept: 'application/json' },
+        body,
         signal: AbortSignal.timeout(this.options.requestTimeoutMs),
         redirect: 'error',
       });
@@ -187,12 +267,45 @@ export class Sender {
       const cause = (e as Error).cause;
       throw new DeliveryFailure(`could not reach ${peer.url}: ${cause instanceof Error ? cause.message : (e as Error).message}`);
     }
+  }
+
+  private async post(peer: PeerRecord, message: OutboxRecord): Promise<{ receipt: string; receivedAt: Date }> {
+    const [key, kid] = this.signerFor(message.jws);
+    const token = await signDelivery({ envelope: message.hash, to: peer.stateCode, sent: this.ctx.now() }, key, kid);
+    const res = await this.request(peer, INBOX_PATH, ENVELOPE_MEDIA_TYPE, token, message.jws, 1);
     const body = (await res.json().catch(() => ({}))) as { receipt?: unknown; code?: unknown; detail?: unknown };
-    if (res.status !== 200 || typeof body.receipt !== 'string') {
-      throw new DeliveryFailure(`${peer.stateCode} refused the message (${res.status}${typeof body.code === 'string' ? ` ${body.code}` : ''}): ${typeof body.detail === 'string' ? body.detail : 'no receipt'}`);
+    if (res.status !== 200 || typeof body.receipt !== 'string') throw refusal(peer, res.status, body);
+    return this.checkReceipt(peer, message, body.receipt);
+  }
+
+  /**
+   * Delivers messages (one recipient, one signing key) in one request; answers each message's
+   * outcome on its own. A failure of the request as a whole fails every message of it.
+   */
+  private async postBatch(peer: PeerRecord, group: readonly OutboxRecord[]): Promise<Promise<{ receipt: string; receivedAt: Date }>[]> {
+    const [key, kid] = this.signerFor(group[0]!.jws);
+    const token = await signDelivery({ envelope: group.map((m) => m.hash), to: peer.stateCode, sent: this.ctx.now() }, key, kid);
+    const res = await this.request(peer, INBOX_BATCH_PATH, 'application/json', token, JSON.stringify({ envelopes: group.map((m) => m.jws) }), group.length);
+    if (res.status === 404 || res.status === 405) {
+      await res.body?.cancel();
+      throw new BatchUnsupported();
     }
+    const raw = (await res.json().catch(() => ({}))) as { code?: unknown; detail?: unknown };
+    if (res.status !== 200) throw refusal(peer, res.status, raw);
+    const parsed = batchResponse.safeParse(raw);
+    if (!parsed.success || parsed.data.results.length !== group.length) {
+      throw new DeliveryFailure(`${peer.stateCode} answered a batch of ${group.length} with something other than ${group.length} results`);
+    }
+    return group.map((message, i) => {
+      const result: BatchResult = parsed.data.results[i]!;
+      return 'receipt' in result ? this.checkReceipt(peer, message, result.receipt) : Promise.reject(refusal(peer, result.status, result));
+    });
+  }
+
+  /** A delivery counts only with the receiver's valid signed receipt for exactly that envelope. */
+  private async checkReceipt(peer: PeerRecord, message: OutboxRecord, receiptJws: string): Promise<{ receipt: string; receivedAt: Date }> {
     const known = (await peerWithKeys(this.ctx, peer.stateCode, this.options.maxAgeMs))?.keys ?? new Map([[peer.fingerprint, peer.publicKey]]);
-    const receipt = await verifyReceipt(body.receipt, {
+    const receipt = await verifyReceipt(receiptJws, {
       publicKeyFor: (kid) => {
         const raw = known.get(kid);
         if (!raw) return null;
@@ -209,6 +322,9 @@ export class Sender {
     }).catch((e: Error) => {
       throw new DeliveryFailure(`${peer.stateCode} sent a receipt that does not verify: ${e.message}`);
     });
-    return { receipt: body.receipt, receivedAt: new Date(receipt.received) };
+    return { receipt: receiptJws, receivedAt: new Date(receipt.received) };
   }
 }
+
+const refusal = (peer: PeerRecord, status: number, body: { code?: unknown; detail?: unknown }) =>
+  new DeliveryFailure(`${peer.stateCode} refused the message (${status}${typeof body.code === 'string' ? ` ${body.code}` : ''}): ${typeof body.detail === 'string' ? body.detail : 'no receipt'}`);

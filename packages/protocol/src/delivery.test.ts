@@ -1,6 +1,7 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateNodeKeyPair } from './keys.js';
-import { DeliveryError, NonceMemory, signDelivery, verifyDelivery } from './delivery.js';
+import { batchDigest, deliveryClaims, DeliveryError, NonceMemory, signDelivery, verifyDelivery } from './delivery.js';
 
 const hash = 'sha256:' + 'A'.repeat(43);
 const key = generateNodeKeyPair();
@@ -38,5 +39,34 @@ describe('delivery tokens', () => {
     expect(await codeOf(verifyDelivery(token, expected({ key: generateNodeKeyPair().publicKey })))).toBe('bad_signature');
     expect(await codeOf(verifyDelivery(undefined, expected()))).toBe('delivery_missing');
     expect(await codeOf(verifyDelivery('not.a.jws', expected()))).toBe('delivery_malformed');
+  });
+
+  it('bind a batch to its envelopes, their number and their order', async () => {
+    const hashes = ['A', 'B', 'C'].map((c) => 'sha256:' + c.repeat(43));
+    const token = await signDelivery({ envelope: hashes, to: 'XAB', sent: now }, key.privateKey, 'kid');
+    expect(await codeOf(verifyDelivery(token, expected({ envelope: hashes })))).toBe('accepted');
+    expect(await codeOf(verifyDelivery(token, expected({ envelope: [hashes[1]!, hashes[0]!, hashes[2]!] })))).toBe('delivery_mismatch');
+    expect(await codeOf(verifyDelivery(token, expected({ envelope: hashes.slice(0, 2) })))).toBe('delivery_mismatch');
+    // A batch token is not a token for one of its envelopes, nor the reverse.
+    expect(await codeOf(verifyDelivery(token, expected({ envelope: hashes[0]! })))).toBe('delivery_mismatch');
+    const single = await signDelivery({ envelope: hashes[0]!, to: 'XAB', sent: now }, key.privateKey, 'kid');
+    expect(await codeOf(verifyDelivery(single, expected({ envelope: [hashes[0]!] })))).toBe('delivery_mismatch');
+  });
+
+  it('digest a batch as SHA-256 over each hash and a line feed', () => {
+    // The definition, spelt out: each hash in ASCII followed by a line feed, hashed together.
+    const one = 'sha256:' + 'A'.repeat(43);
+    const expectedDigest = createHash('sha256').update(Buffer.from(`${one}\n${one}\n`, 'ascii')).digest('base64url');
+    expect(batchDigest([one, one])).toBe(`sha256:${expectedDigest}`);
+    expect(batchDigest([one])).not.toBe(batchDigest([one, one]));
+  });
+
+  it('have claims that are one envelope or one batch, never both', () => {
+    const common = { to: 'XAB', sent: now.toISOString(), nonce: '5b0e1f0c-8a3e-4c55-9a77-1d2b3c4d5e6f' };
+    expect(deliveryClaims.safeParse({ envelope: hash, ...common }).success).toBe(true);
+    expect(deliveryClaims.safeParse({ batch: hash, count: 2, ...common }).success).toBe(true);
+    expect(deliveryClaims.safeParse({ envelope: hash, batch: hash, count: 2, ...common }).success).toBe(false);
+    expect(deliveryClaims.safeParse({ batch: hash, count: 101, ...common }).success).toBe(false);
+    expect(deliveryClaims.safeParse({ batch: hash, ...common }).success).toBe(false);
   });
 });

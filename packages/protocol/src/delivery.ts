@@ -1,9 +1,9 @@
-import { randomUUID, type KeyObject } from 'node:crypto';
+import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 
 /**
- * A delivery token: the sender's signature over one attempt to deliver one envelope. Envelopes
+ * A delivery token: the sender's signature over one attempt to deliver one envelope, or a batch. Envelopes
  * keep their bytes (and so their hash) for every retry, over days if a peer is down; the
  * freshness window and the replay check therefore apply to the attempt, not to the envelope.
  * Sent in the `Parley-Delivery` header beside the envelope.
@@ -11,20 +11,52 @@ import { z } from 'zod';
 export const DELIVERY_HEADER = 'parley-delivery';
 export const DELIVERY_TYP = 'parley-delivery+jws';
 
-export const deliveryClaims = z.strictObject({
-  /** The hash of the envelope this attempt carries. */
-  envelope: z.string().regex(/^sha256:[A-Za-z0-9_-]{43}$/),
+const envelopeHashField = z.string().regex(/^sha256:[A-Za-z0-9_-]{43}$/);
+
+/** The most envelopes one batch delivery carries (section 4.4 of the protocol). */
+export const MAX_BATCH_ENVELOPES = 100;
+
+const attempt = {
   /** The state the attempt is addressed to. */
   to: z.string().regex(/^[A-Z]{3}$/),
   /** When the attempt was made, RFC 3339 UTC. */
   sent: z.iso.datetime({ offset: false }),
   /** Unique per attempt; a receiver refuses a nonce it has seen. */
   nonce: z.uuid(),
-});
+};
+
+export const deliveryClaims = z.union([
+  z.strictObject({
+    /** The hash of the envelope this attempt carries. */
+    envelope: envelopeHashField,
+    ...attempt,
+  }),
+  z.strictObject({
+    /** A batch attempt: the digest of the hashes of the envelopes it carries, in order (`batchDigest`). */
+    batch: envelopeHashField,
+    /** How many envelopes the batch carries. */
+    count: z.number().int().min(1).max(MAX_BATCH_ENVELOPES),
+    ...attempt,
+  }),
+]);
 export type DeliveryClaims = z.infer<typeof deliveryClaims>;
 
-export async function signDelivery(input: { envelope: string; to: string; sent: Date }, key: KeyObject, kid: string): Promise<string> {
-  const claims: DeliveryClaims = { envelope: input.envelope, to: input.to, sent: input.sent.toISOString(), nonce: randomUUID() };
+/**
+ * What a batch delivery token names: SHA-256 over the envelopes' hashes (`sha256:...`, as
+ * `envelopeHash` gives them) in the order of the batch, each followed by a line feed.
+ */
+export function batchDigest(hashes: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const hash of hashes) h.update(`${hash}\n`, 'ascii');
+  return `sha256:${h.digest('base64url')}`;
+}
+
+/** One envelope's hash, or the hashes of a batch in order. */
+export type DeliveryTarget = string | readonly string[];
+
+export async function signDelivery(input: { envelope: DeliveryTarget; to: string; sent: Date }, key: KeyObject, kid: string): Promise<string> {
+  const common = { to: input.to, sent: input.sent.toISOString(), nonce: randomUUID() };
+  const claims: DeliveryClaims = typeof input.envelope === 'string' ? { envelope: input.envelope, ...common } : { batch: batchDigest(input.envelope), count: input.envelope.length, ...common };
   return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
     .setProtectedHeader({ alg: 'EdDSA', kid, typ: DELIVERY_TYP })
     .sign(key);
@@ -59,7 +91,7 @@ export class NonceMemory {
 
 export async function verifyDelivery(
   token: string | undefined | null,
-  expected: { envelope: string; recipient: string; key: KeyObject | ((kid: string) => KeyObject | undefined); now: Date; maxSkewMs: number; nonces: NonceMemory },
+  expected: { envelope: DeliveryTarget; recipient: string; key: KeyObject | ((kid: string) => KeyObject | undefined); now: Date; maxSkewMs: number; nonces: NonceMemory },
 ): Promise<DeliveryClaims> {
   if (!token) throw new DeliveryError('delivery_missing', `A delivery needs a signed ${DELIVERY_HEADER} header.`);
   let header;
@@ -80,8 +112,13 @@ export async function verifyDelivery(
   const parsed = deliveryClaims.safeParse(JSON.parse(new TextDecoder().decode(payload)));
   if (!parsed.success) throw new DeliveryError('delivery_malformed', 'The delivery token’s claims are not valid.');
   const claims = parsed.data;
-  if (claims.envelope !== expected.envelope || claims.to !== expected.recipient) {
-    throw new DeliveryError('delivery_mismatch', 'The delivery token was made for another envelope or recipient.');
+  const target = expected.envelope;
+  const matches =
+    typeof target === 'string'
+      ? 'envelope' in claims && claims.envelope === target
+      : 'batch' in claims && claims.count === target.length && claims.batch === batchDigest(target);
+  if (!matches || claims.to !== expected.recipient) {
+    throw new DeliveryError('delivery_mismatch', `The delivery token was made for another ${typeof target === 'string' ? 'envelope' : 'batch of envelopes'} or recipient.`);
   }
   const sent = Date.parse(claims.sent);
   const now = expected.now.getTime();
@@ -92,3 +129,23 @@ export async function verifyDelivery(
   }
   return claims;
 }
+
+/** The largest body of a batch delivery a receiver must accept; a sender keeps its batches within it. */
+export const MAX_BATCH_BYTES = 1024 * 1024;
+
+/** The body of `POST /federation/v1/inbox/batch`: compact JWS envelopes from one sender, in order. */
+export const batchDelivery = z.strictObject({
+  envelopes: z.array(z.string().min(1)).min(1).max(MAX_BATCH_ENVELOPES),
+});
+export type BatchDelivery = z.infer<typeof batchDelivery>;
+
+/** What became of one envelope of a batch: its receipt, or the refusal it alone earned. */
+export const batchResult = z.union([
+  z.strictObject({ receipt: z.string().min(1), duplicate: z.boolean() }),
+  z.strictObject({ status: z.number().int().min(400).max(599), code: z.string().min(1), detail: z.string() }),
+]);
+export type BatchResult = z.infer<typeof batchResult>;
+
+/** The answer to a batch: one result per envelope, in the order of the batch. */
+export const batchResponse = z.strictObject({ results: z.array(batchResult) });
+export type BatchResponse = z.infer<typeof batchResponse>;

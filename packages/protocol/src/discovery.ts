@@ -14,6 +14,8 @@ export const discoveryDocument = z.object({
   fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/),
   endpoints: z.object({
     inbox: z.string().regex(/^\//, 'a path beginning with /'),
+    /** Where a sender may deliver several envelopes in one request (section 4.4); absent where the node takes one at a time. */
+    inboxBatch: z.string().regex(/^\//, 'a path beginning with /').optional(),
   }),
   /** The node's transparency log: its origin and the C2SP verifier key that checks its checkpoints. */
   log: z
@@ -26,4 +28,5 @@ export const discoveryDocument = z.object({
 export type DiscoveryDocument = z.infer<typeof discoveryDocument>;
 
 export const INBOX_PATH = '/federation/v1/inbox';
+export const INBOX_BATCH_PATH = '/federation/v1/inbox/batch';
 export const ENVELOPE_MEDIA_TYPE = 'application/jose';

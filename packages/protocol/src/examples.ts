@@ -5,7 +5,7 @@ import { signEnvelope } from './envelope/envelope.js';
 import type { Envelope } from './envelope/schema.js';
 import { fingerprint, rawPublicKey } from './keys.js';
 import type { DiscoveryDocument } from './discovery.js';
-import type { DeliveryClaims } from './delivery.js';
+import { batchDigest, type BatchDelivery, type BatchResponse, type DeliveryClaims } from './delivery.js';
 import { encodeLogEntry, logOrigin, type LogEntry } from './log-entry.js';
 import { leafHash, merkleRoot } from './merkle/index.js';
 import { ed25519NoteSigner, formatVerifierKey, signCheckpoint } from './note/index.js';
@@ -38,7 +38,7 @@ export async function protocolExamples() {
     isTestState: true,
     publicKey: pub.toString('base64url'),
     fingerprint: fingerprint(pub),
-    endpoints: { inbox: '/federation/v1/inbox' },
+    endpoints: { inbox: '/federation/v1/inbox', inboxBatch: '/federation/v1/inbox/batch' },
     log: { origin: logOrigin('XAA', pub), verifierKey: formatVerifierKey(logOrigin('XAA', pub), pub) },
   };
   const envelope: Envelope = {
@@ -93,6 +93,17 @@ export async function protocolExamples() {
       },
     ],
   };
+  // A batch of two: the example envelope and XAA's directory, delivered in one request (§4.4).
+  const second: Envelope = { v: 1, id: '019abb8a-6c00-7000-8000-000000000002', sender: 'XAA', recipient: 'XAB', type: 'directory.update', created: '2026-11-25T12:00:00.050Z', body: directory };
+  const secondJws = await signEnvelope(second, key);
+  const batch: BatchDelivery = { envelopes: [jws, secondJws] };
+  const batchToken: DeliveryClaims = { batch: batchDigest([hash, envelopeHash(secondJws)]), count: 2, to: 'XAB', sent: '2026-11-25T12:00:00.105Z', nonce: '0e3c5d1a-7b2f-4e8a-9c6d-2f1e0a9b8c7d' };
+  const batchAnswer: BatchResponse = {
+    results: [
+      { receipt: receiptJws, duplicate: false },
+      { status: 409, code: 'id_reused', detail: 'Envelope id 019abb8a-6c00-7000-8000-000000000002 was already received with different content.' },
+    ],
+  };
   return {
     'discovery.json': discovery,
     'envelope.json': envelope,
@@ -101,6 +112,9 @@ export async function protocolExamples() {
     'receipt.json': receipt,
     'receipt.jws': receiptJws,
     'delivery.json': delivery,
+    'batch-delivery.json': batch,
+    'delivery-batch.json': batchToken,
+    'batch-response.json': batchAnswer,
     'body.check.response.json': response,
     'body.directory.update.json': directory,
     'log-entry.json': logEntries[0],

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { deliveryClaims } from './delivery.js';
+import { batchDelivery, batchResponse, deliveryClaims } from './delivery.js';
 import { discoveryDocument } from './discovery.js';
 import { envelopeSchema, receiptSchema } from './envelope/schema.js';
 import { logEntrySchema } from './log-entry.js';
@@ -16,6 +16,8 @@ export function protocolSchemas(): Record<string, Record<string, unknown>> {
     'envelope.schema.json': z.toJSONSchema(envelopeSchema) as Record<string, unknown>,
     'receipt.schema.json': z.toJSONSchema(receiptSchema) as Record<string, unknown>,
     'delivery.schema.json': z.toJSONSchema(deliveryClaims) as Record<string, unknown>,
+    'batch-delivery.schema.json': z.toJSONSchema(batchDelivery) as Record<string, unknown>,
+    'batch-response.schema.json': z.toJSONSchema(batchResponse) as Record<string, unknown>,
     'log-entry.schema.json': z.toJSONSchema(logEntrySchema) as Record<string, unknown>,
     'proof-bundle.schema.json': z.toJSONSchema(proofBundleSchema) as Record<string, unknown>,
   };

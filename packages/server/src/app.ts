@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DomainError, type Health } from '@parley/core';
-import { DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_PATH } from '@parley/protocol';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -18,6 +17,7 @@ import { requestRoutes } from './routes/requests.js';
 import { directoryRoutes } from './routes/directory.js';
 import { evidenceFederationRoutes, evidenceRoutes, evidenceUploadRoute } from './routes/evidence.js';
 import { federationRoutes } from './routes/federation.js';
+import { inboxRoutes } from './routes/inbox.js';
 import { logRoutes } from './routes/log.js';
 import { logLookupRoute, proofRoutes } from './routes/proofs.js';
 import { normRoutes } from './routes/norms.js';
@@ -47,22 +47,7 @@ export function createApp(ctx: AppContext): Hono<Env> {
   evidenceUploadRoute(app, ctx);
   logLookupRoute(app, ctx);
   witnessPublicRoutes(app, ctx);
-  app.post(
-    INBOX_PATH,
-    bodyLimit({
-      maxSize: ctx.config.maxBodyBytes,
-      onError: () => {
-        throw new DomainError('too_large', 'body_too_large', `An envelope is at most ${Math.round(ctx.config.maxBodyBytes / 1024)} KiB.`);
-      },
-    }),
-    async (c) => {
-      if (!(c.req.header('content-type') ?? '').startsWith(ENVELOPE_MEDIA_TYPE)) {
-        throw new DomainError('unsupported_media_type', 'unsupported_media_type', `Send the envelope as ${ENVELOPE_MEDIA_TYPE}.`);
-      }
-      const { receipt, duplicate } = await ctx.inbox.receive((await c.req.text()).trim(), c.req.header(DELIVERY_HEADER));
-      return c.json({ receipt, duplicate });
-    },
-  );
+  inboxRoutes(app, ctx);
 
   const api = new Hono<Env>();
   api.onError(onError);

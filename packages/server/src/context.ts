@@ -1,6 +1,6 @@
 import { AuthCache, ReadCache, claimLogOrigin, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type NodeSelf, type Store } from '@parley/core';
 import { Inbox, Sender, defaultInboxOptions, defaultSenderOptions, type InboxOptions, type SenderOptions } from '@parley/federation';
-import { PROTOCOL_VERSION, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
+import { PROTOCOL_VERSION, INBOX_BATCH_PATH, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
 import { fingerprint, formatVerifierKey, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
 import { DataDir, FsBlobStore, openStore } from '@parley/store';
 import { EvidenceFetcher, EvidenceGate, defaultEvidenceFetcherOptions, defaultEvidenceGateOptions, type EvidenceFetcherOptions } from '@parley/federation';
@@ -130,7 +130,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
       isTestState: identity.isTestState,
       publicKey: publicKey().toString('base64url'),
       fingerprint: self.fingerprint,
-      endpoints: { inbox: INBOX_PATH },
+      endpoints: { inbox: INBOX_PATH, inboxBatch: INBOX_BATCH_PATH },
       log: { origin: logOrigin, verifierKey: formatVerifierKey(logOrigin, publicKey()) },
     }),
     config,

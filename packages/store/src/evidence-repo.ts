@@ -26,9 +26,10 @@ const toEvidence = (r: Selectable<EvidenceTable>): EvidenceRecord => ({
 
 const PENDING = ['expected', 'transferring'] as const;
 
-export function evidenceRepo(db: Db): EvidenceRepo {
+export function evidenceRepo(db: Db, queued: () => void = () => undefined): EvidenceRepo {
   return {
     async insert(e) {
+      queued();
       await db
         .insertInto('evidence')
         .values({

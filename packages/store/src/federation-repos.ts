@@ -92,9 +92,10 @@ const toOutbox = (r: Selectable<OutboxTable>): OutboxRecord => ({
   receipt: r.receipt,
 });
 
-export function outboxRepo(db: Db): OutboxRepo {
+export function outboxRepo(db: Db, queued: () => void = () => undefined): OutboxRepo {
   return {
     async insert(m) {
+      queued();
       await db
         .insertInto('outbox')
         .values({
@@ -161,11 +162,13 @@ const toInbox = (r: Selectable<InboxTable>): InboxRecord => ({
 
 export function inboxRepo(db: Db): InboxRepo {
   return {
-    async insert(m) {
-      const r = await db
+    async insert(messages) {
+      if (messages.length === 0) return 0;
+      const rows = await db
         .insertInto('inbox')
-        .values({
-          id: m.id,
+        .values(
+          messages.map((m) => ({
+            id: m.id,
           hash: m.hash,
           sender: m.sender,
           type: m.type,
@@ -174,13 +177,14 @@ export function inboxRepo(db: Db): InboxRepo {
           jws: m.jws,
           received_at: m.receivedAt,
           receipt: m.receipt,
-          applied_at: m.appliedAt,
-          apply_error: m.applyError,
-        })
+            applied_at: m.appliedAt,
+            apply_error: m.applyError,
+          })),
+        )
         .onConflict((oc) => oc.doNothing())
         .returning('id')
-        .executeTakeFirst();
-      return r !== undefined;
+        .execute();
+      return rows.length;
     },
     async byHash(hash) {
       const r = await db.selectFrom('inbox').selectAll().where('hash', '=', hash).executeTakeFirst();

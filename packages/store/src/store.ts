@@ -22,6 +22,10 @@ export type StoreOptions =
   | { engine: 'postgres'; url: string; maxConnections?: number };
 
 function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: boolean): Store {
+  let queued = false;
+  const markQueued = () => {
+    queued = true;
+  };
   const store: Store = {
     engine,
     users: userRepo(db),
@@ -31,20 +35,21 @@ function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: bool
     contacts: contactRepo(db),
     audit: auditRepo(db),
     peers: peerRepo(db),
-    outbox: outboxRepo(db),
+    outbox: outboxRepo(db, markQueued),
     inbox: inboxRepo(db),
     peerDirectories: peerDirectoryRepo(db),
     checks: checkRepo(db),
     notifications: notificationRepo(db),
     log: logRepo(db),
     proofs: proofRepo(db),
-    evidence: evidenceRepo(db),
+    evidence: evidenceRepo(db, markQueued),
     norms: normRepo(db),
     witness: witnessRepo(db),
     consultations: consultationRepo(db),
     legalBases: legalBasisRepo(db),
     mail: mailRepo(db),
     transaction: (fn) => (inTransaction ? fn(store) : db.transaction().execute((trx) => fn(bind(trx, engine, true)))),
+    hasQueued: () => queued,
     ping: async () => {
       await sql`select 1`.execute(db);
     },

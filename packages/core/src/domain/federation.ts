@@ -213,9 +213,11 @@ export interface InboundItem {
 export type InboundOutcome = { kind: 'stored'; receipt: string } | { kind: 'duplicate'; receipt: string } | { kind: 'id_reused' };
 
 /**
- * Records verified envelopes in the caller's transaction, in the order given, each as
- * `recordInbound` does; with one look-up of what was received before and one log append for all.
- * An envelope already received (before, or earlier in the same batch) is answered with its first
+ * Records verified envelopes in the caller's transaction, in the order given, with one look-up of
+ * what was received before, one insert and one log append for all. Each is applied once the
+ * message it follows in its thread is part of this node's record (or was applied earlier in the
+ * batch); otherwise it is held, and applied when that message arrives, with whatever was waiting
+ * on it, so a thread is applied in order however it was delivered. An envelope already received (before, or earlier in the same batch) is answered with its first
  * receipt and has no second effect; one whose id was used by different content is reported.
  * Throws `AlreadyReceived` when a concurrent transaction stored one first: retry them one by one.
  */
@@ -228,6 +230,8 @@ export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: r
   const ids = new Set(earlier.map((r) => r.id));
   const stored: InboxRecord[] = [];
   const outcomes: InboundOutcome[] = [];
+  // Applied in this batch: an envelope may follow one stored just before it, not yet inserted.
+  const applied = new Set<string>();
   for (const { record, envelope } of items) {
     const receipt = receipts.get(record.hash);
     if (receipt !== undefined) {
@@ -238,34 +242,28 @@ export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: r
       outcomes.push({ kind: 'id_reused' });
       continue;
     }
-    await storeAndApply(tx, ctx, record, envelope);
+    const settled = await apply(tx, ctx, record, envelope, applied);
     receipts.set(record.hash, record.receipt);
     ids.add(record.id);
-    stored.push(record);
+    stored.push(settled);
     outcomes.push({ kind: 'stored', receipt: record.receipt });
   }
+  // One statement for the batch; a row another transaction stored first means retrying one by one.
+  if ((await tx.inbox.insert(stored)) !== stored.length) throw new AlreadyReceived();
+  // Only a message in a thread can be what another one, received earlier, waits for.
+  for (const r of stored) if (r.appliedAt && r.thread) await applyWaiting(tx, ctx, r.hash);
   // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
   await logReceived(tx, ctx, stored);
   return outcomes;
 }
 
-/**
- * Records a verified envelope and applies it once the message it follows in its thread is part
- * of this node's record; otherwise holds it, to be applied when that message arrives. Then applies
- * whatever was waiting on it, so a thread is applied in order however it was delivered.
- */
-export async function recordInbound(tx: Store, ctx: DomainContext, rec: InboxRecord, envelope: Envelope): Promise<void> {
-  await storeAndApply(tx, ctx, rec, envelope);
-  // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
-  await logReceived(tx, ctx, [rec]);
-}
-
-async function storeAndApply(tx: Store, ctx: DomainContext, rec: InboxRecord, envelope: Envelope): Promise<void> {
-  const ready = !rec.prev || (await tx.inbox.isSettled(rec.prev));
-  const error = ready ? await applySafely(tx, ctx, envelope, rec.hash) : null;
-  if (!(await tx.inbox.insert({ ...rec, appliedAt: ready ? ctx.now() : null, applyError: error }))) throw new AlreadyReceived();
-  // Only a message in a thread can be what another one waits for.
-  if (ready && rec.thread) await applyWaiting(tx, ctx, rec.hash);
+/** Applies an envelope if what it follows is part of the record (or was applied earlier in this batch), and returns its row. */
+async function apply(tx: Store, ctx: DomainContext, rec: InboxRecord, envelope: Envelope, applied: Set<string>): Promise<InboxRecord> {
+  const ready = !rec.prev || applied.has(rec.prev) || (await tx.inbox.isSettled(rec.prev));
+  if (!ready) return { ...rec, appliedAt: null, applyError: null };
+  const error = await applySafely(tx, ctx, envelope, rec.hash);
+  applied.add(rec.hash);
+  return { ...rec, appliedAt: ctx.now(), applyError: error };
 }
 
 async function applyWaiting(tx: Store, ctx: DomainContext, hash: string): Promise<void> {

@@ -196,8 +196,8 @@ export interface InboxRecord {
 }
 
 export interface InboxRepo {
-  /** Records an envelope; false when one with the same id or hash is already there. */
-  insert(message: InboxRecord): Promise<boolean>;
+  /** Records envelopes in one statement; returns how many were new (one with the same id or hash already there is skipped). */
+  insert(messages: readonly InboxRecord[]): Promise<number>;
   byHash(hash: string): Promise<InboxRecord | undefined>;
   /** Envelopes already received with this hash or this id (at most two). */
   byHashOrId(hash: string, id: string): Promise<InboxRecord[]>;
@@ -341,6 +341,8 @@ export interface Store {
   readonly mail: MailRepo;
   /** Runs `fn` in one database transaction; everything written through `tx` commits or none of it. */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /** Inside a transaction: whether it has queued an outbound message or an evidence record, so the sender and fetcher have work. */
+  hasQueued(): boolean;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,241 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { publishDirectory } from '@parley/core';
+import {
+  DELIVERY_HEADER,
+  envelopeHash,
+  INBOX_BATCH_PATH,
+  MAX_BATCH_ENVELOPES,
+  signDelivery,
+  signEnvelope,
+  uuidv7,
+  verifyReceipt,
+  publicKeyFromRaw,
+  type Envelope,
+} from '@parley/protocol';
+import { addPeer, eventually, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+let clock = Date.now();
+function envelopeFrom(from: NetworkNode, over: Partial<Envelope> = {}): Envelope {
+  const at = new Date(clock++);
+  return {
+    v: 1,
+    id: uuidv7(at.getTime()),
+    sender: from.node.ctx.identity.stateCode,
+    recipient: 'XAB',
+    type: 'directory.update',
+    created: at.toISOString(),
+    body: { publishedAt: at.toISOString(), contacts: [] },
+    ...over,
+  };
+}
+
+const sign = (from: NetworkNode, e: Envelope) => signEnvelope(e, from.node.ctx.keys);
+const batchToken = (from: NetworkNode, jwss: string[], to = 'XAB') =>
+  signDelivery({ envelope: jwss.map((j) => envelopeHash(j)), to, sent: new Date() }, from.node.ctx.keys.privateKey, from.node.ctx.nodeInfo().fingerprint);
+
+interface Answer {
+  status: number;
+  body: { results?: ({ receipt: string; duplicate: boolean } | { status: number; code: string; detail: string })[]; code?: string; detail?: string };
+}
+
+async function post(to: NetworkNode, body: string, token: string | null, contentType = 'application/json'): Promise<Answer> {
+  const headers: Record<string, string> = { 'content-type': contentType };
+  if (token) headers[DELIVERY_HEADER] = token;
+  const res = await fetch(`${to.node.url}${INBOX_BATCH_PATH}`, { method: 'POST', headers, body });
+  return { status: res.status, body: (await res.json()) as Answer['body'] };
+}
+
+const deliverBatch = async (from: NetworkNode, to: NetworkNode, jwss: string[]) => post(to, JSON.stringify({ envelopes: jwss }), await batchToken(from, jwss));
+
+/** A reverse proxy on loopback that forwards everything to `target` but has no batch endpoint, as a simpler implementation of the protocol would. */
+async function proxyWithoutBatches(target: string): Promise<{ url: string; batchAttempts: () => number; singles: () => number; close: () => Promise<void> }> {
+  let batchAttempts = 0;
+  let singles = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.url === INBOX_BATCH_PATH) {
+        batchAttempts++;
+        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 404, code: 'no_such_route', detail: 'Not here.' }));
+        return;
+      }
+      if (req.url === '/federation/v1/inbox') singles++;
+      const headers = Object.fromEntries(Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k))) as Record<string, string>;
+      fetch(`${target}${req.url}`, { method: req.method, headers, body: chunks.length ? Buffer.concat(chunks) : undefined })
+        .then(async (r) => {
+          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(Buffer.from(await r.arrayBuffer()));
+        })
+        .catch(() => res.writeHead(502).end());
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    batchAttempts: () => batchAttempts,
+    singles: () => singles,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** Several envelopes in one request (protocol §4.4): each checked, stored and receipted as if alone. */
+export function batchDeliverySuite(engine: Engine): void {
+  describe(`batch delivery (${engine})`, () => {
+    let a: NetworkNode;
+    let b: NetworkNode;
+    let c: NetworkNode;
+
+    beforeAll(async () => {
+      [a, b, c] = (await startNetwork(['XAA', 'XAB', 'XAC'], { engine })) as [NetworkNode, NetworkNode, NetworkNode];
+      for (const n of [a, b, c]) await eventually(async () => (await n.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, 'the peering messages to be delivered');
+    }, 120_000);
+    afterAll(async () => {
+      await Promise.all([a, b, c].map((n) => n?.node.close()));
+    });
+
+    it('advertises the batch endpoint in discovery', async () => {
+      const doc = (await (await fetch(`${b.node.url}/.well-known/parley`)).json()) as { endpoints: Record<string, string> };
+      expect(doc.endpoints).toEqual({ inbox: '/federation/v1/inbox', inboxBatch: INBOX_BATCH_PATH });
+    });
+
+    it('answers each envelope of a batch on its own, in order: receipts, a duplicate with its first receipt, and refusals', async () => {
+      const good = await sign(a, envelopeFrom(a));
+      const [h, p] = (await sign(a, envelopeFrom(a))).split('.');
+      const forged = `${h}.${p}.${(await sign(a, envelopeFrom(a))).split('.')[2]}`;
+      const elsewhere = await sign(a, envelopeFrom(a, { recipient: 'XAC' }));
+      const stale = await sign(a, envelopeFrom(a, { created: new Date(Date.now() - 8 * 24 * 3600_000).toISOString() }));
+      const unknownType = await sign(a, envelopeFrom(a, { type: 'weather.report' }));
+      const first = await deliverBatch(a, b, [good]);
+      expect(first.status).toBe(200);
+      const firstReceipt = (first.body.results![0] as { receipt: string }).receipt;
+
+      const fresh = await sign(a, envelopeFrom(a));
+      const answer = await deliverBatch(a, b, [fresh, forged, good, elsewhere, stale, unknownType]);
+      expect(answer.status).toBe(200);
+      const results = answer.body.results!;
+      expect(results).toHaveLength(6);
+      expect(results[0]).toMatchObject({ duplicate: false });
+      expect(results.slice(1).map((r) => ('code' in r ? [r.status, r.code] : ['receipt', r.duplicate]))).toEqual([
+        [401, 'bad_signature'],
+        ['receipt', true],
+        [400, 'wrong_recipient'],
+        [400, 'stale'],
+        [400, 'unknown_type'],
+      ]);
+      // The duplicate gets the receipt it got the first time; each receipt is B's signature over that envelope.
+      expect((results[2] as { receipt: string }).receipt).toBe(firstReceipt);
+      const keyB = publicKeyFromRaw(Buffer.from(b.node.ctx.nodeInfo().publicKey, 'base64url'));
+      for (const [jws, r] of [[fresh, results[0]], [good, results[2]]] as const) {
+        const receipt = await verifyReceipt((r as { receipt: string }).receipt, { publicKeyFor: () => keyB, expectedEnvelope: envelopeHash(jws), expectedReceiver: 'XAB' });
+        expect(receipt.envelope).toBe(envelopeHash(jws));
+      }
+      // Only the accepted envelope is stored, applied and logged; the refused ones left no trace.
+      const inbox = b.node.ctx.store.inbox;
+      expect((await inbox.byHash(envelopeHash(fresh)))?.appliedAt).not.toBeNull();
+      expect(await b.node.ctx.store.log.find('envelope.received', envelopeHash(fresh))).toBeDefined();
+      for (const jws of [forged, elsewhere, stale, unknownType]) expect(await inbox.byHash(envelopeHash(jws))).toBeUndefined();
+    });
+
+    it('refuses a whole batch whose body, token or sender is wrong, and stores none of it', async () => {
+      const one = await sign(a, envelopeFrom(a));
+      const two = await sign(a, envelopeFrom(a));
+      const body = JSON.stringify({ envelopes: [one, two] });
+      const code = (r: Answer) => [r.status, r.body.code];
+
+      expect(code(await post(b, body, await batchToken(a, [one, two]), 'application/jose'))).toEqual([415, 'unsupported_media_type']);
+      expect(code(await post(b, '{"envelopes": [', await batchToken(a, [one, two])))).toEqual([400, 'malformed']);
+      expect(code(await post(b, JSON.stringify({ envelopes: [] }), await batchToken(a, [one])))).toEqual([400, 'malformed']);
+      expect(code(await post(b, JSON.stringify({ envelopes: [one], extra: 1 }), await batchToken(a, [one])))).toEqual([400, 'malformed']);
+      const tooMany = Array.from({ length: MAX_BATCH_ENVELOPES + 1 }, () => one);
+      const many = await post(b, JSON.stringify({ envelopes: tooMany }), await batchToken(a, [one]));
+      expect(code(many)).toEqual([400, 'malformed']);
+      expect(many.body.detail).toContain(`1 to ${MAX_BATCH_ENVELOPES}`);
+      expect(code(await post(b, JSON.stringify({ envelopes: [one, 'not a jws'] }), await batchToken(a, [one])))).toEqual([400, 'malformed']);
+      expect(code(await post(b, body, null))).toEqual([400, 'delivery_missing']);
+      // A token for other envelopes, for the same ones in another order, or for one of them alone.
+      expect(code(await post(b, body, await batchToken(a, [two, one])))).toEqual([400, 'delivery_mismatch']);
+      expect(code(await post(b, body, await batchToken(a, [one])))).toEqual([400, 'delivery_mismatch']);
+      expect(code(await post(b, body, await batchToken(a, [one, two], 'XAC')))).toEqual([400, 'delivery_mismatch']);
+      // Signed by another peer's key: the batch names XAA as its sender.
+      expect(code(await post(b, body, await batchToken(c, [one, two])))).toEqual([401, 'bad_signature']);
+      // Envelopes of two senders in one batch.
+      const fromC = await sign(c, envelopeFrom(c));
+      const mixed = await post(b, JSON.stringify({ envelopes: [one, fromC] }), await batchToken(a, [one, fromC]));
+      expect(code(mixed)).toEqual([400, 'mixed_senders']);
+      expect(mixed.body.detail).toContain('Envelope 2 of the batch is from XAC');
+      for (const jws of [one, two]) expect(await b.node.ctx.store.inbox.byHash(envelopeHash(jws))).toBeUndefined();
+
+      // The right token is accepted once; the same attempt replayed is refused.
+      const token = await batchToken(a, [one, two]);
+      expect((await post(b, body, token)).status).toBe(200);
+      expect(code(await post(b, body, token))).toEqual([409, 'replayed']);
+    });
+
+    it('refuses a batch from a state that is not a peer, or is suspended', async () => {
+      const stranger = (await startNetwork(['XAD'], { engine, peered: false }))[0]!;
+      try {
+        const jws = await signEnvelope(envelopeFrom(stranger), stranger.node.ctx.keys);
+        const r = await deliverBatch(stranger, b, [jws]);
+        expect([r.status, r.body.code]).toEqual([403, 'unknown_sender']);
+      } finally {
+        await stranger.node.close();
+      }
+      expect((await b.admin.post('/api/v1/peers/XAC/suspend', {})).status).toBe(200);
+      try {
+        const jws = await sign(c, envelopeFrom(c));
+        const r = await deliverBatch(c, b, [jws]);
+        expect([r.status, r.body.code]).toEqual([403, 'sender_suspended']);
+      } finally {
+        expect((await b.admin.post('/api/v1/peers/XAC/resume', {})).status).toBe(200);
+      }
+    });
+
+    it("delivers a node's backlog to a peer in batches, every message with its own verified receipt", async () => {
+      await a.node.ctx.sender.stop();
+      const before = { ...a.node.ctx.sender.sent };
+      const backlog = 120;
+      for (let i = 0; i < backlog; i++) await a.node.ctx.store.transaction((tx) => publishDirectory(tx, a.node.ctx.domain, 'XAB'));
+      const queued = await a.node.ctx.store.outbox.list({ status: 'queued', recipient: 'XAB', limit: 1000 });
+      expect(queued).toHaveLength(backlog);
+      a.node.ctx.sender.start();
+      await eventually(async () => (await a.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 60_000, 'the backlog to be delivered');
+
+      const sent = { requests: a.node.ctx.sender.sent.requests - before.requests, envelopes: a.node.ctx.sender.sent.envelopes - before.envelopes };
+      expect(sent.envelopes).toBe(backlog);
+      // 120 messages in batches of at most 50: a handful of requests, not 120.
+      expect(sent.requests).toBeGreaterThanOrEqual(Math.ceil(backlog / 50));
+      expect(sent.requests).toBeLessThanOrEqual(backlog / 10);
+      for (const m of queued) {
+        const row = (await a.node.ctx.store.outbox.list({ recipient: 'XAB', limit: 1000 })).find((r) => r.id === m.id)!;
+        expect(row.status).toBe('delivered');
+        expect(await b.node.ctx.store.inbox.byHash(m.hash)).toMatchObject({ receipt: row.receipt });
+        expect(await a.node.ctx.store.log.find('receipt.received', envelopeHash(row.receipt!))).toBeDefined();
+      }
+    }, 90_000);
+
+    it('delivers one envelope per request to a peer that has no batch endpoint', async () => {
+      const proxy = await proxyWithoutBatches(b.node.url);
+      try {
+        // XAC reaches XAB only through the proxy from now on.
+        expect((await c.admin.delete('/api/v1/peers/XAB')).status).toBe(204);
+        await addPeer(c, { ...b, node: { ...b.node, url: proxy.url } } as NetworkNode);
+        await eventually(async () => (await c.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, 'the peering messages to be delivered');
+        await c.node.ctx.sender.stop();
+        for (let i = 0; i < 5; i++) await c.node.ctx.store.transaction((tx) => publishDirectory(tx, c.node.ctx.domain, 'XAB'));
+        const singlesBefore = proxy.singles();
+        c.node.ctx.sender.start();
+        await eventually(async () => (await c.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, 'the messages to be delivered');
+        const delivered = await c.node.ctx.store.outbox.list({ recipient: 'XAB', status: 'delivered', limit: 5 });
+        for (const m of delivered) expect(await b.node.ctx.store.inbox.byHash(m.hash)).toBeDefined();
+        // It tried a batch once, then sent the five one by one, and did not try batches again.
+        expect(proxy.batchAttempts()).toBe(1);
+        expect(proxy.singles() - singlesBefore).toBe(5);
+      } finally {
+        await proxy.close();
+      }
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { batchDeliverySuite } from './batch-delivery-suite.js';
+
+batchDeliverySuite('postgres');
