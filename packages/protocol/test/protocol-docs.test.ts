@@ -3,6 +3,7 @@ import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
 import {
+  batchDigest,
   encodeLogEntry,
   envelopeHash,
   leafHash,
@@ -78,6 +79,15 @@ describe('docs/protocol: the published schemas and the worked example', () => {
     expect(envelope).toEqual(json('examples/envelope.json'));
     const receipt = await verifyReceipt(read('examples/receipt.jws').trim(), { publicKeyFor: () => key.publicKey, expectedEnvelope: envelopeHash(jws) });
     expect(receipt).toEqual(json('examples/receipt.json'));
+  });
+
+  it('has a batch example whose token names its two envelopes in order', () => {
+    const batch = json('examples/batch-delivery.json') as { envelopes: string[] };
+    const token = json('examples/delivery-batch.json') as { batch: string; count: number };
+    expect(batch.envelopes[0]).toBe(read('examples/envelope.jws').trim());
+    expect(token.count).toBe(batch.envelopes.length);
+    expect(token.batch).toBe(batchDigest(batch.envelopes.map((e) => envelopeHash(e))));
+    expect(token.batch).not.toBe(batchDigest([...batch.envelopes].reverse().map((e) => envelopeHash(e))));
   });
 
   it('reproduces the log example: canonical leaf data, and a checkpoint that opens with the published verifier key', async () => {
