@@ -2,7 +2,7 @@
 // verification, B's durable store, B's signed receipt and A's check of that receipt, at 1, 10 and
 // 100 in flight; next to the raw Ed25519 sign+verify rate of node:crypto in the same run.
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,19 @@ function cpuMs(pid) {
   }
 }
 
+/** CPU time of every PostgreSQL server process on this machine (both nodes' databases; the sending node's is idle). */
+function postgresCpuMs() {
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(pid);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 // Extra node flags for the two servers, e.g. BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile them.
@@ -61,6 +74,7 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'parley-bench-fed-'));
   const envA = { ...process.env, DATABASE_URL: databaseUrls?.[0] ?? '' };
   const envB = { ...process.env, DATABASE_URL: databaseUrls?.[1] ?? '' };
+  const postgres = !!databaseUrls;
   try {
     const a = await node(dir, 'XAA', 18581, envA);
     const b = await node(dir, 'XAB', 18582, envB);
@@ -117,11 +131,15 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       return Array.from({ length: size }, () => took);
     }
 
+    // Batched: the envelopes in flight shared among this many requests at once, so that B works on
+    // one while the other travels (BENCH_REQUESTS to try others).
+    const requestsInFlight = Number(process.env.BENCH_REQUESTS ?? 2);
+
     // `inFlight` envelopes outstanding at any time: alone, one per request; batched, in `requests` requests at once.
     async function run(inFlight, secs, batched = false) {
       const latencies = [];
       const end = performance.now() + secs * 1000;
-      const requests = batched ? Math.min(inFlight, Number(process.env.BENCH_REQUESTS ?? 2)) : inFlight;
+      const requests = batched ? Math.min(inFlight, requestsInFlight) : inFlight;
       const worker = async (w) => {
         // The in-flight envelopes shared out among the requests.
         const size = Math.floor(inFlight / requests) + (w < inFlight % requests ? 1 : 0);
@@ -130,7 +148,7 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
           else latencies.push(await sendOne());
         }
       };
-      const [b0, c0] = [cpuMs(b.proc.child.pid), process.cpuUsage()];
+      const [b0, c0, p0] = [cpuMs(b.proc.child.pid), process.cpuUsage(), postgres ? postgresCpuMs() : 0];
       const t0 = performance.now();
       await Promise.all(Array.from({ length: requests }, (_, w) => worker(w)));
       const elapsed = (performance.now() - t0) / 1000;
@@ -144,35 +162,47 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
         // CPU per envelope of the receiving node B and of this load generator (A's side of each exchange).
         cpuB: (cpuMs(b.proc.child.pid) - b0) / n,
         cpuClient: (c1.user + c1.system) / 1000 / n,
+        // With PostgreSQL: its server's CPU per envelope, on the same two cores.
+        cpuDb: postgres ? (postgresCpuMs() - p0) / n : 0,
       };
     }
 
     await run(10, 2); // warm-up
     await run(10, 2, true);
+    // One envelope per request at each level, and, above one in flight, batched as a node's sender
+    // delivers its queue (`BENCH_MODES=batched` for the batched runs only).
+    const modes = (process.env.BENCH_MODES ?? 'single,batched').split(',');
     const results = [];
-    for (const inFlight of inFlightLevels) results.push([inFlight, await run(inFlight, seconds, true)]);
+    for (const inFlight of inFlightLevels) {
+      if (modes.includes('single') || inFlight === 1) results.push([inFlight, 'one per request', await run(inFlight, seconds)]);
+      if (modes.includes('batched') && inFlight > 1) results.push([inFlight, `batched, ${Math.min(inFlight, requestsInFlight)} requests`, await run(inFlight, seconds, true)]);
+    }
     const ed = ed25519Rate(2000);
 
     await stop(a.proc.child);
     await stop(b.proc.child);
 
-    console.log(`\n== Federation (issue 3), ${databaseUrls ? 'PostgreSQL' : 'embedded PGlite'} stores: envelope from A, verified, stored and receipted by B, receipt checked by A`);
+    console.log(`\n== Federation (issue 3), ${postgres ? 'PostgreSQL' : 'embedded PGlite'} stores: envelope from A, verified, stored and receipted by B, receipt checked by A`);
     console.log(`baseline: raw Ed25519 sign+verify in node:crypto, one core: ${fmt(ed, 0)} per second`);
     report(
-      results.map(([n, r]) => [
-        `${String(n).padStart(3)} in flight: envelopes/s (p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms; CPU/envelope: B ${fmt(r.cpuB, 2)} ms, A (load generator) ${fmt(r.cpuClient, 2)} ms)`,
+      results.map(([n, mode, r]) => [
+        `${String(n).padStart(3)} in flight, ${mode}: envelopes/s (p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms)`,
         fmt(r.rate, 0),
         fmt(ed, 0),
         '/s',
         `${fmt((r.rate / ed) * 100, 2)}% of raw sign+verify`,
       ]),
     );
-    console.log(`(raw sign+verify costs ${fmt(1000 / ed, 2)} ms of CPU a pair; each envelope needs three pairs: envelope, delivery attempt, receipt)`);
-    // What the machine allows at best: its cores divided by the CPU one envelope costs both sides
-    // (the database server's own CPU, with PostgreSQL, comes on top and is not counted).
+    console.log(`(raw sign+verify costs ${fmt(1000 / ed, 2)} ms of CPU a pair; an envelope needs two (envelope, receipt), and one more per delivery request for its token)`);
+    // What the machine allows at best: its cores divided by the CPU one envelope costs: the
+    // receiving node B, the load generator speaking for A, and with PostgreSQL its server.
     const cores = availableParallelism();
-    for (const [n, r] of results) {
-      console.log(`ceiling at ${n} in flight: ${cores} cores / (${fmt(r.cpuB, 2)} + ${fmt(r.cpuClient, 2)} ms per envelope) = ${fmt((cores * 1000) / (r.cpuB + r.cpuClient), 0)} envelopes/s`);
+    for (const [n, mode, r] of results) {
+      const parts = [r.cpuB, r.cpuClient, ...(postgres ? [r.cpuDb] : [])];
+      const sum = parts.reduce((x, y) => x + y, 0);
+      console.log(
+        `CPU per envelope at ${n} in flight, ${mode}: B ${fmt(r.cpuB, 2)} + A ${fmt(r.cpuClient, 2)}${postgres ? ` + PostgreSQL ${fmt(r.cpuDb, 2)}` : ''} ms; ceiling ${cores} cores / ${fmt(sum, 2)} ms = ${fmt((cores * 1000) / sum, 0)} envelopes/s`,
+      );
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -49,10 +49,14 @@ export function backoff(attempts: number, o: Pick<SenderOptions, 'baseDelayMs' |
 }
 
 class DeliveryFailure extends Error {}
-/** The peer has no batch endpoint: an older or simpler implementation of the protocol. */
-class BatchUnsupported extends Error {}
+/** The peer has no batch endpoint (404, 405: an older or simpler implementation), or takes smaller bodies (413). */
+class BatchRefused extends Error {
+  constructor(readonly status: number) {
+    super(`batch refused with ${status}`);
+  }
+}
 
-/** How long a peer that answered a batch with 404 or 405 is sent one envelope per request. */
+/** How long a peer that answered a batch with 404 or 405 is sent one envelope per request (after a 413, only that batch goes one by one). */
 const NO_BATCH_MS = 3600_000;
 
 /** The size of a batch body, `{"envelopes":["<jws>",...]}`: compact JWS needs no escaping. */
@@ -103,7 +107,7 @@ export class Sender {
   private requests = 0;
   /** Delivery requests made since start, and the envelopes they carried: how well the sender batches. */
   readonly sent = { requests: 0, envelopes: 0 };
-  /** Peers that answered a batch with 404 or 405, until when they are sent one envelope per request. */
+  /** Peer URLs that answered a batch with 404 or 405, until when they are sent one envelope per request. */
   private readonly noBatch = new Map<string, number>();
   private wakeUp: (() => void) | null = null;
   private loop: Promise<void> | null = null;
@@ -175,13 +179,15 @@ export class Sender {
     let outcomes: Promise<{ receipt: string; receivedAt: Date }>[];
     if (!peer) outcomes = group.map(() => Promise.reject(new DeliveryFailure(`${recipient} is no longer a peer of this node`)));
     else if (peer.status === 'suspended') outcomes = group.map(() => Promise.reject(new DeliveryFailure(`${recipient} is suspended on this node`)));
-    else if (group.length > 1 && (this.noBatch.get(peer.stateCode) ?? 0) <= Date.now()) {
+    else if (group.length > 1 && (this.noBatch.get(peer.url) ?? 0) <= Date.now()) {
       outcomes = await this.postBatch(peer, group).then(
         (each) => each,
         (e: unknown) => {
-          if (!(e instanceof BatchUnsupported)) return group.map(() => Promise.reject(e));
-          this.noBatch.set(peer.stateCode, Date.now() + NO_BATCH_MS);
-          this.log.info({ peer: peer.stateCode }, 'peer takes no batches: delivering one envelope per request');
+          if (!(e instanceof BatchRefused)) return group.map(() => Promise.reject(e));
+          if (e.status !== 413) {
+            this.noBatch.set(peer.url, Date.now() + NO_BATCH_MS);
+            this.log.info({ peer: peer.stateCode }, 'peer takes no batches: delivering one envelope per request');
+          }
           return group.map((m) => this.post(peer, m));
         },
       );
@@ -286,9 +292,9 @@ export class Sender {
     const [key, kid] = this.signerFor(group[0]!.jws);
     const token = await signDelivery({ envelope: group.map((m) => m.hash), to: peer.stateCode, sent: this.ctx.now() }, key, kid);
     const res = await this.request(peer, INBOX_BATCH_PATH, 'application/json', token, JSON.stringify({ envelopes: group.map((m) => m.jws) }), group.length);
-    if (res.status === 404 || res.status === 405) {
+    if (res.status === 404 || res.status === 405 || res.status === 413) {
       await res.body?.cancel();
-      throw new BatchUnsupported();
+      throw new BatchRefused(res.status);
     }
     const raw = (await res.json().catch(() => ({}))) as { code?: unknown; detail?: unknown };
     if (res.status !== 200) throw refusal(peer, res.status, raw);

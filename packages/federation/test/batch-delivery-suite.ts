@@ -49,8 +49,8 @@ async function post(to: NetworkNode, body: string, token: string | null, content
 
 const deliverBatch = async (from: NetworkNode, to: NetworkNode, jwss: string[]) => post(to, JSON.stringify({ envelopes: jwss }), await batchToken(from, jwss));
 
-/** A reverse proxy on loopback that forwards everything to `target` but has no batch endpoint, as a simpler implementation of the protocol would. */
-async function proxyWithoutBatches(target: string): Promise<{ url: string; batchAttempts: () => number; singles: () => number; close: () => Promise<void> }> {
+/** A reverse proxy on loopback that forwards everything to `target` but answers batches with `status`: 404 as an implementation without batches would, 413 as one that takes smaller bodies. */
+async function proxyWithoutBatches(target: string, status = 404): Promise<{ url: string; batchAttempts: () => number; singles: () => number; close: () => Promise<void> }> {
   let batchAttempts = 0;
   let singles = 0;
   const server: Server = createServer((req, res) => {
@@ -59,7 +59,7 @@ async function proxyWithoutBatches(target: string): Promise<{ url: string; batch
     req.on('end', () => {
       if (req.url === INBOX_BATCH_PATH) {
         batchAttempts++;
-        res.writeHead(404, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status: 404, code: 'no_such_route', detail: 'Not here.' }));
+        res.writeHead(status, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ status, code: 'refused', detail: 'Not here.' }));
         return;
       }
       if (req.url === '/federation/v1/inbox') singles++;
@@ -216,26 +216,34 @@ export function batchDeliverySuite(engine: Engine): void {
       }
     }, 90_000);
 
-    it('delivers one envelope per request to a peer that has no batch endpoint', async () => {
-      const proxy = await proxyWithoutBatches(b.node.url);
-      try {
-        // XAC reaches XAB only through the proxy from now on.
-        expect((await c.admin.delete('/api/v1/peers/XAB')).status).toBe(204);
-        await addPeer(c, { ...b, node: { ...b.node, url: proxy.url } } as NetworkNode);
-        await eventually(async () => (await c.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, 'the peering messages to be delivered');
-        await c.node.ctx.sender.stop();
-        for (let i = 0; i < 5; i++) await c.node.ctx.store.transaction((tx) => publishDirectory(tx, c.node.ctx.domain, 'XAB'));
-        const singlesBefore = proxy.singles();
-        c.node.ctx.sender.start();
-        await eventually(async () => (await c.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, 'the messages to be delivered');
-        const delivered = await c.node.ctx.store.outbox.list({ recipient: 'XAB', status: 'delivered', limit: 5 });
-        for (const m of delivered) expect(await b.node.ctx.store.inbox.byHash(m.hash)).toBeDefined();
-        // It tried a batch once, then sent the five one by one, and did not try batches again.
-        expect(proxy.batchAttempts()).toBe(1);
-        expect(proxy.singles() - singlesBefore).toBe(5);
-      } finally {
-        await proxy.close();
-      }
-    });
+    for (const [status, why, attempts] of [
+      [404, 'has no batch endpoint', 1],
+      [413, 'takes only smaller bodies', 2],
+    ] as const) {
+      it(`delivers one envelope per request to a peer that ${why} (${status})`, async () => {
+        const proxy = await proxyWithoutBatches(b.node.url, status);
+        try {
+          // XAC reaches XAB only through the proxy from now on.
+          expect((await c.admin.delete('/api/v1/peers/XAB')).status).toBe(204);
+          await addPeer(c, { ...b, node: { ...b.node, url: proxy.url } } as NetworkNode);
+          await eventually(async () => (await c.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, 'the peering messages to be delivered');
+          const singlesBefore = proxy.singles();
+          for (const round of [1, 2]) {
+            await c.node.ctx.sender.stop();
+            for (let i = 0; i < 5; i++) await c.node.ctx.store.transaction((tx) => publishDirectory(tx, c.node.ctx.domain, 'XAB'));
+            c.node.ctx.sender.start();
+            await eventually(async () => (await c.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, `round ${round} to be delivered`);
+          }
+          const delivered = await c.node.ctx.store.outbox.list({ recipient: 'XAB', status: 'delivered', limit: 10 });
+          expect(delivered).toHaveLength(10);
+          for (const m of delivered) expect(await b.node.ctx.store.inbox.byHash(m.hash)).toBeDefined();
+          // 404: one batch tried, then one by one, without trying batches again within the hour. 413: each round's batch tried, then split.
+          expect(proxy.batchAttempts()).toBe(attempts);
+          expect(proxy.singles() - singlesBefore).toBe(10);
+        } finally {
+          await proxy.close();
+        }
+      });
+    }
   });
 }
