@@ -176,23 +176,33 @@ export class Sender {
   private async deliver(group: readonly OutboxRecord[]): Promise<void> {
     const recipient = group[0]!.recipient;
     const peer = (await peerWithKeys(this.ctx, recipient, this.options.maxAgeMs))?.peer;
-    let outcomes: Promise<{ receipt: string; receivedAt: Date }>[];
-    if (!peer) outcomes = group.map(() => Promise.reject(new DeliveryFailure(`${recipient} is no longer a peer of this node`)));
-    else if (peer.status === 'suspended') outcomes = group.map(() => Promise.reject(new DeliveryFailure(`${recipient} is suspended on this node`)));
-    else if (group.length > 1 && (this.noBatch.get(peer.url) ?? 0) <= Date.now()) {
-      outcomes = await this.postBatch(peer, group).then(
-        (each) => each,
-        (e: unknown) => {
-          if (!(e instanceof BatchRefused)) return group.map(() => Promise.reject(e));
-          if (e.status !== 413) {
-            this.noBatch.set(peer.url, Date.now() + NO_BATCH_MS);
-            this.log.info({ peer: peer.stateCode }, 'peer takes no batches: delivering one envelope per request');
-          }
-          return group.map((m) => this.post(peer, m));
-        },
-      );
-    } else outcomes = group.map((m) => this.post(peer, m));
-    await Promise.all(group.map((message, i) => this.settle(message, !!peer, outcomes[i]!)));
+    const failAll = (error: unknown) => Promise.all(group.map((m) => this.settle(m, !!peer, Promise.reject(error)))).then(() => undefined);
+    if (!peer) return failAll(new DeliveryFailure(`${recipient} is no longer a peer of this node`));
+    if (peer.status === 'suspended') return failAll(new DeliveryFailure(`${recipient} is suspended on this node`));
+    if (group.length > 1 && (this.noBatch.get(peer.url) ?? 0) <= Date.now()) {
+      let outcomes: Settled<{ receipt: string; receivedAt: Date }>[] | null = null;
+      try {
+        outcomes = await this.postBatch(peer, group);
+      } catch (e) {
+        if (!(e instanceof BatchRefused)) return failAll(e);
+        if (e.status !== 413) {
+          this.noBatch.set(peer.url, Date.now() + NO_BATCH_MS);
+          this.log.info({ peer: peer.stateCode }, 'peer takes no batches: delivering one envelope per request');
+        }
+      }
+      if (outcomes) {
+        const each = outcomes;
+        await Promise.all(
+          group.map((m, i) => {
+            const r = each[i]!;
+            return this.settle(m, true, r.ok ? Promise.resolve(r.value) : Promise.reject(r.error));
+          }),
+        );
+        return;
+      }
+    }
+    // One envelope per request, one after another: this group counts as one request in flight.
+    for (const m of group) await this.settle(m, true, this.post(peer, m));
   }
 
   /** Records what became of one attempt: delivered with its receipt, retried later, or given up. */
@@ -288,7 +298,7 @@ export class Sender {
    * Delivers messages (one recipient, one signing key) in one request; answers each message's
    * outcome on its own. A failure of the request as a whole fails every message of it.
    */
-  private async postBatch(peer: PeerRecord, group: readonly OutboxRecord[]): Promise<Promise<{ receipt: string; receivedAt: Date }>[]> {
+  private async postBatch(peer: PeerRecord, group: readonly OutboxRecord[]): Promise<Settled<{ receipt: string; receivedAt: Date }>[]> {
     const [key, kid] = this.signerFor(group[0]!.jws);
     const token = await signDelivery({ envelope: group.map((m) => m.hash), to: peer.stateCode, sent: this.ctx.now() }, key, kid);
     const res = await this.request(peer, INBOX_BATCH_PATH, 'application/json', token, JSON.stringify({ envelopes: group.map((m) => m.jws) }), group.length);
@@ -302,10 +312,17 @@ export class Sender {
     if (!parsed.success || parsed.data.results.length !== group.length) {
       throw new DeliveryFailure(`${peer.stateCode} answered a batch of ${group.length} with something other than ${group.length} results`);
     }
-    return group.map((message, i) => {
-      const result: BatchResult = parsed.data.results[i]!;
-      return 'receipt' in result ? this.checkReceipt(peer, message, result.receipt) : Promise.reject(refusal(peer, result.status, result));
-    });
+    return Promise.all(
+      group.map(async (message, i): Promise<Settled<{ receipt: string; receivedAt: Date }>> => {
+        const result: BatchResult = parsed.data.results[i]!;
+        if (!('receipt' in result)) return { ok: false, error: refusal(peer, result.status, result) };
+        try {
+          return { ok: true, value: await this.checkReceipt(peer, message, result.receipt) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
   }
 
   /** A delivery counts only with the receiver's valid signed receipt for exactly that envelope. */
