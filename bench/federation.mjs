@@ -41,12 +41,18 @@ function cpuMs(pid) {
   }
 }
 
-/** CPU time of every PostgreSQL server process on this machine (both nodes' databases; the sending node's is idle). */
+/**
+ * CPU time of the PostgreSQL server on this machine (both nodes' databases; the sending node's is
+ * idle): every server process's own, plus what the postmaster has collected from backends that
+ * have exited (the pool closes idle connections), so a connection ending mid-run is still counted.
+ */
 function postgresCpuMs() {
   let total = 0;
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres') total += cpuMs(pid);
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+      const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      total += ((Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 1000) / 100; // utime, stime, cutime, cstime
     } catch {
       // gone meanwhile
     }
