@@ -60,6 +60,25 @@ function postgresCpuMs() {
   return total;
 }
 
+/**
+ * The CPU one round trip to PostgreSQL costs, client and server together: `select 1` on one
+ * connection, the smallest query there is. Every statement the inbox makes costs at least this.
+ */
+async function postgresRoundTrip(url, n = 2000) {
+  const { default: pg } = await import('pg');
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (let i = 0; i < 200; i++) await client.query('select 1');
+    const [c0, p0] = [process.cpuUsage(), postgresCpuMs()];
+    for (let i = 0; i < n; i++) await client.query('select 1');
+    const c = process.cpuUsage(c0);
+    return { client: (c.user + c.system) / 1000 / n, server: (postgresCpuMs() - p0) / n };
+  } finally {
+    await client.end();
+  }
+}
+
 const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 // Extra node flags for the two servers, e.g. BENCH_NODE_FLAGS='--cpu-prof --cpu-prof-dir=/tmp/prof' to profile them.
@@ -184,6 +203,7 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       if (modes.includes('batched') && inFlight > 1) results.push([inFlight, `batched, ${Math.min(inFlight, requestsInFlight)} requests`, await run(inFlight, seconds, true)]);
     }
     const ed = ed25519Rate(2000);
+    const roundTrip = postgres ? await postgresRoundTrip(databaseUrls[1]) : null;
 
     await stop(a.proc.child);
     await stop(b.proc.child);
@@ -199,6 +219,11 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
         `${fmt((r.rate / ed) * 100, 2)}% of raw sign+verify`,
       ]),
     );
+    if (roundTrip) {
+      console.log(
+        `baseline: one PostgreSQL round trip (select 1) costs ${fmt(roundTrip.client, 3)} ms of CPU in the client and ${fmt(roundTrip.server, 3)} ms in the server; B's transaction for a batch of n envelopes makes 6 + n statements`,
+      );
+    }
     console.log(`(raw sign+verify costs ${fmt(1000 / ed, 2)} ms of CPU a pair; an envelope needs two (envelope, receipt), and one more per delivery request for its token)`);
     // What the machine allows at best: its cores divided by the CPU one envelope costs: the
     // receiving node B, the load generator speaking for A, and with PostgreSQL its server.
