@@ -7,31 +7,13 @@ import {
   INBOX_BATCH_PATH,
   MAX_BATCH_ENVELOPES,
   signDelivery,
-  signEnvelope,
-  uuidv7,
   verifyReceipt,
   publicKeyFromRaw,
-  type Envelope,
 } from '@parley/protocol';
 import { addPeer, eventually, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelopeFrom, nextMoment, sign } from './envelopes.js';
 
-let clock = Date.now();
-function envelopeFrom(from: NetworkNode, over: Partial<Envelope> = {}): Envelope {
-  const at = new Date(clock++);
-  return {
-    v: 1,
-    id: uuidv7(at.getTime()),
-    sender: from.node.ctx.identity.stateCode,
-    recipient: 'XAB',
-    type: 'directory.update',
-    created: at.toISOString(),
-    body: { publishedAt: at.toISOString(), contacts: [] },
-    ...over,
-  };
-}
-
-const sign = (from: NetworkNode, e: Envelope) => signEnvelope(e, from.node.ctx.keys);
 const batchToken = (from: NetworkNode, jwss: string[], to = 'XAB') =>
   signDelivery({ envelope: jwss.map((j) => envelopeHash(j)), to, sent: new Date() }, from.node.ctx.keys.privateKey, from.node.ctx.nodeInfo().fingerprint);
 
@@ -177,7 +159,7 @@ export function batchDeliverySuite(engine: Engine): void {
     it('refuses a batch from a state that is not a peer, or is suspended', async () => {
       const stranger = (await startNetwork(['XAD'], { engine, peered: false }))[0]!;
       try {
-        const jws = await signEnvelope(envelopeFrom(stranger), stranger.node.ctx.keys);
+        const jws = await sign(stranger, envelopeFrom(stranger));
         const r = await deliverBatch(stranger, b, [jws]);
         expect([r.status, r.body.code]).toEqual([403, 'unknown_sender']);
       } finally {

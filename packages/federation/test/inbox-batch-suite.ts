@@ -1,29 +1,14 @@
-import { createReceipt, DELIVERY_HEADER, envelopeHash, signDelivery, signEnvelope, signReceipt, uuidv7, type Envelope } from '@parley/protocol';
+import { createReceipt, DELIVERY_HEADER, envelopeHash, signDelivery, signReceipt, uuidv7, type Envelope } from '@parley/protocol';
 import { recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
 import { eventually, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { envelopeFrom, nextMoment, sign } from './envelopes.js';
 
 async function deliver(to: NetworkNode, jws: string, token: string) {
   const res = await fetch(`${to.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: jws });
   return { status: res.status, body: (await res.json()) as { receipt?: string; duplicate?: boolean; code?: string } };
 }
 
-let clock = Date.now();
-function envelopeFrom(from: NetworkNode, over: Partial<Envelope> = {}): Envelope {
-  const at = new Date(clock++);
-  return {
-    v: 1,
-    id: uuidv7(at.getTime()),
-    sender: from.node.ctx.identity.stateCode,
-    recipient: 'XAB',
-    type: 'directory.update',
-    created: at.toISOString(),
-    body: { publishedAt: at.toISOString(), contacts: [] },
-    ...over,
-  };
-}
-
-const sign = (from: NetworkNode, e: Envelope) => signEnvelope(e, from.node.ctx.keys);
 const token = (from: NetworkNode, jws: string) => signDelivery({ envelope: envelopeHash(jws), to: 'XAB', sent: new Date() }, from.node.ctx.keys.privateKey, from.node.ctx.nodeInfo().fingerprint);
 
 /** A contact the receiving database cannot store: PostgreSQL's jsonb refuses the NUL character. */
@@ -102,7 +87,7 @@ export function inboxBatchSuite(engine: Engine): void {
       const twice = await sign(a, envelopeFrom(a));
       const parent = await sign(a, envelopeFrom(a, { thread }));
       const child = await sign(a, envelopeFrom(a, { thread, prev: envelopeHash(parent) }));
-      const bad = await sign(a, envelopeFrom(a, { body: { publishedAt: new Date(clock++).toISOString(), contacts: [UNSTORABLE_CONTACT] } }));
+      const bad = await sign(a, envelopeFrom(a, { body: { publishedAt: nextMoment().toISOString(), contacts: [UNSTORABLE_CONTACT] } }));
       const good = await sign(a, envelopeFrom(a));
 
       const [t1, c, t2, x, p, g] = await withInboxHeld(async (queue) => {
@@ -135,7 +120,7 @@ export function inboxBatchSuite(engine: Engine): void {
     it('refuses, in one batch, a second envelope reusing the id of the first with other content', async () => {
       const id = uuidv7();
       const first = await sign(a, envelopeFrom(a, { id }));
-      const reuse = await sign(a, envelopeFrom(a, { id, body: { publishedAt: new Date(clock++).toISOString(), contacts: [] } }));
+      const reuse = await sign(a, envelopeFrom(a, { id, body: { publishedAt: nextMoment().toISOString(), contacts: [] } }));
       const [f, r] = await withInboxHeld(async (queue) => {
         for (const jws of [first, reuse]) await queue(jws);
         expect(b.node.ctx.inbox.queue).toEqual({ pending: 2, committing: 1 });
