@@ -136,11 +136,11 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
     // one delivery token, each answered with its own receipt (protocol §4.4).
     async function sendBatch(size) {
       const started = performance.now();
-      const jwss = [];
-      for (let i = 0; i < size; i++) {
-        const envelope = createEnvelope({ sender: 'XAA', recipient: 'XAB', type: 'directory.update', body: { publishedAt: new Date(seq++).toISOString(), contacts: [] } });
-        jwss.push(await signEnvelope(envelope, keyA));
-      }
+      const jwss = await Promise.all(
+        Array.from({ length: size }, () =>
+          signEnvelope(createEnvelope({ sender: 'XAA', recipient: 'XAB', type: 'directory.update', body: { publishedAt: new Date(seq++).toISOString(), contacts: [] } }), keyA),
+        ),
+      );
       const hashes = jwss.map(envelopeHash);
       const token = await signDelivery({ envelope: hashes, to: 'XAB', sent: new Date() }, keyA.privateKey, kidA);
       const res = await fetch(`${b.url}/federation/v1/inbox/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'parley-delivery': token }, body: JSON.stringify({ envelopes: jwss }) });
