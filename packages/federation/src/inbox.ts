@@ -200,12 +200,9 @@ export class Inbox {
     // Whether applying queued messages or evidence fetches: only then are the sender and fetcher woken.
     let queued = false;
     try {
-      const outcomes = await this.ctx.store.transaction(async (tx) => {
-        const o = await recordInboundBatch(tx, this.ctx, items);
-        queued ||= tx.hasQueued();
-        return o;
-      });
-      results = outcomes.map((value) => ({ ok: true, value }));
+      const recorded = await this.record(items);
+      queued = recorded.queued;
+      results = recorded.outcomes.map((value) => ({ ok: true, value }));
     } catch (e) {
       if (items.length === 1 && !(e instanceof AlreadyReceived)) results = [{ ok: false, error: e }];
       else {
@@ -226,16 +223,16 @@ export class Inbox {
     return results;
   }
 
-  /** Records one envelope in its own transaction; also says whether that queued work for the sender or fetcher. */
+  /** Records envelopes in one transaction; also says whether that queued work for the sender or fetcher. */
+  private record(items: readonly InboundItem[]): Promise<{ outcomes: InboundOutcome[]; queued: boolean }> {
+    return this.ctx.store.transaction(async (tx) => ({ outcomes: await recordInboundBatch(tx, this.ctx, items), queued: tx.hasQueued() }));
+  }
+
+  /** Records one envelope in its own transaction, as `record` does. */
   private async commitOne(item: InboundItem): Promise<[Settled<InboundOutcome>, boolean]> {
-    let queued = false;
     try {
-      const [value] = await this.ctx.store.transaction(async (tx) => {
-        const o = await recordInboundBatch(tx, this.ctx, [item]);
-        queued = tx.hasQueued();
-        return o;
-      });
-      return [{ ok: true, value: value! }, queued];
+      const { outcomes, queued } = await this.record([item]);
+      return [{ ok: true, value: outcomes[0]! }, queued];
     } catch (error) {
       if (!(error instanceof AlreadyReceived)) return [{ ok: false, error }, false];
       // Stored first by a concurrent transaction: answer as it did.
@@ -247,7 +244,6 @@ export class Inbox {
       }
     }
   }
-
 
   /** Verified envelopes waiting for the next batch, and in the batch being recorded. */
   get queue(): { pending: number; committing: number } {

@@ -59,8 +59,8 @@ class BatchRefused extends Error {
 /** How long a peer that answered a batch with 404 or 405 is sent one envelope per request (after a 413, only that batch goes one by one). */
 const NO_BATCH_MS = 3600_000;
 
-/** The size of a batch body, `{"envelopes":["<jws>",...]}`: compact JWS needs no escaping. */
-const batchBytes = (messages: readonly OutboxRecord[]) => 16 + messages.reduce((n, m) => n + m.jws.length + 3, 0);
+/** A batch body is `{"envelopes":["<jws>",...]}`: 16 bytes around the envelopes, and 3 more for each (compact JWS needs no escaping). */
+const EMPTY_BATCH_BYTES = 16;
 
 /**
  * Due messages in delivery requests: one recipient per request, in the order they came, each
@@ -68,22 +68,25 @@ const batchBytes = (messages: readonly OutboxRecord[]) => 16 + messages.reduce((
  */
 export function groupForDelivery(due: readonly OutboxRecord[], batchSize: number): OutboxRecord[][] {
   const size = Math.max(1, Math.min(batchSize, MAX_BATCH_ENVELOPES));
-  const open = new Map<string, OutboxRecord[]>();
+  // The open request of each recipient and signing key, with the size its body has so far.
+  const open = new Map<string, { messages: OutboxRecord[]; bytes: number }>();
   const out: OutboxRecord[][] = [];
   for (const message of due) {
-    if (batchBytes([message]) > MAX_BATCH_BYTES) {
+    const bytes = message.jws.length + 3;
+    if (EMPTY_BATCH_BYTES + bytes > MAX_BATCH_BYTES) {
       out.push([message]);
       continue;
     }
     // One recipient and one signing key per batch: its delivery token is signed by the key that signed its envelopes.
     const key = `${message.recipient} ${peekEnvelope(message.jws).kid}`;
     let current = open.get(key);
-    if (!current || current.length >= size || batchBytes(current) + message.jws.length + 3 > MAX_BATCH_BYTES) {
-      current = [];
+    if (!current || current.messages.length >= size || current.bytes + bytes > MAX_BATCH_BYTES) {
+      current = { messages: [], bytes: EMPTY_BATCH_BYTES };
       open.set(key, current);
-      out.push(current);
+      out.push(current.messages);
     }
-    current.push(message);
+    current.messages.push(message);
+    current.bytes += bytes;
   }
   return out;
 }

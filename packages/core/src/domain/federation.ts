@@ -217,9 +217,10 @@ export type InboundOutcome = { kind: 'stored'; receipt: string } | { kind: 'dupl
  * what was received before, one insert and one log append for all. Each is applied once the
  * message it follows in its thread is part of this node's record (or was applied earlier in the
  * batch); otherwise it is held, and applied when that message arrives, with whatever was waiting
- * on it, so a thread is applied in order however it was delivered. An envelope already received (before, or earlier in the same batch) is answered with its first
- * receipt and has no second effect; one whose id was used by different content is reported.
- * Throws `AlreadyReceived` when a concurrent transaction stored one first: retry them one by one.
+ * on it, so a thread is applied in order however it was delivered. An envelope already received
+ * (before, or earlier in the same batch) is answered with its first receipt and has no second
+ * effect; one whose id was used by different content is reported. Throws `AlreadyReceived` when
+ * a concurrent transaction stored one first: retry them one by one.
  */
 export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: readonly InboundItem[]): Promise<InboundOutcome[]> {
   const earlier = await tx.inbox.byHashesOrIds(
