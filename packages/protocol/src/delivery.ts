@@ -1,6 +1,6 @@
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
-import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
+import { decodeCompact, verifyDecoded, signCompact, type DecodedCompact } from './compact-jws.js';
 
 /**
  * A delivery token: the sender's signature over one attempt to deliver one envelope, or a batch. Envelopes
@@ -57,9 +57,7 @@ export type DeliveryTarget = string | readonly string[];
 export async function signDelivery(input: { envelope: DeliveryTarget; to: string; sent: Date }, key: KeyObject, kid: string): Promise<string> {
   const common = { to: input.to, sent: input.sent.toISOString(), nonce: randomUUID() };
   const claims: DeliveryClaims = typeof input.envelope === 'string' ? { envelope: input.envelope, ...common } : { batch: batchDigest(input.envelope), count: input.envelope.length, ...common };
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-    .setProtectedHeader({ alg: 'EdDSA', kid, typ: DELIVERY_TYP })
-    .sign(key);
+  return signCompact({ kid, typ: DELIVERY_TYP }, JSON.stringify(claims), key);
 }
 
 export class DeliveryError extends Error {
@@ -94,22 +92,28 @@ export async function verifyDelivery(
   expected: { envelope: DeliveryTarget; recipient: string; key: KeyObject | ((kid: string) => KeyObject | undefined); now: Date; maxSkewMs: number; nonces: NonceMemory },
 ): Promise<DeliveryClaims> {
   if (!token) throw new DeliveryError('delivery_missing', `A delivery needs a signed ${DELIVERY_HEADER} header.`);
-  let header;
+  let decoded: DecodedCompact;
   try {
-    header = decodeProtectedHeader(token);
+    decoded = decodeCompact(token);
   } catch {
     throw new DeliveryError('delivery_malformed', 'The delivery token is not a compact JWS.');
   }
-  if (header.alg !== 'EdDSA' || header.typ !== DELIVERY_TYP) throw new DeliveryError('delivery_malformed', 'The delivery token has the wrong algorithm or type.');
+  const { header } = decoded;
+  if (header.alg !== 'EdDSA' || header.typ !== DELIVERY_TYP || 'crit' in header) throw new DeliveryError('delivery_malformed', 'The delivery token has the wrong algorithm or type.');
   const key = typeof expected.key === 'function' ? expected.key(String(header.kid ?? '')) : expected.key;
   if (!key) throw new DeliveryError('bad_signature', 'The delivery token is signed with a key this node does not know for the sender.');
-  let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(token, key, { algorithms: ['EdDSA'] }));
+    verifyDecoded(decoded, key);
   } catch {
     throw new DeliveryError('bad_signature', 'The delivery token’s signature does not verify with the sender’s key.');
   }
-  const parsed = deliveryClaims.safeParse(JSON.parse(new TextDecoder().decode(payload)));
+  let claimed: unknown;
+  try {
+    claimed = JSON.parse(decoded.payload.toString('utf8'));
+  } catch {
+    throw new DeliveryError('delivery_malformed', 'The delivery token’s claims are not JSON.');
+  }
+  const parsed = deliveryClaims.safeParse(claimed);
   if (!parsed.success) throw new DeliveryError('delivery_malformed', 'The delivery token’s claims are not valid.');
   const claims = parsed.data;
   const target = expected.envelope;

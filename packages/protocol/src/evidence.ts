@@ -1,7 +1,7 @@
 import { randomUUID, type KeyObject } from 'node:crypto';
-import { CompactSign, compactVerify, decodeProtectedHeader } from 'jose';
 import { z } from 'zod';
 import type { NonceMemory } from './delivery.js';
+import { decodeCompact, verifyDecoded, signCompact, type DecodedCompact } from './compact-jws.js';
 
 /**
  * Evidence between nodes (protocol §10). A message carries only a reference to a file; the
@@ -33,9 +33,7 @@ export type FetchClaims = z.infer<typeof fetchClaims>;
 
 export async function signFetch(input: { from: string; to: string; sha256: string; sent: Date }, key: KeyObject, kid: string): Promise<string> {
   const claims: FetchClaims = { from: input.from, to: input.to, sha256: input.sha256, sent: input.sent.toISOString(), nonce: randomUUID() };
-  return new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
-    .setProtectedHeader({ alg: 'EdDSA', kid, typ: FETCH_TYP })
-    .sign(key);
+  return signCompact({ kid, typ: FETCH_TYP }, JSON.stringify(claims), key);
 }
 
 export class FetchTokenError extends Error {
@@ -51,9 +49,8 @@ export class FetchTokenError extends Error {
 /** The claims of a fetch token before its signature is checked: only to find the requester's keys. */
 export function peekFetch(token: string): { from: string; kid: string } {
   try {
-    const header = decodeProtectedHeader(token);
-    const payload = token.split('.')[1] ?? '';
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { from?: unknown };
+    const { header, payload } = decodeCompact(token);
+    const claims = JSON.parse(payload.toString('utf8')) as { from?: unknown };
     if (typeof claims.from !== 'string' || typeof header.kid !== 'string') throw new Error('incomplete');
     return { from: claims.from, kid: header.kid };
   } catch {
@@ -67,24 +64,24 @@ export async function verifyFetch(
   expected: { sha256: string; owner: string; key: (kid: string) => KeyObject | undefined; now: Date; maxSkewMs: number; nonces: NonceMemory },
 ): Promise<FetchClaims> {
   if (!token) throw new FetchTokenError('fetch_token_missing', `A request for evidence needs a signed ${FETCH_HEADER} header.`);
-  let header;
+  let decoded: DecodedCompact;
   try {
-    header = decodeProtectedHeader(token);
+    decoded = decodeCompact(token);
   } catch {
     throw new FetchTokenError('fetch_token_malformed', 'The fetch token is not a compact JWS.');
   }
-  if (header.alg !== 'EdDSA' || header.typ !== FETCH_TYP) throw new FetchTokenError('fetch_token_malformed', 'The fetch token has the wrong algorithm or type.');
+  const { header } = decoded;
+  if (header.alg !== 'EdDSA' || header.typ !== FETCH_TYP || 'crit' in header) throw new FetchTokenError('fetch_token_malformed', 'The fetch token has the wrong algorithm or type.');
   const key = expected.key(String(header.kid ?? ''));
   if (!key) throw new FetchTokenError('bad_signature', 'The fetch token is signed with a key this node does not know for the requesting state.');
-  let payload: Uint8Array;
   try {
-    ({ payload } = await compactVerify(token, key, { algorithms: ['EdDSA'] }));
+    verifyDecoded(decoded, key);
   } catch {
     throw new FetchTokenError('bad_signature', 'The fetch token’s signature does not verify with the requesting state’s key.');
   }
   let parsed;
   try {
-    parsed = fetchClaims.safeParse(JSON.parse(new TextDecoder().decode(payload)));
+    parsed = fetchClaims.safeParse(JSON.parse(decoded.payload.toString('utf8')));
   } catch {
     throw new FetchTokenError('fetch_token_malformed', 'The fetch token’s claims are not JSON.');
   }

@@ -1,3 +1,4 @@
+export * from './compact-jws.js';
 export * from './delivery.js';
 export * from './discovery.js';
 export * from './envelope/index.js';

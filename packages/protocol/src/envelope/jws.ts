@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { CompactSign, compactVerify, errors as joseErrors } from 'jose';
 import type { z } from 'zod';
+import { CompactJwsError, signCompact, verifyDecoded, type DecodedCompact } from '../compact-jws.js';
 import { decodeBase64UrlStrict } from '../encoding.js';
 import { fingerprint, isFingerprint, type NodeKeyPair } from '../keys.js';
 import { EnvelopeError } from './errors.js';
@@ -25,6 +25,18 @@ function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`).join('; ');
 }
 
+/** Key IDs by signing key: deriving one exports and hashes the public key. */
+const kids = new WeakMap<KeyObject, string>();
+
+function kidOf(privateKey: KeyObject): string {
+  let kid = kids.get(privateKey);
+  if (kid === undefined) {
+    kid = fingerprint(createPublicKey(privateKey));
+    kids.set(privateKey, kid);
+  }
+  return kid;
+}
+
 /** Validates `value` against `schema`, signs its JSON with EdDSA and returns the compact JWS. */
 export async function signPayload<T extends object>(
   value: unknown,
@@ -38,19 +50,20 @@ export async function signPayload<T extends object>(
     throw new TypeError('signing needs an Ed25519 private key');
   }
   // The key ID is derived from the signing key itself, so it cannot name another key.
-  const kid = fingerprint(createPublicKey(key.privateKey));
-  const jws = await new CompactSign(Buffer.from(JSON.stringify(parsed.data), 'utf8'))
-    .setProtectedHeader({ alg: 'EdDSA', kid, typ })
-    .sign(key.privateKey);
+  const jws = signCompact({ kid: kidOf(key.privateKey), typ }, JSON.stringify(parsed.data), key.privateKey);
   if (jws.length > MAX_JWS_LENGTH) {
     throw new EnvelopeError('schema_invalid', `cannot sign: the signed form is larger than ${MAX_JWS_LENGTH} bytes`);
   }
   return jws;
 }
 
-function decodeJsonSegment(segment: string, what: string): unknown {
+function decodeSegment(segment: string, what: string): Buffer {
   const bytes = decodeBase64UrlStrict(segment);
   if (bytes === undefined) throw new EnvelopeError('malformed', `the ${what} is not base64url`);
+  return bytes;
+}
+
+function parseJson(bytes: Buffer, what: string): unknown {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
   } catch (cause) {
@@ -78,6 +91,7 @@ function checkHeader(header: unknown, typ: string): string {
 }
 
 interface ReadCompact {
+  readonly decoded: DecodedCompact;
   readonly kid: string;
   readonly signer: string;
   readonly claimed: Record<string, unknown>;
@@ -90,11 +104,14 @@ function readCompact(jws: unknown, typ: string, signerField: string): ReadCompac
   if (!COMPACT_JWS.test(jws)) throw new EnvelopeError('malformed', 'not a compact JWS (three base64url parts)');
   const [headerPart, payloadPart, signaturePart] = jws.split('.') as [string, string, string];
   // A non-canonical signature encoding would verify too and give the same envelope a second hash.
-  if (decodeBase64UrlStrict(signaturePart)?.length !== 64) {
+  const signature = decodeBase64UrlStrict(signaturePart);
+  if (signature?.length !== 64) {
     throw new EnvelopeError('malformed', 'the signature is not the canonical base64url of 64 bytes');
   }
-  const kid = checkHeader(decodeJsonSegment(headerPart, 'protected header'), typ);
-  const claimed = decodeJsonSegment(payloadPart, 'payload');
+  const header = parseJson(decodeSegment(headerPart, 'protected header'), 'protected header');
+  const kid = checkHeader(header, typ);
+  const payload = decodeSegment(payloadPart, 'payload');
+  const claimed = parseJson(payload, 'payload');
   if (!isPlainObject(claimed)) throw new EnvelopeError('malformed', 'the payload is not a JSON object');
 
   if (!Number.isInteger(claimed.v)) throw new EnvelopeError('schema_invalid', 'v: the protocol version is missing or not an integer');
@@ -105,7 +122,8 @@ function readCompact(jws: unknown, typ: string, signerField: string): ReadCompac
   if (typeof signer !== 'string' || !STATE_CODE_PATTERN.test(signer)) {
     throw new EnvelopeError('schema_invalid', `${signerField}: must be an ISO 3166-1 alpha-3 code`);
   }
-  return { kid, signer, claimed };
+  const decoded = { header: header as Record<string, unknown>, payload, signingInput: `${headerPart}.${payloadPart}`, signature };
+  return { decoded, kid, signer, claimed };
 }
 
 function validate<T>(schema: z.ZodType<T>, claimed: unknown): T {
@@ -135,16 +153,16 @@ export async function openPayload<T>(
   signerField: string,
   publicKeyFor: PublicKeyLookup,
 ): Promise<T> {
-  const { kid, signer, claimed } = readCompact(jws, typ, signerField);
+  const { decoded, kid, signer, claimed } = readCompact(jws, typ, signerField);
   const key = await publicKeyFor(kid, signer);
   if (key === null || key === undefined) throw new EnvelopeError('unknown_sender', `no key ${kid} is known for ${signer}`);
   if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519' || fingerprint(key) !== kid) {
     throw new EnvelopeError('unknown_sender', `the key found for ${signer} is not key ${kid}`);
   }
   try {
-    await compactVerify(jws as string, key, { algorithms: ['EdDSA'] });
+    verifyDecoded(decoded, key);
   } catch (cause) {
-    if (cause instanceof joseErrors.JWSSignatureVerificationFailed) {
+    if (cause instanceof CompactJwsError && cause.code === 'bad_signature') {
       throw new EnvelopeError('bad_signature', `the signature does not verify under ${signer}'s key ${kid}`, { cause });
     }
     throw new EnvelopeError('malformed', 'the JWS could not be verified', { cause });
