@@ -43,9 +43,19 @@ export function publicKeyFromRaw(raw: Uint8Array): KeyObject {
  * base64 of SHA-256 over the raw 32-byte public key (the OpenSSH presentation style).
  */
 export function fingerprint(publicKey: KeyObject | Uint8Array): string {
-  const raw = publicKey instanceof Uint8Array ? publicKey : rawPublicKey(publicKey);
-  return `SHA256:${createHash('sha256').update(raw).digest('base64').replace(/=+$/, '')}`;
+  if (publicKey instanceof Uint8Array) return fingerprintOfRaw(publicKey);
+  // A key object never changes, and a receiver checks its peer's key's fingerprint on every envelope.
+  let known = fingerprints.get(publicKey);
+  if (known === undefined) {
+    known = fingerprintOfRaw(rawPublicKey(publicKey));
+    fingerprints.set(publicKey, known);
+  }
+  return known;
 }
+
+const fingerprints = new WeakMap<KeyObject, string>();
+
+const fingerprintOfRaw = (raw: Uint8Array): string => `SHA256:${createHash('sha256').update(raw).digest('base64').replace(/=+$/, '')}`;
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
