@@ -250,11 +250,20 @@ export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: r
     outcomes.push({ kind: 'stored', receipt: record.receipt });
   }
   // One statement for the batch; a row another transaction stored first means retrying one by one.
-  if ((await tx.inbox.insert(stored)) !== stored.length) throw new AlreadyReceived();
-  // Only a message in a thread can be what another one, received earlier, waits for.
-  for (const r of stored) if (r.appliedAt && r.thread) await applyWaiting(tx, ctx, r.hash);
-  // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
-  await logReceived(tx, ctx, stored);
+  // Its answer is awaited only after the statements that follow are sent: on PostgreSQL they then
+  // travel together (the store pipelines a transaction's statements), and run in this order.
+  const inserted = tx.inbox.insert(stored);
+  inserted.catch(() => undefined); // awaited below
+  try {
+    // Only a message in a thread can be what another one, received earlier, waits for.
+    for (const r of stored) if (r.appliedAt && r.thread) await applyWaiting(tx, ctx, r.hash);
+    // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
+    await logReceived(tx, ctx, stored);
+  } catch (error) {
+    await inserted; // a failed insert is the cause of what failed after it
+    throw error;
+  }
+  if ((await inserted) !== stored.length) throw new AlreadyReceived();
   return outcomes;
 }
 

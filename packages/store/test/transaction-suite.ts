@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import type { Store, UserRecord } from '@parley/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { throwawayStore, type Engine } from './log-suite.js';
+
+const user = (email: string): UserRecord => {
+  const now = new Date();
+  return { id: randomUUID(), email, displayName: email, role: 'officer', status: 'active', passwordHash: null, createdAt: now, updatedAt: now };
+};
+
+const audit = (entityId: string) => ({ at: new Date(), actor: 'test', action: 'test.write', entityType: 'test', entityId, before: null, after: null, requestId: null });
+const audited = async (store: Store, entityId: string) => (await store.audit.list({ entityType: 'test', entityId, limit: 10 })).length;
+
+/**
+ * What every caller of `store.transaction` relies on, whatever the engine does underneath (on
+ * PostgreSQL, BEGIN and each group of statements sent together share a round trip).
+ */
+export function transactionSuite(engine: Engine) {
+  describe(`store transactions (${engine})`, () => {
+    let store: Store;
+    let drop: () => Promise<void>;
+    beforeAll(async () => ({ store, drop } = await throwawayStore(engine)));
+    afterAll(async () => drop());
+
+    it('commits every statement, and the first one runs inside the transaction', async () => {
+      const id = randomUUID();
+      const result = await store.transaction(async (tx) => {
+        await tx.audit.append(audit(id));
+        // Inside, the transaction sees its own write; outside, nobody does until it commits
+        // (PGlite has one connection, so there an outside read would wait for this transaction).
+        expect(await audited(tx, id)).toBe(1);
+        if (engine === 'postgres') expect(await audited(store, id)).toBe(0);
+        return 'done';
+      });
+      expect(result).toBe('done');
+      expect(await audited(store, id)).toBe(1);
+    });
+
+    it('undoes everything when the callback throws, and passes its error on', async () => {
+      const id = randomUUID();
+      const failure = new Error('the caller changed its mind');
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.audit.append(audit(id));
+          await tx.users.insert(user(`${id}@example.org`));
+          throw failure;
+        }),
+      ).rejects.toBe(failure);
+      expect(await audited(store, id)).toBe(0);
+      expect(await store.users.byEmail(`${id}@example.org`)).toBeUndefined();
+    });
+
+    it('undoes the earlier statements when a later one fails, with that statement’s error', async () => {
+      const id = randomUUID();
+      const taken = user(`${id}@example.org`);
+      await store.users.insert(taken);
+      const error = await store
+        .transaction(async (tx) => {
+          await tx.audit.append(audit(id));
+          await tx.users.insert({ ...taken, id: randomUUID() }); // the same email: a unique violation
+        })
+        .catch((e: unknown) => e);
+      expect(String(error)).toMatch(/unique|duplicate/i);
+      expect(await audited(store, id)).toBe(0);
+      // The connection it used is fine afterwards: the next transactions on the pool work.
+      for (let i = 0; i < 10; i++) await store.transaction(async (tx) => tx.audit.append(audit(id)));
+      expect(await audited(store, id)).toBe(10);
+    });
+
+    it('runs statements sent without waiting in the order they were sent, inside the transaction', async () => {
+      const id = randomUUID();
+      await expect(
+        store.transaction(async (tx) => {
+          const first = tx.audit.append(audit(id));
+          const second = tx.users.insert(user(`${id}@example.org`));
+          const seen = audited(tx, id); // sent after the write, so it sees it
+          expect(await seen).toBe(1);
+          await Promise.all([first, second]);
+          throw new Error('roll back');
+        }),
+      ).rejects.toThrow('roll back');
+      expect(await audited(store, id)).toBe(0);
+      expect(await store.users.byEmail(`${id}@example.org`)).toBeUndefined();
+    });
+
+    it('keeps concurrent transactions apart', async () => {
+      const ids = Array.from({ length: 12 }, () => randomUUID());
+      const outcomes = await Promise.allSettled(
+        ids.map((id, i) =>
+          store.transaction(async (tx) => {
+            await tx.audit.append(audit(id));
+            await tx.audit.append(audit(id));
+            expect(await audited(tx, id)).toBe(2);
+            if (i % 3 === 0) throw new Error(`transaction ${i} rolls back`);
+          }),
+        ),
+      );
+      for (const [i, id] of ids.entries()) {
+        expect(outcomes[i]!.status).toBe(i % 3 === 0 ? 'rejected' : 'fulfilled');
+        expect(await audited(store, id)).toBe(i % 3 === 0 ? 0 : 2);
+      }
+    });
+  });
+}

@@ -1,0 +1,3 @@
+import { transactionSuite } from './transaction-suite.js';
+
+transactionSuite('postgres');
