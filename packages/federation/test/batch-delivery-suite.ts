@@ -5,6 +5,7 @@ import {
   DELIVERY_HEADER,
   envelopeHash,
   INBOX_BATCH_PATH,
+  MAX_BATCH_BYTES,
   MAX_BATCH_ENVELOPES,
   signDelivery,
   verifyReceipt,
@@ -154,6 +155,33 @@ export function batchDeliverySuite(engine: Engine): void {
       const token = await batchToken(a, [one, two]);
       expect((await post(b, body, token)).status).toBe(200);
       expect(code(await post(b, body, token))).toEqual([409, 'replayed']);
+    });
+
+    it('refuses a body past its limit, whether its length is declared or it arrives in chunks, and goes on serving', async () => {
+      const one = await sign(a, envelopeFrom(a));
+      const token = await batchToken(a, [one]);
+      const oversize = JSON.stringify({ envelopes: [one], padding: 'x'.repeat(MAX_BATCH_BYTES) });
+      const send = async (path: string, contentType: string, body: string, chunked: boolean) => {
+        const chunks = [body.slice(0, 1000), body.slice(1000)];
+        const res = await fetch(`${b.node.url}${path}`, {
+          method: 'POST',
+          headers: { 'content-type': contentType, [DELIVERY_HEADER]: token },
+          // A stream has no length to declare: it goes in chunks, and the limit applies as it arrives.
+          body: chunked ? new ReadableStream({ pull: (c) => (chunks.length ? c.enqueue(new TextEncoder().encode(chunks.shift())) : c.close()) }) : body,
+          ...(chunked ? { duplex: 'half' } : {}),
+        } as RequestInit);
+        return [res.status, ((await res.json()) as { code: string }).code];
+      };
+      for (const chunked of [false, true]) {
+        expect(await send(INBOX_BATCH_PATH, 'application/json', oversize, chunked)).toEqual([413, 'body_too_large']);
+        expect(await send('/federation/v1/inbox', 'application/jose', `${one}${' '.repeat(1024 * 1024)}`, chunked)).toEqual([413, 'body_too_large']);
+      }
+      expect(await b.node.ctx.store.inbox.byHash(envelopeHash(one))).toBeUndefined();
+      // Just under the limit is read whole, and the batch is then judged on what it holds.
+      const justUnder = JSON.stringify({ envelopes: [one] }).replace('{', `{${' '.repeat(MAX_BATCH_BYTES - JSON.stringify({ envelopes: [one] }).length)}`);
+      expect(Buffer.byteLength(justUnder)).toBe(MAX_BATCH_BYTES);
+      expect(await send(INBOX_BATCH_PATH, 'application/json', justUnder, true)).toEqual([200, undefined]);
+      expect(await b.node.ctx.store.inbox.byHash(envelopeHash(one))).toBeDefined();
     });
 
     it('refuses a batch from a state that is not a peer, or is suspended', async () => {

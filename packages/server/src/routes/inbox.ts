@@ -1,18 +1,10 @@
 import { DomainError } from '@parley/core';
 import { batchDelivery, DELIVERY_HEADER, ENVELOPE_MEDIA_TYPE, INBOX_BATCH_PATH, INBOX_PATH, MAX_BATCH_BYTES, MAX_BATCH_ENVELOPES, type BatchResponse } from '@parley/protocol';
 import type { Hono } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from '../context.js';
+import { readBody } from '../http/body.js';
 import type { Env } from '../http/env.js';
 import { toProblem } from '../http/problem.js';
-
-const limit = (maxSize: number, what: string) =>
-  bodyLimit({
-    maxSize,
-    onError: () => {
-      throw new DomainError('too_large', 'body_too_large', `${what} is at most ${Math.round(maxSize / 1024)} KiB.`);
-    },
-  });
 
 const requireMediaType = (header: string | undefined, type: string, what: string) => {
   if (!(header ?? '').startsWith(type)) throw new DomainError('unsupported_media_type', 'unsupported_media_type', `Send ${what} as ${type}.`);
@@ -20,17 +12,19 @@ const requireMediaType = (header: string | undefined, type: string, what: string
 
 /** The federation inbox (protocol §4): one envelope per request, or a batch of them. */
 export function inboxRoutes(app: Hono<Env>, ctx: AppContext): void {
-  app.post(INBOX_PATH, limit(ctx.config.maxBodyBytes, 'An envelope'), async (c) => {
+  app.post(INBOX_PATH, async (c) => {
     requireMediaType(c.req.header('content-type'), ENVELOPE_MEDIA_TYPE, 'the envelope');
-    const { receipt, duplicate } = await ctx.inbox.receive((await c.req.text()).trim(), c.req.header(DELIVERY_HEADER));
+    const body = await readBody(c, ctx.config.maxBodyBytes, 'An envelope');
+    const { receipt, duplicate } = await ctx.inbox.receive(body.toString('utf8').trim(), c.req.header(DELIVERY_HEADER));
     return c.json({ receipt, duplicate });
   });
 
-  app.post(INBOX_BATCH_PATH, limit(Math.max(ctx.config.maxBodyBytes, MAX_BATCH_BYTES), 'A batch'), async (c) => {
+  app.post(INBOX_BATCH_PATH, async (c) => {
     requireMediaType(c.req.header('content-type'), 'application/json', 'the batch');
+    const text = (await readBody(c, Math.max(ctx.config.maxBodyBytes, MAX_BATCH_BYTES), 'A batch')).toString('utf8');
     let raw: unknown;
     try {
-      raw = await c.req.json();
+      raw = JSON.parse(text);
     } catch {
       throw new DomainError('invalid', 'malformed', 'The batch is not valid JSON.');
     }
