@@ -1,6 +1,7 @@
 // Federation figures: signed envelopes per second from A to B, each with its signature, B's
 // verification, B's durable store, B's signed receipt and A's check of that receipt, at 1, 10 and
 // 100 in flight; next to the raw Ed25519 sign+verify rate of node:crypto in the same run.
+import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign, verify } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -16,7 +17,7 @@ import {
   fingerprint,
   verifyReceipt,
 } from '../packages/protocol/dist/index.js';
-import { cli, fmt, parley, report, spawnUntilHealthy, stop } from './lib.mjs';
+import { cli, fmt, parley, report, root, spawnUntilHealthy, stop } from './lib.mjs';
 
 function ed25519Rate(ms) {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -117,6 +118,8 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
     const keyA = importPrivateKeyPem(readFileSync(join(a.data, 'node-key.pem'), 'utf8'));
     const kidA = fingerprint(keyA.publicKey);
     const keyB = publicKeyFromRaw(Buffer.from(ib.publicKey, 'base64url'));
+    // Where the load goes: node B, or (with PostgreSQL, at the end) the bare receiver baseline.
+    let target = { url: b.url, key: keyB, pid: b.proc.child.pid };
     let seq = Date.now();
 
     async function sendOne() {
@@ -125,10 +128,10 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       const jws = await signEnvelope(envelope, keyA);
       const hash = envelopeHash(jws);
       const token = await signDelivery({ envelope: hash, to: 'XAB', sent: new Date() }, keyA.privateKey, kidA);
-      const res = await fetch(`${b.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', 'parley-delivery': token }, body: jws });
+      const res = await fetch(`${target.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', 'parley-delivery': token }, body: jws });
       const body = await res.json();
       if (res.status !== 200) throw new Error(`refused: ${res.status} ${JSON.stringify(body)}`);
-      await verifyReceipt(body.receipt, { publicKeyFor: () => keyB, expectedEnvelope: hash, expectedReceiver: 'XAB' });
+      await verifyReceipt(body.receipt, { publicKeyFor: () => target.key, expectedEnvelope: hash, expectedReceiver: 'XAB' });
       return performance.now() - started;
     }
 
@@ -143,13 +146,13 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       );
       const hashes = jwss.map(envelopeHash);
       const token = await signDelivery({ envelope: hashes, to: 'XAB', sent: new Date() }, keyA.privateKey, kidA);
-      const res = await fetch(`${b.url}/federation/v1/inbox/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'parley-delivery': token }, body: JSON.stringify({ envelopes: jwss }) });
+      const res = await fetch(`${target.url}/federation/v1/inbox/batch`, { method: 'POST', headers: { 'content-type': 'application/json', 'parley-delivery': token }, body: JSON.stringify({ envelopes: jwss }) });
       const body = await res.json();
       if (res.status !== 200) throw new Error(`refused: ${res.status} ${JSON.stringify(body)}`);
       await Promise.all(
         body.results.map((r, i) => {
           if (!r.receipt) throw new Error(`envelope refused: ${JSON.stringify(r)}`);
-          return verifyReceipt(r.receipt, { publicKeyFor: () => keyB, expectedEnvelope: hashes[i], expectedReceiver: 'XAB' });
+          return verifyReceipt(r.receipt, { publicKeyFor: () => target.key, expectedEnvelope: hashes[i], expectedReceiver: 'XAB' });
         }),
       );
       const took = performance.now() - started;
@@ -174,7 +177,7 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
           else latencies.push(await sendOne());
         }
       };
-      const [b0, c0, p0] = [cpuMs(b.proc.child.pid), process.cpuUsage(), postgres ? postgresCpuMs() : 0];
+      const [b0, c0, p0] = [cpuMs(target.pid), process.cpuUsage(), postgres ? postgresCpuMs() : 0];
       const t0 = performance.now();
       await Promise.all(Array.from({ length: requests }, (_, w) => worker(w)));
       const elapsed = (performance.now() - t0) / 1000;
@@ -186,7 +189,7 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
         p50: percentile(latencies, 50),
         p99: percentile(latencies, 99),
         // CPU per envelope of the receiving node B and of this load generator (A's side of each exchange).
-        cpuB: (cpuMs(b.proc.child.pid) - b0) / n,
+        cpuB: (cpuMs(target.pid) - b0) / n,
         cpuClient: (c1.user + c1.system) / 1000 / n,
         // With PostgreSQL: its server's CPU per envelope, on the same two cores.
         cpuDb: postgres ? (postgresCpuMs() - p0) / n : 0,
@@ -203,11 +206,26 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       if (modes.includes('single') || inFlight === 1) results.push([inFlight, 'one per request', await run(inFlight, seconds)]);
       if (modes.includes('batched') && inFlight > 1) results.push([inFlight, `batched, ${requestsFor(inFlight)} request${requestsFor(inFlight) > 1 ? 's' : ''}`, await run(inFlight, seconds, true)]);
     }
+    await stop(b.proc.child);
+    // The bare receiver, batched as above: what the same load gets from the least a receiver can do.
+    const bare = [];
+    if (postgres) {
+      const child = spawn(process.execPath, [join(root, 'bench/bare-receiver.mjs'), '18583', databaseUrls[1], ia.publicKey], { stdio: ['ignore', 'pipe', 'inherit'] });
+      const key = await new Promise((resolve, reject) => {
+        child.stdout.once('data', (d) => resolve(String(d).trim()));
+        child.once('exit', (code) => reject(new Error(`the bare receiver exited with ${code}`)));
+      });
+      target = { url: 'http://127.0.0.1:18583', key: publicKeyFromRaw(Buffer.from(key, 'base64url')), pid: child.pid };
+      try {
+        await run(10, 2, true); // warm-up
+        for (const inFlight of inFlightLevels.filter((n) => n > 1)) bare.push([inFlight, `batched, ${requestsFor(inFlight)} request${requestsFor(inFlight) > 1 ? 's' : ''}`, await run(inFlight, seconds, true)]);
+      } finally {
+        await stop(child);
+      }
+    }
     const ed = ed25519Rate(2000);
     const roundTrip = postgres ? await postgresRoundTrip(databaseUrls[1]) : null;
-
     await stop(a.proc.child);
-    await stop(b.proc.child);
 
     console.log(`\n== Federation (issue 3), ${postgres ? 'PostgreSQL' : 'embedded PGlite'} stores: envelope from A, verified, stored and receipted by B, receipt checked by A`);
     console.log(`baseline: raw Ed25519 sign+verify in node:crypto, one core: ${fmt(ed, 0)} per second`);
@@ -220,9 +238,15 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
         `${fmt((r.rate / ed) * 100, 2)}% of raw sign+verify`,
       ]),
     );
+    for (const [n, mode, r] of bare) {
+      const parley = results.find(([m, kind]) => m === n && kind === mode)?.[2];
+      console.log(
+        `baseline: a bare receiver (node:http, node:crypto, pg; signatures checked, receipts signed, one group-committed insert, no log, apply or checks) at ${n} in flight, ${mode}: ${fmt(r.rate, 0)} envelopes/s (p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms; CPU per envelope: receiver ${fmt(r.cpuB, 2)} + A ${fmt(r.cpuClient, 2)} + PostgreSQL ${fmt(r.cpuDb, 2)} ms)${parley ? `; Parley's node does ${fmt((parley.rate / r.rate) * 100, 0)}% of it` : ''}`,
+      );
+    }
     if (roundTrip) {
       console.log(
-        `baseline: one PostgreSQL round trip (select 1) costs ${fmt(roundTrip.client, 3)} ms of CPU in the client and ${fmt(roundTrip.server, 3)} ms in the server; B's transaction for a batch of n envelopes makes 6 + n statements`,
+        `baseline: one PostgreSQL round trip (select 1) costs ${fmt(roundTrip.client, 3)} ms of CPU in the client and ${fmt(roundTrip.server, 3)} ms in the server; B's transaction for a batch of n envelopes makes 6 + n statements in 4 + n round trips`,
       );
     }
     console.log(`(raw sign+verify costs ${fmt(1000 / ed, 2)} ms of CPU a pair; an envelope needs two (envelope, receipt), and one more per delivery request for its token)`);
