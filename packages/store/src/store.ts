@@ -21,7 +21,7 @@ export type StoreOptions =
   | { engine: 'pglite'; dataDir: string }
   | { engine: 'postgres'; url: string; maxConnections?: number };
 
-function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: boolean, dialect?: Dialect): Store {
+function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], inTransaction: boolean): Store {
   let queued = false;
   const markQueued = () => {
     queued = true;
@@ -48,11 +48,7 @@ function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: bool
     consultations: consultationRepo(db),
     legalBases: legalBasisRepo(db),
     mail: mailRepo(db),
-    transaction: (fn) => {
-      if (inTransaction) return fn(store);
-      if (dialect) return pipelinedTransaction(db, dialect, (conn) => fn(bind(conn, engine, true)));
-      return db.transaction().execute((trx) => fn(bind(trx, engine, true)));
-    },
+    transaction: (fn) => (inTransaction ? fn(store) : pipelinedTransaction(db, dialect, (conn) => fn(bind(conn, dialect, engine, true)))),
     hasQueued: () => queued,
     ping: async () => {
       await sql`select 1`.execute(db);
@@ -66,12 +62,22 @@ function bind(db: Kysely<Database>, engine: Store['engine'], inTransaction: bool
  * Hands each query the connection at once. Kysely's own single-connection provider waits for a
  * query's answer before it sends the next; the pg client in pipeline mode instead sends queries
  * as they come and the server runs them in that order, so statements a caller sends without
- * awaiting each travel together.
+ * awaiting each travel together. It keeps what it sent, so nothing that failed goes unnoticed.
  */
 class PipelinedConnection implements ConnectionProvider {
+  private readonly sent: Promise<unknown>[] = [];
   constructor(private readonly connection: DatabaseConnection) {}
+
   provideConnection<T>(consume: (connection: DatabaseConnection) => Promise<T>): Promise<T> {
-    return consume(this.connection);
+    const answer = consume(this.connection);
+    this.sent.push(answer);
+    return answer;
+  }
+
+  /** Once every statement sent so far is answered: the first failure among them, if any. */
+  async firstFailure(): Promise<{ error: unknown } | undefined> {
+    for (const outcome of await Promise.allSettled(this.sent)) if (outcome.status === 'rejected') return { error: outcome.reason };
+    return undefined;
   }
 }
 
@@ -82,23 +88,26 @@ const refuse = (): never => {
 const boundDriver: Driver = { init: async () => refuse(), acquireConnection: async () => refuse(), beginTransaction: async () => refuse(), commitTransaction: async () => refuse(), rollbackTransaction: async () => refuse(), releaseConnection: async () => refuse(), destroy: async () => refuse() };
 
 /**
- * A transaction on one PostgreSQL connection in pipeline mode: BEGIN is sent together with the
- * transaction's first statement instead of waiting for its own answer, which saves a round trip on
- * every transaction (the inbox's commits above all; a round trip costs more CPU here than most
- * statements do), and so are statements the callback sends without awaiting each. The server runs
- * a connection's statements in the order they were sent, so the first statement still runs inside
- * the transaction. BEGIN itself fails only when the connection does, and then so does every
- * statement sent behind it; it is checked before COMMIT all the same.
+ * A transaction that sends each statement as soon as it is asked for. On PostgreSQL the pg client
+ * is in pipeline mode: BEGIN travels with the transaction's first statement instead of waiting for
+ * its own answer, which saves a round trip on every transaction (the inbox's commits above all; a
+ * round trip costs more CPU here than most statements do), and so do statements the callback sends
+ * without awaiting each. The server runs a connection's statements in the order they were sent,
+ * so the first statement still runs inside the transaction. PGlite runs in this process and queues
+ * its queries in the order they come, so the same code holds there. COMMIT is sent only once every
+ * statement, BEGIN included, has succeeded, even one the callback did not wait for: PostgreSQL
+ * answers COMMIT in a failed transaction with a silent ROLLBACK, which must not pass for success.
  */
 async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
   const executor = db.getExecutor();
   return executor.provideConnection(async (connection) => {
-    const conn = new Kysely<Database>({ config: { dialect }, dialect, driver: boundDriver, executor: executor.withConnectionProvider(new PipelinedConnection(connection)) });
-    const begin = sql`begin`.execute(conn);
-    begin.catch(() => undefined); // awaited below; this only keeps an early failure from going unhandled
+    const pipeline = new PipelinedConnection(connection);
+    const conn = new Kysely<Database>({ config: { dialect }, dialect, driver: boundDriver, executor: executor.withConnectionProvider(pipeline) });
+    sql`begin`.execute(conn).catch(() => undefined); // its outcome is checked with the rest, below
     try {
       const result = await fn(conn);
-      await begin;
+      const failed = await pipeline.firstFailure();
+      if (failed) throw failed.error;
       await sql`commit`.execute(conn);
       return result;
     } catch (error) {
@@ -116,22 +125,19 @@ export const pgliteDir = (dataDir: string) => join(dataDir, 'pglite');
  * files under the data directory and must be opened by one process at a time.
  */
 export async function openStore(options: StoreOptions): Promise<Store> {
-  let db: Kysely<Database>;
-  // Set for PostgreSQL only: its transactions are pipelined. PGlite runs in this process, with no round trips to save.
-  let pipelined: Dialect | undefined;
+  let dialect: Dialect;
   if (options.engine === 'pglite') {
     await mkdir(pgliteDir(options.dataDir), { recursive: true, mode: 0o700 });
-    const client = await PGlite.create(pgliteDir(options.dataDir));
-    db = new Kysely<Database>({ dialect: new PGliteDialect(client) });
+    dialect = new PGliteDialect(await PGlite.create(pgliteDir(options.dataDir)));
   } else {
     // Pipeline mode: statements sent together on one connection travel together (see pipelinedTransaction).
     const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true });
     // An idle connection the server ends (a restart, an administrator) is dropped by the pool and
     // replaced on the next query; without a listener its error would end the whole process.
     pool.on('error', () => undefined);
-    pipelined = new PostgresDialect({ pool });
-    db = new Kysely<Database>({ dialect: pipelined });
+    dialect = new PostgresDialect({ pool });
   }
+  const db = new Kysely<Database>({ dialect });
   try {
     const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
     if (error) {
@@ -142,5 +148,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await db.destroy();
     throw e;
   }
-  return bind(db, options.engine, false, pipelined);
+  return bind(db, dialect, options.engine, false);
 }

@@ -83,6 +83,22 @@ export function transactionSuite(engine: Engine) {
       expect(await store.users.byEmail(`${id}@example.org`)).toBeUndefined();
     });
 
+    it('fails, and undoes everything, when a statement it did not wait for fails', async () => {
+      const id = randomUUID();
+      const taken = user(`${id}@example.org`);
+      await store.users.insert(taken);
+      const error = await store
+        .transaction(async (tx) => {
+          await tx.audit.append(audit(id));
+          // Sent and never awaited: COMMIT must not turn its failure into a silent rollback.
+          tx.users.insert({ ...taken, id: randomUUID() }).catch(() => undefined);
+          return 'looks fine';
+        })
+        .catch((e: unknown) => e);
+      expect(String(error)).toMatch(/unique|duplicate/i);
+      expect(await audited(store, id)).toBe(0);
+    });
+
     it('keeps concurrent transactions apart', async () => {
       const ids = Array.from({ length: 12 }, () => randomUUID());
       const outcomes = await Promise.allSettled(
