@@ -50,16 +50,29 @@ export function transactionSuite(engine: Engine) {
       expect(await store.users.byEmail(`${id}@example.org`)).toBeUndefined();
     });
 
-    it('undoes the earlier statements when a later one fails, with that statement’s error', async () => {
+    /**
+     * A transaction that writes an audit entry, then inserts a user whose email is taken (a unique
+     * violation), waiting for that insert or not; returns what it failed with, and the entry's id.
+     */
+    const failingLater = async (awaitInsert: boolean) => {
       const id = randomUUID();
       const taken = user(`${id}@example.org`);
       await store.users.insert(taken);
       const error = await store
         .transaction(async (tx) => {
           await tx.audit.append(audit(id));
-          await tx.users.insert({ ...taken, id: randomUUID() }); // the same email: a unique violation
+          const insert = tx.users.insert({ ...taken, id: randomUUID() });
+          // Not awaited, COMMIT must still not turn its failure into a silent rollback.
+          if (awaitInsert) await insert;
+          else insert.catch(() => undefined);
+          return 'looks fine';
         })
         .catch((e: unknown) => e);
+      return { error, id };
+    };
+
+    it('undoes the earlier statements when a later one fails, with that statement’s error', async () => {
+      const { error, id } = await failingLater(true);
       expect(String(error)).toMatch(/unique|duplicate/i);
       expect(await audited(store, id)).toBe(0);
       // The connection it used is fine afterwards: the next transactions on the pool work.
@@ -84,17 +97,7 @@ export function transactionSuite(engine: Engine) {
     });
 
     it('fails, and undoes everything, when a statement it did not wait for fails', async () => {
-      const id = randomUUID();
-      const taken = user(`${id}@example.org`);
-      await store.users.insert(taken);
-      const error = await store
-        .transaction(async (tx) => {
-          await tx.audit.append(audit(id));
-          // Sent and never awaited: COMMIT must not turn its failure into a silent rollback.
-          tx.users.insert({ ...taken, id: randomUUID() }).catch(() => undefined);
-          return 'looks fine';
-        })
-        .catch((e: unknown) => e);
+      const { error, id } = await failingLater(false);
       expect(String(error)).toMatch(/unique|duplicate/i);
       expect(await audited(store, id)).toBe(0);
     });
