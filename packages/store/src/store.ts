@@ -50,6 +50,10 @@ function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], i
     mail: mailRepo(db),
     transaction: (fn) => (inTransaction ? fn(store) : pipelinedTransaction(db, dialect, (conn) => fn(bind(conn, dialect, engine, true)))),
     hasQueued: () => queued,
+    sent: (statement) => {
+      statement.catch(() => undefined); // its failure fails the transaction
+      if (!inTransaction) throw new Error('a statement is left unanswered only inside a transaction, whose COMMIT checks it');
+    },
     ping: async () => {
       await sql`select 1`.execute(db);
     },
@@ -94,9 +98,15 @@ const boundDriver: Driver = { init: async () => refuse(), acquireConnection: asy
  * round trip costs more CPU here than most statements do), and so do statements the callback sends
  * without awaiting each. The server runs a connection's statements in the order they were sent,
  * so the first statement still runs inside the transaction. PGlite runs in this process and queues
- * its queries in the order they come, so the same code holds there. COMMIT is sent only once every
- * statement, BEGIN included, has succeeded, even one the callback did not wait for: PostgreSQL
- * answers COMMIT in a failed transaction with a silent ROLLBACK, which must not pass for success.
+ * its queries in the order they come, so the same code holds there.
+ *
+ * COMMIT is sent as soon as the callback returns, behind the statements it sent and did not wait
+ * for, so it costs no round trip of its own. It commits only if all of them succeeded: after a
+ * failed statement PostgreSQL holds the transaction as aborted and answers COMMIT with a silent
+ * ROLLBACK. That answer must not pass for success, so the transaction succeeds only once every
+ * statement, BEGIN and COMMIT included, has succeeded, and otherwise throws the first failure. The
+ * callback's decisions are therefore made before it returns: a statement it did not wait for can
+ * fail the transaction, but nothing it answers can change what is committed.
  */
 async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
   const executor = db.getExecutor();
@@ -106,9 +116,9 @@ async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, f
     sql`begin`.execute(conn).catch(() => undefined); // its outcome is checked with the rest, below
     try {
       const result = await fn(conn);
+      sql`commit`.execute(conn).catch(() => undefined); // checked with the rest: a failure before it makes it a rollback
       const failed = await pipeline.firstFailure();
       if (failed) throw failed.error;
-      await sql`commit`.execute(conn);
       return result;
     } catch (error) {
       await sql`rollback`.execute(conn).catch(() => undefined);
@@ -116,6 +126,34 @@ async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, f
     }
   });
 }
+
+/**
+ * A pg client that writes the statements asked of it in one turn of the event loop to the socket
+ * at once. In pipeline mode pg writes each statement as it comes, one system call apiece, and a
+ * transaction sends several together; here a system call costs more than most statements do.
+ */
+class CoalescingClient extends pg.Client {
+  private corked = false;
+
+  /** Holds the socket's writes until this turn of the event loop ends, then writes them at once. */
+  coalesce(): void {
+    if (this.corked) return;
+    const { stream } = (this as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection;
+    this.corked = true;
+    stream.cork();
+    setImmediate(() => {
+      this.corked = false;
+      stream.uncork();
+    });
+  }
+}
+const clientQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
+Object.defineProperty(CoalescingClient.prototype, 'query', {
+  value(this: CoalescingClient, ...args: unknown[]) {
+    this.coalesce();
+    return clientQuery.apply(this, args);
+  },
+});
 
 /** The directory under a node's data directory where the embedded database lives. */
 export const pgliteDir = (dataDir: string) => join(dataDir, 'pglite');
@@ -131,7 +169,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     dialect = new PGliteDialect(await PGlite.create(pgliteDir(options.dataDir)));
   } else {
     // Pipeline mode: statements sent together on one connection travel together (see pipelinedTransaction).
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true });
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true, Client: CoalescingClient });
     // An idle connection the server ends (a restart, an administrator) is dropped by the pool and
     // replaced on the next query; without a listener its error would end the whole process.
     pool.on('error', () => undefined);

@@ -64,7 +64,7 @@ export function transactionSuite(engine: Engine) {
           const insert = tx.users.insert({ ...taken, id: randomUUID() });
           // Not awaited, COMMIT must still not turn its failure into a silent rollback.
           if (awaitInsert) await insert;
-          else insert.catch(() => undefined);
+          else tx.sent(insert);
           return 'looks fine';
         })
         .catch((e: unknown) => e);
@@ -100,6 +100,16 @@ export function transactionSuite(engine: Engine) {
       const { error, id } = await failingLater(false);
       expect(String(error)).toMatch(/unique|duplicate/i);
       expect(await audited(store, id)).toBe(0);
+      // COMMIT was sent behind the failed insert and became a rollback: the connection is clean.
+      for (let i = 0; i < 10; i++) await store.transaction(async (tx) => tx.audit.append(audit(id)));
+      expect(await audited(store, id)).toBe(10);
+    });
+
+    it('refuses to leave a statement unanswered outside a transaction, where nothing would check it', async () => {
+      const id = randomUUID();
+      const write = store.audit.append(audit(id));
+      expect(() => store.sent(write)).toThrow(/only inside a transaction/);
+      await write;
     });
 
     it('keeps concurrent transactions apart', async () => {

@@ -339,8 +339,19 @@ export interface Store {
   readonly evidence: EvidenceRepo;
   readonly norms: NormRepo;
   readonly mail: MailRepo;
-  /** Runs `fn` in one database transaction; everything written through `tx` commits or none of it. */
+  /**
+   * Runs `fn` in one database transaction; everything written through `tx` commits or none of it.
+   * Statements are sent in the order they are asked for, whether or not `fn` waits for each, and
+   * COMMIT follows the last of them once `fn` returns: so `fn` makes its decisions before it
+   * returns, and the transaction fails if any statement did, waited for or not.
+   */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: lets a statement go without waiting for its answer, for a write whose
+   * answer nothing needs. It still runs in order, and if it fails the transaction fails; leaving
+   * it saves the round trip. Throws outside a transaction, where its failure would go unseen.
+   */
+  sent(statement: Promise<unknown>): void;
   /** Inside a transaction: whether it has queued an outbound message or an evidence record, so the sender and fetcher have work. */
   hasQueued(): boolean;
   ping(): Promise<void>;
