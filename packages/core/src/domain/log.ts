@@ -83,7 +83,8 @@ export async function appendToLog(tx: Store, ctx: Pick<DomainContext, 'now'>, en
       prepared.map((p) => p.leafHash),
     );
     const records: LogEntryRecord[] = prepared.map((p, i) => ({ ...p, index: head.size + i }));
-    await t.log.write({ entries: records, nodes: next.nodes, head: next.head });
+    // Nothing needs its answer: the transaction's COMMIT follows it and succeeds only if it did.
+    t.sent(t.log.write({ entries: records, nodes: next.nodes, head: next.head }));
     return { first: head.size, size: next.head.size };
   });
 }
