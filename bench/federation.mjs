@@ -196,11 +196,12 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       };
     }
 
-    await run(10, 2); // warm-up
-    await run(10, 2, true);
     // One envelope per request at each level, and, above one in flight, batched as a node's sender
     // delivers its queue (`BENCH_MODES=batched` for the batched runs only).
     const modes = (process.env.BENCH_MODES ?? 'single,batched').split(',');
+    // Warm-up, in the modes measured (a profile of one mode then holds only that mode).
+    if (modes.includes('single') || inFlightLevels.includes(1)) await run(10, 2);
+    if (modes.includes('batched')) await run(10, 2, true);
     const results = [];
     for (const inFlight of inFlightLevels) {
       if (modes.includes('single') || inFlight === 1) results.push([inFlight, 'one per request', await run(inFlight, seconds)]);
