@@ -235,25 +235,17 @@ export function inboxRepo(db: Db): InboxRepo {
 export function peerDirectoryRepo(db: Db): PeerDirectoryRepo {
   return {
     async put(d) {
-      const row = {
-        state_code: d.stateCode,
-        published_at: d.publishedAt,
-        received_at: d.receivedAt,
-        contacts: JSON.stringify(d.contacts),
-        envelope_hash: d.envelopeHash,
-      };
-      const r = await db
-        .insertInto('peer_directories')
-        .values(row)
-        .onConflict((oc) =>
-          oc
-            .column('state_code')
-            .doUpdateSet({ published_at: d.publishedAt, received_at: d.receivedAt, contacts: row.contacts, envelope_hash: d.envelopeHash })
-            .where('peer_directories.published_at', '<', d.publishedAt),
-        )
-        .returning('state_code')
-        .executeTakeFirst();
-      return r !== undefined;
+      // Raw SQL: every directory update received runs this, and building it with the query
+      // builder cost more CPU than the statement does.
+      const contacts = JSON.stringify(d.contacts);
+      const r = await sql<{ state_code: string }>`
+        insert into peer_directories (state_code, published_at, received_at, contacts, envelope_hash)
+        values (${d.stateCode}, ${d.publishedAt}, ${d.receivedAt}, ${contacts}, ${d.envelopeHash})
+        on conflict (state_code) do update
+          set published_at = excluded.published_at, received_at = excluded.received_at, contacts = excluded.contacts, envelope_hash = excluded.envelope_hash
+          where peer_directories.published_at < excluded.published_at
+        returning state_code`.execute(db);
+      return r.rows.length > 0;
     },
     async list() {
       return (await db.selectFrom('peer_directories').selectAll().orderBy('state_code').execute()).map((r) => ({
