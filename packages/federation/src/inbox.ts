@@ -15,7 +15,7 @@ import {
   isMessageType,
   messageBodies,
   NonceMemory,
-  peekEnvelope,
+  readEnvelope,
   publicKeyFromRaw,
   signReceipt,
   verifyDelivery,
@@ -24,6 +24,7 @@ import {
   EnvelopeError,
   type DeliveryTarget,
   type Envelope,
+  type ReadEnvelope,
 } from '@parley/protocol';
 import { GroupCommit, type Settled } from './group-commit.js';
 
@@ -77,7 +78,7 @@ export class Inbox {
     const keyFor = await this.senderKeys(peeked.sender);
     const hash = envelopeHash(jws);
     // Both signatures are checked at once; the envelope's refusal, if any, is the one reported.
-    const [opened, attempt] = await Promise.allSettled([this.open(jws, keyFor, now), this.checkAttempt(deliveryToken, hash, keyFor, now)]);
+    const [opened, attempt] = await Promise.allSettled([this.open(peeked, keyFor, now), this.checkAttempt(deliveryToken, hash, keyFor, now)]);
     if (opened.status === 'rejected') throw opened.reason;
     if (attempt.status === 'rejected') throw attempt.reason;
     return this.accept(jws, hash, this.typed(opened.value), now);
@@ -107,7 +108,7 @@ export class Inbox {
     return Promise.all(
       envelopes.map(async (jws, i): Promise<Settled<{ receipt: string; duplicate: boolean }>> => {
         try {
-          const envelope = this.typed(await this.open(jws, keyFor, now));
+          const envelope = this.typed(await this.open(peeked[i]!, keyFor, now));
           return { ok: true, value: await this.accept(jws, hashes[i]!, envelope, now) };
         } catch (error) {
           return { ok: false, error };
@@ -118,7 +119,7 @@ export class Inbox {
 
   private peek(jws: string) {
     try {
-      return peekEnvelope(jws);
+      return readEnvelope(jws);
     } catch (e) {
       throw refuse('invalid', e instanceof EnvelopeError ? e.code : 'malformed', (e as Error).message);
     }
@@ -146,10 +147,10 @@ export class Inbox {
     }
   }
 
-  /** Verifies an envelope's signature, recipient and age. */
-  private async open(jws: string, keyFor: (kid: string) => KeyObject | undefined, now: Date): Promise<Envelope> {
+  /** Verifies the signature, recipient and age of an envelope `peek` has read. */
+  private async open(read: ReadEnvelope, keyFor: (kid: string) => KeyObject | undefined, now: Date): Promise<Envelope> {
     try {
-      return await verifyEnvelope(jws, {
+      return await verifyEnvelope(read, {
         publicKeyFor: (kid) => keyFor(kid) ?? null,
         expectedRecipient: this.ctx.self.stateCode,
         now,
@@ -172,7 +173,7 @@ export class Inbox {
 
   /** Signs the receipt (a duplicate keeps its first one) and returns it once the envelope is stored. */
   private async accept(jws: string, hash: string, envelope: Envelope, now: Date): Promise<{ receipt: string; duplicate: boolean }> {
-    const receipt = await signReceipt(createReceipt(jws, this.ctx.self.stateCode, now), { privateKey: this.ctx.self.privateKey });
+    const receipt = await signReceipt(createReceipt({ hash }, this.ctx.self.stateCode, now), { privateKey: this.ctx.self.privateKey });
     const record = {
       id: envelope.id,
       hash,

@@ -2,7 +2,7 @@ import { createHash, type KeyObject } from 'node:crypto';
 import { CompactSign, decodeProtectedHeader } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
 import { fingerprint, generateNodeKeyPair, type NodeKeyPair } from '../keys.js';
-import { createEnvelope, peekEnvelope, signEnvelope, verifyEnvelope, type VerifyEnvelopeOptions } from './envelope.js';
+import { createEnvelope, peekEnvelope, readEnvelope, signEnvelope, verifyEnvelope, type ReadEnvelope, type VerifyEnvelopeOptions } from './envelope.js';
 import { EnvelopeError, type EnvelopeErrorCode } from './errors.js';
 import { envelopeHash } from './hash.js';
 import { MAX_JWS_LENGTH } from './jws.js';
@@ -101,6 +101,28 @@ describe('peekEnvelope', () => {
     expect(await codeOf(async () => peekEnvelope('abc.def'))).toBe('malformed');
     expect(await codeOf(async () => peekEnvelope(await signRaw({ ...envelope(), v: 2 }, fra.privateKey)))).toBe('unsupported_version');
     expect(await codeOf(async () => peekEnvelope(await signRaw({ ...envelope(), sender: 'fr' }, fra.privateKey)))).toBe('schema_invalid');
+  });
+});
+
+describe('readEnvelope', () => {
+  it('tells what peekEnvelope does, and verifyEnvelope checks what it read as it would the envelope', async () => {
+    const signed = envelope();
+    const jws = await signEnvelope(signed, fra);
+    const read = readEnvelope(jws);
+    expect(read).toMatchObject(peekEnvelope(jws));
+    expect(await verifyEnvelope(read, options)).toEqual(signed);
+    // Read before the key is known, checked after: a changed payload still fails its signature.
+    const [header, , signature] = jws.split('.');
+    const forged = readEnvelope(`${header}.${b64url({ ...signed, type: 'check.response' })}.${signature}`);
+    expect(forged.type).toBe('check.response');
+    expect(await codeOf(() => verifyEnvelope(forged, options))).toBe('bad_signature');
+    expect(await codeOf(() => verifyEnvelope(readEnvelope(jws), { ...options, expectedRecipient: 'ITA' }))).toBe('wrong_recipient');
+  });
+
+  it('is not fooled by an object that only looks read', async () => {
+    const jws = await signEnvelope(envelope(), fra);
+    const lookalike = { ...peekEnvelope(jws), read: { kid: fingerprint(fra.publicKey), signer: 'FRA', payload: envelope() } } as unknown as ReadEnvelope;
+    expect(await codeOf(() => verifyEnvelope(lookalike, options))).toBe('malformed');
   });
 });
 

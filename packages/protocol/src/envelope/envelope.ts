@@ -1,6 +1,6 @@
 import type { NodeKeyPair } from '../keys.js';
 import { EnvelopeError } from './errors.js';
-import { ENVELOPE_TYP, openPayload, peekPayload, signPayload, type PublicKeyLookup } from './jws.js';
+import { ENVELOPE_TYP, ReadPayload, readPayload, signPayload, verifyRead, type PublicKeyLookup } from './jws.js';
 import { envelopeSchema, PROTOCOL_VERSION, type Envelope } from './schema.js';
 import { uuidv7 } from './uuid.js';
 
@@ -47,14 +47,26 @@ export interface PeekedEnvelope {
   readonly type: string;
 }
 
+/** An envelope read for its form: what `peekEnvelope` tells, and what `verifyEnvelope` checks without reading it again. */
+export interface ReadEnvelope extends PeekedEnvelope {
+  readonly read: ReadPayload<Envelope>;
+}
+
 /**
  * Reads who claims to have sent an envelope, checking its form but not its signature,
  * so a receiver can look up the sender before `verifyEnvelope`. Throws EnvelopeError
  * malformed, unsupported_version or schema_invalid. Never act on what it returns.
  */
 export function peekEnvelope(jws: string): PeekedEnvelope {
-  const { kid, payload } = peekPayload(jws, envelopeSchema, ENVELOPE_TYP, 'sender');
-  return { kid, id: payload.id, sender: payload.sender, recipient: payload.recipient, type: payload.type };
+  const { kid, id, sender, recipient, type } = readEnvelope(jws);
+  return { kid, id, sender, recipient, type };
+}
+
+/** `peekEnvelope`, keeping what was read so that `verifyEnvelope` need not read the envelope again. */
+export function readEnvelope(jws: string): ReadEnvelope {
+  const read = readPayload(jws, envelopeSchema, ENVELOPE_TYP, 'sender');
+  const { id, sender, recipient, type } = read.payload;
+  return { kid: read.kid, id, sender, recipient, type, read };
 }
 
 export interface VerifyEnvelopeOptions {
@@ -81,7 +93,7 @@ export interface VerifyEnvelopeOptions {
  * why: malformed, unsupported_version, schema_invalid, unknown_sender, bad_signature,
  * wrong_recipient, stale, from_future or replayed.
  */
-export async function verifyEnvelope(jws: string, options: VerifyEnvelopeOptions): Promise<Envelope> {
+export async function verifyEnvelope(jws: string | ReadEnvelope, options: VerifyEnvelopeOptions): Promise<Envelope> {
   const now = typeof options.now === 'number' ? options.now : options.now.getTime();
   if (!Number.isFinite(now)) throw new RangeError('now must be a valid time');
   const maxAgeMs = options.maxAgeMs ?? options.maxSkewMs;
@@ -89,7 +101,9 @@ export async function verifyEnvelope(jws: string, options: VerifyEnvelopeOptions
     if (!Number.isFinite(value) || value < 0) throw new RangeError(`${name} must be a non-negative number`);
   }
 
-  const envelope = await openPayload(jws, envelopeSchema, ENVELOPE_TYP, 'sender', options.publicKeyFor);
+  // Read here, or already by `readEnvelope`: the signature is checked before anything is acted on.
+  const read = typeof jws === 'object' && jws !== null && jws.read instanceof ReadPayload ? jws.read : readPayload(jws, envelopeSchema, ENVELOPE_TYP, 'sender');
+  const envelope = await verifyRead(read, options.publicKeyFor);
   if (envelope.recipient !== options.expectedRecipient) {
     throw new EnvelopeError('wrong_recipient', `addressed to ${envelope.recipient}, not ${options.expectedRecipient}`);
   }

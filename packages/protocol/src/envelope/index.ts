@@ -1,10 +1,12 @@
 export {
   createEnvelope,
   peekEnvelope,
+  readEnvelope,
   signEnvelope,
   verifyEnvelope,
   type EnvelopeInput,
   type PeekedEnvelope,
+  type ReadEnvelope,
   type VerifyEnvelopeOptions,
 } from './envelope.js';
 export { EnvelopeError, type EnvelopeErrorCode } from './errors.js';

@@ -133,12 +133,60 @@ function validate<T>(schema: z.ZodType<T>, claimed: unknown): T {
 }
 
 /**
+ * A compact JWS read for its form, its signature not yet checked: who claims to have signed it,
+ * by which key, and what it claims. Reading once serves both the look-up of the signer's key and
+ * the verification after it.
+ */
+export class ReadPayload<T> {
+  #payload: { value: T } | undefined;
+
+  constructor(
+    readonly kid: string,
+    readonly signer: string,
+    readonly decoded: DecodedCompact,
+    private readonly claimed: Record<string, unknown>,
+    private readonly schema: z.ZodType<T>,
+  ) {}
+
+  /** The claimed payload validated by the schema (once; later calls reuse it). Not to act on before `verifyRead`. */
+  get payload(): T {
+    this.#payload ??= { value: validate(this.schema, this.claimed) };
+    return this.#payload.value;
+  }
+}
+
+/** Reads a compact JWS of kind `typ` for its form; nothing in it is trusted until `verifyRead` has checked it. */
+export function readPayload<T>(jws: unknown, schema: z.ZodType<T>, typ: string, signerField: string): ReadPayload<T> {
+  const { decoded, kid, signer, claimed } = readCompact(jws, typ, signerField);
+  return new ReadPayload(kid, signer, decoded, claimed, schema);
+}
+
+/**
  * The claimed content of a compact JWS of kind `typ`, checked for form but NOT for its
  * signature: for routing and key lookup only, never to act on.
  */
 export function peekPayload<T>(jws: unknown, schema: z.ZodType<T>, typ: string, signerField: string): { kid: string; payload: T } {
-  const { kid, claimed } = readCompact(jws, typ, signerField);
-  return { kid, payload: validate(schema, claimed) };
+  const read = readPayload(jws, schema, typ, signerField);
+  return { kid: read.kid, payload: read.payload };
+}
+
+/** Checks the signature of what `readPayload` read, under the key its signer has by that key ID, then returns the payload validated. */
+export async function verifyRead<T>(read: ReadPayload<T>, publicKeyFor: PublicKeyLookup): Promise<T> {
+  const { decoded, kid, signer } = read;
+  const key = await publicKeyFor(kid, signer);
+  if (key === null || key === undefined) throw new EnvelopeError('unknown_sender', `no key ${kid} is known for ${signer}`);
+  if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519' || fingerprint(key) !== kid) {
+    throw new EnvelopeError('unknown_sender', `the key found for ${signer} is not key ${kid}`);
+  }
+  try {
+    verifyDecoded(decoded, key);
+  } catch (cause) {
+    if (cause instanceof CompactJwsError && cause.code === 'bad_signature') {
+      throw new EnvelopeError('bad_signature', `the signature does not verify under ${signer}'s key ${kid}`, { cause });
+    }
+    throw new EnvelopeError('malformed', 'the JWS could not be verified', { cause });
+  }
+  return read.payload;
 }
 
 /**
@@ -153,19 +201,5 @@ export async function openPayload<T>(
   signerField: string,
   publicKeyFor: PublicKeyLookup,
 ): Promise<T> {
-  const { decoded, kid, signer, claimed } = readCompact(jws, typ, signerField);
-  const key = await publicKeyFor(kid, signer);
-  if (key === null || key === undefined) throw new EnvelopeError('unknown_sender', `no key ${kid} is known for ${signer}`);
-  if (key.type !== 'public' || key.asymmetricKeyType !== 'ed25519' || fingerprint(key) !== kid) {
-    throw new EnvelopeError('unknown_sender', `the key found for ${signer} is not key ${kid}`);
-  }
-  try {
-    verifyDecoded(decoded, key);
-  } catch (cause) {
-    if (cause instanceof CompactJwsError && cause.code === 'bad_signature') {
-      throw new EnvelopeError('bad_signature', `the signature does not verify under ${signer}'s key ${kid}`, { cause });
-    }
-    throw new EnvelopeError('malformed', 'the JWS could not be verified', { cause });
-  }
-  return validate(schema, claimed);
+  return verifyRead(readPayload(jws, schema, typ, signerField), publicKeyFor);
 }

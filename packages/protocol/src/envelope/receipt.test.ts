@@ -43,6 +43,8 @@ describe('receipts', () => {
       received: '2025-11-25T09:30:01.250Z',
       status: 'accepted',
     });
+    // A receiver that already hashed the envelope gives the hash: the same receipt.
+    expect(createReceipt({ hash: envelopeHash(envelopeJws) }, 'DEU', new Date('2025-11-25T09:30:01.250Z'))).toEqual(receipt);
     const jws = await signReceipt(receipt, deu);
     expect(decodeProtectedHeader(jws)).toEqual({ alg: 'EdDSA', kid: fingerprint(deu.publicKey), typ: 'parley-receipt+jws' });
     const verified = await verifyReceipt(jws, { publicKeyFor, expectedEnvelope: envelopeHash(envelopeJws), expectedReceiver: 'DEU' });

@@ -4,11 +4,11 @@ import { envelopeHash } from './hash.js';
 import { openPayload, RECEIPT_TYP, signPayload, type PublicKeyLookup } from './jws.js';
 import { PROTOCOL_VERSION, receiptSchema, type Receipt } from './schema.js';
 
-/** The receipt a receiver signs for an envelope it accepted. */
-export function createReceipt(envelopeJws: string, receiver: string, received: Date = new Date()): Receipt {
+/** The receipt a receiver signs for an envelope it accepted: given as received, or by its hash where that is already known. */
+export function createReceipt(envelope: string | { hash: string }, receiver: string, received: Date = new Date()): Receipt {
   return {
     v: PROTOCOL_VERSION,
-    envelope: envelopeHash(envelopeJws),
+    envelope: typeof envelope === 'string' ? envelopeHash(envelope) : envelope.hash,
     receiver,
     received: received.toISOString(),
     status: 'accepted',
