@@ -127,34 +127,6 @@ async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, f
   });
 }
 
-/**
- * A pg client that writes the statements asked of it in one turn of the event loop to the socket
- * at once. In pipeline mode pg writes each statement as it comes, one system call apiece, and a
- * transaction sends several together; here a system call costs more than most statements do.
- */
-class CoalescingClient extends pg.Client {
-  private corked = false;
-
-  /** Holds the socket's writes until this turn of the event loop ends, then writes them at once. */
-  coalesce(): void {
-    if (this.corked) return;
-    const { stream } = (this as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection;
-    this.corked = true;
-    stream.cork();
-    setImmediate(() => {
-      this.corked = false;
-      stream.uncork();
-    });
-  }
-}
-const clientQuery = pg.Client.prototype.query as (this: pg.Client, ...args: unknown[]) => unknown;
-Object.defineProperty(CoalescingClient.prototype, 'query', {
-  value(this: CoalescingClient, ...args: unknown[]) {
-    this.coalesce();
-    return clientQuery.apply(this, args);
-  },
-});
-
 /** The directory under a node's data directory where the embedded database lives. */
 export const pgliteDir = (dataDir: string) => join(dataDir, 'pglite');
 
@@ -169,7 +141,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     dialect = new PGliteDialect(await PGlite.create(pgliteDir(options.dataDir)));
   } else {
     // Pipeline mode: statements sent together on one connection travel together (see pipelinedTransaction).
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true, Client: CoalescingClient });
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true });
     // An idle connection the server ends (a restart, an administrator) is dropped by the pool and
     // replaced on the next query; without a listener its error would end the whole process.
     pool.on('error', () => undefined);
