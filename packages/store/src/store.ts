@@ -21,7 +21,8 @@ export type StoreOptions =
   | { engine: 'pglite'; dataDir: string }
   | { engine: 'postgres'; url: string; maxConnections?: number };
 
-function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], inTransaction: boolean): Store {
+/** A store over `db`; inside a transaction, `pipeline` is the one connection it runs on. */
+function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], pipeline?: PipelinedConnection): Store {
   let queued = false;
   const markQueued = () => {
     queued = true;
@@ -48,11 +49,14 @@ function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], i
     consultations: consultationRepo(db),
     legalBases: legalBasisRepo(db),
     mail: mailRepo(db),
-    transaction: (fn) => (inTransaction ? fn(store) : pipelinedTransaction(db, dialect, (conn) => fn(bind(conn, dialect, engine, true)))),
+    transaction: (fn) => (pipeline ? fn(store) : pipelinedTransaction(db, dialect, (conn, p) => fn(bind(conn, dialect, engine, p)))),
     hasQueued: () => queued,
-    sent: (statement) => {
-      statement.catch(() => undefined); // its failure fails the transaction
-      if (!inTransaction) throw new Error('a statement is left unanswered only inside a transaction, whose COMMIT checks it');
+    sent: (issue) => {
+      if (!pipeline) throw new Error('a statement is left unanswered only inside a transaction, whose COMMIT checks it');
+      const before = pipeline.count;
+      issue().catch(() => undefined); // its failure fails the transaction
+      // Asked for later, after something it awaited, it could come after COMMIT: refuse that at once.
+      if (pipeline.count === before) throw new Error('tx.sent takes a statement sent at once, not one that first waits for something');
     },
     ping: async () => {
       await sql`select 1`.execute(db);
@@ -70,11 +74,27 @@ function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], i
  */
 class PipelinedConnection implements ConnectionProvider {
   private readonly sent: Promise<unknown>[] = [];
+  private ended = false;
   constructor(private readonly connection: DatabaseConnection) {}
 
   provideConnection<T>(consume: (connection: DatabaseConnection) => Promise<T>): Promise<T> {
+    // After COMMIT or ROLLBACK the connection goes back to the pool: a statement sent now would
+    // run outside the transaction, or inside another one.
+    if (this.ended) return Promise.reject(new Error('a statement was asked for after its transaction ended, and was not sent'));
     const answer = consume(this.connection);
     this.sent.push(answer);
+    return answer;
+  }
+
+  /** How many statements have been sent. */
+  get count(): number {
+    return this.sent.length;
+  }
+
+  /** Sends the statement that ends the transaction; nothing is sent after it. */
+  end(statement: 'commit' | 'rollback', conn: Kysely<Database>): Promise<unknown> {
+    const answer = (statement === 'commit' ? sql`commit` : sql`rollback`).execute(conn);
+    this.ended = true;
     return answer;
   }
 
@@ -108,22 +128,24 @@ const boundDriver: Driver = { init: async () => refuse(), acquireConnection: asy
  * callback's decisions are therefore made before it returns: a statement it did not wait for can
  * fail the transaction, but nothing it answers can change what is committed.
  */
-async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, fn: (conn: Kysely<Database>) => Promise<T>): Promise<T> {
+async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, fn: (conn: Kysely<Database>, pipeline: PipelinedConnection) => Promise<T>): Promise<T> {
   const executor = db.getExecutor();
   return executor.provideConnection(async (connection) => {
     const pipeline = new PipelinedConnection(connection);
     const conn = new Kysely<Database>({ config: { dialect }, dialect, driver: boundDriver, executor: executor.withConnectionProvider(pipeline) });
     sql`begin`.execute(conn).catch(() => undefined); // its outcome is checked with the rest, below
+    let result: T;
     try {
-      const result = await fn(conn);
-      sql`commit`.execute(conn).catch(() => undefined); // checked with the rest: a failure before it makes it a rollback
-      const failed = await pipeline.firstFailure();
-      if (failed) throw failed.error;
-      return result;
+      result = await fn(conn, pipeline);
     } catch (error) {
-      await sql`rollback`.execute(conn).catch(() => undefined);
+      await pipeline.end('rollback', conn).catch(() => undefined);
       throw error;
     }
+    pipeline.end('commit', conn).catch(() => undefined); // checked with the rest: a failure before it makes it a rollback
+    const failed = await pipeline.firstFailure();
+    // PostgreSQL has ended the transaction either way: a failed statement turned COMMIT into a rollback.
+    if (failed) throw failed.error;
+    return result;
   });
 }
 
@@ -158,5 +180,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     await db.destroy();
     throw e;
   }
-  return bind(db, dialect, options.engine, false);
+  return bind(db, dialect, options.engine);
 }

@@ -61,9 +61,9 @@ export function transactionSuite(engine: Engine) {
       const error = await store
         .transaction(async (tx) => {
           await tx.audit.append(audit(id));
-          const insert = tx.users.insert({ ...taken, id: randomUUID() });
+          const insert = () => tx.users.insert({ ...taken, id: randomUUID() });
           // Not awaited, COMMIT must still not turn its failure into a silent rollback.
-          if (awaitInsert) await insert;
+          if (awaitInsert) await insert();
           else tx.sent(insert);
           return 'looks fine';
         })
@@ -107,9 +107,37 @@ export function transactionSuite(engine: Engine) {
 
     it('refuses to leave a statement unanswered outside a transaction, where nothing would check it', async () => {
       const id = randomUUID();
-      const write = store.audit.append(audit(id));
-      expect(() => store.sent(write)).toThrow(/only inside a transaction/);
-      await write;
+      expect(() => store.sent(() => store.audit.append(audit(id)))).toThrow(/only inside a transaction/);
+    });
+
+    it('refuses a statement left unanswered that is not sent at once, and rolls back', async () => {
+      const id = randomUUID();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.audit.append(audit(id));
+          tx.sent(async () => {
+            await new Promise((resolve) => setTimeout(resolve, 5)); // e.g. a look-up first
+            await tx.audit.append(audit(id));
+          });
+        }),
+      ).rejects.toThrow(/sent at once/);
+      expect(await audited(store, id)).toBe(0);
+    });
+
+    it('sends nothing on a transaction’s connection once it has ended', async () => {
+      const id = randomUUID();
+      let late: Promise<unknown> | undefined;
+      await store.transaction(async (tx) => {
+        await tx.audit.append(audit(id));
+        // A write asked for after the callback returned, as a careless callback might.
+        late = new Promise((resolve) => setImmediate(resolve))
+          .then(() => tx.audit.append(audit(id)))
+          .then(() => 'sent', (e: unknown) => e);
+      });
+      expect(String(await late)).toMatch(/after its transaction ended/);
+      // Neither committed outside the transaction nor slipped into another one on that connection.
+      await store.transaction(async (tx) => expect(await audited(tx, id)).toBe(1));
+      expect(await audited(store, id)).toBe(1);
     });
 
     it('keeps concurrent transactions apart', async () => {

@@ -330,13 +330,15 @@ async function applyEnvelope(tx: Store, ctx: DomainContext, envelope: Envelope, 
 
 async function onDirectory(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'directory.update'>, hash: string) {
   // Kept only if newer than the copy held, which the statement itself decides: nothing waits for it.
-  tx.sent(tx.peerDirectories.put({
-    stateCode: envelope.sender,
-    publishedAt: new Date(body.publishedAt),
-    receivedAt: ctx.now(),
-    contacts: body.contacts,
-    envelopeHash: hash,
-  }));
+  tx.sent(() =>
+    tx.peerDirectories.put({
+      stateCode: envelope.sender,
+      publishedAt: new Date(body.publishedAt),
+      receivedAt: ctx.now(),
+      contacts: body.contacts,
+      envelopeHash: hash,
+    }),
+  );
 }
 
 async function onKeyRotate(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'key.rotate'>) {

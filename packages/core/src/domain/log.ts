@@ -84,7 +84,7 @@ export async function appendToLog(tx: Store, ctx: Pick<DomainContext, 'now'>, en
     );
     const records: LogEntryRecord[] = prepared.map((p, i) => ({ ...p, index: head.size + i }));
     // Nothing needs its answer: the transaction's COMMIT follows it and succeeds only if it did.
-    t.sent(t.log.write({ entries: records, nodes: next.nodes, head: next.head }));
+    t.sent(() => t.log.write({ entries: records, nodes: next.nodes, head: next.head }));
     return { first: head.size, size: next.head.size };
   });
 }

@@ -347,11 +347,13 @@ export interface Store {
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   /**
-   * Inside a transaction: lets a statement go without waiting for its answer, for a write whose
-   * answer nothing needs. It still runs in order, and if it fails the transaction fails; leaving
-   * it saves the round trip. Throws outside a transaction, where its failure would go unseen.
+   * Inside a transaction: sends the one statement `issue` asks for without waiting for its answer,
+   * for a write whose answer nothing needs: `tx.sent(() => tx.repo.write(...))`. It still runs in
+   * order, and if it fails the transaction fails; not waiting saves the round trip. Throws outside
+   * a transaction, where its failure would go unseen, and when `issue` sends nothing at once (it
+   * waited for something first, so its statement could come after COMMIT).
    */
-  sent(statement: Promise<unknown>): void;
+  sent(issue: () => Promise<unknown>): void;
   /** Inside a transaction: whether it has queued an outbound message or an evidence record, so the sender and fetcher have work. */
   hasQueued(): boolean;
   ping(): Promise<void>;
