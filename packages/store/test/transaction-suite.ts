@@ -71,13 +71,19 @@ export function transactionSuite(engine: Engine) {
       return { error, id };
     };
 
-    it('undoes the earlier statements when a later one fails, with that statement’s error', async () => {
-      const { error, id } = await failingLater(true);
+    /**
+     * The transaction failed with the insert's error and left nothing behind, and the connection
+     * it used is clean: the next transactions on the pool work.
+     */
+    const expectUndone = async ({ error, id }: { error: unknown; id: string }) => {
       expect(String(error)).toMatch(/unique|duplicate/i);
       expect(await audited(store, id)).toBe(0);
-      // The connection it used is fine afterwards: the next transactions on the pool work.
       for (let i = 0; i < 10; i++) await store.transaction(async (tx) => tx.audit.append(audit(id)));
       expect(await audited(store, id)).toBe(10);
+    };
+
+    it('undoes the earlier statements when a later one fails, with that statement’s error', async () => {
+      await expectUndone(await failingLater(true));
     });
 
     it('runs statements sent without waiting in the order they were sent, inside the transaction', async () => {
@@ -97,12 +103,8 @@ export function transactionSuite(engine: Engine) {
     });
 
     it('fails, and undoes everything, when a statement it did not wait for fails', async () => {
-      const { error, id } = await failingLater(false);
-      expect(String(error)).toMatch(/unique|duplicate/i);
-      expect(await audited(store, id)).toBe(0);
-      // COMMIT was sent behind the failed insert and became a rollback: the connection is clean.
-      for (let i = 0; i < 10; i++) await store.transaction(async (tx) => tx.audit.append(audit(id)));
-      expect(await audited(store, id)).toBe(10);
+      // COMMIT went behind the failed insert and became a rollback, which must not pass for success.
+      await expectUndone(await failingLater(false));
     });
 
     it('refuses to leave a statement unanswered outside a transaction, where nothing would check it', async () => {
