@@ -161,15 +161,6 @@ export function readPayload<T>(jws: unknown, schema: z.ZodType<T>, typ: string, 
   return new ReadPayload(kid, signer, decoded, claimed, schema);
 }
 
-/**
- * The claimed content of a compact JWS of kind `typ`, checked for form but NOT for its
- * signature: for routing and key lookup only, never to act on.
- */
-export function peekPayload<T>(jws: unknown, schema: z.ZodType<T>, typ: string, signerField: string): { kid: string; payload: T } {
-  const read = readPayload(jws, schema, typ, signerField);
-  return { kid: read.kid, payload: read.payload };
-}
-
 /** Checks the signature of what `readPayload` read, under the key its signer has by that key ID, then returns the payload validated. */
 export async function verifyRead<T>(read: ReadPayload<T>, publicKeyFor: PublicKeyLookup): Promise<T> {
   const { decoded, kid, signer } = read;
