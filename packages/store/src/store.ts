@@ -2,10 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type ConnectionProvider, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import type { Store } from '@parley/core';
 import { migrations } from './migrations/index.js';
+import { PreparedPGliteDialect } from './pglite-dialect.js';
 import { checkRepo, inboxRepo, notificationRepo, outboxRepo, peerDirectoryRepo, peerRepo } from './federation-repos.js';
 import { consultationRepo, legalBasisRepo } from './consultation-repo.js';
 import { logRepo } from './log-repo.js';
@@ -149,22 +149,6 @@ async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, f
   });
 }
 
-/**
- * PGlite copies its whole table of type parsers into every query it answers, and at start it puts
- * in that table one parser for every array type in the catalog: 316 entries, 229 of them arrays of
- * row types (pg_class[], pg_attribute[], and one per table) that no query here returns. The copy
- * cost about 0.1 ms a query, a sixth of the inbox's CPU on the embedded engine (bench/federation).
- * This keeps the parsers of base types and of arrays of base types (the schema's only array
- * column is text[]); a type without a parser would come back as its text, not be lost. PGlite
- * builds the table once, when it starts, so it stays this size.
- */
-export async function keepBaseTypeParsers(pglite: PGlite): Promise<void> {
-  const { rows } = await pglite.query<{ oid: number }>(
-    `select a.oid from pg_catalog.pg_type a join pg_catalog.pg_type e on e.oid = a.typelem where a.typcategory = 'A' and e.typtype <> 'b'`,
-  );
-  for (const { oid } of rows) delete pglite.parsers[oid];
-}
-
 /** The directory under a node's data directory where the embedded database lives. */
 export const pgliteDir = (dataDir: string) => join(dataDir, 'pglite');
 
@@ -177,8 +161,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   if (options.engine === 'pglite') {
     await mkdir(pgliteDir(options.dataDir), { recursive: true, mode: 0o700 });
     const pglite = await PGlite.create(pgliteDir(options.dataDir));
-    await keepBaseTypeParsers(pglite);
-    dialect = new PGliteDialect(pglite);
+    dialect = new PreparedPGliteDialect(pglite);
   } else {
     // Pipeline mode: statements sent together on one connection travel together (see pipelinedTransaction).
     const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true });
