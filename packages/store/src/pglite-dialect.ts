@@ -26,9 +26,9 @@ interface Prepared {
 /** How many prepared statements a connection keeps; the least recently used one is closed to make room. */
 export const PREPARED_STATEMENTS = 500;
 
-/** Statements worth preparing once and running many times: those that read or write rows. */
-const REUSABLE = /^\s*(select|insert|update|delete|with)\b/i;
-/** Statements that only start or end a transaction; anything else that is not REUSABLE may change the schema. */
+/** Statements worth preparing once and running many times: those that read or write rows, and the plain BEGIN, COMMIT and ROLLBACK of every transaction. */
+const REUSABLE = /^\s*(select|insert|update|delete|with|(begin|commit|rollback)\s*$)/i;
+/** Statements that only start or end a transaction or mark a point in it; any other that is not REUSABLE may change the schema. */
 const TRANSACTION_CONTROL = /^\s*(begin|start|commit|end|rollback|savepoint|release)\b/i;
 
 /** Statement names are unique in the process, so two connections to one database could not clash. */
@@ -102,9 +102,9 @@ function affectedRows(messages: Message[]): bigint | undefined {
  * PGlite's own `query` sends each statement's six protocol messages (Parse, Describe, Bind,
  * Describe, Execute, Sync) in six calls into the database, each awaited, and parses and plans
  * the statement afresh every time: about 0.5 ms for a one-row upsert on the bench machine, most
- * of an embedded node's CPU. Here a statement that reads or writes rows is parsed once, under a
- * name, and each later run is one call of three messages (Bind, Execute, Sync): about 0.16 ms
- * for the same upsert (bench/federation.mjs shows the difference for the inbox).
+ * of an embedded node's CPU. Here a statement that reads or writes rows, or is a plain BEGIN,
+ * COMMIT or ROLLBACK, is parsed once, under a name, and each later run is one call of three
+ * messages (Bind, Execute, Sync): about 0.16 ms for the same upsert (bench/federation.mjs shows the difference for the inbox).
  *
  * A statement that changes the schema closes every prepared statement, so none keeps a result
  * shape the schema no longer has. Statements run one at a time, in the order they are asked for,
@@ -177,7 +177,7 @@ export class PreparedPGliteConnection implements DatabaseConnection {
   }
 
   /**
-   * Runs a statement that is not kept (BEGIN, COMMIT, a schema change) as the unnamed statement:
+   * Runs a statement that is not kept (a schema change, a savepoint) as the unnamed statement:
    * in one call, or, with parameters, after a first call that learns their types.
    */
   private async runOnce<R>(text: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {

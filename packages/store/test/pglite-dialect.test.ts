@@ -82,6 +82,8 @@ describe('Kysely over PGlite with prepared statements', () => {
       }),
     ).rejects.toThrow('changed my mind');
     expect((await sql`select 1 from t where name = ${'inside'}`.execute(db)).rows).toEqual([]);
+    // BEGIN and ROLLBACK are among the statements kept prepared.
+    expect((await prepared(db)).map((p) => p.statement)).toEqual(expect.arrayContaining(['begin', 'rollback']));
   });
 });
 
