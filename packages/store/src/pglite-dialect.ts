@@ -55,7 +55,7 @@ const BYTEA = 17;
  * string goes as text, a byte array as binary (raw bytes, for bytea). pg-protocol's serializer,
  * which PGlite uses, counts each string's UTF-8 length in a JavaScript loop and copies each value
  * twice more; with the inbox's envelopes among the values, that was 8% of an embedded node's CPU.
- * The format is PostgreSQL's "Bind" message (protocol section 55.7).
+ * The format is the Bind message of PostgreSQL's frontend/backend protocol ("Message Formats").
  */
 export function bindExecuteSync(statement: string, values: readonly (string | Uint8Array | null)[]): Uint8Array {
   const lengths = values.map((v) => (v === null ? -1 : typeof v === 'string' ? Buffer.byteLength(v) : v.byteLength));
@@ -104,7 +104,8 @@ function affectedRows(messages: Message[]): bigint | undefined {
  * the statement afresh every time: about 0.5 ms for a one-row upsert on the bench machine, most
  * of an embedded node's CPU. Here a statement that reads or writes rows, or is a plain BEGIN,
  * COMMIT or ROLLBACK, is parsed once, under a name, and each later run is one call of three
- * messages (Bind, Execute, Sync): about 0.16 ms for the same upsert (bench/federation.mjs shows the difference for the inbox).
+ * messages (Bind, Execute, Sync): about 0.16 ms for the same upsert (bench/federation.mjs shows
+ * what it does for the inbox).
  *
  * A statement that changes the schema closes every prepared statement, so none keeps a result
  * shape the schema no longer has. Statements run one at a time, in the order they are asked for,
