@@ -34,18 +34,6 @@ const TRANSACTION_CONTROL = /^\s*(begin|start|commit|end|rollback|savepoint|rele
 /** Statement names are unique in the process, so two connections to one database could not clash. */
 let statementNames = 0;
 
-const concat = (parts: Uint8Array[]): Uint8Array => {
-  let length = 0;
-  for (const part of parts) length += part.length;
-  const out = new Uint8Array(length);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-};
-
 /** Execute (the unnamed portal, every row) and Sync, as PostgreSQL's protocol spells them. */
 const EXECUTE_SYNC = Uint8Array.of(0x45, 0, 0, 0, 9, 0, 0, 0, 0, 0, 0x53, 0, 0, 0, 4);
 const BYTEA = 17;
@@ -167,7 +155,7 @@ export class PreparedPGliteConnection implements DatabaseConnection {
     const name = `parley_${++statementNames}`;
     const close = this.closing.map((old) => serialize.close({ type: 'S', name: old }));
     this.closing = [];
-    const statement = describedAs(name, await this.run(concat([...close, serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()])));
+    const statement = describedAs(name, await this.run(Buffer.concat([...close, serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()])));
     this.prepared.set(text, statement);
     for (const [oldText, old] of this.prepared) {
       if (this.prepared.size <= this.capacity) break;
@@ -185,10 +173,10 @@ export class PreparedPGliteConnection implements DatabaseConnection {
     let parse = [serialize.parse({ name: '', text })];
     let paramTypes: number[] = [];
     if (parameters.length > 0) {
-      paramTypes = describedAs('', await this.run(concat([...parse, serialize.describe({ type: 'S' }), serialize.sync()]))).paramTypes;
+      paramTypes = describedAs('', await this.run(Buffer.concat([...parse, serialize.describe({ type: 'S' }), serialize.sync()]))).paramTypes;
       parse = [];
     }
-    const messages = await this.run(concat([...parse, serialize.bind({ values: this.values(parameters, paramTypes) }), serialize.describe({ type: 'P' }), serialize.execute(), serialize.sync()]));
+    const messages = await this.run(Buffer.concat([...parse, serialize.bind({ values: this.values(parameters, paramTypes) }), serialize.describe({ type: 'P' }), serialize.execute(), serialize.sync()]));
     if (!TRANSACTION_CONTROL.test(text)) await this.forgetAll();
     return { rows: this.rows<R>(messages, rowFields(messages)), numAffectedRows: affectedRows(messages) };
   }
@@ -198,7 +186,7 @@ export class PreparedPGliteConnection implements DatabaseConnection {
     const names = [...this.closing, ...[...this.prepared.values()].map((p) => p.name)];
     this.prepared.clear();
     this.closing = [];
-    if (names.length > 0) await this.run(concat([...names.map((name) => serialize.close({ type: 'S', name })), serialize.sync()]));
+    if (names.length > 0) await this.run(Buffer.concat([...names.map((name) => serialize.close({ type: 'S', name })), serialize.sync()]));
   }
 
   /** Parameters as PGlite's own query sends them, through its serializer for the parameter's type, else as text; bytes for bytea as they are. */
