@@ -1,4 +1,4 @@
-import { messages as pg, protocol, type PGlite } from '@electric-sql/pglite';
+import { messages as pg, protocol, types, type PGlite } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -124,8 +124,7 @@ export class PreparedPGliteConnection implements DatabaseConnection {
         // Most recently used last.
         this.prepared.delete(text);
         this.prepared.set(text, statement);
-        const messages = await this.run(bindExecuteSync(statement.name, this.values(parameters, statement.paramTypes)));
-        return { rows: this.rows<R>(messages, statement.fields), numAffectedRows: affectedRows(messages) };
+        return this.execute<R>(statement, parameters);
       });
     } catch (error) {
       // Which statement failed, for whoever reads the error; its parameters are left out, as they may hold secrets.
@@ -150,12 +149,22 @@ export class PreparedPGliteConnection implements DatabaseConnection {
     return messages;
   }
 
+  /** Binds a parsed statement to its parameters and runs it, in one call. */
+  private async execute<R>(statement: Prepared, parameters: readonly unknown[]): Promise<QueryResult<R>> {
+    const messages = await this.run(bindExecuteSync(statement.name, this.values(parameters, statement.paramTypes)));
+    return { rows: this.rows<R>(messages, statement.fields), numAffectedRows: affectedRows(messages) };
+  }
+
+  /** Parses a statement under `name` ('' for the unnamed one) and learns its parameter types and columns; `close` names statements to close first. */
+  private async parse(name: string, text: string, close: string[] = []): Promise<Prepared> {
+    const closing = close.map((old) => serialize.close({ type: 'S', name: old }));
+    return describedAs(name, await this.run(Buffer.concat([...closing, serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()])));
+  }
+
   /** Parses a statement under a new name and keeps it, closing the least recently used one beyond capacity. */
   private async prepare(text: string): Promise<Prepared> {
-    const name = `parley_${++statementNames}`;
-    const close = this.closing.map((old) => serialize.close({ type: 'S', name: old }));
+    const statement = await this.parse(`parley_${++statementNames}`, text, this.closing);
     this.closing = [];
-    const statement = describedAs(name, await this.run(Buffer.concat([...close, serialize.parse({ name, text }), serialize.describe({ type: 'S', name }), serialize.sync()])));
     this.prepared.set(text, statement);
     for (const [oldText, old] of this.prepared) {
       if (this.prepared.size <= this.capacity) break;
@@ -165,20 +174,11 @@ export class PreparedPGliteConnection implements DatabaseConnection {
     return statement;
   }
 
-  /**
-   * Runs a statement that is not kept (a schema change, a savepoint) as the unnamed statement:
-   * in one call, or, with parameters, after a first call that learns their types.
-   */
+  /** Runs a statement that is not kept (a schema change, a savepoint) as the unnamed statement. */
   private async runOnce<R>(text: string, parameters: readonly unknown[]): Promise<QueryResult<R>> {
-    let parse = [serialize.parse({ name: '', text })];
-    let paramTypes: number[] = [];
-    if (parameters.length > 0) {
-      paramTypes = describedAs('', await this.run(Buffer.concat([...parse, serialize.describe({ type: 'S' }), serialize.sync()]))).paramTypes;
-      parse = [];
-    }
-    const messages = await this.run(Buffer.concat([...parse, serialize.bind({ values: this.values(parameters, paramTypes) }), serialize.describe({ type: 'P' }), serialize.execute(), serialize.sync()]));
+    const result = await this.execute<R>(await this.parse('', text), parameters);
     if (!TRANSACTION_CONTROL.test(text)) await this.forgetAll();
-    return { rows: this.rows<R>(messages, rowFields(messages)), numAffectedRows: affectedRows(messages) };
+    return result;
   }
 
   /** After a schema change: closes every prepared statement, so each is parsed again against the schema as it is now. */
@@ -201,17 +201,11 @@ export class PreparedPGliteConnection implements DatabaseConnection {
 
   private rows<R>(messages: Message[], fields: Field[]): R[] {
     const rows: R[] = [];
-    const parsers = this.pglite.parsers;
     for (const message of messages) {
       if (message.name !== 'dataRow') continue;
       const values = (message as pg.DataRowMessage).fields;
       const row: Record<string, unknown> = {};
-      for (let i = 0; i < fields.length; i++) {
-        const field = fields[i]!;
-        const value = values[i] ?? null;
-        const parse = parsers[field.dataTypeID];
-        row[field.name] = value === null ? null : parse ? parse(value, field.dataTypeID) : value;
-      }
+      fields.forEach((field, i) => (row[field.name] = types.parseType(values[i] ?? null, field.dataTypeID, this.pglite.parsers)));
       rows.push(row as R);
     }
     return rows;
