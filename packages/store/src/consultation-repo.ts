@@ -166,7 +166,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
           ? q
               .orderBy(
                 sql`case when status = 'sent' then ack_deadline when status in ('acknowledged', 'postponed') and responded_at is null then response_requested_by when status = 'executed' then preserve_until end`,
-                sql`asc nulls last`,
+                (ob) => ob.asc().nullsLast(),
               )
               .orderBy('updated_at', 'desc')
           : q.orderBy('updated_at', 'desc');
