@@ -33,6 +33,28 @@ function ed25519Rate(ms) {
   return (n / ms) * 1000;
 }
 
+/**
+ * The same pairs as Parley runs them: in node:crypto's thread pool (its callback form), ten at a
+ * time, so on every core. Returns pairs per second, and CPU per pair (ms, every thread of this process).
+ */
+async function ed25519PoolRate(ms) {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  const msg = Buffer.alloc(600, 7);
+  const pair = () =>
+    new Promise((resolve, reject) =>
+      sign(null, msg, privateKey, (e, sig) => (e ? reject(e) : verify(null, msg, publicKey, sig, (e2, ok) => (e2 || !ok ? reject(e2 ?? new Error('verify failed')) : resolve())))),
+    );
+  let n = 0;
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  while (performance.now() < t0 + ms) {
+    await Promise.all(Array.from({ length: 10 }, pair));
+    n += 10;
+  }
+  const c = process.cpuUsage(c0);
+  return { rate: (n / (performance.now() - t0)) * 1000, cpu: (c.user + c.system) / 1000 / n };
+}
+
 /** CPU time (user + system, ms) a process has used so far, from /proc: a figure other load on the machine barely moves. */
 function cpuMs(pid) {
   try {
@@ -251,11 +273,15 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
       }
     }
     const ed = ed25519Rate(2000);
+    const pool = await ed25519PoolRate(2000);
     const roundTrip = postgres ? await postgresRoundTrip(databaseUrls[1]) : null;
     await stop(a.proc.child);
 
     console.log(`\n== Federation (issue 3), ${postgres ? 'PostgreSQL' : 'embedded PGlite'} stores: envelope from A, verified, stored and receipted by B, receipt checked by A`);
     console.log(`baseline: raw Ed25519 sign+verify in node:crypto, one core: ${fmt(ed, 0)} per second`);
+    console.log(
+      `baseline: the same in node:crypto's thread pool, ten at a time, as Parley runs them: ${fmt(pool.rate, 0)} per second on ${availableParallelism()} cores, ${fmt(pool.cpu, 3)} ms of CPU a pair (one core: ${fmt(1000 / ed, 3)})`,
+    );
     report(
       results.map(([n, mode, r]) => [
         `${String(n).padStart(3)} in flight, ${mode}: envelopes/s (p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms)`,

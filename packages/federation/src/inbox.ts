@@ -104,12 +104,28 @@ export class Inbox {
     if (other >= 0) throw refuse('invalid', 'mixed_senders', `Envelope ${other + 1} of the batch is from ${peeked[other]!.sender}, envelope 1 from ${sender}: a batch carries the envelopes of one sender.`);
     const keyFor = await this.senderKeys(sender);
     const hashes = envelopes.map((jws) => envelopeHash(jws));
+    // The token first: without a valid one, no envelope's signature is worth checking.
     await this.checkAttempt(deliveryToken, hashes, keyFor, now);
-    return Promise.all(
-      envelopes.map(async (jws, i): Promise<Settled<{ receipt: string; duplicate: boolean }>> => {
+    // Then every envelope's signature is checked and its receipt signed, all at once: both run in
+    // the thread pool, on every core. A receipt is only ever returned for an envelope that passed.
+    const checked = await Promise.all(
+      envelopes.map(async (jws, i): Promise<Settled<InboundItem>> => {
+        const receipt = this.signReceipt(hashes[i]!, now);
+        receipt.catch(() => undefined); // awaited below, and only for an envelope that passed
         try {
           const envelope = this.typed(await this.open(peeked[i]!, keyFor, now));
-          return { ok: true, value: await this.accept(jws, hashes[i]!, envelope, now) };
+          return { ok: true, value: this.item(jws, hashes[i]!, envelope, now, await receipt) };
+        } catch (error) {
+          return { ok: false, error };
+        }
+      }),
+    );
+    // Handed to the group commit in one turn of the event loop, so recorded in one transaction.
+    return Promise.all(
+      checked.map(async (c): Promise<Settled<{ receipt: string; duplicate: boolean }>> => {
+        if (!c.ok) return c;
+        try {
+          return { ok: true, value: await this.store(c.value) };
         } catch (error) {
           return { ok: false, error };
         }
@@ -171,9 +187,18 @@ export class Inbox {
     return envelope;
   }
 
-  /** Signs the receipt (a duplicate keeps its first one) and returns it once the envelope is stored. */
+  /** Signs the receipt and returns it once the envelope is stored (a duplicate keeps its first one). */
   private async accept(jws: string, hash: string, envelope: Envelope, now: Date): Promise<{ receipt: string; duplicate: boolean }> {
-    const receipt = await signReceipt(createReceipt({ hash }, this.ctx.self.stateCode, now), { privateKey: this.ctx.self.privateKey });
+    return this.store(this.item(jws, hash, envelope, now, await this.signReceipt(hash, now)));
+  }
+
+  /** This node's signed receipt for the envelope with this hash, received now. */
+  private signReceipt(hash: string, now: Date): Promise<string> {
+    return signReceipt(createReceipt({ hash }, this.ctx.self.stateCode, now), { privateKey: this.ctx.self.privateKey });
+  }
+
+  /** The inbox row of a checked envelope, with its receipt. */
+  private item(jws: string, hash: string, envelope: Envelope, now: Date, receipt: string): InboundItem {
     const record = {
       id: envelope.id,
       hash,
@@ -187,8 +212,13 @@ export class Inbox {
       appliedAt: null,
       applyError: null,
     };
-    const outcome = await this.batches.submit({ record, envelope });
-    if (outcome.kind === 'id_reused') throw refuse('conflict', 'id_reused', `Envelope id ${envelope.id} was already received with different content.`);
+    return { record, envelope };
+  }
+
+  /** Stores a checked envelope with the next group commit; its receipt, or the first one it was given. */
+  private async store(item: InboundItem): Promise<{ receipt: string; duplicate: boolean }> {
+    const outcome = await this.batches.submit(item);
+    if (outcome.kind === 'id_reused') throw refuse('conflict', 'id_reused', `Envelope id ${item.envelope.id} was already received with different content.`);
     return { receipt: outcome.receipt, duplicate: outcome.kind === 'duplicate' };
   }
 

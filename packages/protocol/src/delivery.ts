@@ -103,7 +103,7 @@ export async function verifyDelivery(
   const key = typeof expected.key === 'function' ? expected.key(String(header.kid ?? '')) : expected.key;
   if (!key) throw new DeliveryError('bad_signature', 'The delivery token is signed with a key this node does not know for the sender.');
   try {
-    verifyDecoded(decoded, key);
+    await verifyDecoded(decoded, key);
   } catch {
     throw new DeliveryError('bad_signature', 'The delivery token’s signature does not verify with the sender’s key.');
   }

@@ -75,7 +75,7 @@ export async function verifyFetch(
   const key = expected.key(String(header.kid ?? ''));
   if (!key) throw new FetchTokenError('bad_signature', 'The fetch token is signed with a key this node does not know for the requesting state.');
   try {
-    verifyDecoded(decoded, key);
+    await verifyDecoded(decoded, key);
   } catch {
     throw new FetchTokenError('bad_signature', 'The fetch token’s signature does not verify with the requesting state’s key.');
   }

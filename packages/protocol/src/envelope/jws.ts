@@ -50,7 +50,7 @@ export async function signPayload<T extends object>(
     throw new TypeError('signing needs an Ed25519 private key');
   }
   // The key ID is derived from the signing key itself, so it cannot name another key.
-  const jws = signCompact({ kid: kidOf(key.privateKey), typ }, JSON.stringify(parsed.data), key.privateKey);
+  const jws = await signCompact({ kid: kidOf(key.privateKey), typ }, JSON.stringify(parsed.data), key.privateKey);
   if (jws.length > MAX_JWS_LENGTH) {
     throw new EnvelopeError('schema_invalid', `cannot sign: the signed form is larger than ${MAX_JWS_LENGTH} bytes`);
   }
@@ -170,7 +170,7 @@ export async function verifyRead<T>(read: ReadPayload<T>, publicKeyFor: PublicKe
     throw new EnvelopeError('unknown_sender', `the key found for ${signer} is not key ${kid}`);
   }
   try {
-    verifyDecoded(decoded, key);
+    await verifyDecoded(decoded, key);
   } catch (cause) {
     if (cause instanceof CompactJwsError && cause.code === 'bad_signature') {
       throw new EnvelopeError('bad_signature', `the signature does not verify under ${signer}'s key ${kid}`, { cause });
