@@ -235,7 +235,10 @@ class PreparedPGliteDriver implements Driver {
     this.connection = new PreparedPGliteConnection(pglite);
   }
 
-  async init(): Promise<void> {}
+  /** A database made with `new PGlite()` is still starting: its protocol calls would wait forever, unlike its `query`. */
+  async init(): Promise<void> {
+    await this.pglite.waitReady;
+  }
 
   async acquireConnection(): Promise<DatabaseConnection> {
     if (this.held) await new Promise<void>((resolve) => this.waiting.push(resolve));

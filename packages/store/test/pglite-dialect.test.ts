@@ -115,4 +115,14 @@ describe('the Bind, Execute and Sync messages', () => {
     expect(Buffer.from(bindExecuteSync('parley_7', values))).toEqual(expected);
     expect(Buffer.from(bindExecuteSync('', []))).toEqual(Buffer.concat([serialize.bind({}), serialize.execute(), serialize.sync()].map((m) => Buffer.from(m))));
   });
+
+  it('waits for a database that is still starting', async () => {
+    const starting = new PGlite();
+    const early = new Kysely<unknown>({ dialect: new PreparedPGliteDialect(starting) });
+    try {
+      expect((await sql<{ n: number }>`select ${2}::int4 + 1 as n`.execute(early)).rows).toEqual([{ n: 3 }]);
+    } finally {
+      await early.destroy();
+    }
+  });
 });
