@@ -122,6 +122,31 @@ export function batchDeliverySuite(engine: Engine): void {
       for (const jws of [forged, elsewhere, stale, unknownType]) expect(await inbox.byHash(envelopeHash(jws))).toBeUndefined();
     });
 
+    it('records the envelopes of one batch in one transaction, in the order of the batch', async () => {
+      const jwss = await Promise.all(Array.from({ length: 8 }, () => sign(a, envelopeFrom(a))));
+      // The inbox's transactions, by the envelopes each records (its signatures are checked in the
+      // thread pool, so a batch whose checks finished at different times could be split).
+      const inbox = b.node.ctx.inbox as unknown as { record: (items: readonly { record: { hash: string } }[]) => Promise<unknown> };
+      const record = inbox.record;
+      const recorded: string[][] = [];
+      inbox.record = (items) => {
+        recorded.push(items.map((i) => i.record.hash));
+        return record.call(b.node.ctx.inbox, items);
+      };
+      let answer: Answer;
+      try {
+        answer = await deliverBatch(a, b, jwss);
+      } finally {
+        inbox.record = record;
+      }
+      expect(answer.status).toBe(200);
+      expect(answer.body.results!.every((r) => 'receipt' in r && !r.duplicate)).toBe(true);
+      expect(recorded).toEqual([jwss.map((j) => envelopeHash(j))]);
+      // One log append: each envelope and its receipt, in the order of the batch.
+      const found = await Promise.all(jwss.map(async (j) => (await b.node.ctx.store.log.find('envelope.received', envelopeHash(j)))!.index));
+      expect(found).toEqual(found.map((_, i) => found[0]! + 2 * i));
+    });
+
     it('refuses a whole batch whose body, token or sender is wrong, and stores none of it', async () => {
       const one = await sign(a, envelopeFrom(a));
       const two = await sign(a, envelopeFrom(a));
