@@ -80,4 +80,28 @@ describe('compact JWS with EdDSA (RFC 7515, RFC 8037)', () => {
     await expect(verifyCompact(rfcJws, rfcPrivate)).rejects.toThrow(TypeError);
     await expect(signCompact({}, 'x', generateKeyPairSync('ed448').privateKey)).rejects.toThrow(TypeError);
   });
+
+  it('runs a lone operation inline and several asked for together in the thread pool, with the same results', async () => {
+    // Inline, an operation is done within the microtask queue; in the pool, it needs a turn of the event loop.
+    const microtasks = async () => {
+      for (let i = 0; i < 50; i++) await Promise.resolve();
+    };
+    let alone: string | undefined;
+    void signCompact({ kid: 'k1' }, 'one', rfcPrivate).then((jws) => (alone = jws));
+    await microtasks();
+    expect(alone).toBeDefined();
+
+    const together: (string | undefined)[] = [];
+    const all = Promise.all(['one', 'two', 'three'].map((p, i) => signCompact({ kid: 'k1' }, p, rfcPrivate).then((jws) => (together[i] = jws))));
+    await microtasks();
+    expect(together).toEqual([]);
+    await all;
+    // Ed25519 is deterministic: the pool signs what inline signing does.
+    expect(together[0]).toBe(alone);
+    expect(await Promise.all(together.map((jws) => verifyCompact(jws, rfcPublic)))).toHaveLength(3);
+    const [h, p, sig] = together[1]!.split('.') as [string, string, string];
+    const flipped = `${h}.${p}.${(sig[0] === 'A' ? 'B' : 'A') + sig.slice(1)}`;
+    const verdicts = await Promise.all([verifyCompact(together[0], rfcPublic), verifyCompact(flipped, rfcPublic).catch((e: CompactJwsError) => e.code)]);
+    expect(verdicts[1]).toBe('bad_signature');
+  });
 });
