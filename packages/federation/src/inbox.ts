@@ -106,8 +106,8 @@ export class Inbox {
     const hashes = envelopes.map((jws) => envelopeHash(jws));
     // The token first: without a valid one, no envelope's signature is worth checking.
     await this.checkAttempt(deliveryToken, hashes, keyFor, now);
-    // Then every envelope's signature is checked and its receipt signed, all at once: both run in
-    // the thread pool, on every core. A receipt is only ever returned for an envelope that passed.
+    // Then every envelope's signature is checked and its receipt signed, all asked for at once, so
+    // run in the thread pool on every core. A receipt is only ever returned for an envelope that passed.
     const checked = await Promise.all(
       envelopes.map(async (jws, i): Promise<Settled<InboundItem>> => {
         const receipt = this.signReceipt(hashes[i]!, now);
