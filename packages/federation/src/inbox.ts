@@ -231,7 +231,14 @@ export class Inbox {
     // Whether applying queued messages or evidence fetches: only then are the sender and fetcher woken.
     let queued = false;
     try {
-      const recorded = await this.record(items);
+      let recorded;
+      try {
+        // Nearly every envelope is new: the first try does not look up what was received before.
+        recorded = await this.record(items, false);
+      } catch (e) {
+        if (!(e instanceof AlreadyReceived)) throw e;
+        recorded = await this.record(items, true);
+      }
       queued = recorded.queued;
       results = recorded.outcomes.map((value) => ({ ok: true, value }));
     } catch (e) {
@@ -255,14 +262,14 @@ export class Inbox {
   }
 
   /** Records envelopes in one transaction; also says whether that queued work for the sender or fetcher. */
-  private record(items: readonly InboundItem[]): Promise<{ outcomes: InboundOutcome[]; queued: boolean }> {
-    return this.ctx.store.transaction(async (tx) => ({ outcomes: await recordInboundBatch(tx, this.ctx, items), queued: tx.hasQueued() }));
+  private record(items: readonly InboundItem[], lookUp: boolean): Promise<{ outcomes: InboundOutcome[]; queued: boolean }> {
+    return this.ctx.store.transaction(async (tx) => ({ outcomes: await recordInboundBatch(tx, this.ctx, items, { lookUp }), queued: tx.hasQueued() }));
   }
 
   /** Records one envelope in its own transaction, as `record` does. */
   private async commitOne(item: InboundItem): Promise<[Settled<InboundOutcome>, boolean]> {
     try {
-      const { outcomes, queued } = await this.record([item]);
+      const { outcomes, queued } = await this.record([item], true);
       return [{ ok: true, value: outcomes[0]! }, queued];
     } catch (error) {
       if (!(error instanceof AlreadyReceived)) return [{ ok: false, error }, false];

@@ -124,27 +124,43 @@ export function batchDeliverySuite(engine: Engine): void {
 
     it('records the envelopes of one batch in one transaction, in the order of the batch', async () => {
       const jwss = await Promise.all(Array.from({ length: 8 }, () => sign(a, envelopeFrom(a))));
-      // The inbox's transactions, by the envelopes each records (its signatures are checked in the
-      // thread pool, so a batch whose checks finished at different times could be split).
-      const inbox = b.node.ctx.inbox as unknown as { record: (items: readonly { record: { hash: string } }[]) => Promise<unknown> };
+      const hashes = jwss.map((j) => envelopeHash(j));
+      // The inbox's transactions, by the envelopes each records and whether it first looked up
+      // what was received before (its signatures are checked in the thread pool, so a batch whose
+      // checks finished at different times could be split).
+      type Record = (items: readonly { record: { hash: string } }[], lookUp: boolean) => Promise<unknown>;
+      const inbox = b.node.ctx.inbox as unknown as { record: Record };
       const record = inbox.record;
-      const recorded: string[][] = [];
-      inbox.record = (items) => {
-        recorded.push(items.map((i) => i.record.hash));
-        return record.call(b.node.ctx.inbox, items);
+      const recorded: [string[], boolean][] = [];
+      inbox.record = (items, lookUp) => {
+        recorded.push([items.map((i) => i.record.hash), lookUp]);
+        return record.call(b.node.ctx.inbox, items, lookUp);
       };
       let answer: Answer;
+      let again: Answer;
       try {
         answer = await deliverBatch(a, b, jwss);
+        // One transaction, which took them all for new without a look-up.
+        expect(recorded).toEqual([[hashes, false]]);
+        recorded.length = 0;
+        // Delivered again: that first try falls short, and the second, with the look-up, finds them all.
+        again = await deliverBatch(a, b, jwss);
+        expect(recorded).toEqual([
+          [hashes, false],
+          [hashes, true],
+        ]);
       } finally {
         inbox.record = record;
       }
       expect(answer.status).toBe(200);
       expect(answer.body.results!.every((r) => 'receipt' in r && !r.duplicate)).toBe(true);
-      expect(recorded).toEqual([jwss.map((j) => envelopeHash(j))]);
+      expect(again.status).toBe(200);
+      expect(again.body.results).toEqual(answer.body.results!.map((r) => ({ ...r, duplicate: true })));
       // One log append: each envelope and its receipt, in the order of the batch.
-      const found = await Promise.all(jwss.map(async (j) => (await b.node.ctx.store.log.find('envelope.received', envelopeHash(j)))!.index));
+      const found = await Promise.all(hashes.map(async (h) => (await b.node.ctx.store.log.find('envelope.received', h))!.index));
       expect(found).toEqual(found.map((_, i) => found[0]! + 2 * i));
+      const last = await b.node.ctx.store.log.find('receipt.issued', envelopeHash((answer.body.results!.at(-1) as { receipt: string }).receipt));
+      expect(last!.index).toBe(found.at(-1)! + 1);
     });
 
     it('refuses a whole batch whose body, token or sender is wrong, and stores none of it', async () => {

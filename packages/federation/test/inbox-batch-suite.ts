@@ -1,5 +1,5 @@
 import { createReceipt, DELIVERY_HEADER, envelopeHash, signDelivery, signReceipt, uuidv7, type Envelope } from '@parley/protocol';
-import { recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
+import { AlreadyReceived, recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
 import { eventually, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeFrom, nextMoment, sign } from './envelopes.js';
@@ -127,6 +127,34 @@ export function inboxBatchSuite(engine: Engine): void {
       });
       expect(f!.status).toBe(200);
       expect([r!.status, r!.body.code]).toEqual([409, 'id_reused']);
+    });
+
+    it('without the look-up, takes a batch for new, and refuses the whole of one holding an envelope received before', async () => {
+      const ctx: DomainContext = b.node.ctx.domain;
+      const item = async (jws: string): Promise<InboundItem> => {
+        const envelope = JSON.parse(Buffer.from(jws.split('.')[1]!, 'base64url').toString()) as Envelope;
+        const receipt = await signReceipt(createReceipt(jws, 'XAB', ctx.now()), { privateKey: b.node.ctx.keys.privateKey });
+        const record = { id: envelope.id, hash: envelopeHash(jws), sender: 'XAA', type: envelope.type, thread: null, prev: null, jws, receivedAt: ctx.now(), receipt, appliedAt: null, applyError: null };
+        return { record, envelope };
+      };
+      const [x, y] = [await item(await sign(a, envelopeFrom(a))), await item(await sign(a, envelopeFrom(a)))];
+      // The same envelope twice in one batch is still one envelope, with one receipt.
+      const outcomes = await b.node.ctx.store.transaction((tx) => recordInboundBatch(tx, ctx, [x, x], { lookUp: false }));
+      expect(outcomes).toEqual([
+        { kind: 'stored', receipt: x.record.receipt },
+        { kind: 'duplicate', receipt: x.record.receipt },
+      ]);
+      const size = (await b.node.ctx.store.log.head()).size;
+      // Received before: the insert falls short, and nothing of the batch is kept, y included.
+      await expect(b.node.ctx.store.transaction((tx) => recordInboundBatch(tx, ctx, [y, x], { lookUp: false }))).rejects.toBeInstanceOf(AlreadyReceived);
+      expect(await b.node.ctx.store.inbox.byHash(y.record.hash)).toBeUndefined();
+      expect((await b.node.ctx.store.log.head()).size).toBe(size);
+      // With the look-up, the same batch is recorded: y stored, x answered with its first receipt.
+      const again = await b.node.ctx.store.transaction((tx) => recordInboundBatch(tx, ctx, [y, x]));
+      expect(again).toEqual([
+        { kind: 'stored', receipt: y.record.receipt },
+        { kind: 'duplicate', receipt: x.record.receipt },
+      ]);
     });
 
     it('applies a batch in the order given: a message before the one it follows is held, then applied after it', async () => {

@@ -221,12 +221,21 @@ export type InboundOutcome = { kind: 'stored'; receipt: string } | { kind: 'dupl
  * (before, or earlier in the same batch) is answered with its first receipt and has no second
  * effect; one whose id was used by different content is reported. Throws `AlreadyReceived` when
  * a concurrent transaction stored one first: retry them one by one.
+ *
+ * With `lookUp: false` it skips the look-up, so the statements that record and apply go out with
+ * BEGIN instead of a round trip after it, and takes every envelope of the batch for new; one
+ * received before then makes the insert fall short, and `AlreadyReceived` says to try again with
+ * the look-up. For the first try of a batch, when nearly every envelope is new.
  */
-export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: readonly InboundItem[]): Promise<InboundOutcome[]> {
-  const earlier = await tx.inbox.byHashesOrIds(
-    items.map((i) => i.record.hash),
-    items.map((i) => i.record.id),
-  );
+export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: readonly InboundItem[], { lookUp = true }: { lookUp?: boolean } = {}): Promise<InboundOutcome[]> {
+  // Without the look-up, every envelope is taken for new, and one received before makes the
+  // insert fall short: `AlreadyReceived` then says to try again with it.
+  const earlier = lookUp
+    ? await tx.inbox.byHashesOrIds(
+        items.map((i) => i.record.hash),
+        items.map((i) => i.record.id),
+      )
+    : [];
   const receipts = new Map(earlier.map((r) => [r.hash, r.receipt]));
   const ids = new Set(earlier.map((r) => r.id));
   const stored: InboxRecord[] = [];
