@@ -149,6 +149,11 @@ async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, f
   });
 }
 
+/** Statements that read or write rows (transaction control gains nothing from a name). */
+const ROW_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
+/** How many statements get a name, and how many seen once are remembered: bounds on what a process keeps. */
+const NAMED_TEXTS = 4096;
+
 /**
  * Names the statements a node runs again and again, so PostgreSQL parses and plans each once per
  * connection instead of at every use: from its second use, a statement that reads or writes rows
@@ -157,9 +162,6 @@ async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, f
  * about a third of the server's CPU per envelope (bench/federation.mjs). PGlite's dialect
  * prepares its statements the same way (`pglite-dialect.ts`).
  */
-/** Statements that read or write rows (transaction control gains nothing from a name). */
-const ROW_STATEMENT = /^\s*(select|insert|update|delete|with)\b/i;
-
 class NamedStatements {
   /** Set once migrations have run: no statement is named before the schema is final. */
   ready = false;
@@ -183,8 +185,9 @@ class NamedStatements {
     if (!this.ready || !ROW_STATEMENT.test(text)) return undefined;
     let name = this.names.get(text);
     if (!name) {
+      if (this.names.size >= NAMED_TEXTS) return undefined;
       if (!this.seen.has(text)) {
-        if (this.seen.size >= 4096) this.seen.clear();
+        if (this.seen.size >= NAMED_TEXTS) this.seen.clear();
         this.seen.add(text);
         return undefined;
       }
