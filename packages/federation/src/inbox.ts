@@ -223,8 +223,10 @@ export class Inbox {
   }
 
   /**
-   * Records a batch in one transaction. If that fails, each envelope is recorded in its own
-   * transaction, so the error stays with the envelope that caused it.
+   * Records a batch in one transaction: first without looking up what was received before, and
+   * again with the look-up if an envelope turns out to have been received already. If that fails,
+   * each envelope is recorded in its own transaction, so the error stays with the envelope that
+   * caused it.
    */
   private async commit(items: readonly InboundItem[]): Promise<Settled<InboundOutcome>[]> {
     let results: Settled<InboundOutcome>[];
