@@ -4,6 +4,7 @@ import { addPeer, createConsultation, createContact, createRequest, setLegalBasi
 import { discover } from '@parley/federation';
 import { configFromEnv, operatorCommands, startNode, type RunningNodeHandle } from '@parley/server';
 import { DataDir } from '@parley/store';
+import { CliError } from './control.js';
 import type { Io } from './main.js';
 
 /**
@@ -11,9 +12,9 @@ import type { Io } from './main.js';
  * officer, a viewer and a directory. User-assigned ISO codes keep every sample clearly fictional.
  */
 const STATES = [
-  { code: 'XAA', name: 'Ministry of Foreign Affairs of Aurelia', domain: 'aurelia.example', port: 8081, tz: 'Europe/Lisbon', langs: ['en', 'pt'] },
-  { code: 'XAB', name: 'Foreign Office of Borealis', domain: 'borealis.example', port: 8082, tz: 'Europe/Oslo', langs: ['en', 'fr'] },
-  { code: 'XAC', name: 'Department of External Relations of Caldera', domain: 'caldera.example', port: 8083, tz: 'America/Santiago', langs: ['es', 'en'] },
+  { code: 'XAA', name: 'Ministry of Foreign Affairs of Aurelia', domain: 'aurelia.example', tz: 'Europe/Lisbon', langs: ['en', 'pt'] },
+  { code: 'XAB', name: 'Foreign Office of Borealis', domain: 'borealis.example', tz: 'Europe/Oslo', langs: ['en', 'fr'] },
+  { code: 'XAC', name: 'Department of External Relations of Caldera', domain: 'caldera.example', tz: 'America/Santiago', langs: ['es', 'en'] },
 ] as const;
 
 const PASSWORD = 'parley demo password';
@@ -101,7 +102,11 @@ const SAMPLE_REQUEST: CreateRequest = {
   send: true,
 };
 
-export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
+/** The demo's first port: its states listen on this one and the next two, in the order above. */
+export const DEMO_PORT = 8081;
+
+export async function runDemo(io: Io, options: { dir: string; port?: number }): Promise<void> {
+  const first = options.port ?? DEMO_PORT;
   const root = resolve(options.dir);
   await rm(root, { recursive: true, force: true });
   const nodes: RunningNodeHandle[] = [];
@@ -109,10 +114,10 @@ export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
     await Promise.all(nodes.map((n) => n.close()));
   };
   try {
-    for (const s of STATES) {
+    for (const [i, s] of STATES.entries()) {
       const dataDir = new DataDir(resolve(root, s.code.toLowerCase()));
       await dataDir.init({ stateCode: s.code, name: s.name, testState: true });
-      const config = configFromEnv({ dataDir: dataDir.path, port: s.port, host: '127.0.0.1', logLevel: 'warn', databaseUrl: undefined });
+      const config = configFromEnv({ dataDir: dataDir.path, port: first + i, host: '127.0.0.1', logLevel: 'warn', databaseUrl: undefined });
       const node = await startNode({ ...config, databaseUrl: undefined });
       nodes.push(node);
       const meta = { requestId: null };
@@ -137,6 +142,13 @@ export async function runDemo(io: Io, options: { dir: string }): Promise<void> {
     await createRequest(nodes[0]!.ctx.domain, operator, SAMPLE_REQUEST, { requestId: null });
   } catch (e) {
     await stop();
+    const taken = e as { code?: unknown; port?: unknown };
+    if (taken.code === 'EADDRINUSE') {
+      throw new CliError(
+        `port ${String(taken.port)} on 127.0.0.1 is in use, and the demo needs ports ${first}, ${first + 1} and ${first + 2}. ` +
+          'If another demo is still running, stop it with Ctrl-C; or start this one on other ports with --port N (it takes N, N+1 and N+2).',
+      );
+    }
     throw e;
   }
 

@@ -5,7 +5,7 @@ import { DataDir, openStore } from '@parley/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import { CliError, controlRequest, findRunningNode } from './control.js';
-import { runDemo } from './demo.js';
+import { DEMO_PORT, runDemo } from './demo.js';
 import { promptHidden, readStdin } from './prompt.js';
 import { addVerifyCommand } from './verify.js';
 
@@ -19,6 +19,12 @@ const dataOption = () => new Option('--data <dir>', 'the node’s data directory
 const port = (v: string) => {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
+  return n;
+};
+
+const demoPort = (v: string) => {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n < 1 || n > 65533) throw new InvalidArgumentError('the demo takes this port and the next two, so it is a whole number from 1 to 65533.');
   return n;
 };
 
@@ -199,7 +205,8 @@ export function buildProgram(io: Io): Command {
     .command('demo')
     .description('start three fictional test states on ports 8081-8083, peered, with sample accounts and contacts')
     .option('--dir <dir>', 'where the demo nodes keep their data (recreated each time)', './demo-data')
-    .action(async (o: { dir: string }) => runDemo(io, o));
+    .option('--port <n>', 'the first of the three ports the demo states listen on, one after another', demoPort, DEMO_PORT)
+    .action(async (o: { dir: string; port: number }) => runDemo(io, o));
 
   addVerifyCommand(program, io);
 

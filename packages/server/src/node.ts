@@ -63,7 +63,7 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
     await Promise.all([closeServer(http), closeServer(control)]);
     await ctx.close();
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') throw new Error(`port ${config.port} on ${config.host} is in use. Choose another with --port N.`);
+    if (err.code === 'EADDRINUSE') throw Object.assign(new Error(`port ${config.port} on ${config.host} is in use. Choose another with --port N.`), { code: 'EADDRINUSE', port: config.port });
     throw e;
   }
   const port = (http.address() as AddressInfo).port;
