@@ -22,6 +22,12 @@ const port = (v: string) => {
   return n;
 };
 
+const peerState = (v: string) => {
+  const code = v.trim().toUpperCase();
+  if (!/^[A-Z]{3}$/.test(code)) throw new InvalidArgumentError('a peer is named by its state’s three-letter code, such as XAB (see: parley peer list).');
+  return code;
+};
+
 const demoPort = (v: string) => {
   const n = Number(v);
   if (!/^\d+$/.test(v) || n < 1 || n > 65533) throw new InvalidArgumentError('the demo takes this port and the next two, so it is a whole number from 1 to 65533.');
@@ -37,10 +43,11 @@ async function viaNode<T extends keyof typeof operatorCommands>(
   command: T,
   path: string,
   input: z.output<(typeof localSchemas)[T]>,
+  method: 'GET' | 'POST' = 'POST',
 ): Promise<Record<string, unknown>> {
   const dataDir = new DataDir(dataDirPath);
   if (await findRunningNode(dataDir)) {
-    const res = await controlRequest(dataDir, 'POST', path, input);
+    const res = await controlRequest(dataDir, method, path, method === 'GET' ? undefined : input);
     if (res.status >= 400) throw new CliError(String(res.body.detail ?? `the node answered ${res.status}`));
     return res.body;
   }
@@ -188,6 +195,40 @@ export function buildProgram(io: Io): Command {
       io.out(`Trusted ${p.stateCode} (${p.name}${p.isTestState ? ', a test state' : ''}) with key ${p.fingerprint}.`);
       io.out('They must add this node too before messages flow both ways.');
     });
+  peer
+    .command('list')
+    .description('the peer states this node trusts or has suspended, with their addresses and keys')
+    .addOption(dataOption())
+    .action(async (o: { data: string }) => {
+      const res = await viaNode(o.data, 'listPeers', '/local/v1/peers', {}, 'GET');
+      const peers = res.peers as { stateCode: string; name: string; url: string; fingerprint: string; isTestState: boolean; status: string }[];
+      if (peers.length === 0) {
+        io.out('No peers yet. Add one with: parley peer add URL --fingerprint SHA256:...');
+        return;
+      }
+      for (const p of peers) {
+        io.out(`${p.stateCode}  ${p.status.padEnd(9)}  ${p.name}${p.isTestState ? ' (test state)' : ''}`);
+        io.out(`     ${p.url}   key ${p.fingerprint}`);
+      }
+    });
+  const peerCommand = (name: 'suspend' | 'resume' | 'remove', description: string, done: (state: string) => string[]) =>
+    peer
+      .command(name)
+      .description(description)
+      .argument('<state>', 'the peer’s three-letter state code, as `parley peer list` shows it', peerState)
+      .addOption(dataOption())
+      .action(async (state: string, o: { data: string }) => {
+        await viaNode(o.data, `${name}Peer`, `/local/v1/peers/${name}`, { state });
+        for (const line of done(state)) io.out(line);
+      });
+  peerCommand('suspend', 'stop sending messages to a peer and accepting them from it, until it is resumed', (s) => [
+    `Suspended ${s}: this node neither sends to it nor accepts from it. Messages for it stay queued and are retried; if it stays suspended past the delivery period (7 days unless configured), they are marked failed.`,
+    `Resume with: parley peer resume ${s}`,
+  ]);
+  peerCommand('resume', 'trust a suspended peer again', (s) => [`${s} is trusted again; messages queued for it go at their next retry.`]);
+  peerCommand('remove', 'stop trusting a peer; adding it again takes its URL and fingerprint', (s) => [
+    `Removed ${s}. To trust it again: parley peer add URL --fingerprint SHA256:... with the fingerprint from its administrators.`,
+  ]);
 
   program
     .command('key')

@@ -1,4 +1,4 @@
-import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, presentToken, presentUser, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
+import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, listPeers, presentToken, presentUser, removePeer, setPeerStatus, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
 import type { DataDir } from '@parley/store';
 import { rotateNodeKey } from './key-rotation.js';
 import { discover } from '@parley/federation';
@@ -14,6 +14,8 @@ import { problemResponse, toProblem } from './http/problem.js';
  * socket inside the data directory (mode 0600), so holding the data directory is the
  * credential: the same person could read the key file and the database anyway.
  */
+const peerState = z.strictObject({ state: z.string().regex(/^[A-Z]{3}$/, 'a peer is named by its state’s three-letter code, such as XAB') });
+
 export const localSchemas = {
   addUser: z.strictObject({
     email: fields.email,
@@ -23,6 +25,10 @@ export const localSchemas = {
   }),
   createToken: z.strictObject({ email: fields.email, name: z.string().trim().min(1).max(100).default('cli') }),
   addPeer: addPeerRequest,
+  listPeers: z.strictObject({}),
+  suspendPeer: peerState,
+  resumePeer: peerState,
+  removePeer: peerState,
   rotateKey: z.strictObject({}),
 };
 
@@ -45,6 +51,19 @@ export const operatorCommands = {
   async addPeer(domain: DomainContext, body: z.output<typeof localSchemas.addPeer>, meta: RequestMeta) {
     const { url, document } = await discover(body.url);
     return { peer: await addPeer(domain, operator, { url, fingerprint: body.fingerprint, presented: document }, meta) };
+  },
+  async listPeers(domain: DomainContext) {
+    return { peers: await listPeers(domain, operator) };
+  },
+  async suspendPeer(domain: DomainContext, body: z.output<typeof localSchemas.suspendPeer>, meta: RequestMeta) {
+    return { peer: await setPeerStatus(domain, operator, body.state, 'suspended', meta) };
+  },
+  async resumePeer(domain: DomainContext, body: z.output<typeof localSchemas.resumePeer>, meta: RequestMeta) {
+    return { peer: await setPeerStatus(domain, operator, body.state, 'trusted', meta) };
+  },
+  async removePeer(domain: DomainContext, body: z.output<typeof localSchemas.removePeer>, meta: RequestMeta) {
+    await removePeer(domain, operator, body.state, meta);
+    return { removed: body.state };
   },
 };
 
@@ -77,5 +96,12 @@ export function createLocalApp(ctx: AppContext): Hono<Env> {
     const body = await parse(c, localSchemas.addPeer);
     return c.json(await operatorCommands.addPeer(ctx.domain, body, { requestId: c.get('requestId') }), 201);
   });
+  app.get('/local/v1/peers', async (c) => c.json(await operatorCommands.listPeers(ctx.domain)));
+  for (const command of ['suspendPeer', 'resumePeer', 'removePeer'] as const) {
+    app.post(`/local/v1/peers/${command.replace('Peer', '')}`, async (c) => {
+      const body = await parse(c, localSchemas[command]);
+      return c.json(await operatorCommands[command](ctx.domain, body, { requestId: c.get('requestId') }));
+    });
+  }
   return app;
 }
