@@ -1,6 +1,6 @@
 import { DELIVERY_HEADER, envelopeHash, generateNodeKeyPair, fingerprint, signDelivery, signEnvelope, uuidv7, type Envelope } from '@parley/protocol';
 import { rotateNodeKey } from '@parley/server';
-import { addPeer, eventually, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { addPeer, eventually, signedInAdmin, startNetwork, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CONTACT = {
@@ -239,6 +239,42 @@ export function federationSuite(engine: Engine): void {
       const arrived = (await c.admin.get('/api/v1/checks?direction=incoming')).body.checks.map((x: { id: string }) => x.id);
       expect(arrived).toContain(id);
     });
+
+    it('gives a message up when the delivery period set for the node has passed: failed with its reason, and the officers told', async () => {
+      // A node whose operator set PARLEY_DELIVERY_HOURS=0.001 (3.6 s), and a peer that goes away for good.
+      const d = await startTestNode({ state: 'XAD', engine, config: { deliveryHours: 0.001 } });
+      const e = await startTestNode({ state: 'XAE', engine });
+      try {
+        const [nd, ne] = [{ node: d, admin: await signedInAdmin(d) }, { node: e, admin: await signedInAdmin(e) }];
+        await addPeer(nd, ne);
+        await e.stop();
+        const started = await nd.admin.post('/api/v1/checks', { peers: ['XAE'], note: 'to a node that is gone' });
+        expect(started.status).toBe(201);
+        // Every message to XAE settles: the check, and the directory the node sent on peering unless
+        // that arrived before XAE went away.
+        const settled = await eventually(
+          async () => {
+            const messages = (await nd.admin.get('/api/v1/messages?recipient=XAE')).body.messages as { type: string; status: string; attempts: number; lastError: string }[];
+            return messages.some((m) => m.type === 'check.request') && messages.every((m) => m.status !== 'queued') ? messages : undefined;
+          },
+          20_000,
+          'the messages to XAE settled',
+        );
+        const failed = settled.filter((m) => m.status === 'failed');
+        expect(failed.map((m) => m.type)).toContain('check.request');
+        for (const m of failed) {
+          expect(m.lastError).toMatch(/^could not reach http:\/\/127\.0\.0\.1:\d+/);
+          expect(m.attempts).toBeGreaterThan(1);
+        }
+        // The officers are told of each message given up, once.
+        const told = (await nd.admin.get('/api/v1/notifications')).body.notifications as { kind: string; message: string; link: string }[];
+        expect(told.filter((n) => n.kind === 'delivery.failed').map((n) => [n.message.replace(/: could not reach .*/, ''), n.link]).sort()).toEqual(
+          failed.map((m) => [`A ${m.type} message to XAE could not be delivered and was given up`, '/messages']).sort(),
+        );
+      } finally {
+        await Promise.all([d.close(), e.close()]);
+      }
+    }, 60_000);
 
     it('rotates a node key: peers learn it from a message signed by the old key, and messages signed before still arrive', async () => {
       const oldFingerprint = a.node.ctx.nodeInfo().fingerprint;

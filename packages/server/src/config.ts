@@ -25,6 +25,16 @@ export const configSchema = z.object({
     .strictObject({ urgent: z.number().positive().max(8760), high: z.number().positive().max(8760), routine: z.number().positive().max(8760) })
     .default({ urgent: 24, high: 72, routine: 240 }),
   /**
+   * Hours the sender keeps retrying a message a peer has not receipted before it marks it failed
+   * and tells the officers (PARLEY_DELIVERY_HOURS). At most 168, seven days: receivers refuse an
+   * envelope created longer ago than that (protocol §4.2, step 6), so retrying longer is futile.
+   */
+  deliveryHours: z.coerce
+    .number({ message: 'a number of hours, such as 24 or 168' })
+    .positive('a number of hours above 0, such as 24')
+    .max(168, 'at most 168 hours (seven days): a receiver refuses an envelope created longer ago than that')
+    .default(168),
+  /**
    * The SMTP relay for notification e-mail: smtp://user:password@host:587 (STARTTLS) or
    * smtps://user:password@host:465 (TLS from the start). Without it the node sends no e-mail.
    * It holds a password: never log it (the logger redacts `smtpUrl`; mailer.ts logs `smtpTarget`).
@@ -53,6 +63,7 @@ export function configFromEnv(overrides: Partial<Record<keyof NodeConfig, unknow
     tlsKey: env.PARLEY_TLS_KEY || undefined,
     maxEvidenceBytes: env.PARLEY_MAX_EVIDENCE_BYTES || undefined,
     ackHours: env.PARLEY_ACK_HOURS ? parseAckHours(env.PARLEY_ACK_HOURS) : undefined,
+    deliveryHours: env.PARLEY_DELIVERY_HOURS || undefined,
     smtpUrl: env.PARLEY_SMTP_URL || undefined,
     smtpFrom: env.PARLEY_SMTP_FROM || undefined,
     smtpStartTls: env.PARLEY_SMTP_STARTTLS || undefined,

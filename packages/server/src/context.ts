@@ -96,7 +96,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
   // Derived from the current signing key at each call: a rotation changes what the node presents.
   const publicKey = () => rawPublicKey(createPublicKey(self.privateKey));
   const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), peerCache: new ReadCache(), self, consultationPolicy: { ackHours: config.ackHours } };
-  const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, ...options.sender });
+  const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, maxAgeMs: config.deliveryHours * 3_600_000, ...options.sender });
   // Inbound messages may announce evidence to fetch, so the evidence fetcher wakes too.
   domain.onQueued = () => {
     sender.wake();
