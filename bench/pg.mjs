@@ -1,20 +1,6 @@
-// A throwaway database for a benchmark run on the server named by PARLEY_BENCH_PG_URL.
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
+// A throwaway database for a benchmark run on the server named by PARLEY_BENCH_PG_URL, made and
+// dropped as the tests' are (a plain DROP retried while the closed nodes' connections end, which
+// also stops an autovacuum worker; forcing only after that).
+import { freshDatabase } from '../packages/testkit/dist/postgres.js';
 
-export async function freshBenchDatabase(adminUrl) {
-  const name = `parley_bench_${randomBytes(4).toString('hex')}`;
-  const run = async (sql) => {
-    const c = new pg.Client({ connectionString: adminUrl });
-    await c.connect();
-    try {
-      await c.query(sql);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return { url: url.toString(), drop: () => run(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
-}
+export const freshBenchDatabase = (adminUrl) => freshDatabase(adminUrl, 'parley_bench');

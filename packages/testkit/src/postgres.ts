@@ -13,9 +13,9 @@ export function postgresUrl(): string {
   return url;
 }
 
-export async function freshDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const admin = postgresUrl();
-  const name = `parley_test_${randomBytes(6).toString('hex')}`;
+/** A new database on the server `admin` names (by default PARLEY_TEST_PG_URL's); `drop` removes it. */
+export async function freshDatabase(admin: string = postgresUrl(), prefix = 'parley_test'): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const client = new pg.Client({ connectionString: admin });
   await client.connect();
   try {
