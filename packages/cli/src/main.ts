@@ -222,7 +222,7 @@ export function buildProgram(io: Io): Command {
         for (const line of done(state)) io.out(line);
       });
   peerCommand('suspend', 'stop sending messages to a peer and accepting them from it, until it is resumed', (s) => [
-    `Suspended ${s}: this node neither sends to it nor accepts from it. Messages for it stay queued and are retried; if it stays suspended past the delivery period (7 days unless configured), they are marked failed.`,
+    `Suspended ${s}: this node neither sends to it nor accepts from it. Messages for it stay queued and are retried; if it stays suspended past the delivery period (seven days, or PARLEY_DELIVERY_HOURS), they are marked failed.`,
     `Resume with: parley peer resume ${s}`,
   ]);
   peerCommand('resume', 'trust a suspended peer again', (s) => [`${s} is trusted again; messages queued for it go at their next retry.`]);

@@ -9,13 +9,14 @@ import type { Env } from './http/env.js';
 import { requestContext } from './http/middleware.js';
 import { problemResponse, toProblem } from './http/problem.js';
 
+/** A peer named by its state's code, for the commands that suspend, resume or remove it. */
+const peerState = z.strictObject({ state: z.string().regex(/^[A-Z]{3}$/, 'a peer is named by its state’s three-letter code, such as XAB') });
+
 /**
  * The control API the `parley` command uses while the node runs. It listens only on a Unix
  * socket inside the data directory (mode 0600), so holding the data directory is the
  * credential: the same person could read the key file and the database anyway.
  */
-const peerState = z.strictObject({ state: z.string().regex(/^[A-Z]{3}$/, 'a peer is named by its state’s three-letter code, such as XAB') });
-
 export const localSchemas = {
   addUser: z.strictObject({
     email: fields.email,
