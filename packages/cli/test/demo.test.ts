@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -137,6 +137,19 @@ describe('parley demo', () => {
       );
       expect(directory.contacts).toHaveLength(3);
     }
+  });
+
+  it('refuses to start a second demo in the directory of one that runs, and leaves that one whole', async () => {
+    const other = await threeFreePorts();
+    const r = await parleyCli(['demo', '--dir', join(root, 'demo-data'), '--port', String(other)]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`parley: a demo is already running from ${join(root, 'demo-data')} (process ${demo.child.pid}, ${url(0)}); starting another there would delete its data.`);
+    expect(r.stderr).toContain('run this one in another directory with --dir DIR (and other ports with --port N)');
+    // The running demo still has its data and answers.
+    const admin = new Client(url(1));
+    expect((await admin.login('admin@borealis.example', PASSWORD)).status).toBe(200);
+    expect(((await admin.get('/api/v1/peers')).body.peers as unknown[]).length).toBe(2);
+    await access(join(root, 'demo-data', 'xab', 'node-key.pem'));
   });
 
   it('stops on SIGTERM and frees its ports', async () => {
