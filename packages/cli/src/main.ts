@@ -1,4 +1,4 @@
-import { DomainError, displayStateName } from '@parley/core';
+import { DomainError, displayStateName, isUserAssignedCode } from '@parley/core';
 import { fingerprint } from '@parley/protocol';
 import { configFromEnv, localSchemas, operatorCommands, startNode, type NodeConfig } from '@parley/server';
 import { DataDir, openStore } from '@parley/store';
@@ -14,11 +14,18 @@ export interface Io {
   err: (line: string) => void;
 }
 
-const dataOption = () => new Option('--data <dir>', 'the node’s data directory').default('./data');
+const directory = (v: string) => {
+  if (v.trim() === '') throw new InvalidArgumentError('give the node’s data directory, such as ./data or /srv/parley.');
+  return v;
+};
+
+/** The data directory: --data, else PARLEY_DATA, else ./data, the same for every command. */
+const dataOption = () => new Option('--data <dir>', 'the node’s data directory').env('PARLEY_DATA').default('./data').argParser(directory);
 
 const port = (v: string) => {
+  // Digits only: Number() would also take "0x50" (port 80), "1e3" and "" (port 0).
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535.');
+  if (!/^\d+$/.test(v.trim()) || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 picks a free one).');
   return n;
 };
 
@@ -72,9 +79,19 @@ async function viaNode<T extends keyof typeof operatorCommands>(
   }
 }
 
-function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+/** Checks a command's input; an error names where the value came from (`where`: field → flag, or words such as "the password"). */
+function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: Record<string, string>): z.output<T> {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new CliError(parsed.error.issues.map((i) => `${i.path.join('.') ? `--${i.path.join('.')}: ` : ''}${i.message}`).join('\n'));
+  if (!parsed.success) {
+    throw new CliError(
+      parsed.error.issues
+        .map((i) => {
+          const field = String(i.path[0] ?? '');
+          return `${field ? `${where[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}: ` : ''}${i.message}`;
+        })
+        .join('\n'),
+    );
+  }
   return parsed.data;
 }
 
@@ -104,10 +121,10 @@ export function buildProgram(io: Io): Command {
     .command('start')
     .description('run the node')
     .addOption(dataOption())
-    .option('--port <n>', 'TCP port', port)
-    .option('--host <host>', 'address to listen on (default 127.0.0.1)')
-    .option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)')
-    .option('--tls-key <file>', 'the PEM private key of --tls-cert')
+    .addOption(new Option('--port <n>', 'TCP port (default 8080)').env('PARLEY_PORT').argParser(port))
+    .addOption(new Option('--host <host>', 'address to listen on (default 127.0.0.1)').env('PARLEY_HOST'))
+    .addOption(new Option('--tls-cert <file>', 'serve HTTPS with this PEM certificate (with --tls-key)').env('PARLEY_TLS_CERT'))
+    .addOption(new Option('--tls-key <file>', 'the PEM private key of --tls-cert').env('PARLEY_TLS_KEY'))
     .option('--init-if-needed', 'create the node on first start (state and name from --state/--name or PARLEY_STATE/PARLEY_NAME)', false)
     .option('--state <ISO3>', 'with --init-if-needed: the state code (default XAA, a test state)')
     .option('--name <name>', 'with --init-if-needed: the node name')
@@ -116,7 +133,8 @@ export function buildProgram(io: Io): Command {
       const dataDir = new DataDir(config.dataDir);
       if (o.initIfNeeded && !(await dataDir.isInitialised())) {
         const stateCode = (o.state ?? process.env.PARLEY_STATE ?? 'XAA').toUpperCase();
-        const testState = /^X[A-Z]{2}$/.test(stateCode);
+        // A user-assigned code (XAA, the default, or any other) can only be a test state.
+        const testState = isUserAssignedCode(stateCode);
         const name = o.name ?? process.env.PARLEY_NAME ?? (testState ? `Parley test node ${stateCode}` : `Parley node ${stateCode}`);
         const identity = await dataDir.init({ stateCode, name, testState });
         io.err(`First start: created node ${identity.stateCode} (${displayStateName(identity)}) in ${dataDir.path}`);
@@ -149,7 +167,7 @@ export function buildProgram(io: Io): Command {
     .requiredOption('--email <email>', 'the person’s e-mail address')
     .addOption(new Option('--role <role>', 'what they may do').choices(['admin', 'officer', 'viewer']).makeOptionMandatory())
     .option('--display-name <name>', 'their name as shown in the interface')
-    .option('--password-stdin', 'read the password from standard input', false)
+    .addOption(new Option('--password-stdin', 'read the password from standard input').default(false).conflicts('invite'))
     .option('--invite', 'set no password; print a one-time link for the person to set their own', false)
     .addOption(dataOption())
     .action(async (o: { email: string; role: string; displayName?: string; passwordStdin: boolean; invite: boolean; data: string }) => {
@@ -160,7 +178,7 @@ export function buildProgram(io: Io): Command {
         password = await promptHidden('Password: ');
         if ((await promptHidden('Repeat password: ')) !== password) throw new CliError('the two passwords differ; nothing was changed.');
       }
-      const input = parseInput(localSchemas.addUser, { email: o.email, role: o.role, displayName: o.displayName, password });
+      const input = parseInput(localSchemas.addUser, { email: o.email, role: o.role, displayName: o.displayName, password }, { password: o.passwordStdin ? 'the password on standard input' : 'the password' });
       const res = await viaNode(o.data, 'addUser', '/local/v1/users', input);
       const u = res.user as { email: string; role: string };
       io.out(`Added ${u.email} as ${u.role}.`);
@@ -175,7 +193,7 @@ export function buildProgram(io: Io): Command {
     .option('--name <name>', 'a label to recognise the token by', 'cli')
     .addOption(dataOption())
     .action(async (o: { user: string; name: string; data: string }) => {
-      const input = parseInput(localSchemas.createToken, { email: o.user, name: o.name });
+      const input = parseInput(localSchemas.createToken, { email: o.user, name: o.name }, { email: '--user' });
       const res = await viaNode(o.data, 'createToken', '/local/v1/tokens', input);
       io.err(`API token "${o.name}" for ${input.email}. It is shown once; keep it secret. Use it as: Authorization: Bearer TOKEN`);
       io.out(String(res.secret));
@@ -189,7 +207,7 @@ export function buildProgram(io: Io): Command {
     .requiredOption('--fingerprint <SHA256:...>', 'the fingerprint of the peer’s key, as received out of band')
     .addOption(dataOption())
     .action(async (url: string, o: { fingerprint: string; data: string }) => {
-      const input = parseInput(localSchemas.addPeer, { url, fingerprint: o.fingerprint });
+      const input = parseInput(localSchemas.addPeer, { url, fingerprint: o.fingerprint }, { url: 'the URL' });
       const res = await viaNode(o.data, 'addPeer', '/local/v1/peers', input);
       const p = res.peer as { stateCode: string; name: string; fingerprint: string; isTestState: boolean };
       io.out(`Trusted ${p.stateCode} (${p.name}${p.isTestState ? ', a test state' : ''}) with key ${p.fingerprint}.`);

@@ -17,8 +17,23 @@ describe('node configuration from the environment', () => {
     expect(configFromEnv({}, {}).deliveryHours).toBe(168);
     expect(configFromEnv({}, { PARLEY_DELIVERY_HOURS: '24' }).deliveryHours).toBe(24);
     expect(configFromEnv({}, { PARLEY_DELIVERY_HOURS: '0.5' }).deliveryHours).toBe(0.5);
-    expect(() => configFromEnv({}, { PARLEY_DELIVERY_HOURS: '200' })).toThrow('invalid configuration: deliveryHours: at most 168 hours (seven days): a receiver refuses an envelope created longer ago than that');
-    expect(() => configFromEnv({}, { PARLEY_DELIVERY_HOURS: '0' })).toThrow('invalid configuration: deliveryHours: a number of hours above 0, such as 24');
-    expect(() => configFromEnv({}, { PARLEY_DELIVERY_HOURS: 'a week' })).toThrow('invalid configuration: deliveryHours: a number of hours, such as 24 or 168');
+    expect(() => configFromEnv({}, { PARLEY_DELIVERY_HOURS: '200' })).toThrow('invalid configuration: PARLEY_DELIVERY_HOURS: at most 168 hours (seven days): a receiver refuses an envelope created longer ago than that');
+    expect(() => configFromEnv({}, { PARLEY_DELIVERY_HOURS: '0' })).toThrow('invalid configuration: PARLEY_DELIVERY_HOURS: a number of hours above 0, such as 24');
+    expect(() => configFromEnv({}, { PARLEY_DELIVERY_HOURS: 'a week' })).toThrow('invalid configuration: PARLEY_DELIVERY_HOURS: a number of hours, such as 24 or 168');
+  });
+
+  it('takes the environment unless a setting is given: an undefined one keeps it, a null one drops it', () => {
+    const env = { PARLEY_PORT: '9090', PARLEY_HOST: '127.0.0.2', PARLEY_DATA: '/srv/parley', DATABASE_URL: 'postgres://p@db.example/parley' };
+    expect(configFromEnv({ port: undefined, host: undefined, dataDir: undefined }, env)).toMatchObject({ port: 9090, host: '127.0.0.2', dataDir: '/srv/parley', databaseUrl: 'postgres://p@db.example/parley' });
+    const given = configFromEnv({ port: 0, dataDir: '/tmp/x', databaseUrl: null }, env);
+    expect(given).toMatchObject({ port: 0, host: '127.0.0.2', dataDir: '/tmp/x' });
+    expect(given.databaseUrl).toBeUndefined();
+    expect(configFromEnv({}, {})).toMatchObject({ port: 8080, host: '127.0.0.1', dataDir: './data' });
+  });
+
+  it('names the variable or the flag a bad value came from', () => {
+    expect(() => configFromEnv({}, { PARLEY_PORT: 'abc' })).toThrow(/^invalid configuration: PARLEY_PORT: /);
+    expect(() => configFromEnv({ port: 'abc' }, { PARLEY_PORT: '8080' })).toThrow(/^invalid configuration: --port: /);
+    expect(() => configFromEnv({}, { PARLEY_LOG_LEVEL: 'loud' })).toThrow(/^invalid configuration: PARLEY_LOG_LEVEL: /);
   });
 });

@@ -51,33 +51,66 @@ export const configSchema = z.object({
 });
 export type NodeConfig = z.infer<typeof configSchema>;
 
+/** The environment variable behind each setting read from it, named in errors about its value. */
+const envNames: Partial<Record<keyof NodeConfig, string>> = {
+  dataDir: 'PARLEY_DATA',
+  host: 'PARLEY_HOST',
+  port: 'PARLEY_PORT',
+  databaseUrl: 'DATABASE_URL',
+  publicUrl: 'PARLEY_PUBLIC_URL',
+  logLevel: 'PARLEY_LOG_LEVEL',
+  tlsCert: 'PARLEY_TLS_CERT',
+  tlsKey: 'PARLEY_TLS_KEY',
+  maxEvidenceBytes: 'PARLEY_MAX_EVIDENCE_BYTES',
+  ackHours: 'PARLEY_ACK_HOURS',
+  deliveryHours: 'PARLEY_DELIVERY_HOURS',
+  smtpUrl: 'PARLEY_SMTP_URL',
+  smtpFrom: 'PARLEY_SMTP_FROM',
+  smtpStartTls: 'PARLEY_SMTP_STARTTLS',
+};
+
+/**
+ * The node's configuration: `overrides` (command-line flags, or a caller's own settings) over the
+ * environment over the defaults. An override that is `undefined` (a flag not given) leaves the
+ * environment's value in place; `null` sets none, whatever the environment says (the demo's
+ * nodes, which always use the embedded store). An error names the flag or variable to correct.
+ */
 export function configFromEnv(overrides: Partial<Record<keyof NodeConfig, unknown>>, env: NodeJS.ProcessEnv = process.env): NodeConfig {
-  const fromEnv = {
+  const fromEnv: Partial<Record<keyof NodeConfig, unknown>> = {
     dataDir: env.PARLEY_DATA,
     host: env.PARLEY_HOST,
     port: env.PARLEY_PORT,
-    databaseUrl: env.DATABASE_URL || undefined,
-    publicUrl: env.PARLEY_PUBLIC_URL || undefined,
+    databaseUrl: env.DATABASE_URL,
+    publicUrl: env.PARLEY_PUBLIC_URL,
     logLevel: env.PARLEY_LOG_LEVEL,
-    tlsCert: env.PARLEY_TLS_CERT || undefined,
-    tlsKey: env.PARLEY_TLS_KEY || undefined,
-    maxEvidenceBytes: env.PARLEY_MAX_EVIDENCE_BYTES || undefined,
+    tlsCert: env.PARLEY_TLS_CERT,
+    tlsKey: env.PARLEY_TLS_KEY,
+    maxEvidenceBytes: env.PARLEY_MAX_EVIDENCE_BYTES,
     ackHours: env.PARLEY_ACK_HOURS ? parseAckHours(env.PARLEY_ACK_HOURS) : undefined,
-    deliveryHours: env.PARLEY_DELIVERY_HOURS || undefined,
-    smtpUrl: env.PARLEY_SMTP_URL || undefined,
-    smtpFrom: env.PARLEY_SMTP_FROM || undefined,
-    smtpStartTls: env.PARLEY_SMTP_STARTTLS || undefined,
+    deliveryHours: env.PARLEY_DELIVERY_HOURS,
+    smtpUrl: env.PARLEY_SMTP_URL,
+    smtpFrom: env.PARLEY_SMTP_FROM,
+    smtpStartTls: env.PARLEY_SMTP_STARTTLS,
   };
-  const merged = Object.fromEntries(
-    Object.entries({ ...fromEnv, ...overrides }).filter(([, v]) => v !== undefined && v !== ''),
-  );
+  // An empty variable counts as not set, as in most programs.
+  const merged: Record<string, unknown> = Object.fromEntries(Object.entries(fromEnv).filter(([, v]) => v !== undefined && v !== ''));
+  const flags = new Set<string>();
+  for (const [key, value] of Object.entries(overrides)) {
+    if (value === null) delete merged[key];
+    else if (value !== undefined && value !== '') {
+      merged[key] = value;
+      flags.add(key);
+    }
+  }
   const parsed = configSchema
     .refine((c) => Boolean(c.tlsCert) === Boolean(c.tlsKey), { message: 'give both a TLS certificate and its key, or neither', path: ['tlsCert'] })
     .refine((c) => !c.smtpUrl || Boolean(c.smtpFrom), { message: 'with PARLEY_SMTP_URL, also give PARLEY_SMTP_FROM, the address notification e-mail comes from', path: ['smtpFrom'] })
     .safeParse({ dataDir: './data', ...merged });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new Error(`invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
+    const key = String(issue?.path[0] ?? '') as keyof NodeConfig;
+    const label = flags.has(key) ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : (envNames[key] ?? issue?.path.join('.'));
+    throw new Error(`invalid configuration: ${label}: ${issue?.message}`);
   }
   return parsed.data;
 }
