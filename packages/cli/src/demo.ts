@@ -1,5 +1,5 @@
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { addPeer, createConsultation, createContact, createRequest, setLegalBasis, setNormPosition, startCheck, type Actor, type CreateConsultation, type CreateContact, type CreateRequest, type SetNormPosition } from '@parley/core';
 import { discover } from '@parley/federation';
 import { configFromEnv, operatorCommands, startNode, type RunningNodeHandle } from '@parley/server';
@@ -105,6 +105,42 @@ const SAMPLE_REQUEST: CreateRequest = {
 /** The demo's first port: its states listen on this one and the next two, in the order above. */
 export const DEMO_PORT = 8081;
 
+/** The file that marks a directory as the demo's own, which the next demo may delete. */
+const DEMO_MARK = '.parley-demo';
+
+/**
+ * The demo deletes its directory and starts afresh, so it runs only in a directory that is
+ * missing, empty, or a demo's: marked by an earlier demo, or (before the mark existed) holding
+ * nothing but the three demo states' nodes. Anything else may be someone's node or files.
+ */
+async function checkDemoDirectory(root: string): Promise<void> {
+  const refuse = (why: string) =>
+    new CliError(`${root} ${why}. The demo deletes and recreates its directory at every start, so it only uses a new or empty directory, or one an earlier demo made. Choose another with --dir DIR.`);
+  let entries: string[];
+  try {
+    entries = await readdir(root);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return;
+    if (code === 'ENOTDIR') throw refuse('is a file, not a directory');
+    throw e;
+  }
+  if (entries.length === 0 || entries.includes(DEMO_MARK)) return;
+  const demoNodes = STATES.map((s) => s.code.toLowerCase()) as string[];
+  const isDemoNode = async (entry: string) => {
+    if (!demoNodes.includes(entry)) return false;
+    try {
+      const identity = JSON.parse(await readFile(join(root, entry, 'node.json'), 'utf8')) as { stateCode?: unknown; isTestState?: unknown };
+      return identity.stateCode === entry.toUpperCase() && identity.isTestState === true;
+    } catch {
+      return false;
+    }
+  };
+  const others = [];
+  for (const entry of entries) if (!(await isDemoNode(entry))) others.push(entry);
+  if (others.length > 0) throw refuse(`holds files that are not the demo's (${others.slice(0, 3).join(', ')}${others.length > 3 ? ', …' : ''})`);
+}
+
 export async function runDemo(io: Io, options: { dir: string; port?: number }): Promise<void> {
   const first = options.port ?? DEMO_PORT;
   const root = resolve(options.dir);
@@ -118,7 +154,10 @@ export async function runDemo(io: Io, options: { dir: string; port?: number }): 
       );
     }
   }
+  await checkDemoDirectory(root);
   await rm(root, { recursive: true, force: true });
+  await mkdir(root, { recursive: true, mode: 0o700 });
+  await writeFile(join(root, DEMO_MARK), 'This directory holds a Parley demo. `parley demo` deletes and recreates it at every start.\n');
   const nodes: RunningNodeHandle[] = [];
   const stop = async () => {
     await Promise.all(nodes.map((n) => n.close()));
@@ -127,7 +166,7 @@ export async function runDemo(io: Io, options: { dir: string; port?: number }): 
     for (const [i, s] of STATES.entries()) {
       const dataDir = new DataDir(resolve(root, s.code.toLowerCase()));
       await dataDir.init({ stateCode: s.code, name: s.name, testState: true });
-      const config = configFromEnv({ dataDir: dataDir.path, port: first + i, host: '127.0.0.1', logLevel: 'warn', databaseUrl: undefined });
+      const config = configFromEnv({ dataDir: dataDir.path, port: first + i, host: '127.0.0.1', logLevel: 'warn', databaseUrl: null });
       const node = await startNode({ ...config, databaseUrl: undefined });
       nodes.push(node);
       const meta = { requestId: null };

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { access, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -176,6 +176,26 @@ describe('parley demo', () => {
       await close(squatter!);
     }
   }, 90_000);
+
+  it('deletes no directory that is not a demo’s: a node’s data, other files, a file', async () => {
+    // Someone's node, with a file of their own beside it.
+    const node = join(root, 'someones-node');
+    expect((await parleyCli(['init', '--state', 'CHE', '--name', 'FDFA', '--data', node])).code).toBe(0);
+    await writeFile(join(node, 'notes.txt'), 'keep me');
+    const r = await parleyCli(['demo', '--dir', node, '--port', String(await threeFreePorts())]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${node} holds files that are not the demo's (`);
+    expect(r.stderr).toContain('it only uses a new or empty directory, or one an earlier demo made. Choose another with --dir DIR.');
+    expect((await readdir(node)).sort()).toEqual(['node-key.pem', 'node.json', 'notes.txt']);
+    expect(await readFile(join(node, 'notes.txt'), 'utf8')).toBe('keep me');
+
+    const file = join(root, 'a-file');
+    await writeFile(file, 'keep me too');
+    const f = await parleyCli(['demo', '--dir', file, '--port', String(await threeFreePorts())]);
+    expect(f.code).toBe(1);
+    expect(f.stderr).toContain(`${file} is a file, not a directory.`);
+    expect(await readFile(file, 'utf8')).toBe('keep me too');
+  });
 
   it('refuses a first port that leaves no room for three', async () => {
     for (const bad of ['65534', '0', '80x', '-1']) {
