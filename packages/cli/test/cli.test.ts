@@ -1,6 +1,8 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Client, parleyCli, spawnCliNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,6 +19,22 @@ describe('parley CLI', () => {
   });
   afterAll(async () => {
     await rm(root, { recursive: true, force: true });
+  });
+
+  it('is the command npm links (npx parley), which runs the built CLI', async () => {
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { bin: { parley: string } };
+    const bin = fileURLToPath(new URL(`../${pkg.bin.parley}`, import.meta.url));
+    // npm links only a file that exists when it installs, before the build: so not one under dist/.
+    expect(pkg.bin.parley).not.toMatch(/dist/);
+    expect((await stat(bin)).mode & 0o111).not.toBe(0);
+    const help = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(bin, ['--help'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('close', (code) => resolve({ code, out }));
+    });
+    expect(help.code).toBe(0);
+    expect(help.out).toContain('Usage: parley [options] [command]');
   });
 
   it('refuses a state code that does not exist, and says what to do', async () => {
