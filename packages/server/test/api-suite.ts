@@ -181,6 +181,12 @@ export function apiSuite(engine: Engine): void {
       const viewer = new Client(node.url);
       const inspect = await viewer.post('/api/v1/auth/setup/inspect', { token: new URL(invited.body.setupLink).hash.slice(1) });
       expect(inspect.body).toMatchObject({ purpose: 'invite', email: 'viewer@mfa.example' });
+      // Long enough but a repeated pattern: refused, and the link still works.
+      for (const weak of ['aaaaaaaaaaaaaaaa', '123412341234']) {
+        const refused = await viewer.setup(invited.body.setupLink, { password: weak });
+        expect(refused.status, weak).toBe(400);
+        expect(JSON.stringify(refused.body), weak).toContain('A password needs at least 5 different characters');
+      }
       const done = await viewer.setup(invited.body.setupLink, { password: 'viewer password 123' });
       expect(done.status).toBe(200);
       expect(done.body.user.status).toBe('active');

@@ -15,7 +15,9 @@ export const email = z
 export const password = z
   .string()
   .min(12, 'A password needs at least 12 characters.')
-  .max(256, 'A password has at most 256 characters.');
+  .max(256, 'A password has at most 256 characters.')
+  // Length alone lets "aaaaaaaaaaaa" or "123412341234" through, which are among the first guessed.
+  .refine((p) => new Set(p).size >= 5, 'A password needs at least 5 different characters: a repeated character or short pattern is among the first guessed. A sentence of several words is easy to remember and hard to guess.');
 
 export const role = z.enum(['admin', 'officer', 'viewer']);
 export type Role = z.infer<typeof role>;
