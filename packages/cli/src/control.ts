@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import { DataDir, processAlive } from '@parley/store';
+import type { DataDir, DataDirLock } from '@parley/store';
 
 export interface ControlResponse {
   status: number;
@@ -37,8 +37,9 @@ export function controlRequest(dataDir: DataDir, method: string, path: string, b
 }
 
 /**
- * Whether a node runs on this data directory. With the embedded store only one process may
- * open the database, so a running node must be reached through its socket.
+ * Whether a node runs on this data directory and answers on its control socket. When none
+ * does, the command opens the store itself under the directory's lock (`lockForCommand`),
+ * which refuses while a node is still starting there, before its socket is open.
  */
 export async function findRunningNode(dataDir: DataDir): Promise<boolean> {
   try {
@@ -46,13 +47,34 @@ export async function findRunningNode(dataDir: DataDir): Promise<boolean> {
     return res.status === 200;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT' && code !== 'ECONNREFUSED') throw e;
+    // ENOTDIR: --data names a file, which the lock refuses in words.
+    if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ENOTDIR') throw e;
+    return false;
   }
-  const pid = await dataDir.readPid();
-  if (pid && processAlive(pid.pid)) {
-    throw new CliError(`a node process (pid ${pid.pid}) holds ${dataDir.path} but does not answer on its control socket. Wait for it to finish starting, or stop it, then try again.`);
+}
+
+/** Holds the data directory while this command has the store open, named for others by its command words. */
+export function lockForCommand(dataDir: DataDir): Promise<DataDirLock> {
+  const words = process.argv.slice(2).filter((a) => !a.startsWith('-')).slice(0, 2);
+  return dataDir.lock({ role: 'command', what: ['parley', ...words].join(' ') });
+}
+
+/**
+ * The text of anything thrown: an Error's message, the message of an error-like object (the
+ * embedded database's WebAssembly runtime throws some that are not Errors), or its JSON.
+ */
+export function describeError(e: unknown): string {
+  if (e instanceof Error) return e.message;
+  if (typeof e === 'object' && e !== null) {
+    const message = (e as { message?: unknown }).message;
+    if (typeof message === 'string' && message) return message;
+    try {
+      return JSON.stringify(e);
+    } catch {
+      return Object.prototype.toString.call(e);
+    }
   }
-  return false;
+  return String(e);
 }
 
 /** An error whose message is written for the person at the terminal; the CLI prints it and exits 1. */

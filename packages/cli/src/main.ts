@@ -4,7 +4,7 @@ import { configFromEnv, localSchemas, operatorCommands, startNode, type NodeConf
 import { DataDir, openStore } from '@parley/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
-import { CliError, controlRequest, findRunningNode } from './control.js';
+import { CliError, controlRequest, describeError, findRunningNode, lockForCommand } from './control.js';
 import { DEMO_PORT, runDemo } from './demo.js';
 import { promptHidden, readStdin } from './prompt.js';
 import { addVerifyCommand } from './verify.js';
@@ -59,9 +59,12 @@ async function viaNode<T extends keyof typeof operatorCommands>(
     return res.body;
   }
   const config = configFromEnv({ dataDir: dataDirPath, logLevel: 'silent' });
-  const { identity, keys } = await dataDir.load();
-  const store = await openStore(config.databaseUrl ? { engine: 'postgres', url: config.databaseUrl } : { engine: 'pglite', dataDir: dataDir.path });
+  // Held until the store is closed: a node starting meanwhile, or another command, is refused.
+  const lock = await lockForCommand(dataDir);
+  let store;
   try {
+    const { identity, keys } = await dataDir.load();
+    store = await openStore(config.databaseUrl ? { engine: 'postgres', url: config.databaseUrl } : { engine: 'pglite', dataDir: dataDir.path });
     const publicUrl = config.publicUrl ?? `http://${config.host}:${config.port}`;
     const run = operatorCommands[command] as (d: unknown, b: unknown, m: unknown, dir: DataDir) => Promise<Record<string, unknown>>;
     // What the command queues for peers is sent by the node when it next runs.
@@ -75,7 +78,8 @@ async function viaNode<T extends keyof typeof operatorCommands>(
     };
     return await run({ store, now: () => new Date(), publicUrl, self }, input, { requestId: null }, dataDir);
   } finally {
-    await store.close();
+    await store?.close();
+    await lock.release();
   }
 }
 
@@ -284,7 +288,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
       return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : (err.exitCode ?? 1);
     }
     if (e instanceof CliError || e instanceof DomainError) io.err(`parley: ${e.message}`);
-    else io.err(`parley: ${e instanceof Error ? e.message : String(e)}`);
+    else io.err(`parley: ${describeError(e)}`);
     return 1;
   }
 }

@@ -4,7 +4,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { firstAdminLink } from '@parley/core';
 import { createAdaptorServer } from '@hono/node-server';
-import { DataDir, processAlive } from '@parley/store';
+import { DataDir, type DataDirLock } from '@parley/store';
 import { createApp } from './app.js';
 import type { NodeConfig } from './config.js';
 import { createAppContext, type AppContext, type ContextOptions } from './context.js';
@@ -37,19 +37,27 @@ const closeServer = (server: Server) =>
   });
 
 /**
- * Starts a node: opens its store, serves HTTP, and opens the control socket the CLI talks to.
- * Refuses to start when another process is already running on the same data directory.
+ * Starts a node: takes its data directory's lock, opens its store, serves HTTP, and opens the
+ * control socket the CLI talks to. Refuses to start while another process holds the directory
+ * (a node, or a CLI command that opened the store itself).
  */
 export async function startNode(config: NodeConfig, options: ContextOptions = {}): Promise<RunningNodeHandle> {
   const dataDir = new DataDir(config.dataDir);
-  const running = await dataDir.readPid();
-  if (running && running.pid !== process.pid && processAlive(running.pid)) {
-    throw new Error(`a node is already running on ${dataDir.path} (pid ${running.pid}, ${running.url}). Stop it first, or use another --data directory.`);
+  const lock = await dataDir.lock({ role: 'node', what: 'parley start' });
+  try {
+    return await startLocked(dataDir, lock, config, options);
+  } catch (e) {
+    await lock.release();
+    throw e;
   }
-  await dataDir.clearRuntime();
+}
 
+async function startLocked(dataDir: DataDir, lock: DataDirLock, config: NodeConfig, options: ContextOptions): Promise<RunningNodeHandle> {
   const tls = config.tlsCert && config.tlsKey ? { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) } : undefined;
   const ctx = await createAppContext(config, options);
+  if (lock.stalePid) {
+    ctx.log.warn({ pid: lock.stalePid.pid, pidFile: dataDir.pidFile }, 'removed a pid file left by a node that no longer runs (the pid may now belong to another process)');
+  }
   const http = (
     tls ? createAdaptorServer({ fetch: createApp(ctx).fetch, createServer: createHttpsServer, serverOptions: tls }) : createAdaptorServer({ fetch: createApp(ctx).fetch })
   ) as Server;
@@ -62,6 +70,7 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
   } catch (e) {
     await Promise.all([closeServer(http), closeServer(control)]);
     await ctx.close();
+    await dataDir.clearRuntime();
     const err = e as NodeJS.ErrnoException;
     if (err.code === 'EADDRINUSE') throw Object.assign(new Error(`port ${config.port} on ${config.host} is in use. Choose another with --port N.`), { code: 'EADDRINUSE', port: config.port });
     throw e;
@@ -93,6 +102,7 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
       await Promise.all([closeServer(http), closeServer(control)]);
       await ctx.close();
       await dataDir.clearRuntime();
+      await lock.release();
     },
   };
 }

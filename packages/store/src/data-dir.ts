@@ -1,11 +1,12 @@
-import { chmod, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { checkIdentity, DomainError, type NodeIdentity } from '@parley/core';
 import { exportPrivateKeyPem, generateNodeKeyPair, importPrivateKeyPem, type NodeKeyPair } from '@parley/protocol';
 
 /**
  * A node's data directory: its identity (node.json), its private key (owner-only),
- * the embedded database, and, while it runs, a pid file and a control socket.
+ * the embedded database, and, while it runs, a pid file and a control socket. Whoever has the
+ * store open (the node, or a CLI command acting while no node runs) holds its lock file.
  */
 export class DataDir {
   readonly path: string;
@@ -29,6 +30,100 @@ export class DataDir {
   }
   get socketPath() {
     return join(this.path, 'parley.sock');
+  }
+  get lockFile() {
+    return join(this.path, 'parley.lock');
+  }
+
+  /**
+   * Takes the directory for this process until `release()`: the node takes it before it opens
+   * the store, a CLI command before it opens the store itself. A second process is refused with
+   * a message that says who holds it, rather than both opening the store (the embedded one
+   * allows one process only) or a command writing while a node starts (its write would be lost
+   * or the node would fail). The lock file appears whole or not at all (written beside, then
+   * hard-linked into place, which fails if it exists); a lock whose process has ended, or whose
+   * pid now names another process (checked by the process's start time on Linux), is stale and
+   * taken over. A pid file or socket left beside a stale lock is removed with it.
+   */
+  async lock(holder: { role: HolderRole; what: string }): Promise<DataDirLock> {
+    await this.checkDirectory();
+    const mine: DataDirHolder = { pid: process.pid, ...holder, since: new Date().toISOString(), process: await processIdentity(process.pid) };
+    const text = JSON.stringify(mine) + '\n';
+    const draft = `${this.lockFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    await writeFile(draft, text, { mode: 0o600, flag: 'wx' });
+    try {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await link(draft, this.lockFile);
+          const stale = await this.readPid();
+          await this.clearRuntime();
+          return new DataDirLock(this.lockFile, text, stale);
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+        }
+        const current = await readHolder(this.lockFile);
+        if (current && (await holderAlive(current))) throw await this.busy(holder.role, current);
+        await this.removeStaleLock(current);
+      }
+      throw new DomainError('conflict', 'data_dir_busy', `${this.path} is being taken by other parley processes; try again in a moment.`);
+    } finally {
+      await rm(draft, { force: true });
+    }
+  }
+
+  /**
+   * Moves the stale lock aside before deleting it, and deletes it only if it is still the one
+   * judged stale: another process may have taken it over between the read and the move.
+   */
+  private async removeStaleLock(judged: DataDirHolder | undefined): Promise<void> {
+    const aside = `${this.lockFile}.stale.${process.pid}`;
+    try {
+      await rename(this.lockFile, aside);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw e;
+    }
+    const moved = await readHolder(aside);
+    if (moved && judged && (moved.pid !== judged.pid || moved.since !== judged.since)) {
+      // A fresh lock, taken meanwhile: put it back (link fails only if yet another process took the place).
+      await link(aside, this.lockFile).catch(() => undefined);
+    }
+    await rm(aside, { force: true });
+  }
+
+  /** The refusal a process gets when a live process holds the directory. */
+  private async busy(asking: HolderRole, holder: DataDirHolder): Promise<DomainError> {
+    const who = holder.role === 'node' ? `the node (pid ${holder.pid})` : `another parley command (pid ${holder.pid}, ${holder.what})`;
+    // Without /proc the pid alone cannot tell a holder from an unrelated process that got its pid after a restart.
+    const unsure = holder.process === undefined || (await processIdentity(holder.pid)) === undefined;
+    const hint = unsure ? ` If no parley process runs as pid ${holder.pid}, remove ${this.lockFile}.` : '';
+    if (holder.role === 'node') {
+      const running = await this.readPid();
+      if (asking === 'node') {
+        const where = running?.pid === holder.pid ? `, ${running.url}` : ', starting';
+        return new DomainError('conflict', 'data_dir_busy', `a node is already running on ${this.path} (pid ${holder.pid}${where}). Stop it first, or use another --data directory.${hint}`);
+      }
+      return new DomainError('conflict', 'data_dir_busy', `the node in ${this.path} (pid ${holder.pid}) is starting and does not answer on its control socket yet; try again in a moment.${hint}`);
+    }
+    return new DomainError('conflict', 'data_dir_busy', `${who} is using ${this.path}; try again when it has finished.${hint}`);
+  }
+
+  /** Refuses, in words, a data directory that is missing or is not a directory. */
+  async checkDirectory(): Promise<void> {
+    let info;
+    try {
+      info = await stat(this.path);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw this.notInitialised();
+      if (code === 'ENOTDIR') throw notADirectory(this.path);
+      throw e;
+    }
+    if (!info.isDirectory()) throw notADirectory(this.path);
+  }
+
+  private notInitialised(): DomainError {
+    return new DomainError('not_found', 'not_initialised', `No node in ${this.path}. Create one with: parley init --state ISO3 --name NAME --data ${this.path}`);
   }
 
   async isInitialised(): Promise<boolean> {
@@ -70,9 +165,8 @@ export class DataDir {
   }
 
   async load(): Promise<{ identity: NodeIdentity; keys: NodeKeyPair }> {
-    if (!(await this.isInitialised())) {
-      throw new DomainError('not_found', 'not_initialised', `No node in ${this.path}. Create one with: parley init --state ISO3 --name NAME --data ${this.path}`);
-    }
+    await this.checkDirectory();
+    if (!(await this.isInitialised())) throw this.notInitialised();
     const identity = JSON.parse(await readFile(this.identityFile, 'utf8')) as NodeIdentity;
     const mode = (await stat(this.keyFile)).mode & 0o777;
     if (mode & 0o077) {
@@ -98,6 +192,72 @@ export class DataDir {
     await rm(this.socketPath, { force: true });
   }
 }
+
+export type HolderRole = 'node' | 'command';
+
+/** What the lock file says about the process holding the data directory. */
+export interface DataDirHolder {
+  pid: number;
+  role: HolderRole;
+  /** What the holder does, for the refusal others see, such as "parley peer add". */
+  what: string;
+  since: string;
+  /** The machine's boot and the process's start time (Linux), so a reused pid is not taken for the holder. */
+  process?: string;
+}
+
+/** This process's hold on a data directory. */
+export class DataDirLock {
+  private released = false;
+  constructor(
+    private readonly file: string,
+    private readonly text: string,
+    /** The pid file found when the lock was taken: left by a node that no longer runs, and removed. */
+    readonly stalePid: RunningNode | undefined,
+  ) {}
+
+  /** Removes the lock file, if it is still this process's. */
+  async release(): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    if ((await readFile(this.file, 'utf8').catch(() => undefined)) === this.text) await rm(this.file, { force: true });
+  }
+}
+
+async function readHolder(file: string): Promise<DataDirHolder | undefined> {
+  try {
+    const holder = JSON.parse(await readFile(file, 'utf8')) as Partial<DataDirHolder>;
+    return typeof holder.pid === 'number' && (holder.role === 'node' || holder.role === 'command') ? (holder as DataDirHolder) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether the process that took the lock still runs: its pid is alive and, where /proc tells, it is the same process. */
+async function holderAlive(holder: DataDirHolder): Promise<boolean> {
+  if (!processAlive(holder.pid)) return false;
+  if (holder.process === undefined) return true;
+  const now = await processIdentity(holder.pid);
+  return now === undefined || now === holder.process;
+}
+
+/**
+ * The boot id and start time (in clock ticks since boot) of a process, from /proc on Linux:
+ * together they name one process, where a pid is reused after it ends or after a restart
+ * (pid 1 in every container). Undefined where /proc does not tell.
+ */
+async function processIdentity(pid: number): Promise<string | undefined> {
+  try {
+    const [boot, stat] = await Promise.all([readFile('/proc/sys/kernel/random/boot_id', 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')]);
+    // The command name, in parentheses, may hold spaces; the start time is the 20th field after it.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start ? `${boot.trim()}/${start}` : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const notADirectory = (path: string) => new DomainError('invalid', 'data_dir_not_directory', `${path} is a file, not a directory. Give --data a directory (it is created by parley init).`);
 
 export interface RunningNode {
   pid: number;
