@@ -1,5 +1,5 @@
 import { chmod, link, mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { checkIdentity, DomainError, type NodeIdentity } from '@parley/core';
 import { exportPrivateKeyPem, generateNodeKeyPair, importPrivateKeyPem, type NodeKeyPair } from '@parley/protocol';
 
@@ -132,16 +132,45 @@ export class DataDir {
 
   async init(input: { stateCode: string; name: string; testState: boolean }, now = new Date()): Promise<NodeIdentity> {
     const checked = checkIdentity(input);
+    await this.makeDirectory();
     if (await this.isInitialised()) {
       throw new DomainError('conflict', 'already_initialised', `${this.path} already holds a node. Use another --data directory, or start this one with: parley start --data ${this.path}`);
     }
-    await mkdir(this.path, { recursive: true, mode: 0o700 });
     await chmod(this.path, 0o700);
     const identity: NodeIdentity = { ...checked, createdAt: now.toISOString() };
     // 'wx' refuses to overwrite a key that is already there; the mode makes it owner-only from birth.
     await writeFile(this.keyFile, exportPrivateKeyPem(generateNodeKeyPair()), { mode: 0o600, flag: 'wx' });
     await writeFile(this.identityFile, JSON.stringify(identity, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
     return identity;
+  }
+
+  /**
+   * Creates the directory and its missing parents one level at a time. Node's recursive mkdir
+   * never returns on a path under /proc (it retries forever), and its errors name no directory
+   * an administrator could act on.
+   */
+  private async makeDirectory(): Promise<void> {
+    const missing: string[] = [];
+    for (let dir = this.path; ; dir = dirname(dir)) {
+      let info;
+      try {
+        info = await stat(dir);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT' || dirname(dir) === dir) throw cannotCreate(this.path, dir, e);
+        missing.unshift(dir);
+        continue;
+      }
+      if (dir === this.path && !info.isDirectory()) throw notADirectory(this.path);
+      if (!info.isDirectory()) throw new DomainError('invalid', 'data_dir_not_created', `cannot create ${this.path}: ${dir} is a file, not a directory.`);
+      break;
+    }
+    for (const dir of missing) {
+      try {
+        await mkdir(dir, { mode: 0o700 });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw cannotCreate(this.path, dir, e);
+      }
+    }
   }
 
   /** A key being rotated in: written before its announcement commits, promoted after. */
@@ -151,7 +180,7 @@ export class DataDir {
 
   async readOptionalKey(path: string): Promise<NodeKeyPair | undefined> {
     if (!(await exists(path))) return undefined;
-    return importPrivateKeyPem(await readFile(path, 'utf8'));
+    return readKey(path);
   }
 
   /** The current key becomes the previous one; the next key becomes current. */
@@ -167,12 +196,32 @@ export class DataDir {
   async load(): Promise<{ identity: NodeIdentity; keys: NodeKeyPair }> {
     await this.checkDirectory();
     if (!(await this.isInitialised())) throw this.notInitialised();
-    const identity = JSON.parse(await readFile(this.identityFile, 'utf8')) as NodeIdentity;
-    const mode = (await stat(this.keyFile)).mode & 0o777;
+    const identity = await this.readIdentity();
+    let mode;
+    try {
+      mode = (await stat(this.keyFile)).mode & 0o777;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      throw new DomainError('invalid', 'key_file_missing', `${this.keyFile} is missing: it holds the node's private key, which peers know it by. Restore it from a backup of ${this.path}.`);
+    }
     if (mode & 0o077) {
       throw new DomainError('forbidden', 'key_file_exposed', `${this.keyFile} is readable by others (mode ${mode.toString(8)}). Restrict it with: chmod 600 ${this.keyFile}`);
     }
-    return { identity, keys: importPrivateKeyPem(await readFile(this.keyFile, 'utf8')) };
+    return { identity, keys: await readKey(this.keyFile) };
+  }
+
+  private async readIdentity(): Promise<NodeIdentity> {
+    const broken = (why: string) =>
+      new DomainError('invalid', 'identity_file_invalid', `${this.identityFile} is not a valid node identity (${why}). Restore it from a backup of ${this.path}.`);
+    let identity: Partial<NodeIdentity> | null;
+    try {
+      identity = JSON.parse(await readFile(this.identityFile, 'utf8')) as Partial<NodeIdentity> | null;
+    } catch (e) {
+      if (e instanceof SyntaxError) throw broken(`not JSON: ${e.message}`);
+      throw e;
+    }
+    if (typeof identity?.stateCode !== 'string' || typeof identity.name !== 'string') throw broken('no stateCode and name');
+    return identity as NodeIdentity;
   }
 
   async writePid(info: RunningNode): Promise<void> {
@@ -255,6 +304,32 @@ async function processIdentity(pid: number): Promise<string | undefined> {
   } catch {
     return undefined;
   }
+}
+
+/** A node key file, refused in words when it holds no Ed25519 private key. */
+async function readKey(path: string): Promise<NodeKeyPair> {
+  const pem = await readFile(path, 'utf8');
+  try {
+    return importPrivateKeyPem(pem);
+  } catch (e) {
+    const why = e instanceof Error && e.message.startsWith('expected') ? e.message : 'no PEM private key could be read from it';
+    throw new DomainError('invalid', 'key_file_invalid', `${path} is not a node key: ${why}. Restore it from a backup of ${dirname(path)}.`);
+  }
+}
+
+function cannotCreate(path: string, dir: string, e: unknown): DomainError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why =
+    code === 'EACCES' || code === 'EPERM'
+      ? `permission denied in ${dirname(dir)}`
+      : code === 'EROFS'
+        ? `${dirname(dir)} is on a read-only file system`
+        : code === 'ENOENT'
+          ? `${dirname(dir)} does not allow new directories`
+          : code === 'ENOTDIR'
+            ? `a part of ${dirname(dir)} is a file, not a directory`
+            : (e as Error).message;
+  return new DomainError('invalid', 'data_dir_not_created', `cannot create ${path}: ${why}. Choose another --data directory.`);
 }
 
 const notADirectory = (path: string) => new DomainError('invalid', 'data_dir_not_directory', `${path} is a file, not a directory. Give --data a directory (it is created by parley init).`);

@@ -1,0 +1,68 @@
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parleyCli } from '@parley/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// What an administrator sees when a path, a file or a setting is wrong: one line naming it, never a raw system error.
+
+describe('parley refuses broken files and settings in words', () => {
+  let root: string;
+  let data: string;
+  /** A copy of the initialised node, to break one thing in. */
+  const copy = async (name: string) => {
+    const dir = join(root, name);
+    await cp(data, dir, { recursive: true });
+    return dir;
+  };
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'parley-cli-errors-'));
+    data = join(root, 'data');
+    expect((await parleyCli(['init', '--state', 'XAA', '--name', 'Errors test', '--test-state', '--data', data])).code).toBe(0);
+  });
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('refuses a data directory under /proc at once, instead of looping in mkdir', async () => {
+    const started = Date.now();
+    const r = await parleyCli(['init', '--state', 'XAA', '--name', 'Nowhere', '--test-state', '--data', '/proc/nope']);
+    expect([r.code, r.stderr.trim()]).toEqual([1, 'parley: cannot create /proc/nope: /proc does not allow new directories. Choose another --data directory.']);
+    expect(Date.now() - started).toBeLessThan(20_000);
+  });
+
+  it('says a --data that is a file is not a directory, for init, start and a command', async () => {
+    const file = join(root, 'afile');
+    await writeFile(file, 'not a directory\n');
+    const expected = `parley: ${file} is a file, not a directory. Give --data a directory (it is created by parley init).`;
+    const init = await parleyCli(['init', '--state', 'XAA', '--name', 'File', '--test-state', '--data', file]);
+    const start = await parleyCli(['start', '--data', file, '--port', '0']);
+    const list = await parleyCli(['peer', 'list', '--data', file]);
+    expect([init.code, init.stderr.trim()]).toEqual([1, expected]);
+    expect([start.code, start.stderr.trim()]).toEqual([1, expected]);
+    expect([list.code, list.stderr.trim()]).toEqual([1, expected]);
+  });
+
+  it('names node.json when it is not valid JSON', async () => {
+    const dir = await copy('bad-identity');
+    await writeFile(join(dir, 'node.json'), '{oops');
+    const r = await parleyCli(['peer', 'list', '--data', dir]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`^parley: ${join(dir, 'node.json')} is not a valid node identity \\(not JSON: .*\\)\\. Restore it from a backup of ${dir}\\.\\n$`));
+  });
+
+  it('names the key file when it is missing or holds no key', async () => {
+    const missing = await copy('no-key');
+    await rm(join(missing, 'node-key.pem'));
+    const gone = await parleyCli(['start', '--data', missing, '--port', '0']);
+    expect([gone.code, gone.stderr.trim()]).toEqual([
+      1,
+      `parley: ${join(missing, 'node-key.pem')} is missing: it holds the node's private key, which peers know it by. Restore it from a backup of ${missing}.`,
+    ]);
+    const garbage = await copy('bad-key');
+    await writeFile(join(garbage, 'node-key.pem'), 'garbage\n', { mode: 0o600 });
+    const bad = await parleyCli(['peer', 'list', '--data', garbage]);
+    expect([bad.code, bad.stderr.trim()]).toEqual([1, `parley: ${join(garbage, 'node-key.pem')} is not a node key: no PEM private key could be read from it. Restore it from a backup of ${garbage}.`]);
+  });
+});
