@@ -65,4 +65,19 @@ describe('parley refuses broken files and settings in words', () => {
     const bad = await parleyCli(['peer', 'list', '--data', garbage]);
     expect([bad.code, bad.stderr.trim()]).toEqual([1, `parley: ${join(garbage, 'node-key.pem')} is not a node key: no PEM private key could be read from it. Restore it from a backup of ${garbage}.`]);
   });
+
+  it('names the TLS file that is missing or is not PEM', async () => {
+    const junk = join(root, 'junk.pem');
+    await writeFile(junk, 'junk\n');
+    const missing = await parleyCli(['start', '--data', data, '--port', '0', '--tls-cert', join(root, 'nonexistent.pem'), '--tls-key', junk]);
+    expect([missing.code, missing.stderr.trim()]).toEqual([1, `parley: the TLS certificate file ${join(root, 'nonexistent.pem')} does not exist.`]);
+    const notPem = await parleyCli(['start', '--data', data, '--port', '0', '--tls-cert', junk, '--tls-key', junk]);
+    expect([notPem.code, notPem.stderr.trim()]).toEqual([1, `parley: the TLS certificate file ${junk} is not a PEM certificate (it should begin with -----BEGIN CERTIFICATE-----).`]);
+  });
+
+  it('says a --host that is no address of this machine cannot be listened on', async () => {
+    const r = await parleyCli(['start', '--data', data, '--port', '0', '--host', '999.1.1.1']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('parley: cannot listen on 999.1.1.1: it is not an address of this machine. Choose one with --host');
+  }, 60_000);
 });

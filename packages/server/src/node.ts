@@ -1,7 +1,9 @@
+import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmod, readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { createSecureContext } from 'node:tls';
 import { firstAdminLink } from '@parley/core';
 import { createAdaptorServer } from '@hono/node-server';
 import { DataDir, type DataDirLock } from '@parley/store';
@@ -36,6 +38,54 @@ const closeServer = (server: Server) =>
     server.closeAllConnections();
   });
 
+/** Why the node cannot listen on its host and port, in words that name the setting to change. */
+function listenError(e: NodeJS.ErrnoException, config: NodeConfig): Error {
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return Object.assign(new Error(`port ${config.port} on ${config.host} is in use. Choose another with --port N.`), { code: 'EADDRINUSE', port: config.port });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+    case 'EADDRNOTAVAIL':
+      return new Error(`cannot listen on ${config.host}: it is not an address of this machine. Choose one with --host (127.0.0.1 for this machine only, 0.0.0.0 for all its addresses).`);
+    case 'EACCES':
+      return new Error(`not allowed to listen on port ${config.port}: ports below 1024 need privileges. Choose another with --port N, behind a reverse proxy.`);
+    default:
+      return new Error(`cannot listen on ${config.host} port ${config.port}: ${e.message}`);
+  }
+}
+
+/** The TLS certificate and key files, each refused in words when it is missing or is not what it should be. */
+async function readTls(certFile: string, keyFile: string): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = async (file: string, what: string) => {
+    try {
+      return await readFile(file);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      const why = code === 'ENOENT' ? 'does not exist' : code === 'EACCES' ? 'cannot be read (permission denied)' : code === 'EISDIR' ? 'is a directory' : `cannot be read: ${(e as Error).message}`;
+      throw new Error(`the TLS ${what} file ${file} ${why}.`);
+    }
+  };
+  const cert = await read(certFile, 'certificate');
+  const key = await read(keyFile, 'key');
+  try {
+    new X509Certificate(cert);
+  } catch {
+    throw new Error(`the TLS certificate file ${certFile} is not a PEM certificate (it should begin with -----BEGIN CERTIFICATE-----).`);
+  }
+  try {
+    createPrivateKey(key);
+  } catch {
+    throw new Error(`the TLS key file ${keyFile} is not a PEM private key, or is encrypted (it should begin with -----BEGIN PRIVATE KEY-----).`);
+  }
+  try {
+    createSecureContext({ cert, key });
+  } catch (e) {
+    const mismatch = (e as NodeJS.ErrnoException).code === 'ERR_OSSL_X509_KEY_VALUES_MISMATCH' || /key values mismatch/.test((e as Error).message);
+    throw new Error(mismatch ? `the TLS key file ${keyFile} is not the key of the certificate in ${certFile}.` : `cannot use the TLS certificate ${certFile} with the key ${keyFile}: ${(e as Error).message}`);
+  }
+  return { cert, key };
+}
+
 /**
  * Starts a node: takes its data directory's lock, opens its store, serves HTTP, and opens the
  * control socket the CLI talks to. Refuses to start while another process holds the directory
@@ -53,7 +103,7 @@ export async function startNode(config: NodeConfig, options: ContextOptions = {}
 }
 
 async function startLocked(dataDir: DataDir, lock: DataDirLock, config: NodeConfig, options: ContextOptions): Promise<RunningNodeHandle> {
-  const tls = config.tlsCert && config.tlsKey ? { cert: await readFile(config.tlsCert), key: await readFile(config.tlsKey) } : undefined;
+  const tls = config.tlsCert && config.tlsKey ? await readTls(config.tlsCert, config.tlsKey) : undefined;
   const ctx = await createAppContext(config, options);
   if (lock.stalePid) {
     ctx.log.warn({ pid: lock.stalePid.pid, pidFile: dataDir.pidFile }, 'removed a pid file left by a node that no longer runs (the pid may now belong to another process)');
@@ -63,16 +113,18 @@ async function startLocked(dataDir: DataDir, lock: DataDirLock, config: NodeConf
   ) as Server;
   const control = createAdaptorServer({ fetch: createLocalApp(ctx).fetch }) as Server;
   try {
-    await listen(http, { port: config.port, host: config.host });
-    await listen(control, dataDir.socketPath);
+    await listen(http, { port: config.port, host: config.host }).catch((e: NodeJS.ErrnoException) => {
+      throw listenError(e, config);
+    });
+    await listen(control, dataDir.socketPath).catch((e: Error) => {
+      throw new Error(`cannot open the control socket ${dataDir.socketPath}: ${e.message}`);
+    });
     // Owner-only, whatever the umask: holding the socket is holding operator rights.
     await chmod(dataDir.socketPath, 0o600);
   } catch (e) {
     await Promise.all([closeServer(http), closeServer(control)]);
     await ctx.close();
     await dataDir.clearRuntime();
-    const err = e as NodeJS.ErrnoException;
-    if (err.code === 'EADDRINUSE') throw Object.assign(new Error(`port ${config.port} on ${config.host} is in use. Choose another with --port N.`), { code: 'EADDRINUSE', port: config.port });
     throw e;
   }
   const port = (http.address() as AddressInfo).port;
