@@ -32,10 +32,23 @@ export async function discover(raw: string, timeoutMs = 10_000): Promise<{ url: 
   try {
     res = await fetch(`${base}/.well-known/parley`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error', headers: { accept: 'application/json' } });
   } catch (e) {
-    throw new DomainError('unavailable', 'peer_unreachable', `Could not reach ${base}: ${(e as Error).cause instanceof Error ? ((e as Error).cause as Error).message : (e as Error).message}. Check the URL and that the node is running.`);
+    throw new DomainError('unavailable', 'peer_unreachable', unreachable(base, url, e));
   }
   if (!res.ok) throw new DomainError('unavailable', 'peer_unreachable', `${base}/.well-known/parley answered ${res.status}; is this a Parley node?`);
   const parsed = discoveryDocument.safeParse(await res.json().catch(() => undefined));
   if (!parsed.success) throw invalid('not_a_parley_node', `${base} did not present a valid Parley discovery document.`);
   return { url: base, document: parsed.data };
+}
+
+/** Why fetch could not reach a peer, in words: OpenSSL's own text says little to an administrator. */
+function unreachable(base: string, url: URL, e: unknown): string {
+  const cause = (e as Error).cause instanceof Error ? ((e as Error).cause as NodeJS.ErrnoException) : (e as NodeJS.ErrnoException);
+  if (cause.code === 'ERR_SSL_WRONG_VERSION_NUMBER' || cause.code === 'ERR_SSL_PACKET_LENGTH_TOO_LONG' || cause.code === 'ERR_SSL_HTTP_REQUEST') {
+    return `Could not reach ${base}: it does not speak HTTPS on port ${url.port || 443} (is it plain HTTP?). Check the URL with the peer's administrators.`;
+  }
+  if (cause.code === 'ENOTFOUND') return `Could not reach ${base}: no such host as ${url.hostname}. Check the URL.`;
+  if (cause.code === 'ECONNREFUSED') return `Could not reach ${base}: nothing answers on port ${url.port || (url.protocol === 'https:' ? 443 : 80)}. Check the URL and that the node is running.`;
+  // OpenSSL appends where in its sources it failed; the reason before that is what matters.
+  const message = (cause.message ?? String(e)).replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]+:[^:]+:([^:]+):.*$/s, '$1');
+  return `Could not reach ${base}: ${message}. Check the URL and that the node is running.`;
 }
