@@ -1,4 +1,5 @@
 import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parleyCli } from '@parley/testkit';
@@ -80,4 +81,20 @@ describe('parley refuses broken files and settings in words', () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('parley: cannot listen on 999.1.1.1: it is not an address of this machine. Choose one with --host');
   }, 60_000);
+
+  it('says the PostgreSQL server in DATABASE_URL refuses connections, without its password, and refuses a URL that is not postgres://', async () => {
+    // A port nothing listens on: taken from the system, then released.
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const r = await parleyCli(['peer', 'list', '--data', data], '', { DATABASE_URL: `postgres://user:s3cret-pw@127.0.0.1:${port}/parley` });
+    expect([r.code, r.stderr.trim()]).toEqual([1, `parley: cannot connect to the PostgreSQL server in DATABASE_URL (127.0.0.1:${port}): connection refused. Is it running and listening there?`]);
+    const mysql = await parleyCli(['peer', 'list', '--data', data], '', { DATABASE_URL: 'mysql://user:s3cret-pw@127.0.0.1:3306/parley' });
+    expect(mysql.code).toBe(1);
+    expect(mysql.stderr).toContain('DATABASE_URL is a postgres:// URL');
+    expect(r.stderr + mysql.stderr).not.toContain('s3cret-pw');
+  });
 });

@@ -6,7 +6,7 @@ export const configSchema = z.object({
   host: z.string().min(1).default('127.0.0.1'),
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   /** PostgreSQL connection string; when absent the embedded PGlite store under dataDir is used. */
-  databaseUrl: z.string().url().optional(),
+  databaseUrl: z.string().url().refine((u) => /^postgres(ql)?:\/\//i.test(u), { message: 'DATABASE_URL is a postgres:// URL, such as postgres://user:password@host:5432/database' }).optional(),
   /** The URL people use to reach this node, when it differs from http://host:port (a reverse proxy). */
   publicUrl: z.string().url().optional(),
   /** PEM files to serve HTTPS directly; without them the node speaks plain HTTP (for loopback or behind a TLS proxy). */

@@ -204,6 +204,47 @@ class NamedStatements {
   }
 }
 
+const describe = (e: unknown) => (e instanceof Error ? e.message : typeof (e as { message?: unknown })?.message === 'string' ? (e as { message: string }).message : JSON.stringify(e));
+
+/**
+ * Why the PostgreSQL server in DATABASE_URL cannot be used, when the first statement shows the
+ * server cannot be reached or refuses the user or database; undefined for any other failure.
+ * The server is named by host and port only: the URL holds a password.
+ */
+function postgresUnusable(url: string, e: unknown): string | undefined {
+  let host = 'its host';
+  let user = '';
+  let database = '';
+  try {
+    const u = new URL(url);
+    host = `${u.hostname || 'localhost'}:${u.port || 5432}`;
+    user = decodeURIComponent(u.username);
+    database = decodeURIComponent(u.pathname.slice(1));
+  } catch {
+    // pg accepts forms the URL parser does not; the message then names no host.
+  }
+  const server = `the PostgreSQL server in DATABASE_URL (${host})`;
+  const err = e as { code?: unknown; message?: unknown };
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return `cannot connect to ${server}: connection refused. Is it running and listening there?`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `cannot connect to ${server}: no such host.`;
+    case 'ETIMEDOUT':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return `cannot connect to ${server}: it cannot be reached from this machine.`;
+    case '28P01':
+    case '28000':
+      return `${server} refused the user ${user || '(none)'}: ${String(err.message)}. Check the user and password in DATABASE_URL.`;
+    case '3D000':
+      return `the database ${database || '(none)'} does not exist on ${server}. Create it (createdb), or name another in DATABASE_URL.`;
+    default:
+      return undefined;
+  }
+}
+
 /** The directory under a node's data directory where the embedded database lives. */
 export const pgliteDir = (dataDir: string) => join(dataDir, 'pglite');
 
@@ -216,7 +257,10 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   const statements = new NamedStatements();
   if (options.engine === 'pglite') {
     await mkdir(pgliteDir(options.dataDir), { recursive: true, mode: 0o700 });
-    const pglite = await PGlite.create(pgliteDir(options.dataDir));
+    const pglite = await PGlite.create(pgliteDir(options.dataDir)).catch((e: unknown) => {
+      // PGlite's WebAssembly runtime may throw objects that are not Errors.
+      throw new Error(`cannot open the embedded database in ${pgliteDir(options.dataDir)}: ${describe(e)}`);
+    });
     dialect = new PreparedPGliteDialect(pglite);
   } else {
     // Pipeline mode: statements sent together on one connection travel together (see pipelinedTransaction).
@@ -231,8 +275,12 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   try {
     const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
     if (error) {
+      if (options.engine === 'postgres') {
+        const unusable = postgresUnusable(options.url, error);
+        if (unusable) throw new Error(unusable);
+      }
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new Error(`database migration ${failed} failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw new Error(`database migration ${failed} failed: ${describe(error)}`);
     }
   } catch (e) {
     await db.destroy();
