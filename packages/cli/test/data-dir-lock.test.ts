@@ -91,6 +91,23 @@ describe('the data directory lock', () => {
     expect((await parleyCli(['peer', 'list', '--data', data])).code).toBe(0);
   }, 60_000);
 
+  it('takes over a lock whose process was killed but not yet reaped by its parent', async () => {
+    const data = await init('zombie');
+    // sh starts a child that ends at once, then becomes `sleep`, which never reaps it: a zombie for a while.
+    const parent = spawn('sh', ['-c', 'sleep 0 & echo $!; exec sleep 30'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const [line] = (await once(parent.stdout, 'data')) as [Buffer];
+      const zombie = Number(line.toString().trim());
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await readFile(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
+      await writeFile(join(data, 'parley.lock'), JSON.stringify({ pid: zombie, role: 'command', what: 'parley peer add', since: new Date().toISOString() }) + '\n');
+      const list = await parleyCli(['peer', 'list', '--data', data]);
+      expect([list.code, list.stderr]).toEqual([0, '']);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+  }, 60_000);
+
   it('takes over a lock and a pid file whose pid now names another process, as after a restart', async () => {
     const data = await init('stale');
     // pid 1 is alive (the container's init, or the machine's) but is no Parley process.

@@ -285,9 +285,22 @@ async function readHolder(file: string): Promise<DataDirHolder | undefined> {
 /** Whether the process that took the lock still runs: its pid is alive and, where /proc tells, it is the same process. */
 async function holderAlive(holder: DataDirHolder): Promise<boolean> {
   if (!processAlive(holder.pid)) return false;
+  // A process killed but not yet reaped by its parent (a zombie) answers signal 0 but holds nothing.
+  if ((await procStat(holder.pid))?.[0] === 'Z') return false;
   if (holder.process === undefined) return true;
   const now = await processIdentity(holder.pid);
   return now === undefined || now === holder.process;
+}
+
+/** The fields of /proc/PID/stat after the command name (state first), or undefined where /proc does not tell. */
+async function procStat(pid: number): Promise<string[] | undefined> {
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    // The command name, in parentheses, may hold spaces.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -296,14 +309,10 @@ async function holderAlive(holder: DataDirHolder): Promise<boolean> {
  * (pid 1 in every container). Undefined where /proc does not tell.
  */
 async function processIdentity(pid: number): Promise<string | undefined> {
-  try {
-    const [boot, stat] = await Promise.all([readFile('/proc/sys/kernel/random/boot_id', 'utf8'), readFile(`/proc/${pid}/stat`, 'utf8')]);
-    // The command name, in parentheses, may hold spaces; the start time is the 20th field after it.
-    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    return start ? `${boot.trim()}/${start}` : undefined;
-  } catch {
-    return undefined;
-  }
+  const [boot, stat] = await Promise.all([readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => undefined), procStat(pid)]);
+  // The start time is field 22 of the stat line, the 20th after the command name.
+  const start = stat?.[19];
+  return boot && start ? `${boot.trim()}/${start}` : undefined;
 }
 
 /** A node key file, refused in words when it holds no Ed25519 private key. */
