@@ -41,16 +41,19 @@ export class DataDir {
    * a message that says who holds it, rather than both opening the store (the embedded one
    * allows one process only) or a command writing while a node starts (its write would be lost
    * or the node would fail). The lock file appears whole or not at all (written beside, then
-   * hard-linked into place, which fails if it exists); a lock whose process has ended, or whose
-   * pid now names another process (checked by the process's start time on Linux), is stale and
-   * taken over. A pid file or socket left beside a stale lock is removed with it.
+   * hard-linked into place, which fails if it exists); a lock whose process has ended (or is a
+   * zombie), or whose pid now names another process (checked by the process's start time on
+   * Linux), is stale and taken over. A pid file or socket left beside a stale lock is removed with it.
    */
   async lock(holder: { role: HolderRole; what: string }): Promise<DataDirLock> {
     await this.checkDirectory();
     const mine: DataDirHolder = { pid: process.pid, ...holder, since: new Date().toISOString(), process: await processIdentity(process.pid) };
     const text = JSON.stringify(mine) + '\n';
     const draft = `${this.lockFile}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    await writeFile(draft, text, { mode: 0o600, flag: 'wx' });
+    await writeFile(draft, text, { mode: 0o600, flag: 'wx' }).catch((e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EACCES' && e.code !== 'EPERM' && e.code !== 'EROFS') throw e;
+      throw new DomainError('forbidden', 'data_dir_not_writable', `cannot write in ${this.path} (${e.code === 'EROFS' ? 'read-only file system' : 'permission denied'}). Run parley as the user that owns it.`);
+    });
     try {
       for (let attempt = 0; attempt < 5; attempt++) {
         try {
@@ -93,7 +96,6 @@ export class DataDir {
 
   /** The refusal a process gets when a live process holds the directory. */
   private async busy(asking: HolderRole, holder: DataDirHolder): Promise<DomainError> {
-    const who = holder.role === 'node' ? `the node (pid ${holder.pid})` : `another parley command (pid ${holder.pid}, ${holder.what})`;
     // Without /proc the pid alone cannot tell a holder from an unrelated process that got its pid after a restart.
     const unsure = holder.process === undefined || (await processIdentity(holder.pid)) === undefined;
     const hint = unsure ? ` If no parley process runs as pid ${holder.pid}, remove ${this.lockFile}.` : '';
@@ -105,7 +107,7 @@ export class DataDir {
       }
       return new DomainError('conflict', 'data_dir_busy', `the node in ${this.path} (pid ${holder.pid}) is starting and does not answer on its control socket yet; try again in a moment.${hint}`);
     }
-    return new DomainError('conflict', 'data_dir_busy', `${who} is using ${this.path}; try again when it has finished.${hint}`);
+    return new DomainError('conflict', 'data_dir_busy', `another parley command (pid ${holder.pid}, ${holder.what}) is using ${this.path}; try again when it has finished.${hint}`);
   }
 
   /** Refuses, in words, a data directory that is missing or is not a directory. */
