@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { addPeer, createConsultation, createContact, createRequest, setLegalBasis, setNormPosition, startCheck, type Actor, type CreateConsultation, type CreateContact, type CreateRequest, type SetNormPosition } from '@parley/core';
 import { discover } from '@parley/federation';
 import { configFromEnv, operatorCommands, startNode, type RunningNodeHandle } from '@parley/server';
-import { DataDir, processAlive } from '@parley/store';
+import { DataDir } from '@parley/store';
 import { CliError } from './control.js';
 import type { Io } from './main.js';
 
@@ -146,10 +146,12 @@ export async function runDemo(io: Io, options: { dir: string; port?: number }): 
   const root = resolve(options.dir);
   // The directory is recreated at every start: never under a demo that is running from it.
   for (const s of STATES) {
-    const running = await new DataDir(resolve(root, s.code.toLowerCase())).readPid();
-    if (running && running.pid !== process.pid && processAlive(running.pid)) {
+    const dir = new DataDir(resolve(root, s.code.toLowerCase()));
+    const holder = await dir.holder();
+    if (holder && holder.pid !== process.pid) {
+      const url = (await dir.readPid())?.url;
       throw new CliError(
-        `a demo is already running from ${root} (process ${running.pid}, ${running.url}); starting another there would delete its data. ` +
+        `a demo is already running from ${root} (process ${holder.pid}${url ? `, ${url}` : ''}); starting another there would delete its data. ` +
           'Stop that one with Ctrl-C first, or run this one in another directory with --dir DIR (and other ports with --port N).',
       );
     }

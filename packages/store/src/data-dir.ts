@@ -238,6 +238,12 @@ export class DataDir {
     }
   }
 
+  /** The process that holds the directory now, if one does (a lock left by a process that has ended does not count). */
+  async holder(): Promise<DataDirHolder | undefined> {
+    const holder = await readHolder(this.lockFile);
+    return holder && (await holderAlive(holder)) ? holder : undefined;
+  }
+
   async clearRuntime(): Promise<void> {
     await rm(this.pidFile, { force: true });
     await rm(this.socketPath, { force: true });
