@@ -183,7 +183,11 @@ export class Inbox {
   private typed(envelope: Envelope): Envelope {
     if (!isMessageType(envelope.type)) throw refuse('invalid', 'unknown_type', `This node does not know messages of type ${envelope.type}.`);
     const body = messageBodies[envelope.type].safeParse(envelope.body);
-    if (!body.success) throw refuse('invalid', 'schema_invalid', `The ${envelope.type} body is not valid: ${body.error.issues[0]?.message ?? ''}`);
+    if (!body.success) {
+      const issue = body.error.issues[0];
+      const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+      throw refuse('invalid', 'schema_invalid', `The ${envelope.type} body is not valid: ${where}${issue?.message ?? ''}`);
+    }
     return envelope;
   }
 

@@ -91,15 +91,19 @@ export function batchDeliverySuite(engine: Engine): void {
       const elsewhere = await sign(a, envelopeFrom(a, { recipient: 'XAC' }));
       const stale = await sign(a, envelopeFrom(a, { created: new Date(Date.now() - 8 * 24 * 3600_000).toISOString() }));
       const unknownType = await sign(a, envelopeFrom(a, { type: 'weather.report' }));
+      // Signed and well-formed JSON, but text no store can hold: refused alone, never a failed transaction.
+      const check = (note: string) => ({ type: 'check.request', body: { check: '0190a0a0-0000-7000-8000-0000000000c1', deadline: nextMoment().toISOString(), note } });
+      const nul = await sign(a, envelopeFrom(a, check('nul \u0000 char')));
+      const lone = await sign(a, envelopeFrom(a, check('lone \ud800 surrogate')));
       const first = await deliverBatch(a, b, [good]);
       expect(first.status).toBe(200);
       const firstReceipt = (first.body.results![0] as { receipt: string }).receipt;
 
       const fresh = await sign(a, envelopeFrom(a));
-      const answer = await deliverBatch(a, b, [fresh, forged, good, elsewhere, stale, unknownType]);
+      const answer = await deliverBatch(a, b, [fresh, forged, good, elsewhere, stale, unknownType, nul, lone]);
       expect(answer.status).toBe(200);
       const results = answer.body.results!;
-      expect(results).toHaveLength(6);
+      expect(results).toHaveLength(8);
       expect(results[0]).toMatchObject({ duplicate: false });
       expect(results.slice(1).map((r) => ('code' in r ? [r.status, r.code] : ['receipt', r.duplicate]))).toEqual([
         [401, 'bad_signature'],
@@ -107,6 +111,8 @@ export function batchDeliverySuite(engine: Engine): void {
         [400, 'wrong_recipient'],
         [400, 'stale'],
         [400, 'unknown_type'],
+        [400, 'schema_invalid'],
+        [400, 'schema_invalid'],
       ]);
       // The duplicate gets the receipt it got the first time; each receipt is B's signature over that envelope.
       expect((results[2] as { receipt: string }).receipt).toBe(firstReceipt);
@@ -119,7 +125,7 @@ export function batchDeliverySuite(engine: Engine): void {
       const inbox = b.node.ctx.store.inbox;
       expect((await inbox.byHash(envelopeHash(fresh)))?.appliedAt).not.toBeNull();
       expect(await b.node.ctx.store.log.find('envelope.received', envelopeHash(fresh))).toBeDefined();
-      for (const jws of [forged, elsewhere, stale, unknownType]) expect(await inbox.byHash(envelopeHash(jws))).toBeUndefined();
+      for (const jws of [forged, elsewhere, stale, unknownType, nul, lone]) expect(await inbox.byHash(envelopeHash(jws))).toBeUndefined();
     });
 
     it('records the envelopes of one batch in one transaction, in the order of the batch', async () => {

@@ -171,6 +171,17 @@ export function federationSuite(engine: Engine): void {
       expect([r.status, r.body.code]).toEqual([401, 'bad_signature']);
     });
 
+    it('refuses as schema_invalid, before storing it, a body holding a NUL or a lone surrogate', async () => {
+      for (const note of ['nul \u0000 char', 'lone \udc00 surrogate']) {
+        const check = '0190a0a0-0000-7000-8000-0000000000c2';
+        const jws = await sign(a, envelopeFrom(a, 'XAB', { type: 'check.request', body: { check, deadline: new Date(Date.now() + 3600_000).toISOString(), note } }));
+        const r = await deliver(b, jws, await token(a, jws, 'XAB'));
+        expect([r.status, r.body.code]).toEqual([400, 'schema_invalid']);
+        expect(r.body.detail).toMatch(/^The check.request body is not valid: note: /);
+        expect(await b.node.ctx.store.inbox.byHash(envelopeHash(jws))).toBeUndefined();
+      }
+    });
+
     it('refuses an envelope addressed to another state', async () => {
       const jws = await sign(a, envelopeFrom(a, 'XAC'));
       const r = await deliver(b, jws, await token(a, jws, 'XAB'));

@@ -11,22 +11,12 @@ async function deliver(to: NetworkNode, jws: string, token: string) {
 
 const token = (from: NetworkNode, jws: string) => signDelivery({ envelope: envelopeHash(jws), to: 'XAB', sent: new Date() }, from.node.ctx.keys.privateKey, from.node.ctx.nodeInfo().fingerprint);
 
-/** A contact the receiving database cannot store: PostgreSQL's jsonb refuses the NUL character. */
-const UNSTORABLE_CONTACT = {
-  id: '0190a0a0-0000-7000-8000-0000000000ff',
-  kind: 'technical',
-  name: 'Duty\u0000desk',
-  organisation: 'CERT',
-  position: '',
-  email: 'duty@cert.xaa.example',
-  phone: '',
-  languages: ['en'],
-  timeZone: 'UTC',
-  hours: '',
-  available24x7: true,
-  verifiedAt: null,
-  updatedAt: new Date().toISOString(),
-};
+/**
+ * A directory the receiving database cannot store although the body is valid: its publication
+ * time is the earliest a JavaScript date can hold, 271,822 BC, long before the earliest
+ * PostgreSQL's timestamptz can (4713 BC).
+ */
+const UNSTORABLE_PUBLISHED_AT = '-271821-04-20T00:00:00.000Z';
 
 /** The inbox's group commit: many envelopes in one transaction, each with the guarantees of one. */
 export function inboxBatchSuite(engine: Engine): void {
@@ -87,7 +77,7 @@ export function inboxBatchSuite(engine: Engine): void {
       const twice = await sign(a, envelopeFrom(a));
       const parent = await sign(a, envelopeFrom(a, { thread }));
       const child = await sign(a, envelopeFrom(a, { thread, prev: envelopeHash(parent) }));
-      const bad = await sign(a, envelopeFrom(a, { body: { publishedAt: nextMoment().toISOString(), contacts: [UNSTORABLE_CONTACT] } }));
+      const bad = await sign(a, envelopeFrom(a, { body: { publishedAt: UNSTORABLE_PUBLISHED_AT, contacts: [] } }));
       const good = await sign(a, envelopeFrom(a));
 
       const [t1, c, t2, x, p, g] = await withInboxHeld(async (queue) => {

@@ -18,3 +18,4 @@ export * from './proof/index.js';
 export * from './tlp.js';
 export * from './indicators.js';
 export * from './stix.js';
+export * from './text.js';

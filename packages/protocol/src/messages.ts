@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { consultationMessages } from './messages/consultations.js';
 import { normMessages } from './messages/norms.js';
 import { cooperationMessages } from './messages/cooperation.js';
+import { unstorableText } from './text.js';
 
 /**
  * Bodies of the envelope types this version of the protocol defines. A receiver refuses a type
@@ -24,7 +25,7 @@ const publishedContact = z.object({
 });
 export type PublishedContact = z.infer<typeof publishedContact>;
 
-export const messageBodies = {
+const bodies = {
   /** The sender's whole current directory of points of contact; a newer one replaces an older one. */
   'directory.update': z.strictObject({
     publishedAt: z.string(),
@@ -53,6 +54,20 @@ export const messageBodies = {
   ...normMessages,
   ...cooperationMessages,
 } as const;
+
+/**
+ * Every body schema also refuses, anywhere in the body, text that is not storable (U+0000 or a
+ * lone surrogate, see text.ts): a receiver answers `schema_invalid` before storing anything, and
+ * a sender cannot sign such a body. The published JSON Schemas cannot say this; protocol §3 does.
+ */
+function storable<T extends Record<string, z.ZodType>>(schemas: T): T {
+  const refine = (value: unknown, ctx: z.RefinementCtx) => {
+    for (const issue of unstorableText(value)) ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
+  };
+  return Object.fromEntries(Object.entries(schemas).map(([type, schema]) => [type, schema.superRefine(refine)])) as T;
+}
+
+export const messageBodies = storable(bodies);
 
 export type MessageType = keyof typeof messageBodies;
 export type MessageBody<T extends MessageType> = z.infer<(typeof messageBodies)[T]>;
