@@ -147,6 +147,23 @@ export function apiSuite(engine: Engine): void {
       expect((r.body.errors as { path: string }[]).map((e) => e.path)).toEqual(expect.arrayContaining(['available24x7', 'languages']));
     });
 
+    it('refuses text the database cannot hold, a NUL or a lone surrogate anywhere in a body or query, naming the field and writing nothing', async () => {
+      const before = await contactCount();
+      const refused = async (r: Awaited<ReturnType<typeof admin.post>>, path: string) => {
+        expect([r.status, r.body.code]).toEqual([400, 'validation_failed']);
+        expect((r.body.errors as { path: string }[]).map((e) => e.path)).toContain(path);
+      };
+      await refused(await admin.post('/api/v1/contacts', { ...CONTACT, name: 'a\ud800b' }), 'name');
+      await refused(await admin.post('/api/v1/contacts', { ...CONTACT, languages: ['en', 'fr\u0000'] }), 'languages.1');
+      await refused(await admin.post('/api/v1/checks', { note: '\u0000' }), 'note');
+      await refused(await admin.post('/api/v1/tokens', { name: 'x\udfff' }), 'name');
+      await refused(await admin.post('/api/v1/users', { email: 'lone@mfa.example', displayName: '\ud83d', role: 'viewer' }), 'displayName');
+      await refused(await admin.get('/api/v1/consultations?q=a%00b'), 'q');
+      expect(await contactCount()).toBe(before);
+      expect((await admin.get('/api/v1/tokens')).body.tokens.some((t: { name: string }) => t.name.startsWith('x'))).toBe(false);
+      expect((await admin.get('/api/v1/users')).body.users.some((u: { email: string }) => u.email === 'lone@mfa.example')).toBe(false);
+    });
+
     it('refuses malformed JSON, a non-JSON body, an oversized body and a malformed id', async () => {
       const malformed = await admin.request('POST', '/api/v1/contacts', undefined, { raw: '{"kind": ', headers: { 'content-type': 'application/json' } });
       expect([malformed.status, malformed.body.code]).toEqual([400, 'malformed_json']);

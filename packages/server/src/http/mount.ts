@@ -1,4 +1,5 @@
 import { DomainError, forbidden, invalid, may, routes, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
+import { unstorableText } from '@parley/protocol';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Auth, Env } from './env.js';
@@ -32,6 +33,16 @@ async function readJson(c: Context<Env>): Promise<unknown> {
   } catch {
     throw invalid('malformed_json', 'The request body is not valid JSON.');
   }
+}
+
+/**
+ * Refuses a body or query holding, anywhere, text the store cannot hold (U+0000 or a lone UTF-16
+ * surrogate), naming each place: checked once here for every route, before any schema, so no
+ * field can forget it and the database never sees it.
+ */
+function storableOnly(value: unknown, detail: string): void {
+  const issues = unstorableText(value);
+  if (issues.length > 0) throw invalid('validation_failed', detail, issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
 }
 
 /**
@@ -74,13 +85,17 @@ export function mount<N extends RouteName>(app: Hono<Env>, name: N, handler: (in
     }
     let body: unknown;
     if (spec.body) {
-      const parsed = spec.body.safeParse(await readJson(c));
+      const json = await readJson(c);
+      storableOnly(json, 'Some fields are not valid.');
+      const parsed = spec.body.safeParse(json);
       if (!parsed.success) throw invalid('validation_failed', 'Some fields are not valid.', issuesOf(parsed.error));
       body = parsed.data;
     }
     let query: unknown;
     if (spec.query) {
-      const parsed = spec.query.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
+      const params = Object.fromEntries(new URL(c.req.url).searchParams);
+      storableOnly(params, 'Some query parameters are not valid.');
+      const parsed = spec.query.safeParse(params);
       if (!parsed.success) throw invalid('validation_failed', 'Some query parameters are not valid.', issuesOf(parsed.error));
       query = parsed.data;
     }
