@@ -103,6 +103,18 @@ class PipelinedConnection implements ConnectionProvider {
     for (const outcome of await Promise.allSettled(this.sent)) if (outcome.status === 'rejected') return { error: outcome.reason };
     return undefined;
   }
+
+  /**
+   * Once every statement sent so far is answered: what a callback that threw `error` failed of.
+   * After a failed statement PostgreSQL refuses every later one ("current transaction is
+   * aborted"), so when the callback throws a statement's failure, the statement that failed first
+   * (one it sent without waiting, say) is the cause, and its error is the one to report. Anything
+   * else the callback throws is its own decision and passes on unchanged.
+   */
+  async cause(error: unknown): Promise<unknown> {
+    const failures = (await Promise.allSettled(this.sent)).flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
+    return failures.includes(error) ? failures[0] : error;
+  }
 }
 
 const refuse = (): never => {
@@ -124,7 +136,8 @@ const boundDriver: Driver = { init: async () => refuse(), acquireConnection: asy
  * for, so it costs no round trip of its own. It commits only if all of them succeeded: after a
  * failed statement PostgreSQL holds the transaction as aborted and answers COMMIT with a silent
  * ROLLBACK. That answer must not pass for success, so the transaction succeeds only once every
- * statement, BEGIN and COMMIT included, has succeeded, and otherwise throws the first failure. The
+ * statement, BEGIN and COMMIT included, has succeeded, and otherwise throws the first failure (also
+ * when the callback threw a later statement's failure, which the first one caused). The
  * callback's decisions are therefore made before it returns: a statement it did not wait for can
  * fail the transaction, but nothing it answers can change what is committed.
  */
@@ -139,7 +152,7 @@ async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, f
       result = await fn(conn, pipeline);
     } catch (error) {
       await pipeline.end('rollback', conn).catch(() => undefined);
-      throw error;
+      throw await pipeline.cause(error);
     }
     pipeline.end('commit', conn).catch(() => undefined); // checked with the rest: a failure before it makes it a rollback
     const failed = await pipeline.firstFailure();

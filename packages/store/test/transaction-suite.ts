@@ -107,6 +107,22 @@ export function transactionSuite(engine: Engine) {
       await expectUndone(await failingLater(false));
     });
 
+    it('fails with the error of the statement that failed first, not with the error of a statement it aborted', async () => {
+      const id = randomUUID();
+      const taken = user(`${id}@example.org`);
+      await store.users.insert(taken);
+      const error = await store
+        .transaction(async (tx) => {
+          tx.sent(() => tx.users.insert({ ...taken, id: randomUUID() }));
+          // Runs after the failed insert, in a transaction PostgreSQL now holds as aborted.
+          await tx.audit.append(audit(id));
+        })
+        .catch((e: unknown) => e);
+      expect(String(error)).toMatch(/unique|duplicate/i);
+      expect(String(error)).not.toMatch(/aborted/);
+      expect(await audited(store, id)).toBe(0);
+    });
+
     it('refuses to leave a statement unanswered outside a transaction, where nothing would check it', async () => {
       const id = randomUUID();
       expect(() => store.sent(() => store.audit.append(audit(id)))).toThrow(/only inside a transaction/);
