@@ -174,7 +174,12 @@ export class Inbox {
         maxSkewMs: this.options.maxSkewMs,
       });
     } catch (e) {
-      if (e instanceof EnvelopeError) throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : 'invalid', e.code, e.message);
+      if (e instanceof EnvelopeError) {
+        // The sender is a trusted peer (`senderKeys`): a key ID naming none of its keys is a
+        // signature that does not verify with the peer's key named by `kid` (protocol §4.1, step 4).
+        if (e.code === 'unknown_sender') throw refuse('unauthenticated', 'bad_signature', `${e.message}: it is neither the current key of ${read.sender} nor one retired within the retry period.`);
+        throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : 'invalid', e.code, e.message);
+      }
       throw e;
     }
   }

@@ -196,6 +196,15 @@ export function federationSuite(engine: Engine): void {
       expect([r.status, r.body.code]).toEqual([403, 'unknown_sender']);
     });
 
+    it('refuses an envelope from a peer signed with a key it does not have as bad_signature (401)', async () => {
+      const stranger = generateNodeKeyPair();
+      const jws = await signEnvelope(envelopeFrom(a, 'XAB'), stranger);
+      const r = await deliver(b, jws, await token(a, jws, 'XAB'));
+      expect([r.status, r.body.code]).toEqual([401, 'bad_signature']);
+      expect(r.body.detail).toContain(fingerprint(stranger.publicKey));
+      expect(await b.node.ctx.store.inbox.byHash(envelopeHash(jws))).toBeUndefined();
+    });
+
     it('refuses envelopes from a suspended peer until it is resumed', async () => {
       expect((await b.admin.post('/api/v1/peers/XAA/suspend')).body.status).toBe('suspended');
       const jws = await sign(a, envelopeFrom(a, 'XAB'));
