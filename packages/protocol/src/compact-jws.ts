@@ -1,5 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { decodeBase64UrlStrict } from './encoding.js';
+import { DuplicateMemberError, parseJsonStrict } from './strict-json.js';
 
 /**
  * JWS compact serialization (RFC 7515 §7.1) with EdDSA over Ed25519 (RFC 8037 §3.1), the one
@@ -60,9 +61,10 @@ export function decodeCompact(jws: unknown): DecodedCompact {
   if (signature.length !== 64) throw new CompactJwsError('malformed', 'the signature is not 64 bytes');
   let header: unknown;
   try {
-    header = JSON.parse(utf8.decode(part(jws.slice(0, first), 'protected header')));
+    header = parseJsonStrict(utf8.decode(part(jws.slice(0, first), 'protected header')));
   } catch (cause) {
     if (cause instanceof CompactJwsError) throw cause;
+    if (cause instanceof DuplicateMemberError) throw new CompactJwsError('malformed', 'the protected header names a member twice');
     throw new CompactJwsError('malformed', 'the protected header is not UTF-8 JSON');
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new CompactJwsError('malformed', 'the protected header is not a JSON object');

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateNodeKeyPair } from './keys.js';
 import { batchDigest, deliveryClaims, DeliveryError, NonceMemory, signDelivery, verifyDelivery } from './delivery.js';
@@ -39,6 +39,15 @@ describe('delivery tokens', () => {
     expect(await codeOf(verifyDelivery(token, expected({ key: generateNodeKeyPair().publicKey })))).toBe('bad_signature');
     expect(await codeOf(verifyDelivery(undefined, expected()))).toBe('delivery_missing');
     expect(await codeOf(verifyDelivery('not.a.jws', expected()))).toBe('delivery_malformed');
+  });
+
+  it('refuse claims naming a member twice, whichever value would be kept', async () => {
+    const token = await signDelivery({ envelope: hash, to: 'XAB', sent: now }, key.privateKey, 'kid');
+    const [header, payload] = token.split('.') as [string, string];
+    const twice = Buffer.from(payload, 'base64url').toString().replace('"to":"XAB"', '"to":"XAC","to":"XAB"');
+    const input = `${header}.${Buffer.from(twice).toString('base64url')}`;
+    const forged = `${input}.${sign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
+    expect(await codeOf(verifyDelivery(forged, expected()))).toBe('delivery_malformed');
   });
 
   it('bind a batch to its envelopes, their number and their order', async () => {

@@ -2,6 +2,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { NonceMemory } from './delivery.js';
 import { decodeCompact, verifyDecoded, signCompact, type DecodedCompact } from './compact-jws.js';
+import { parseJsonStrict } from './strict-json.js';
 
 /**
  * Evidence between nodes (protocol §10). A message carries only a reference to a file; the
@@ -50,7 +51,7 @@ export class FetchTokenError extends Error {
 export function peekFetch(token: string): { from: string; kid: string } {
   try {
     const { header, payload } = decodeCompact(token);
-    const claims = JSON.parse(payload.toString('utf8')) as { from?: unknown };
+    const claims = parseJsonStrict(payload.toString('utf8')) as { from?: unknown };
     if (typeof claims.from !== 'string' || typeof header.kid !== 'string') throw new Error('incomplete');
     return { from: claims.from, kid: header.kid };
   } catch {
@@ -81,9 +82,9 @@ export async function verifyFetch(
   }
   let parsed;
   try {
-    parsed = fetchClaims.safeParse(JSON.parse(decoded.payload.toString('utf8')));
+    parsed = fetchClaims.safeParse(parseJsonStrict(decoded.payload.toString('utf8')));
   } catch {
-    throw new FetchTokenError('fetch_token_malformed', 'The fetch token’s claims are not JSON.');
+    throw new FetchTokenError('fetch_token_malformed', 'The fetch token’s claims are not JSON, or name a member twice.');
   }
   if (!parsed.success) throw new FetchTokenError('fetch_token_malformed', 'The fetch token’s claims are not valid.');
   const claims = parsed.data;

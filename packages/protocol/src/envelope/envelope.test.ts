@@ -1,4 +1,4 @@
-import { createHash, type KeyObject } from 'node:crypto';
+import { createHash, sign, type KeyObject } from 'node:crypto';
 import { CompactSign, decodeProtectedHeader } from 'jose';
 import { describe, expect, it, vi } from 'vitest';
 import { fingerprint, generateNodeKeyPair, type NodeKeyPair } from '../keys.js';
@@ -157,6 +157,24 @@ describe('verifyEnvelope refuses', () => {
     const badKid = await signRaw(envelope(), fra.privateKey, { kid: 'fra-1' });
     const noneAlg = `${b64url({ alg: 'none', kid: fingerprint(fra.publicKey), typ: 'parley-envelope+jws' })}.${b64url(envelope())}.AAAA`;
     for (const jws of [withExtra, wrongTyp, badKid, noneAlg]) expect(await codeOf(() => verifyEnvelope(jws, options))).toBe('malformed');
+  });
+
+  it('a header or payload naming a member twice as malformed, whichever value would be kept', async () => {
+    // Signed as written: a parser keeping the first recipient reads ITA, one keeping the last DEU.
+    const signText = (header: string, payload: string) => {
+      const input = `${b64url(header)}.${b64url(payload)}`;
+      return `${input}.${sign(null, Buffer.from(input), fra.privateKey).toString('base64url')}`;
+    };
+    const header = JSON.stringify({ alg: 'EdDSA', kid: fingerprint(fra.publicKey), typ: 'parley-envelope+jws' });
+    const payload = JSON.stringify(envelope());
+    expect(await codeOf(() => verifyEnvelope(signText(header, payload), options))).toBe('none');
+    const twoRecipients = payload.replace('"recipient":"DEU"', '"recipient":"ITA","recipient":"DEU"');
+    const twoAlgs = header.replace('"alg":"EdDSA"', '"alg":"none","alg":"EdDSA"');
+    const twoNotes = payload.replace('"attempt":1', '"attempt":1,"attempt":2');
+    for (const jws of [signText(header, twoRecipients), signText(twoAlgs, payload), signText(header, twoNotes)]) {
+      expect(await codeOf(() => verifyEnvelope(jws, options))).toBe('malformed');
+      expect(() => peekEnvelope(jws)).toThrow(/twice/);
+    }
   });
 
   it('a receipt presented as an envelope as malformed', async () => {
