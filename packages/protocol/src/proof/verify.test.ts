@@ -97,6 +97,18 @@ describe('verifyProofBundle', () => {
     expect(undisclosed.message).toMatch(/discloses no evidence salt/);
   });
 
+  it('refuses a bundle whose evidence leaves out a commitment its logs record for the message', async () => {
+    for (const withholdContent of [false, true]) {
+      const bundle = await exampleProofBundle({ withholdContent });
+      const commitment = bundle.evidence?.[0]?.commitment;
+      delete bundle.evidence;
+      const e = await failure(bundle);
+      expect([e.code, e.field]).toEqual(['evidence_missing', 'evidence']);
+      expect(e.message).toContain(commitment);
+      expect((await failure({ ...bundle, evidence: [] })).code).toBe('evidence_missing');
+    }
+  });
+
   it('names the receipt signature and the key when the receipt is signed by another key', async () => {
     const bundle = await exampleProofBundle();
     const [h, p] = bundle.receipt.split('.');

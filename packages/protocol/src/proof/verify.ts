@@ -37,6 +37,7 @@ export type ProofErrorCode =
   | 'entry_missing'
   | 'entry_mismatch'
   | 'evidence_invalid'
+  | 'evidence_missing'
   | 'content_mismatch';
 
 export class ProofError extends Error {
@@ -355,6 +356,17 @@ export async function verifyProofBundle(input: string | Uint8Array | unknown, op
     if (matchesContent) contentMatched = true;
     return { commitment: item.commitment, disclosed: item.salt !== undefined && item.fileSha256 !== undefined, fileSha256: item.fileSha256 ?? (matchesContent ? contentHash : undefined), matchesContent };
   });
+  // And each logged commitment must be listed: the log entries are proven, so a bundle whose
+  // evidence member was cut (or an item dropped from it) would otherwise pass in silence.
+  const listed = new Set(evidence.map((e) => e.commitment));
+  const unlisted = [...logged].filter((c) => !listed.has(c));
+  if (unlisted.length) {
+    throw new ProofError(
+      'evidence_missing',
+      'evidence',
+      `The logs in the bundle record ${unlisted.length} evidence commitment${unlisted.length === 1 ? '' : 's'} travelling in this message that the bundle's evidence does not list: ${unlisted.join(', ')}.`,
+    );
+  }
   if (contentHash !== undefined && !contentMatched) {
     const withSalt = (bundle.evidence ?? []).filter((e) => e.salt !== undefined).length;
     throw new ProofError(
