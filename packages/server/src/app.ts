@@ -8,6 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from './context.js';
 import type { Env } from './http/env.js';
 import { authenticate, requestContext, securityHeaders } from './http/middleware.js';
+import { MethodNotAllowed, routeMethods } from './http/methods.js';
 import { problemResponse, toProblem } from './http/problem.js';
 import { openApiDocument } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
@@ -74,10 +75,20 @@ export function createApp(ctx: AppContext): Hono<Env> {
   requestRoutes(api);
   proofRoutes(api);
   mailRoutes(api);
-  api.all('*', () => {
-    throw new DomainError('not_found', 'no_such_route', 'There is no such API route. The routes are listed at /api/v1/openapi.json.');
-  });
   app.route('/api/v1', api);
+
+  // The paths machines call never fall through to the web interface: a path served with another
+  // method is answered 405 with Allow, any other 404, both as problems.
+  const machinePaths = ['/api/', '/federation/', '/log/', '/.well-known/'];
+  const methodsAt = routeMethods(app, machinePaths);
+  for (const prefix of machinePaths) {
+    app.all(`${prefix}*`, (c) => {
+      const allow = methodsAt(c.req.path);
+      if (allow.length > 0) throw new MethodNotAllowed(allow, c.req.method, c.req.path);
+      if (prefix === '/api/') throw new DomainError('not_found', 'no_such_route', 'There is no such API route. The routes are listed at /api/v1/openapi.json.');
+      throw new DomainError('not_found', 'no_such_route', `This node serves nothing at ${c.req.path}.`);
+    });
+  }
 
   if (existsSync(webDist)) {
     app.use('/assets/*', serveStatic({ root: webDist }));

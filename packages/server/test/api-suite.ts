@@ -186,6 +186,30 @@ export function apiSuite(engine: Engine): void {
       expect(JSON.stringify(r.body)).not.toMatch(/at .*\.(ts|js):\d+/);
     });
 
+    it('answers a method a path does not take with 405 and Allow, and never the web page, on the API and federation paths', async () => {
+      const anyone = new Client(node.url);
+      const cases: [Client, string, string, string][] = [
+        [admin, 'PUT', '/api/v1/contacts', 'GET, HEAD, POST'],
+        [admin, 'DELETE', '/api/v1/contacts', 'GET, HEAD, POST'],
+        [anyone, 'GET', '/federation/v1/inbox', 'POST'],
+        [anyone, 'PUT', '/federation/v1/inbox', 'POST'],
+        [anyone, 'GET', '/federation/v1/inbox/batch', 'POST'],
+        [anyone, 'POST', '/log/checkpoint', 'GET, HEAD'],
+      ];
+      for (const [client, method, path, allow] of cases) {
+        const r = await client.request(method, path);
+        expect([method, path, r.status, r.body.code, r.headers.get('allow')]).toEqual([method, path, 405, 'method_not_allowed', allow]);
+        expect(r.headers.get('content-type')).toBe('application/problem+json');
+      }
+      for (const path of ['/federation/v1/nothing', '/api/v1/no-such-route', '/log/nothing']) {
+        const r = await anyone.request('GET', path);
+        expect([path, r.status, r.body.code, r.headers.get('content-type')]).toEqual([path, 404, 'no_such_route', 'application/problem+json']);
+      }
+      // The routes themselves still answer, HEAD as GET.
+      expect((await anyone.request('HEAD', '/api/v1/node/identity')).status).toBe(200);
+      expect((await admin.get('/api/v1/contacts')).status).toBe(200);
+    });
+
     it('invites a user, refuses a duplicate e-mail, and lets the invited person set a password', async () => {
       const invited = await admin.post('/api/v1/users', { email: 'Viewer@MFA.example', displayName: 'A Viewer', role: 'viewer' });
       expect(invited.status).toBe(201);

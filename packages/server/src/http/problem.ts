@@ -1,6 +1,7 @@
 import { DomainError, type ErrorKind, type Problem } from '@parley/core';
 import { HTTPException } from 'hono/http-exception';
 import type { Logger } from 'pino';
+import { MethodNotAllowed } from './methods.js';
 
 const STATUS: Record<ErrorKind, number> = {
   invalid: 400,
@@ -50,6 +51,13 @@ export function toProblem(err: unknown, requestId: string, log: Logger): { statu
         ...(err.details.issues ? { errors: err.details.issues } : {}),
         ...err.details.extensions,
       },
+    };
+  }
+  if (err instanceof MethodNotAllowed) {
+    return {
+      status: 405,
+      headers: { Allow: err.allow.join(', ') },
+      body: { type: 'urn:parley:problem:method_not_allowed', title: TITLE[405]!, status: 405, detail: err.message, code: 'method_not_allowed', instance: `urn:parley:request:${requestId}` },
     };
   }
   if (err instanceof HTTPException && err.status < 500) {
