@@ -74,6 +74,8 @@ export interface ExampleProofOptions {
   withholdContent?: boolean;
   /** Disclose the evidence salt and file hash. */
   discloseEvidence?: boolean;
+  /** Have the envelope's body refer to the evidence file, as consultation and request messages do (a check carries none). */
+  evidenceInBody?: boolean;
 }
 
 /** XAA's communication check to XAB, with one evidence item, proven in both logs; XAB's checkpoint cosigned by a witness. */
@@ -91,6 +93,9 @@ export async function exampleProofBundle(options: ExampleProofOptions = {}): Pro
     thread: '3f0c9a56-2f47-4e0a-9d4e-6b1f2a7c8d90',
     body: { check: '3f0c9a56-2f47-4e0a-9d4e-6b1f2a7c8d90', deadline: '2026-11-25T14:00:00.000Z', note: 'Quarterly communication check' },
   };
+  if (options.evidenceInBody) {
+    envelope.body.evidence = [{ sha256: fileSha256(EXAMPLE_EVIDENCE_FILE), size: EXAMPLE_EVIDENCE_FILE.length, name: 'capture.txt', mediaType: 'text/plain', malware: false, salt: EXAMPLE_EVIDENCE_SALT }];
+  }
   const jws = await signEnvelope(envelope, xaa);
   const hash = envelopeHash(jws);
   const receipt = await signReceipt(createReceipt(jws, 'XAB', new Date('2026-11-25T12:00:00.412Z')), xab);

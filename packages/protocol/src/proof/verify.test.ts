@@ -109,6 +109,17 @@ describe('verifyProofBundle', () => {
     }
   });
 
+  it('refuses a bundle whose signed envelope refers to evidence its evidence does not list, even with the log entries cut too', async () => {
+    const bundle = await exampleProofBundle({ evidenceInBody: true, discloseEvidence: true });
+    expect((await verifyProofBundle(bundle)).evidence).toHaveLength(1);
+    const commitment = bundle.evidence?.[0]?.commitment;
+    delete bundle.evidence;
+    for (const log of [bundle.logs.sender, bundle.logs.receiver]) log.entries = log.entries.filter((e) => !e.data.includes('evidence.committed'));
+    const e = await failure(bundle);
+    expect([e.code, e.field]).toEqual(['evidence_missing', 'evidence']);
+    expect(e.message).toBe(`The signed envelope refers to 1 evidence file whose commitment the bundle's evidence does not list: ${commitment}.`);
+  });
+
   it('names the receipt signature and the key when the receipt is signed by another key', async () => {
     const bundle = await exampleProofBundle();
     const [h, p] = bundle.receipt.split('.');

@@ -3,7 +3,7 @@ import { openPayload, ENVELOPE_TYP, RECEIPT_TYP } from '../envelope/jws.js';
 import { EnvelopeError } from '../envelope/errors.js';
 import { envelopeHash } from '../envelope/hash.js';
 import { envelopeSchema, receiptSchema, type Envelope, type Receipt } from '../envelope/schema.js';
-import { evidenceCommitment, fileSha256 } from '../evidence-commitment.js';
+import { EVIDENCE_SALT_PATTERN, evidenceCommitment, FILE_SHA256_PATTERN, fileSha256 } from '../evidence-commitment.js';
 import { fingerprint, publicKeyFromRaw } from '../keys.js';
 import { decodeLogEntry, type LogEntry } from '../log-entry.js';
 import { leafHash } from '../merkle/hash.js';
@@ -367,6 +367,16 @@ export async function verifyProofBundle(input: string | Uint8Array | unknown, op
       `The logs in the bundle record ${unlisted.length} evidence commitment${unlisted.length === 1 ? '' : 's'} travelling in this message that the bundle's evidence does not list: ${unlisted.join(', ')}.`,
     );
   }
+  // With the content disclosed, the signed envelope names its evidence itself: every file it
+  // refers to must be listed too, so cutting the evidence together with its log entries fails.
+  const unlistedRefs = signedEvidence(envelope).filter((c) => !listed.has(c));
+  if (unlistedRefs.length) {
+    throw new ProofError(
+      'evidence_missing',
+      'evidence',
+      `The signed envelope refers to ${unlistedRefs.length} evidence file${unlistedRefs.length === 1 ? '' : 's'} whose commitment the bundle's evidence does not list: ${unlistedRefs.join(', ')}.`,
+    );
+  }
   if (contentHash !== undefined && !contentMatched) {
     const withSalt = (bundle.evidence ?? []).filter((e) => e.salt !== undefined).length;
     throw new ProofError(
@@ -452,6 +462,15 @@ export function parseTrustedKeys(text: string): Map<string, string[]> {
     add(state as string, fp, `keys file, line ${i + 1}`);
   });
   return out;
+}
+
+/** The commitments of the evidence files a signed envelope refers to (`body.evidence`, protocol §10); none without the envelope. */
+function signedEvidence(envelope: Envelope | undefined): string[] {
+  const refs = (envelope?.body as { evidence?: unknown } | undefined)?.evidence;
+  if (!Array.isArray(refs)) return [];
+  return refs.flatMap((r: { sha256?: unknown; salt?: unknown }) =>
+    typeof r?.sha256 === 'string' && typeof r.salt === 'string' && FILE_SHA256_PATTERN.test(r.sha256) && EVIDENCE_SALT_PATTERN.test(r.salt) ? [evidenceCommitment(r.salt, r.sha256)] : [],
+  );
 }
 
 /** The chain of custody a signed request step carries (empty for any other message, or a malformed one). */
