@@ -96,6 +96,12 @@ export function consultationSuite(engine: Engine): void {
       expect(order.body.errors).toEqual([{ path: 'periodEnd', message: 'The activity cannot end before it starts.' }]);
       const self = await officerA.post('/api/v1/consultations', { ...DRAFT, addressees: ['XAA'] });
       expect([self.status, self.body.code]).toEqual([400, 'self_addressed']);
+      // A response asked for by a time already past would arrive overdue: refused on its field.
+      const past = await officerA.post('/api/v1/consultations', { ...DRAFT, responseRequestedBy: '2019-05-05T00:00:00Z', send: true });
+      expect([past.status, past.body.code]).toEqual([400, 'deadline_passed']);
+      expect(past.body.errors).toEqual([{ path: 'responseRequestedBy', message: 'The date must be in the future.' }]);
+      const ahead = await officerA.post('/api/v1/consultations', { ...DRAFT, responseRequestedBy: new Date(Date.now() + 86_400_000).toISOString() });
+      expect(ahead.status).toBe(201);
     });
 
     it('recognises pasted indicators and STIX 2.1 bundles, explaining each line or object refused', async () => {
@@ -168,10 +174,16 @@ export function consultationSuite(engine: Engine): void {
       expect([empty.status, empty.body.code]).toEqual([400, 'empty_message']);
       expect((await step(officerA, id, { action: 'message', text: 'Logs follow by the usual channel.' })).body.awaiting).toBeNull();
       await arrived(officerB, id, (d) => d.events.some((e) => e.text === 'Logs follow by the usual channel.'));
+      // A response is the signed answer: an empty one is refused, as an empty message is.
+      const emptyResponse = await step(officerB, id, { action: 'respond', text: '  ' });
+      expect([emptyResponse.status, emptyResponse.body.code]).toEqual([400, 'empty_message']);
+      expect((emptyResponse.body as unknown as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['text']);
+      expect((await detail(officerB, id)).status).toBe('acknowledged');
       expect((await step(officerB, id, { action: 'respond', text: 'The hosts were taken down on 25 November.' })).body.status).toBe('responded');
       await arrived(officerA, id, (d) => d.status === 'responded');
       const noOutcome = await step(officerA, id, { action: 'close' });
       expect([noOutcome.status, noOutcome.body.code]).toEqual([400, 'outcome_required']);
+      expect((noOutcome.body as unknown as { errors: { path: string }[] }).errors.map((e) => e.path)).toEqual(['outcome']);
       const closed = await step(officerA, id, { action: 'close', outcome: 'resolved_or_mitigated', text: 'Thank you.' });
       expect(closed.body).toMatchObject({ status: 'closed', outcome: 'resolved_or_mitigated' });
       const finalB = await arrived(officerB, id, (d) => d.status === 'closed');

@@ -97,6 +97,10 @@ export function cooperationSuite(engine: Engine): void {
       expect((bad.body.errors as { path: string }[]).map((e) => e.path).sort()).toEqual(['form.mlaToFollow', 'kind']);
       const self = await officerA.post('/api/v1/requests', { ...PRESERVATION, recipient: 'XAA' });
       expect([self.status, self.body.code]).toEqual([400, 'self_addressed']);
+      // A decision asked for by a time already past would arrive overdue: refused on its field.
+      const past = await officerA.post('/api/v1/requests', { ...PRESERVATION, responseRequestedBy: '2020-01-01T10:00:00Z', send: true });
+      expect([past.status, past.body.code]).toEqual([400, 'deadline_passed']);
+      expect(past.body.errors).toEqual([{ path: 'responseRequestedBy', message: 'The date must be in the future.' }]);
 
       const draft = await officerA.post<Detail>('/api/v1/requests', { kind: 'preservation', recipient: 'XAB', title: 'Preserve a mailbox', form: { offence: 'Extortion' } });
       expect(draft.status).toBe(201);

@@ -30,6 +30,20 @@ export type Urgency = ConsultationRecord['urgency'];
 /** Hours the recipient has to acknowledge, by urgency; a node may configure its own. */
 export const DEFAULT_ACK_HOURS: Record<Urgency, number> = { urgent: 24, high: 72, routine: 240 };
 
+/**
+ * A deadline asked of the other state must lie ahead, or the case arrives overdue. It may lie a
+ * few minutes behind this node's clock, which the officer's computer may not share exactly.
+ */
+const DEADLINE_SKEW_MS = 5 * 60_000;
+
+/** Refuses a date by which an answer is asked for that has already passed, naming the field. */
+export function assertDeadlineAhead(by: string | Date | null | undefined, now: Date): void {
+  if (!by) return;
+  if (new Date(by).getTime() >= now.getTime() - DEADLINE_SKEW_MS) return;
+  const message = 'The date must be in the future.';
+  throw invalid('deadline_passed', 'That date has passed: a deadline asked of the other state must be in the future. Choose a later date, or leave the field empty.', [{ path: 'responseRequestedBy', message }]);
+}
+
 const OPEN: ConsultationStatus[] = ['sent', 'acknowledged', 'in_progress', 'responded'];
 
 /** Who may take each step, and from which states; the same table decides on both nodes. */
@@ -138,7 +152,10 @@ function advance(c: ConsultationRecord, side: ConsultationSide, step: { action: 
 
 function checkStepInput(c: ConsultationRecord, input: ConsultationStep): void {
   if (input.action === 'close') {
-    if (!input.outcome || input.outcome === 'withdrawn') throw invalid('outcome_required', 'Choose the outcome to close with: resolved or mitigated, unfounded, or no agreement. To withdraw, use Withdraw.');
+    if (!input.outcome || input.outcome === 'withdrawn') {
+      const message = 'Choose the outcome to close with: resolved or mitigated, unfounded, or no agreement. To withdraw, use Withdraw.';
+      throw invalid('outcome_required', message, [{ path: 'outcome', message }]);
+    }
   } else if (input.outcome) {
     throw invalid('outcome_not_expected', 'An outcome is given only when closing a consultation.');
   }
@@ -147,8 +164,10 @@ function checkStepInput(c: ConsultationRecord, input: ConsultationStep): void {
   if (input.action === 'reply_attribution' && input.attributionReply?.position === 'disputes' && !input.attributionReply.reasons) {
     throw invalid('reasons_required', 'Give the reasons for disputing the attribution; they become part of the record.');
   }
-  if ((input.action === 'message' || input.action === 'request_info') && !input.text && input.evidence.length === 0) {
-    throw invalid('empty_message', 'Write a message or attach evidence.');
+  // A response is the signed answer to the consultation, so it says something, as a message does.
+  if ((input.action === 'message' || input.action === 'request_info' || input.action === 'respond') && !input.text && input.evidence.length === 0) {
+    const message = input.action === 'respond' ? 'Write your response or attach evidence.' : 'Write a message or attach evidence.';
+    throw invalid('empty_message', message, [{ path: 'text', message }]);
   }
   void c;
 }
@@ -404,6 +423,7 @@ export async function createConsultation(ctx: DomainContext, actor: Actor, input
   const self = selfCode(ctx);
   if (input.addressees.includes(self)) throw invalid('self_addressed', `${self} is this node's own state; consult other states.`);
   const now = ctx.now();
+  assertDeadlineAhead(input.responseRequestedBy, now);
   const id = randomUUID();
   const draft: ConsultationRecord = {
     id,
@@ -458,6 +478,7 @@ export function localEvent(c: Pick<ConsultationRecord, 'id'>, action: string, ac
 export async function updateDraft(ctx: DomainContext, actor: Actor, id: string, input: UpdateDraft, meta: RequestMeta): Promise<ConsultationDetail> {
   assertMay(actor, 'consultations.write');
   if (input.addressees.includes(selfCode(ctx))) throw invalid('self_addressed', `${selfCode(ctx)} is this node's own state; consult other states.`);
+  assertDeadlineAhead(input.responseRequestedBy, ctx.now());
   await ctx.store.transaction((tx) =>
     editCaseDraft(tx, ctx, actor, meta, CONSULTATION, id, input.version, async () => {
       const next = draftFields(input);
@@ -521,6 +542,8 @@ export async function sendConsultation(ctx: DomainContext, actor: Actor, id: str
   await ctx.store.transaction(async (tx) => {
     const draft = await load(tx, id);
     if (draft.status !== 'draft') throw conflict('already_sent', 'This consultation has already been sent.');
+    // A draft saved yesterday may hold a deadline that has passed since.
+    assertDeadlineAhead(draft.responseRequestedBy, ctx.now());
     const peers = new Map((await tx.peers.list()).map((p) => [p.stateCode, p]));
     for (const state of draft.addressees) {
       const peer = peers.get(state);

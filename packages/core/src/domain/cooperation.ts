@@ -6,7 +6,7 @@ import { conflict, forbidden, invalid, notFound, type FieldIssue } from '../erro
 import { assertMay, record } from './audit.js';
 import { annexHashes, stateNames, threadEnvelopes, type ExportedEnvelope } from './consultation-export.js';
 import type { ConsultationEventRecord, ConsultationRecord, ConsultationSide, ConsultationStatus, LegalBasisRecord } from './consultation-ports.js';
-import { actorName, caseTimeline, deleteCaseDraft, editCaseDraft, evidenceReceived, evidenceRefs, evidenceSent, loadCase, localEvent, PLAIN_EVENT, selfCode, type CaseNames } from './consultations.js';
+import { actorName, assertDeadlineAhead, caseTimeline, deleteCaseDraft, editCaseDraft, evidenceReceived, evidenceRefs, evidenceSent, loadCase, localEvent, PLAIN_EVENT, selfCode, type CaseNames } from './consultations.js';
 import type { DomainContext, RequestMeta } from './context.js';
 import { enqueue, notify } from './federation.js';
 import type { Actor } from './policies.js';
@@ -385,8 +385,9 @@ function draftFields(input: Omit<CreateRequest, 'send'> | UpdateRequest) {
   };
 }
 
-async function checkDraft(tx: Store, ctx: DomainContext, input: { recipient: string; evidence: string[] }): Promise<void> {
+async function checkDraft(tx: Store, ctx: DomainContext, input: { recipient: string; evidence: string[]; responseRequestedBy: string | null }): Promise<void> {
   if (input.recipient === selfCode(ctx)) throw invalid('self_addressed', `${input.recipient} is this node's own state; address the request to another state.`);
+  assertDeadlineAhead(input.responseRequestedBy, ctx.now());
   if (input.evidence.length > 0) await evidenceRefs(tx, input.evidence);
 }
 
@@ -463,6 +464,8 @@ export async function sendRequest(ctx: DomainContext, actor: Actor, id: string, 
   await ctx.store.transaction(async (tx) => {
     const draft = await load(tx, id);
     if (draft.status !== 'draft') throw conflict('already_sent', 'This request has already been sent.');
+    // A draft saved yesterday may hold a deadline that has passed since.
+    assertDeadlineAhead(draft.responseRequestedBy, ctx.now());
     const recipient = draft.recipient as string;
     const peer = (await tx.peers.list()).find((p) => p.stateCode === recipient);
     if (!peer) throw invalid('unknown_addressee', `${recipient} is not a peer of this node. An administrator must add it under Peers before a request can be sent to it.`);
