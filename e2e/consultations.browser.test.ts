@@ -95,6 +95,7 @@ async function raise(p: Page, input: { to: string; title: string; summary: strin
   await p.getByRole('checkbox', { name: new RegExp(`^${input.to} — `) }).check();
   await p.getByLabel('Title', { exact: true }).fill(input.title);
   await p.getByLabel(/^Summary/).fill(input.summary);
+  await p.getByLabel(/^Activity started/).fill('2026-11-20T00:00');
   await p.getByRole('checkbox', { name: 'Energy', exact: true }).check();
   await p.getByRole('group', { name: 'Severity' }).getByRole('radio', { name: 'High', exact: true }).check();
   await p.getByRole('radio', { name: 'Request to mitigate activity from your territory' }).check();
@@ -182,6 +183,21 @@ describe('raising a consultation', () => {
     expect(await pageA.locator('#consultation-title-error').textContent()).toBe('The title is required.');
   });
 
+  it('Send… on a form that cannot be sent shows what is wrong, on each field, and asks nothing', async () => {
+    await pageA.getByLabel(/^Response asked for by/).fill('2019-05-05T00:00');
+    await pageA.getByRole('button', { name: 'Send…' }).click();
+    const summary = pageA.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.getByRole('link', { name: /^Response asked for by/ }).waitFor();
+    expect(await summary.getByRole('link').allTextContents()).toEqual([
+      'States to consult: Choose at least one state to consult.',
+      'Title: The title is required.',
+      'Response asked for by: The date must be in the future.',
+    ]);
+    expect(await pageA.locator('#consultation-response-by-error').textContent()).toBe('The date must be in the future.');
+    expect(await pageA.getByRole('group', { name: 'Confirm sending' }).count()).toBe(0);
+    await pageA.getByLabel(/^Response asked for by/).fill('');
+  });
+
   it('A’s officer raises an urgent consultation with three indicators pasted as text, and confirms the states and the marking', async () => {
     await raise(pageA, { to: 'XAB', title: TITLE, summary: SUMMARY, pasted: PASTED, attach: [filePath(FILES.capture)] });
     const table = pageA.getByRole('table', { name: '3 indicators', exact: true });
@@ -203,6 +219,8 @@ describe('raising a consultation', () => {
     expect(await facts.locator('.badge-consultation').textContent()).toBe('Sent, not yet acknowledged');
     expect(await facts.locator('.deadline').first().textContent()).toMatch(/^Due by .+ \(due in (23 h 5\d min|1 d)\)$/);
     expect(await pageA.locator('.tlp-banner .tlp').textContent()).toBe('TLP:AMBER');
+    // The end of the activity was left empty: it is unknown, not "never".
+    expect(await pageA.locator('.facts div').filter({ hasText: 'Period of the activity' }).locator('dd').textContent()).toMatch(/^.*2026.* to unknown$/);
     await pageA.locator('.consultation-timeline .delivery-delivered').first().waitFor({ timeout: FEDERATION_MS });
   }, 60_000);
 });
@@ -259,15 +277,35 @@ describe('working it between the two states', () => {
     await takeStep(pageA, 'Write a message', 'Send the message', { text: STEPS.answer, attach: [filePath(FILES.logs)] }, 'Your message was sent.');
   }, 60_000);
 
-  it('B responds', async () => {
+  it('B responds, after an empty response is refused on its field', async () => {
     await pageB.getByText(STEPS.answer).waitFor({ timeout: FEDERATION_MS });
+    await pageB.getByRole('region', { name: 'What you can do now' }).getByRole('button', { name: 'Respond', exact: true }).click();
+    const form = pageB.locator('#step-form');
+    await form.getByRole('button', { name: 'Send the response', exact: true }).click();
+    await pageB.locator('#step-text-error').waitFor();
+    expect(await pageB.locator('#step-text-error').textContent()).toBe('Write your response or attach evidence.');
+    expect(await pageB.locator('.consultation-facts .badge-consultation').textContent()).toBe('Acknowledged');
+    await form.getByRole('button', { name: 'Cancel', exact: true }).click();
     await takeStep(pageB, 'Respond', 'Send the response', { text: STEPS.respond }, 'Your response was sent.');
     expect(await pageB.locator('.consultation-facts .badge-consultation').textContent()).toBe('Responded');
   }, 60_000);
 
   it('A closes it as resolved or mitigated', async () => {
     await pageA.locator('.consultation-facts .badge-consultation').filter({ hasText: 'Responded' }).waitFor({ timeout: FEDERATION_MS });
-    await takeStep(pageA, 'Close with an outcome', 'Close the consultation', { choose: 'Resolved or mitigated', text: STEPS.close }, 'The consultation is closed.');
+    await pageA.getByRole('region', { name: 'What you can do now' }).getByRole('button', { name: 'Close with an outcome', exact: true }).click();
+    const form = pageA.locator('#step-form');
+    // No outcome is chosen for the officer, and closing without one says so on the field.
+    expect(await form.getByRole('radio', { checked: true }).count()).toBe(0);
+    await form.getByRole('button', { name: 'Close the consultation…', exact: true }).click();
+    expect(await pageA.locator('#step-outcome-error').textContent()).toBe('Choose the outcome to close with.');
+    expect(await form.getByRole('group', { name: 'Confirm closing' }).count()).toBe(0);
+    await form.getByRole('radio', { name: 'Resolved or mitigated' }).check();
+    await form.getByRole('textbox').last().fill(STEPS.close);
+    await form.getByRole('button', { name: 'Close the consultation…', exact: true }).click();
+    const question = form.getByRole('group', { name: 'Confirm closing' });
+    expect(await question.locator('p').textContent()).toBe('Close this consultation as “Resolved or mitigated”? The other state is told, and a closed consultation cannot be reopened.');
+    await question.getByRole('button', { name: 'Yes, close it' }).click();
+    await flash(pageA, 'The consultation is closed.');
     expect(await pageA.locator('.consultation-facts .badge-consultation').textContent()).toBe('Closed: Resolved or mitigated');
     await pageA.getByText('The consultation is closed; it stays in the record.').waitFor();
   }, 60_000);

@@ -149,7 +149,7 @@ export function RadioGroup<V extends string>({
   id: string;
   legend: string;
   errors?: readonly string[] | undefined;
-  value: V;
+  value: V | null;
   options: readonly { value: V; label: string; hint?: string }[];
   onChange: (value: V) => void;
 }) {

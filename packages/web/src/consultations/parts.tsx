@@ -172,6 +172,7 @@ export function ConfirmStep({
   busy,
   danger = false,
   groupLabel,
+  check,
   onConfirm,
 }: {
   label: string;
@@ -181,6 +182,11 @@ export function ConfirmStep({
   busy?: boolean;
   danger?: boolean;
   groupLabel?: string;
+  /**
+   * Called before asking; the question is asked only when it returns true. A form checks itself
+   * here and shows its errors instead, so nobody confirms a send that cannot succeed.
+   */
+  check?: () => boolean;
   onConfirm: () => void;
 }) {
   const [asking, setAsking] = useState(false);
@@ -194,7 +200,7 @@ export function ConfirmStep({
   }, [asking]);
   if (!asking) {
     return (
-      <button type="button" className={`button${danger ? ' button-warning' : ''}`} ref={openRef} onClick={() => setAsking(true)}>
+      <button type="button" className={`button${danger ? ' button-warning' : ''}`} ref={openRef} onClick={() => setAsking(check ? check() : true)}>
         {label}
       </button>
     );

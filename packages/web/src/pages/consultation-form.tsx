@@ -1,7 +1,7 @@
 import type { ConsultationDetail, Evidence, Peer, ResponseOf } from '@parley/core';
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
-import { ApiError, call, type BodyOf } from '../api/client.js';
+import { ApiError, call, type BodyOf, type FieldIssue } from '../api/client.js';
 import { ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
 import { CheckboxField, RadioGroup, TextField } from '../components/fields.js';
 import { EvidenceUpload } from '../components/evidence-upload.js';
@@ -120,6 +120,23 @@ const fieldRefs: FieldRef[] = [
   { path: 'attribution', id: 'consultation-attribution', label: k.fields.attribution },
   { path: 'evidence', id: 'consultation-evidence', label: k.fields.evidence },
 ];
+
+/**
+ * What the form can tell before asking the node: the checks the node makes on sending that need
+ * nothing but the form. Sending is asked about only when none fails.
+ */
+function draftProblems(d: Draft, now: number): FieldIssue[] {
+  const problems: FieldIssue[] = [];
+  if (d.addressees.length === 0) problems.push({ path: 'addressees', message: k.check.addressees });
+  if (!d.title.trim()) problems.push({ path: 'title', message: k.check.title });
+  const start = fromLocalInput(d.periodStart);
+  const end = fromLocalInput(d.periodEnd);
+  if (start && end && end < start) problems.push({ path: 'periodEnd', message: k.check.periodOrder });
+  const by = fromLocalInput(d.responseRequestedBy);
+  // The node allows a few minutes for clocks that differ; so does the form.
+  if (by && Date.parse(by) < now - 5 * 60_000) problems.push({ path: 'responseRequestedBy', message: k.check.future });
+  return problems;
+}
 
 function bodyOf(d: Draft, normsFromText: boolean): Body {
   const norms = normsFromText ? d.normsText.split(/[\s,;]+/).filter(Boolean) : d.norms;
@@ -271,6 +288,11 @@ function ConsultationForm({
   const submit = (e: FormEvent) => {
     e.preventDefault();
     void run(false);
+  };
+  const readyToSend = () => {
+    const problems = draftProblems(draft, Date.now());
+    setError(problems.length ? new ApiError(0, 'validation_failed', t.common.checkFields, problems) : null);
+    return problems.length === 0;
   };
 
   const title = consultation ? k.editTitle(consultation.title) : k.newTitle;
@@ -561,6 +583,7 @@ function ConsultationForm({
             confirmLabel={k.sendNow}
             busyLabel={k.sending}
             busy={busy !== null}
+            check={readyToSend}
             onConfirm={() => void run(true)}
           />
           <Link href={consultation ? `/consultations/${consultation.id}` : '/consultations'} className="button button-secondary">

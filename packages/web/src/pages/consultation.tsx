@@ -193,7 +193,9 @@ function Header({ c, names }: { c: ConsultationDetail; names: Names }) {
 }
 
 function Details({ c }: { c: ConsultationDetail }) {
-  const period = c.periodStart || c.periodEnd ? d.periodRange(formatTime(c.periodStart), formatTime(c.periodEnd)) : d.periodUnknown;
+  // formatTime calls a missing time "never", which is wrong for an activity whose end is not known.
+  const bound = (iso: string | null) => (iso ? formatTime(iso) : d.periodBoundUnknown);
+  const period = c.periodStart || c.periodEnd ? d.periodRange(bound(c.periodStart), bound(c.periodEnd)) : d.periodUnknown;
   return (
     <section aria-labelledby="details-title">
       <h2 id="details-title">{d.detailsTitle}</h2>
@@ -412,7 +414,8 @@ const stepFields: FieldRef[] = [
 
 function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; action: Action; onCancel: () => void; onDone: (c: ConsultationDetail) => void }) {
   const [text, setText] = useState('');
-  const [outcome, setOutcome] = useState<(typeof closingOutcomes)[number]>('resolved_or_mitigated');
+  // No outcome is chosen for the officer: closing says what happened, so they pick it.
+  const [outcome, setOutcome] = useState<(typeof closingOutcomes)[number] | null>(null);
   const [position, setPosition] = useState<(typeof attributionReplies)[number]>('under_investigation');
   const [reasons, setReasons] = useState('');
   const [files, setFiles] = useState<Evidence[]>([]);
@@ -445,7 +448,13 @@ function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; acti
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (action !== 'withdraw') void send();
+    if (action !== 'withdraw' && action !== 'close') void send();
+  };
+  /** Closing is asked about once an outcome is chosen; without one the field says so. */
+  const outcomeChosen = () => {
+    if (outcome) return true;
+    setError(new ApiError(0, 'validation_failed', t.common.checkFields, [{ path: 'outcome', message: k.actions.outcomeRequired }]));
+    return false;
   };
   const errorsFor = (path: string) => (error instanceof ApiError ? error.forField(path) : undefined);
   const textLabel = action === 'respond' ? k.actions.responseText : action === 'request_info' ? k.actions.requestText : k.actions.textOptional;
@@ -500,6 +509,17 @@ function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; acti
       <div className="actions">
         {action === 'withdraw' ? (
           <ConfirmStep label={k.actions.submit.withdraw ?? ''} question={k.actions.withdrawQuestion} confirmLabel={k.actions.withdrawYes} busy={busy} danger onConfirm={() => void send()} />
+        ) : action === 'close' ? (
+          <ConfirmStep
+            label={k.actions.submit.close ?? ''}
+            groupLabel={k.actions.closeGroup}
+            question={k.actions.closeQuestion(outcome ? (k.outcomes[outcome] ?? outcome) : '')}
+            confirmLabel={k.actions.closeYes}
+            busyLabel={k.actions.busy}
+            busy={busy}
+            check={outcomeChosen}
+            onConfirm={() => void send()}
+          />
         ) : (
           <button type="submit" className="button" disabled={busy}>
             {busy ? k.actions.busy : k.actions.submit[action]}
