@@ -96,7 +96,8 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
   // Derived from the current signing key at each call: a rotation changes what the node presents.
   const publicKey = () => rawPublicKey(createPublicKey(self.privateKey));
   const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), peerCache: new ReadCache(), self, consultationPolicy: { ackHours: config.ackHours } };
-  const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, maxAgeMs: config.deliveryHours * 3_600_000, ...options.sender });
+  const deliveryMs = options.sender?.maxAgeMs ?? config.deliveryHours * 3_600_000;
+  const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, ...options.sender, maxAgeMs: deliveryMs });
   // Inbound messages may announce evidence to fetch, so the evidence fetcher wakes too.
   domain.onQueued = () => {
     sender.wake();
@@ -153,6 +154,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
       publicKey: publicKey().toString('base64url'),
       version: VERSION,
       createdAt: identity.createdAt,
+      deliveryHours: deliveryMs / 3_600_000,
     }),
     close: async () => {
       await sender.stop();

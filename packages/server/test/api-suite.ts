@@ -22,7 +22,7 @@ export function apiSuite(engine: Engine): void {
     let admin: Client;
 
     beforeAll(async () => {
-      node = await startTestNode({ engine, config: { loginAttempts: 3, maxBodyBytes: 64 * 1024 } });
+      node = await startTestNode({ engine, config: { loginAttempts: 3, maxBodyBytes: 64 * 1024, deliveryHours: 12 } });
       admin = await signedInAdmin(node);
     });
     afterAll(async () => {
@@ -41,6 +41,8 @@ export function apiSuite(engine: Engine): void {
       const r = await admin.get('/api/v1/node');
       expect(r.status).toBe(200);
       expect(r.body).toMatchObject({ stateCode: 'XAA', isTestState: true, stateName: 'Test state XAA' });
+      // The Messages page says how long this node retries, from PARLEY_DELIVERY_HOURS.
+      expect(r.body.deliveryHours).toBe(12);
       expect(r.body.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
       expect(JSON.stringify(r.body)).not.toMatch(/PRIVATE/);
     });

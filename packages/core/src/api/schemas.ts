@@ -20,6 +20,7 @@ export const nodeInfo = z.object({
   publicKey: z.string().describe('Raw Ed25519 public key, base64url.'),
   version: z.string(),
   createdAt: z.string(),
+  deliveryHours: z.number().describe('Hours this node keeps retrying a message a peer has not receipted before it gives up (PARLEY_DELIVERY_HOURS).'),
 });
 export type NodeInfo = z.infer<typeof nodeInfo>;
 export const nodeIdentity = nodeInfo.pick({ stateCode: true, stateName: true, name: true, isTestState: true });

@@ -1,3 +1,4 @@
+import type { MessageType } from '../../../protocol/src/messages.js';
 import { consultationsMessages } from './en-consultations.js';
 import { evidenceMessages } from './en-evidence.js';
 import { normsMessages } from './en-norms.js';
@@ -461,12 +462,18 @@ export const messages = {
     anyStatus: 'Any status',
     count: (n: number) => (n === 1 ? '1 message shown.' : `${n} messages shown.`),
     empty: 'No messages match.',
+    // Every type of message the protocol has, so that none is shown by its code.
     types: {
       'directory.update': 'Directory update',
       'check.request': 'Communication check',
       'check.response': 'Check confirmation',
       'key.rotate': 'Key change announcement',
-    } as Record<string, string>,
+      'consultation.open': 'New consultation',
+      'consultation.step': 'Step in a consultation',
+      'request.open': 'New cooperation request',
+      'request.step': 'Step in a cooperation request',
+      'norms.positions': 'Positions on norms, published',
+    } satisfies Record<MessageType, string> as Record<string, string>,
     statuses: { queued: 'Queued', delivered: 'Delivered', failed: 'Failed' } as Record<string, string>,
     toState: 'To',
     created: 'Written',
@@ -479,8 +486,15 @@ export const messages = {
     lastError: 'Last error',
     reason: 'Reason',
     hash: 'Envelope hash',
-    queuedHelp: 'Parley keeps trying for up to 7 days.',
-    failedHelp: 'Parley gave up after 7 days of trying.',
+    queuedHelp: (period: string) => `Parley keeps trying for up to ${period}.`,
+    failedHelp: (period: string) => `Parley gave up after ${period} of trying.`,
+    /** This node's delivery period (PARLEY_DELIVERY_HOURS) in words: hours under a day, else days where whole. */
+    period: (hours: number) => {
+      const days = hours / 24;
+      if (hours >= 24 && Number.isInteger(days)) return days === 1 ? '1 day' : `${days} days`;
+      return hours === 1 ? '1 hour' : `${hours} hours`;
+    },
+    periodUnknown: 'the delivery period this node is set to',
   },
   notifications: {
     title: 'Notifications',

@@ -7,6 +7,7 @@ import { DownloadProof } from '../components/download-proof.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { formatFromNow, formatTime, messages as t } from '../i18n/index.js';
+import { useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
 import { useNow } from '../use-now.js';
 
@@ -50,6 +51,9 @@ export function MessagesPage() {
     navigate(query ? `/messages?${query}` : '/messages', { replace: true });
   };
 
+  const { state } = useSession();
+  const hours = state.status === 'signed-in' ? state.node?.deliveryHours : undefined;
+  const period = hours === undefined ? o.periodUnknown : o.period(hours);
   const names = new Map(peers.result.status === 'ready' ? peers.result.data.map((p) => [p.stateCode, p.name]) : []);
   const recipientOptions = [...names.keys()];
   if (filters.recipient && !names.has(filters.recipient)) recipientOptions.push(filters.recipient);
@@ -85,7 +89,7 @@ export function MessagesPage() {
         ) : (
           <ul className="records">
             {messages.result.data.map((m) => (
-              <MessageRecord key={m.id} message={m} name={names.get(m.recipient) ?? null} now={now} />
+              <MessageRecord key={m.id} message={m} name={names.get(m.recipient) ?? null} now={now} period={period} />
             ))}
           </ul>
         )
@@ -94,7 +98,7 @@ export function MessagesPage() {
   );
 }
 
-function MessageRecord({ message: m, name, now }: { message: OutboxMessage; name: string | null; now: number }) {
+function MessageRecord({ message: m, name, now, period }: { message: OutboxMessage; name: string | null; now: number; period: string }) {
   return (
     <li className={`record record-${m.status}`}>
       <h2 className="record-title record-title-small">
@@ -145,8 +149,8 @@ function MessageRecord({ message: m, name, now }: { message: OutboxMessage; name
         </div>
       </dl>
       {m.status === 'delivered' && m.hasReceipt ? <DownloadProof hash={m.hash} /> : null}
-      {m.status === 'queued' ? <p className="hint">{o.queuedHelp}</p> : null}
-      {m.status === 'failed' ? <p className="hint">{o.failedHelp}</p> : null}
+      {m.status === 'queued' ? <p className="hint">{o.queuedHelp(period)}</p> : null}
+      {m.status === 'failed' ? <p className="hint">{o.failedHelp(period)}</p> : null}
     </li>
   );
 }
