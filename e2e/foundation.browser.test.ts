@@ -100,6 +100,13 @@ describe('points of contact', () => {
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await language.fill('English');
     await language.press('Enter');
+    // A name that is no language is refused; the message goes once something else is typed.
+    await language.fill('Klingonese');
+    await language.press('Enter');
+    expect(await page.locator('#contact-language-input-error').textContent()).toBe('Unknown language. Type a code such as fr, or a name such as French.');
+    // A language left in the box that the list already holds does not stop the form.
+    await language.fill('French');
+    expect(await page.locator('#contact-language-input-error').count()).toBe(0);
     await page.getByLabel('Time zone').fill('Europe/Zurich');
     await page.getByLabel('Reachable 24/7').check();
     await page.getByRole('button', { name: 'Add point of contact' }).click();

@@ -134,8 +134,13 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    setLanguageError(null);
     let languages = draft.languages;
-    if (pendingLanguage.trim()) {
+    const typed = pendingLanguage.trim() ? resolveLanguage(pendingLanguage) : null;
+    if (typed && draft.languages.includes(typed)) {
+      // What was typed is in the list already, which is what the person wants: nothing to add.
+      setPendingLanguage('');
+    } else if (pendingLanguage.trim()) {
       // A language typed but not yet added is clearly meant to be in the list.
       const added = addPending();
       if (!added) {
@@ -283,7 +288,11 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
               autoComplete="off"
               spellCheck={false}
               value={pendingLanguage}
-              onChange={(e) => setPendingLanguage(e.target.value)}
+              onChange={(e) => {
+                setPendingLanguage(e.target.value);
+                // A message about what was typed before no longer applies.
+                setLanguageError(null);
+              }}
               onKeyDown={onLanguageKey}
               aria-invalid={languageError ? true : undefined}
               aria-describedby={languageError ? 'contact-language-input-error' : undefined}
