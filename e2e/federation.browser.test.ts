@@ -200,7 +200,16 @@ describe('a communication check', () => {
     await nav(pageA, 'Communication checks').click();
     await heading(pageA, 'Communication checks').waitFor();
     await pageA.getByLabel('Send the check to').selectOption('XAB');
-    await pageA.getByLabel('Minutes to confirm').fill('90');
+    // A cleared field is not taken as the default, and a number too large is told in plain words.
+    const minutes = pageA.getByLabel('Minutes to confirm');
+    await minutes.fill('');
+    await pageA.getByRole('button', { name: 'Send the check' }).click();
+    expect(await pageA.locator('#check-minutes-error').textContent()).toBe('Give the minutes the other state has to confirm, such as 120.');
+    await minutes.fill('99999999');
+    await pageA.getByRole('button', { name: 'Send the check' }).click();
+    await pageA.locator('#check-minutes-error').filter({ hasText: 'Give at most 10080 minutes (7 days).' }).waitFor();
+    expect(await pageA.locator('.result').count()).toBe(0);
+    await minutes.fill('90');
     await pageA.getByLabel(/Note to the other state/).fill('Quarterly check');
     await pageA.getByRole('button', { name: 'Send the check' }).click();
     await pageA.getByRole('status').filter({ hasText: 'Check sent to XAB.' }).waitFor();

@@ -312,6 +312,9 @@ const startFields: FieldRef[] = [
   { path: 'note', id: 'check-note', label: k.note },
 ];
 
+/** The longest a check may wait for its confirmation: seven days, as the node allows. */
+const MAX_MINUTES = 7 * 24 * 60;
+
 function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (checks: Check[]) => void }) {
   const [to, setTo] = useState('all');
   const [minutes, setMinutes] = useState('120');
@@ -326,9 +329,11 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const typed = minutes.trim();
-    const n = typed === '' ? undefined : Number(typed);
-    if (n !== undefined && !Number.isInteger(n)) {
-      setError(new ApiError(0, 'validation_failed', t.common.checkFields, [{ path: 'minutes', message: k.minutesWhole }]));
+    const n = Number(typed);
+    // The field starts at 120, so an empty one was cleared on purpose: it is not read as the default.
+    const problem = typed === '' ? k.minutesRequired : !Number.isInteger(n) ? k.minutesWhole : n < 5 ? k.minutesTooFew : n > MAX_MINUTES ? k.minutesTooMany : null;
+    if (problem) {
+      setError(new ApiError(0, 'validation_failed', t.common.checkFields, [{ path: 'minutes', message: problem }]));
       return;
     }
     setBusy(true);
@@ -336,7 +341,7 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
     try {
       const body = {
         ...(to === 'all' ? {} : { peers: [to] }),
-        ...(n === undefined ? {} : { minutes: n }),
+        minutes: n,
         ...(note.trim() ? { note: note.trim() } : {}),
       };
       onStarted((await call('startCheck', { body })).checks);
@@ -381,7 +386,7 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
               type="number"
               inputMode="numeric"
               min={5}
-              max={7 * 24 * 60}
+              max={MAX_MINUTES}
               step={1}
               className="input-short"
               value={minutes}
