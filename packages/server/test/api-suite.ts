@@ -278,6 +278,13 @@ export function apiSuite(engine: Engine): void {
       const blocked = await c.login('ratelimited@mfa.example', 'wrong password');
       expect([blocked.status, blocked.body.code]).toEqual([429, 'too_many_attempts']);
       expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(blocked.body.detail).toMatch(/^Too many sign-in attempts\. Try again in (1 minute|([2-9]|\d\d+) minutes)\.$/);
+    });
+
+    it('says the longest a communication check may wait in plain words', async () => {
+      const r = await admin.post('/api/v1/checks', { minutes: 99_999_999 });
+      expect([r.status, r.body.code]).toEqual([400, 'validation_failed']);
+      expect(r.body.errors).toEqual([{ path: 'minutes', message: 'Give at most 10080 minutes (7 days).' }]);
     });
 
     it('publishes an OpenAPI document listing every route of the contract', async () => {

@@ -33,7 +33,8 @@ async function limited(c: Context<Env>, keys: string[]): Promise<void> {
     const res = await limiter.get(key);
     if (res && res.consumedPoints >= limiter.points) {
       const retry = Math.ceil(res.msBeforeNext / 1000);
-      throw new DomainError('rate_limited', 'too_many_attempts', `Too many sign-in attempts. Try again in ${Math.ceil(retry / 60)} minute(s).`, { retryAfterSeconds: retry });
+      const minutes = Math.ceil(retry / 60);
+      throw new DomainError('rate_limited', 'too_many_attempts', `Too many sign-in attempts. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`, { retryAfterSeconds: retry });
     }
   }
 }
