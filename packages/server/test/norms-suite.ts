@@ -80,6 +80,14 @@ export function normsSuite(engine: Engine): void {
       expect((await new Client(node.url).get('/api/v1/norms/export.csv')).status).toBe(401);
     });
 
+    it('refuses a statement dated in the future, and keeps the position unchanged', async () => {
+      const before = (await viewer.get('/api/v1/norms/entry?entry=gge2015-13f')).body.own;
+      const r = await admin.post('/api/v1/norms/positions', { entry: 'gge2015-13f', position: 'does_not_endorse', statement: 'We withdraw.', source: 'A/C.1/85/PV.1', date: '2030-01-01' });
+      expect(r.status).toBe(400);
+      expect(r.body).toMatchObject({ code: 'date_in_future', errors: [{ path: 'date', message: 'A statement date cannot be in the future.' }] });
+      expect((await viewer.get('/api/v1/norms/entry?entry=gge2015-13f')).body.own).toEqual(before);
+    });
+
     it('stores an implementation note with its sources', async () => {
       const bad = await admin.post('/api/v1/norms/notes', { entry: 'gge2015-13g', text: 'Critical infrastructure act of 2022.' });
       expect(bad.status).toBe(400);

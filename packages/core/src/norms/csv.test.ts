@@ -39,6 +39,13 @@ describe('CSV of positions', () => {
     expect(r.errors[2]!.message).toMatch(/line 4/);
   });
 
+  it('reports a statement dated in the future, allowing for the time zones already a day ahead', () => {
+    const now = new Date('2026-11-27T12:00:00Z');
+    const r = checkNormCsv([header, 'XAB,gge2015-13a,endorses,,s,2030-01-01', 'XAB,gge2015-13b,endorses,,s,2026-11-28', 'XAB,gge2015-13c,endorses,,s,2026-11-29'].join('\n'), 'XAA', now);
+    expect(r.errors.map((e) => e.line)).toEqual([2, 4]);
+    expect(r.errors[0]!.message).toMatch(/2030-01-01 is in the future/);
+  });
+
   it('refuses a file without the header row', () => {
     try {
       checkNormCsv('XAB,gge2015-13a,endorses,,s,', 'XAA');

@@ -7,7 +7,7 @@ import { actorLabel, type Actor } from '../domain/policies.js';
 import { isAssignedStateCode, isUserAssignedCode } from '../states.js';
 import { normCatalogue } from './catalogue.js';
 import { normPositionValues, type NormPositionRecord, type NormPositionValue } from './ports.js';
-import { getNormMatrix, normSelfCode, presentNormNote, publishNormPositions } from './positions.js';
+import { getNormMatrix, isFutureStatementDate, normSelfCode, presentNormNote, publishNormPositions } from './positions.js';
 
 /**
  * Positions in bulk: a CSV file with the columns state, entry, position, statement, source, date
@@ -36,7 +36,7 @@ export interface NormImportError {
 const fileProblem = (code: string, message: string) => new DomainError('invalid', code, message);
 
 /** Parses and checks a CSV file; never throws for a bad row, only for a file that cannot be read as CSV at all. */
-export function checkNormCsv(csv: string, self: string): { rows: number; valid: NormImportRow[]; errors: NormImportError[] } {
+export function checkNormCsv(csv: string, self: string, now = new Date()): { rows: number; valid: NormImportRow[]; errors: NormImportError[] } {
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(csv.replace(/^\uFEFF/, ''), { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
@@ -87,6 +87,10 @@ export function checkNormCsv(csv: string, self: string): { rows: number; valid: 
       fail(`"${date}" is not a date; write it as YYYY-MM-DD, such as 2024-03-15.`);
       continue;
     }
+    if (date && isFutureStatementDate(date, now)) {
+      fail(`${date} is in the future; a statement date is the day the statement was made.`);
+      continue;
+    }
     if (statement.length > 5000) {
       fail('the statement has more than 5000 characters.');
       continue;
@@ -118,7 +122,7 @@ export function checkNormCsv(csv: string, self: string): { rows: number; valid: 
 
 export function previewNormImport(ctx: DomainContext, actor: Actor, csv: string) {
   assertMay(actor, 'norms.write');
-  const { rows, valid, errors } = checkNormCsv(csv, normSelfCode(ctx));
+  const { rows, valid, errors } = checkNormCsv(csv, normSelfCode(ctx), ctx.now());
   return { rows, valid: valid.length, errors, preview: valid.slice(0, 100) };
 }
 
@@ -126,7 +130,7 @@ export function previewNormImport(ctx: DomainContext, actor: Actor, csv: string)
 export async function importNormCsv(ctx: DomainContext, actor: Actor, input: { csv: string; mode: 'all_or_nothing' | 'valid_rows' }, meta: RequestMeta) {
   assertMay(actor, 'norms.write');
   const self = normSelfCode(ctx);
-  const { rows, valid, errors } = checkNormCsv(input.csv, self);
+  const { rows, valid, errors } = checkNormCsv(input.csv, self, ctx.now());
   if (errors.length && input.mode === 'all_or_nothing') {
     throw new DomainError('invalid', 'csv_rows_invalid', `${errors.length} of ${rows} rows cannot be imported, so nothing was imported. Correct them, or choose to import only the valid rows.`, {
       issues: errors.map((e) => ({ path: `line.${e.line}`, message: e.message })),

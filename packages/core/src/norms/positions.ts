@@ -133,11 +133,26 @@ const sourceRequired = (what: string) =>
     issues: [{ path: 'source', message: 'Give the source of the statement.' }],
   });
 
+/**
+ * Whether a statement's date (YYYY-MM-DD) is after today everywhere on Earth. A date is a day in
+ * the stating state's own time zone, which may be up to 14 hours ahead of UTC, so the node's
+ * "today" is taken there: a statement made this morning in Kiribati is not in the future.
+ */
+export function isFutureStatementDate(date: string, now: Date): boolean {
+  return date > new Date(now.getTime() + 14 * 3600_000).toISOString().slice(0, 10);
+}
+
+const futureDate = () =>
+  new DomainError('invalid', 'date_in_future', 'A statement date cannot be in the future: give the date on which the statement was made.', {
+    issues: [{ path: 'date', message: 'A statement date cannot be in the future.' }],
+  });
+
 /** Sets this state's position on one entry; the previous one stays in the history. */
 export async function setNormPosition(ctx: DomainContext, actor: Actor, input: SetNormPosition, meta: RequestMeta): Promise<NormPositionView> {
   assertMay(actor, 'norms.write');
   assertKnownNorms([input.entry]);
   if (input.statement && !input.source) throw sourceRequired('A statement');
+  if (input.date && isFutureStatementDate(input.date, ctx.now())) throw futureDate();
   const self = selfCode(ctx);
   const after: NormPositionRecord = {
     stateCode: self,
