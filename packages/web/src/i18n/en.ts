@@ -54,7 +54,7 @@ export const messages = {
   },
   roleHelp: {
     admin: 'Administrators manage accounts and keep the directory.',
-    officer: 'Officers keep the directory of points of contact.',
+    officer: 'Officers raise and answer consultations and cooperation requests, run communication checks and keep the directory of points of contact.',
     viewer: 'Viewers can read, but not change anything.',
   },
   common: {
@@ -69,6 +69,8 @@ export const messages = {
     problemTitle: 'There is a problem',
     checkFields: 'Some fields need attention.',
     unknownTime: 'never',
+    /** Who acted, when it was the `parley` command on the node's own machine (recorded as "local-cli"). */
+    localOperator: 'the node’s administrator (command line)',
     none: '—',
     yes: 'Yes',
     no: 'No',

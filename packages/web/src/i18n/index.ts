@@ -14,6 +14,14 @@ export function formatTime(iso: string | null | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : dateTime.format(d);
 }
 
+/**
+ * Who did something, as the node recorded it: a person's e-mail, or "local-cli" for the operator
+ * acting through the `parley` command, which people should not have to decode.
+ */
+export function actorName(actor: string): string {
+  return actor === 'local-cli' ? messages.common.localOperator : actor;
+}
+
 /** The name of an ISO 639 language code, or undefined when the platform does not know it. */
 export function languageName(code: string): string | undefined {
   try {

@@ -7,7 +7,7 @@ import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
-import { formatDeadline, formatDuration, formatTime, messages as t } from '../i18n/index.js';
+import { actorName, formatDeadline, formatDuration, formatTime, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -419,7 +419,7 @@ function SentRound({ checks, peerName, states, now }: { checks: Check[]; peerNam
   return (
     <li className="record">
       <h3 className="record-title" id={titleId}>
-        {k.sentRound(formatTime(first.startedAt))} <span className="muted">{k.sentBy(first.startedBy)}</span>
+        {k.sentRound(formatTime(first.startedAt))} <span className="muted">{k.sentBy(actorName(first.startedBy))}</span>
       </h3>
       <p className="record-subtitle">
         {k.deadline}: <Deadline deadline={first.deadline} open={checks.some((c) => !c.confirmedAt)} now={now} />

@@ -3,7 +3,7 @@ import { Link } from 'wouter';
 import { call } from '../api/client.js';
 import { LoadStatus } from '../components/alerts.js';
 import { Page } from '../components/page.js';
-import { formatTime, messages as t } from '../i18n/index.js';
+import { actorName, formatTime, messages as t } from '../i18n/index.js';
 import { useLoad } from '../use-load.js';
 import { languageLabel } from '../components/contact-card.js';
 
@@ -75,7 +75,7 @@ function HistoryEntry({ entry }: { entry: AuditEntry }) {
         {h.actions[entry.action] ?? entry.action} <span className="muted">· {formatTime(entry.at)}</span>
       </h2>
       <p className="timeline-meta">
-        {h.by} <span className="break">{entry.actor}</span>
+        {h.by} <span className="break">{actorName(entry.actor)}</span>
       </p>
       {rows.length === 0 ? (
         <p>{h.noChange}</p>

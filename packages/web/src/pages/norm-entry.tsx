@@ -6,7 +6,7 @@ import { ErrorSummary, LoadStatus } from '../components/alerts.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
-import { formatDate, formatTime, languageName, messages as t } from '../i18n/index.js';
+import { actorName, formatDate, formatTime, languageName, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
 import { useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -61,7 +61,7 @@ export function NormEntryPage({ id }: { id: string }) {
                 {h.statement ? <p>{h.statement}</p> : null}
                 <p className="timeline-meta">
                   {n.entry.source}: <SourceText source={h.source} />
-                  {h.date ? ` · ${n.entry.stated(formatDate(h.date))}` : null} · {n.entry.by(h.recordedBy ?? '', formatTime(h.recordedAt))}
+                  {h.date ? ` · ${n.entry.stated(formatDate(h.date))}` : null} · {n.entry.by(actorName(h.recordedBy ?? ''), formatTime(h.recordedAt))}
                 </p>
               </li>
             ))}
