@@ -34,6 +34,6 @@ describe('SMTP configuration', () => {
     const scheme = attempt({ PARLEY_SMTP_URL: 'http://u:hunter2secret@relay.example', PARLEY_SMTP_FROM: 'p@x.example' });
     expect(scheme).toMatch(/smtp:\/\/user:password@host:587/);
     expect(scheme).not.toContain('hunter2secret');
-    expect(attempt({ PARLEY_SMTP_URL: 'smtp://relay.example', PARLEY_SMTP_FROM: 'p@x.example', PARLEY_SMTP_STARTTLS: 'never' })).toMatch(/smtpStartTls/);
+    expect(attempt({ PARLEY_SMTP_URL: 'smtp://relay.example', PARLEY_SMTP_FROM: 'p@x.example', PARLEY_SMTP_STARTTLS: 'never' })).toMatch(/^invalid configuration: PARLEY_SMTP_STARTTLS: /);
   });
 });
