@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { addPeer, createConsultation, createContact, createRequest, setLegalBasis, setNormPosition, startCheck, type Actor, type CreateConsultation, type CreateContact, type CreateRequest, type SetNormPosition } from '@parley/core';
 import { discover } from '@parley/federation';
@@ -129,12 +129,8 @@ async function checkDemoDirectory(root: string): Promise<void> {
   const demoNodes = STATES.map((s) => s.code.toLowerCase()) as string[];
   const isDemoNode = async (entry: string) => {
     if (!demoNodes.includes(entry)) return false;
-    try {
-      const identity = JSON.parse(await readFile(join(root, entry, 'node.json'), 'utf8')) as { stateCode?: unknown; isTestState?: unknown };
-      return identity.stateCode === entry.toUpperCase() && identity.isTestState === true;
-    } catch {
-      return false;
-    }
+    const identity = await new DataDir(join(root, entry)).identity().catch(() => undefined);
+    return identity?.stateCode === entry.toUpperCase() && identity.isTestState === true;
   };
   const others = [];
   for (const entry of entries) if (!(await isDemoNode(entry))) others.push(entry);

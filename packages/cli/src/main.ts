@@ -1,6 +1,6 @@
 import { DomainError, displayStateName, isUserAssignedCode } from '@parley/core';
 import { fingerprint } from '@parley/protocol';
-import { configFromEnv, localSchemas, operatorCommands, startNode, type NodeConfig } from '@parley/server';
+import { configFromEnv, flagName, localSchemas, operatorCommands, startNode, type NodeConfig } from '@parley/server';
 import { DataDir, openStore } from '@parley/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
@@ -91,7 +91,7 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: Recor
       parsed.error.issues
         .map((i) => {
           const field = String(i.path[0] ?? '');
-          return `${field ? `${where[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`}: ` : ''}${i.message}`;
+          return `${field ? `${where[field] ?? flagName(field)}: ` : ''}${i.message}`;
         })
         .join('\n'),
     );

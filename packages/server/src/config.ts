@@ -51,6 +51,9 @@ export const configSchema = z.object({
 });
 export type NodeConfig = z.infer<typeof configSchema>;
 
+/** The command-line flag for a setting or field: `tlsCert` → `--tls-cert`. */
+export const flagName = (key: string) => `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+
 /** The environment variable behind each setting read from it, named in errors about its value. */
 const envNames: Partial<Record<keyof NodeConfig, string>> = {
   dataDir: 'PARLEY_DATA',
@@ -109,7 +112,7 @@ export function configFromEnv(overrides: Partial<Record<keyof NodeConfig, unknow
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const key = String(issue?.path[0] ?? '') as keyof NodeConfig;
-    const label = flags.has(key) ? `--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}` : (envNames[key] ?? issue?.path.join('.'));
+    const label = flags.has(key) ? flagName(key) : (envNames[key] ?? issue?.path.join('.'));
     throw new Error(`invalid configuration: ${label}: ${issue?.message}`);
   }
   return parsed.data;

@@ -198,7 +198,7 @@ export class DataDir {
   async load(): Promise<{ identity: NodeIdentity; keys: NodeKeyPair }> {
     await this.checkDirectory();
     if (!(await this.isInitialised())) throw this.notInitialised();
-    const identity = await this.readIdentity();
+    const identity = await this.identity();
     let mode;
     try {
       mode = (await stat(this.keyFile)).mode & 0o777;
@@ -212,7 +212,8 @@ export class DataDir {
     return { identity, keys: await readKey(this.keyFile) };
   }
 
-  private async readIdentity(): Promise<NodeIdentity> {
+  /** The node's identity from node.json, checked; an error that names the file when it is broken. */
+  async identity(): Promise<NodeIdentity> {
     const broken = (why: string) =>
       new DomainError('invalid', 'identity_file_invalid', `${this.identityFile} is not a valid node identity (${why}). Restore it from a backup of ${this.path}.`);
     let identity: Partial<NodeIdentity> | null;
