@@ -93,6 +93,24 @@ describe('renderCasePdf', () => {
     for (const t of file.timeline) for (const h of t.hashes ?? []) expect(all).toContain(h.value);
   });
 
+  it('prints Chinese and Arabic text as written, in its reading order', async () => {
+    const base = caseFile(1, 1);
+    const arabic = 'طلب حفظ بيانات حركة المرور على الشبكة منذ 12 يوما';
+    const file: CaseFile = {
+      ...base,
+      title: '电网扫描事件 — Scanning of the grid',
+      parties: { from: base.parties.from, to: [{ state: 'XAB', name: 'وزارة الخارجية' }] },
+      sections: [{ heading: 'Summary', paragraphs: [arabic] }],
+    };
+    const { pages } = await extract(await renderCasePdf(file));
+    const all = squash(pages.join(' '));
+    expect(all).toContain('电网扫描事件');
+    // pdf.js gives the items of a line left to right: an Arabic line's words come last word first.
+    const reversedWords = (s: string) => s.split(' ').reverse().join(' ');
+    expect(all).toContain(squash(reversedWords(arabic)));
+    expect(all).toContain(squash(reversedWords('وزارة الخارجية')));
+  });
+
   it('says so when there is no timeline, evidence or hash', async () => {
     const file = { ...caseFile(0, 0), hashes: [], kind: 'cooperation-request' as const, tlp: 'RED' as const };
     const { pages } = await extract(await renderCasePdf(file));

@@ -1,7 +1,6 @@
-import { createRequire } from 'node:module';
 import type { CaseFile } from '@parley/core';
 import { TLP } from '@parley/protocol';
-import PDFDocument from 'pdfkit';
+import { ScriptedDocument } from './pdf-scripts.js';
 
 /**
  * The printable case file of a consultation or a cooperation request: title block, parties,
@@ -9,17 +8,9 @@ import PDFDocument from 'pdfkit';
  * hashes. Every page carries the TLP marking at its head and foot, in FIRST's colours and as
  * text, and "Page X of Y".
  *
- * DejaVu Sans (from the dejavu-fonts-ttf package) covers Latin, Cyrillic and Greek, and is
- * embedded as a subset. pdfkit does not reorder right-to-left text, so Arabic or Hebrew comes out
- * with its letters in the wrong order, and DejaVu has no Chinese, Japanese or Korean glyphs.
+ * Text in any of the six UN languages prints in its own script and reading order, Arabic right to
+ * left and Chinese in a CJK face (ScriptedDocument, pdf-scripts.ts); fonts are embedded as subsets.
  */
-
-const require = createRequire(import.meta.url);
-const FONTS = {
-  regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
-  bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
-  mono: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf'),
-};
 
 const KIND_LABEL: Record<CaseFile['kind'], string> = {
   consultation: 'Consultation',
@@ -154,7 +145,7 @@ function decoratePages(doc: Doc, file: CaseFile): void {
 
 /** Renders the case file as a PDF (A4). */
 export async function renderCasePdf(file: CaseFile): Promise<Buffer> {
-  const doc = new PDFDocument({
+  const doc = new ScriptedDocument({
     size: PAGE.size,
     margins: { top: PAGE.top, bottom: PAGE.bottom, left: PAGE.side, right: PAGE.side },
     bufferPages: true,
@@ -167,9 +158,6 @@ export async function renderCasePdf(file: CaseFile): Promise<Buffer> {
     doc.on('end', () => resolve(Buffer.concat(chunks)));
     doc.on('error', reject);
   });
-  doc.registerFont('regular', FONTS.regular);
-  doc.registerFont('bold', FONTS.bold);
-  doc.registerFont('mono', FONTS.mono);
   const contentWidth = doc.page.width - 2 * PAGE.side;
 
   // Title block.

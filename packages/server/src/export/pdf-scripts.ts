@@ -1,0 +1,203 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import bidiModule, { type Bidi } from 'bidi-js';
+import PDFDocument from 'pdfkit';
+
+/**
+ * A pdfkit document that prints the scripts of the six UN languages, whatever the text's language:
+ *
+ * - **Latin, Cyrillic, Greek, Arabic and Hebrew** with DejaVu Sans (the dejavu-fonts-ttf package),
+ *   which has their glyphs and the OpenType tables fontkit shapes Arabic with (joined letters,
+ *   lam-alef).
+ * - **Chinese (and Japanese kana)** with Noto Sans SC (the @expo-google-fonts/noto-sans-sc
+ *   package, regular and bold, read only when a document needs it). A string with a Han, kana or
+ *   full-width character is set in it whole: it also has Latin glyphs, so a Chinese title with a
+ *   reference number in it stays in one face. It has no Arabic or Hangul.
+ * - **Right-to-left text** in its reading order. pdfkit lays a line out left to right, word by
+ *   word, and fontkit reverses the letters of each Arabic word, so before this class an Arabic
+ *   sentence came out with its words in the wrong order. Each line is now put in visual order by
+ *   the Unicode Bidirectional Algorithm (UAX #9, with bidi-js), mirrored brackets included, and
+ *   drawn as runs of one direction. A text's base direction is that of its first strong
+ *   character, as a browser's `dir="auto"`; a right-to-left text is aligned right unless the
+ *   caller chose an alignment.
+ *
+ * The faces are registered as `regular`, `bold` and `mono`; a caller picks one with `font(name)`
+ * and this class swaps in the Chinese face when the text asks for it. It overrides two internals
+ * of pdfkit 0.20 (`_fragment`, which draws one laid-out line, and the font kept in `_font`); the
+ * tests in pdf-scripts.test.ts read the text back from the PDF, so a pdfkit that changed them
+ * would fail there.
+ */
+
+const require = createRequire(import.meta.url);
+
+const FACES = {
+  regular: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans.ttf'),
+  bold: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf'),
+  mono: require.resolve('dejavu-fonts-ttf/ttf/DejaVuSansMono.ttf'),
+} as const;
+export type Face = keyof typeof FACES;
+
+const CJK_FACES = {
+  regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
+} as const;
+
+/** Han, kana, bopomofo, CJK punctuation and full-width forms: text DejaVu has no glyphs for. */
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\u3000-\u303f\uff00-\uffef]/u;
+/** Strong right-to-left characters (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms). */
+const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]|[\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+/** Strong characters of either direction, to find the first one. */
+const STRONG = /[\p{L}\p{Extended_Pictographic}]/u;
+
+/** The Chinese faces, read from disk once: about 10 MB each, so only when a document needs them. */
+const cjkFonts = new Map<string, Buffer>();
+function cjkFont(face: 'regular' | 'bold'): Buffer {
+  let font = cjkFonts.get(face);
+  if (!font) {
+    font = readFileSync(require.resolve(CJK_FACES[face]));
+    cjkFonts.set(face, font);
+  }
+  return font;
+}
+
+// The package is CommonJS whose export is the factory; its types declare it as an ES default export.
+const bidi = (bidiModule as unknown as () => Bidi)();
+
+/** Whether a text reads right to left: its first strong character does, as `dir="auto"` decides in a browser. */
+export function isRightToLeft(text: string): boolean {
+  for (const ch of text) if (STRONG.test(ch)) return RTL.test(ch);
+  return false;
+}
+
+/** A run of a laid-out line: characters of one embedding level, in visual order, or a gap of spaces. */
+interface Run {
+  text: string;
+  space: boolean;
+}
+
+/**
+ * A line's runs in visual order (left to right): the line reordered by the Unicode Bidirectional
+ * Algorithm with `rtl` as its base direction, mirrored characters swapped, cut at spaces and at
+ * every change of embedding level.
+ */
+export function visualRuns(line: string, rtl: boolean): Run[] {
+  const levels = bidi.getEmbeddingLevels(line, rtl ? 'rtl' : 'ltr');
+  const mirrored = bidi.getMirroredCharactersMap(line, levels.levels);
+  const order = bidi.getReorderedIndices(line, levels);
+  const runs: Run[] = [];
+  let current: (Run & { level: number }) | undefined;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    let ch = line[i]!;
+    // A surrogate pair reversed with its run is put back in order here.
+    if (ch >= '\ud800' && ch <= '\udbff') continue; // taken with its low surrogate
+    if (ch >= '\udc00' && ch <= '\udfff' && i > 0) {
+      const high = line[i - 1]!;
+      if (high >= '\ud800' && high <= '\udbff') ch = high + ch;
+    } else ch = mirrored.get(i) ?? ch;
+    const space = /\s/.test(ch);
+    const level = levels.levels[i]!;
+    if (!current || current.space !== space || (!space && current.level !== level)) {
+      current = { text: '', space, level };
+      runs.push(current);
+    }
+    current.text += ch;
+  }
+  return runs.map(({ text, space }) => ({ text, space }));
+}
+
+/** Reverses a string by code point. */
+const reversed = (s: string) => [...s].reverse().join('');
+
+type TextOptions = PDFKit.Mixins.TextOptions;
+
+/** The parts of pdfkit this class reaches into: what it draws a line with, and its font object. */
+interface PdfkitInternals {
+  _fragment(text: string, x: number, y: number, options: TextOptions & { lineWidth?: number }): void;
+  _font: { font: { layout(text: string): { direction: 'ltr' | 'rtl' } } };
+}
+
+export class ScriptedDocument extends PDFDocument {
+  /** The face the caller asked for, before any swap for Chinese. */
+  private face: Face = 'regular';
+  /** The base direction of the text being written, for its lines. */
+  private rightToLeft = false;
+  private readonly registered = new Set<string>();
+  /** Whether a text is being written or measured: pdfkit measures its words through the same methods. */
+  private inside = false;
+
+  constructor(options?: PDFKit.PDFDocumentOptions) {
+    super(options);
+    for (const [name, path] of Object.entries(FACES)) this.registerFont(name, path);
+  }
+
+  override font(src: PDFKit.Mixins.PDFFontSource, family?: string, size?: number): this;
+  override font(src: PDFKit.Mixins.PDFFontSource, size?: number): this;
+  override font(src: PDFKit.Mixins.PDFFontSource, a?: string | number, b?: number): this {
+    if (typeof src === 'string' && src in FACES) this.face = src as Face;
+    return super.font(src, a as string, b);
+  }
+
+  override text(text: string, x?: number | TextOptions, y?: number, options?: TextOptions): this {
+    const opts = typeof x === 'object' ? x : options;
+    return this.inScript(String(text ?? ''), opts, (o) => (typeof x === 'object' ? super.text(text, o) : super.text(text, x, y, o)));
+  }
+
+  override heightOfString(text: string, options?: TextOptions): number {
+    return this.inScript(String(text ?? ''), options, (o) => super.heightOfString(text, o));
+  }
+
+  override widthOfString(text: string, options?: TextOptions): number {
+    return this.inScript(String(text ?? ''), options, (o) => super.widthOfString(text, o));
+  }
+
+  /** Runs `write` with the face the text needs and its base direction, then restores the caller's face. */
+  private inScript<T>(text: string, options: TextOptions | undefined, write: (options: TextOptions | undefined) => T): T {
+    if (this.inside) return write(options);
+    const face = this.face;
+    const swap = CJK.test(text);
+    if (swap) this.useCjk(face === 'bold' ? 'bold' : 'regular');
+    this.inside = true;
+    this.rightToLeft = isRightToLeft(text);
+    try {
+      return write(this.rightToLeft && options?.align === undefined && options?.width !== undefined ? { ...options, align: 'right' } : options);
+    } finally {
+      this.inside = false;
+      this.rightToLeft = false;
+      if (swap) this.font(face);
+    }
+  }
+
+  private useCjk(face: 'regular' | 'bold'): void {
+    const name = `cjk-${face}`;
+    if (!this.registered.has(name)) {
+      this.registerFont(name, cjkFont(face));
+      this.registered.add(name);
+    }
+    super.font(name);
+  }
+
+  /** Draws one laid-out line: as pdfkit does when it is all left to right, else run by run in visual order. */
+  _fragment(text: string, x: number, y: number, options: TextOptions & { lineWidth?: number }): void {
+    const internals = PDFDocument.prototype as unknown as PdfkitInternals;
+    const line = text.replace(/\n/g, '');
+    if (!this.rightToLeft && !RTL.test(line)) return internals._fragment.call(this, text, x, y, options);
+    const trimmed = line.trim();
+    if (!trimmed) return;
+    const font = (this as unknown as PdfkitInternals)._font.font;
+    // fontkit reverses a run it reads as right to left, so such a run is handed over in logical
+    // order: it then shapes the letters in the order they join, and lays them out in the visual one.
+    const runs = visualRuns(trimmed, this.rightToLeft).map((r) => ({ ...r, text: !r.space && font.layout(r.text).direction === 'rtl' ? reversed(r.text) : r.text }));
+    const plain = { ...options, align: 'left' as const, width: undefined, wordSpacing: 0 };
+    const widths = runs.map((r) => super.widthOfString(r.text, plain));
+    const total = widths.reduce((a, b) => a + b, 0);
+    const room = options.lineWidth ?? options.width ?? total;
+    let at = x;
+    if (options.align === 'right' || (options.align === 'justify' && this.rightToLeft)) at += room - total;
+    else if (options.align === 'center') at += (room - total) / 2;
+    runs.forEach((r, i) => {
+      if (!r.space) internals._fragment.call(this, r.text, at, y, plain);
+      at += widths[i]!;
+    });
+  }
+}
