@@ -177,6 +177,23 @@ export class ScriptedDocument extends PDFDocument {
     super.font(name);
   }
 
+  /**
+   * A ligature of right-to-left letters (lam-alef) is drawn in visual order, but its entry in the
+   * font's ToUnicode map lists its letters in logical order, so a reader that turns a line back into
+   * logical order (pdf.js, Acrobat) swapped them: copied text read "ال" for "لا". Such entries are
+   * written reversed, so the copied text is what was written.
+   */
+  override end(): void {
+    const fonts = (this as unknown as { _fontFamilies: Record<string, { unicode?: number[][] }> })._fontFamilies;
+    // A font is listed under each name it was asked for by: each is changed once.
+    for (const font of new Set(Object.values(fonts))) {
+      font.unicode?.forEach((codePoints, gid) => {
+        if (codePoints.length > 1 && codePoints.every((c) => RTL.test(String.fromCodePoint(c)))) font.unicode![gid] = [...codePoints].reverse();
+      });
+    }
+    super.end();
+  }
+
   /** Draws one laid-out line: as pdfkit does when it is all left to right, else run by run in visual order. */
   _fragment(text: string, x: number, y: number, options: TextOptions & { lineWidth?: number }): void {
     const internals = PDFDocument.prototype as unknown as PdfkitInternals;
