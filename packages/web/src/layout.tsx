@@ -85,14 +85,14 @@ export function Layout({ children }: { children: ReactNode }) {
             </Link>
             {identity ? (
               <span className="brand-node">
-                <span className="state-code">{identity.stateCode}</span> {identity.name}
+                <span className="state-code">{identity.stateCode}</span> <span dir="auto">{identity.name}</span>
               </span>
             ) : null}
           </div>
           {signedIn ? (
             <div className="account">
               <span className="account-name">
-                {t.nav.signedInAs} <strong>{signedIn.user.displayName}</strong> ({t.roles[signedIn.user.role]})
+                {t.nav.signedInAs} <strong dir="auto">{signedIn.user.displayName}</strong> ({t.roles[signedIn.user.role]})
               </span>
               <NotificationsLink />
               <button

@@ -38,11 +38,11 @@ export function CaseEvidenceList({ items }: { items: readonly CaseEvidenceItem[]
           <li key={e.sha256} className={`record${e.status === 'failed' ? ' record-failed' : ''}`}>
             <p className="record-title record-title-small break">
               {available ? (
-                <a href={`/api/v1/evidence/${encodeURIComponent(e.evidenceId!)}/content`} download aria-label={k.evidence.download(e.name)}>
+                <a href={`/api/v1/evidence/${encodeURIComponent(e.evidenceId!)}/content`} download aria-label={k.evidence.download(e.name)} dir="auto">
                   {e.name}
                 </a>
               ) : (
-                e.name
+                <span dir="auto">{e.name}</span>
               )}{' '}
               <span className={`badge badge-evidence-${e.status}`}>{k.evidence.statuses[e.status] ?? e.status}</span>
             </p>
@@ -104,14 +104,25 @@ function TimelineEntry({ e, side, words, extra }: { e: ConsultationEvent; side: 
     <li className={`timeline-entry event event-${ours ? 'ours' : 'theirs'}${e.notApplied ? ' event-not-applied' : ''}`} data-action={e.action}>
       <h3 className="timeline-title">{words.events[e.action] ?? e.action}</h3>
       <p className="timeline-meta">
-        <StateLabel code={e.state} /> {e.actor} · <time dateTime={e.at}>{formatTime(e.at)}</time>
+        <StateLabel code={e.state} /> <span dir="auto">{e.actor}</span> · <time dateTime={e.at}>{formatTime(e.at)}</time>
       </p>
-      {e.text ? <p className="prewrap consultation-text">{e.text}</p> : null}
+      {e.text ? (
+        <p className="prewrap consultation-text" dir="auto">
+          {e.text}
+        </p>
+      ) : null}
       {e.outcome ? <p className="event-outcome">{k.outcomeWas(words.outcomes[e.outcome] ?? e.outcome)}</p> : null}
       {e.attributionReply ? (
         <p>
           <strong>{k.replies[e.attributionReply.position] ?? e.attributionReply.position}</strong>
-          {e.attributionReply.reasons ? <span className="prewrap">: {e.attributionReply.reasons}</span> : null}
+          {e.attributionReply.reasons ? (
+            <>
+              :{' '}
+              <span className="prewrap" dir="auto">
+                {e.attributionReply.reasons}
+              </span>
+            </>
+          ) : null}
         </p>
       ) : null}
       {extra ? extra(e) : null}

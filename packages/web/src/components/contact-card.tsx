@@ -14,6 +14,25 @@ export function languageLabel(code: string): string {
 type Facts = Pick<Contact, 'email' | 'phone' | 'languages' | 'timeZone' | 'hours' | 'available24x7'>;
 
 /**
+ * Position and organisation, each in its own direction: either may be written in a script that
+ * reads right to left, and the other not.
+ */
+export function ContactRole({ contact: c }: { contact: Pick<Contact, 'position' | 'organisation'> }) {
+  return (
+    <>
+      {[c.position, c.organisation]
+        .filter(Boolean)
+        .map((part, i) => (
+          <span key={i}>
+            {i > 0 ? ', ' : null}
+            <span dir="auto">{part}</span>
+          </span>
+        ))}
+    </>
+  );
+}
+
+/**
  * Whether a person behind the contact has confirmed a communication check since it last changed.
  * The words carry the meaning; the mark and the colour only repeat it.
  */
@@ -62,7 +81,7 @@ export function ContactFacts({ contact: c, children }: { contact: Facts; childre
       {c.hours ? (
         <div>
           <dt>{f.hours}</dt>
-          <dd>{c.hours}</dd>
+          <dd dir="auto">{c.hours}</dd>
         </div>
       ) : null}
       <div>

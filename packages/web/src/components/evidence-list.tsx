@@ -85,7 +85,9 @@ export function EvidenceList({ items, showOrigin = false, pollMs = 2000 }: { ite
             {live.map((e) => (
               <tr key={e.id}>
                 <th scope="row">
-                  <span className="evidence-name">{e.name}</span>
+                  <span className="evidence-name" dir="auto">
+                    {e.name}
+                  </span>
                   {e.malware ? (
                     <>
                       {' '}

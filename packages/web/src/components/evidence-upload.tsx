@@ -131,7 +131,7 @@ export function EvidenceUpload({ caseId, onUploaded, disabled = false }: { caseI
         <ul className="evidence-uploads" aria-live="polite">
           {rows.map((r) => (
             <li key={r.key} className="evidence-upload-row">
-              {r.state === 'waiting' ? <span>{r.name}</span> : null}
+              {r.state === 'waiting' ? <span dir="auto">{r.name}</span> : null}
               {r.state === 'uploading' ? (
                 <>
                   <span>{t.evidence.uploading(r.name)}</span>{' '}

@@ -42,6 +42,12 @@ function Label({ id, label, optional }: { id: string; label: string; optional?: 
 
 type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'className'>;
 
+/**
+ * Free text (a title, a name, a search) may be written in any script: with `dir="auto"` an entry in
+ * Arabic reads right to left in its box. Addresses, numbers and dates keep the page's direction.
+ */
+const FREE_TEXT = new Set(['text', 'search']);
+
 export function TextField({
   id,
   label,
@@ -63,6 +69,7 @@ export function TextField({
         id={id}
         name={id}
         type="text"
+        dir={FREE_TEXT.has(input.type ?? 'text') ? 'auto' : undefined}
         value={value}
         onChange={(e) => onChange(e.target.value)}
         aria-describedby={d.describedBy}

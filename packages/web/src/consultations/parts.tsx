@@ -43,7 +43,10 @@ export function ResponseDeadline({ c, now }: { c: Pick<Consultation, 'responseSt
   }
 }
 
-/** A multi-line text field, described like the other fields (hint, then error, then the box). */
+/**
+ * A multi-line text field, described like the other fields (hint, then error, then the box). What
+ * is written in it may be in any script, so its direction follows the text (`dir="auto"`).
+ */
 export function TextAreaField({
   id,
   label,
@@ -84,6 +87,7 @@ export function TextAreaField({
         className="input textarea"
         id={id}
         name={id}
+        dir="auto"
         rows={5}
         value={value}
         onChange={(e) => onChange(e.target.value)}

@@ -100,14 +100,14 @@ function History({ checks, peers }: { checks: Check[]; peers: Peer[] }) {
                     <li key={s.key}>
                       <SeriesSwatch index={series.filter((x) => x.points.length > 0).indexOf(s)} />
                       <span>
-                        <span className="state-code">{s.key}</span> {names.get(s.key) ?? ''}
+                        <span className="state-code">{s.key}</span> <span dir="auto">{names.get(s.key) ?? ''}</span>
                       </span>
                     </li>
                   ) : (
                     <li key={s.key} className="muted">
                       <span className="swatch-none" aria-hidden="true" />
                       <span>
-                        <span className="state-code">{s.key}</span> {names.get(s.key) ?? ''}
+                        <span className="state-code">{s.key}</span> <span dir="auto">{names.get(s.key) ?? ''}</span>
                       </span>
                       <span className="visually-hidden">{sentences[i]}</span>
                     </li>
@@ -155,7 +155,7 @@ function History({ checks, peers }: { checks: Check[]; peers: Peer[] }) {
                   </td>
                   <td>{c.deliverySeconds === null ? t.common.none : formatDuration(c.deliverySeconds)}</td>
                   <td>{c.confirmationSeconds === null ? t.common.none : formatDuration(c.confirmationSeconds)}</td>
-                  <td>{c.confirmedBy ?? t.common.none}</td>
+                  <td dir="auto">{c.confirmedBy ?? t.common.none}</td>
                 </tr>
               ))}
             </tbody>

@@ -261,7 +261,7 @@ function IncomingCheck({
         {c.note ? (
           <div>
             <dt>{k.theirNote}</dt>
-            <dd>{c.note}</dd>
+            <dd dir="auto">{c.note}</dd>
           </div>
         ) : null}
       </dl>

@@ -195,7 +195,9 @@ export function ConsultationFormPage({ id }: { id?: string }) {
         <Page title={k.edit}>
           <p>{k.notADraft}</p>
           <p>
-            <Link href={`/consultations/${c.id}`}>{c.title}</Link>
+            <Link href={`/consultations/${c.id}`} dir="auto">
+              {c.title}
+            </Link>
           </p>
         </Page>
       );
@@ -511,7 +513,7 @@ function ConsultationForm({
               <CheckboxGroup
                 id="consultation-attribution-evidence"
                 legend={k.attribution.evidence}
-                options={attached.map((f) => ({ value: f.sha256, label: f.name }))}
+                options={attached.map((f) => ({ value: f.sha256, label: <span dir="auto">{f.name}</span> }))}
                 value={draft.attributionEvidence.filter((h) => attached.some((f) => f.sha256 === h))}
                 onChange={update('attributionEvidence')}
                 errors={errorsFor('attribution.evidence')}
@@ -537,7 +539,7 @@ function ConsultationForm({
               {attached.map((f) => (
                 <li key={f.id} className="record">
                   <p className="record-title record-title-small break">
-                    {f.name} <span className="muted">{formatSize(f.size)}</span>
+                    <span dir="auto">{f.name}</span> <span className="muted">{formatSize(f.size)}</span>
                     {f.malware ? (
                       <>
                         {' '}

@@ -55,7 +55,7 @@ export function ConsultationPage({ id }: { id: string }) {
   }
   const c = loaded.result.data;
   return (
-    <Page title={c.title || k.untitled}>
+    <Page title={c.title || k.untitled} titleDir="auto">
       <p className="tlp-banner">
         <TlpBadge level={c.tlp} withDefinition />
       </p>
@@ -200,7 +200,13 @@ function Details({ c }: { c: ConsultationDetail }) {
     <section aria-labelledby="details-title">
       <h2 id="details-title">{d.detailsTitle}</h2>
       <h3>{d.summary}</h3>
-      {c.summary ? <p className="prewrap consultation-text">{c.summary}</p> : <p className="muted">{d.nothing}</p>}
+      {c.summary ? (
+        <p className="prewrap consultation-text" dir="auto">
+          {c.summary}
+        </p>
+      ) : (
+        <p className="muted">{d.nothing}</p>
+      )}
       <dl className="facts">
         <div>
           <dt>{d.kind}</dt>
@@ -229,7 +235,9 @@ function Details({ c }: { c: ConsultationDetail }) {
         </div>
         <div className="fact-wide">
           <dt>{d.actionsRequested}</dt>
-          <dd className="prewrap">{c.actionsRequested || d.nothing}</dd>
+          <dd className="prewrap" dir="auto">
+            {c.actionsRequested || d.nothing}
+          </dd>
         </div>
       </dl>
     </section>
@@ -265,13 +273,22 @@ function AttributionSection({ c }: { c: ConsultationDetail }) {
             {a.evidence.length ? (
               <div>
                 <dt>{k.attribution.evidence}</dt>
-                <dd>{a.evidence.map(evidenceName).join(', ')}</dd>
+                <dd>
+                  {a.evidence.map((sha, i) => (
+                    <span key={sha}>
+                      {i > 0 ? ', ' : null}
+                      <span dir="auto">{evidenceName(sha)}</span>
+                    </span>
+                  ))}
+                </dd>
               </div>
             ) : null}
             {a.statement ? (
               <div className="fact-wide">
                 <dt>{k.attribution.statement}</dt>
-                <dd className="prewrap">{a.statement}</dd>
+                <dd className="prewrap" dir="auto">
+                  {a.statement}
+                </dd>
               </div>
             ) : null}
           </dl>
@@ -285,7 +302,9 @@ function AttributionSection({ c }: { c: ConsultationDetail }) {
               {c.attributionReply.reasons ? (
                 <div className="fact-wide">
                   <dt>{k.attribution.reasons}</dt>
-                  <dd className="prewrap">{c.attributionReply.reasons}</dd>
+                  <dd className="prewrap" dir="auto">
+                    {c.attributionReply.reasons}
+                  </dd>
                 </div>
               ) : null}
             </dl>

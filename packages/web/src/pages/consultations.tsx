@@ -204,7 +204,9 @@ function ConsultationRow({ c, name, now }: { c: Consultation; name: string | nul
   return (
     <li className={`record${attention ? ' record-attention' : ''}${c.status === 'closed' ? ' record-muted' : ''}`}>
       <h3 className="record-title">
-        <Link href={`/consultations/${c.id}`}>{c.title || k.untitled}</Link>
+        <Link href={`/consultations/${c.id}`} dir="auto">
+          {c.title || k.untitled}
+        </Link>
       </h3>
       <p className="record-subtitle">
         <TlpBadge level={c.tlp} /> <StatusBadge status={c.status} outcome={c.outcome} /> <UrgencyBadge urgency={c.urgency} />

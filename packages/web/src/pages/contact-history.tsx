@@ -12,6 +12,8 @@ const h = t.history;
 /** The fields of a point of contact that people read, in the order of the form. */
 const shown = ['kind', 'name', 'organisation', 'position', 'email', 'phone', 'languages', 'timeZone', 'hours', 'available24x7', 'status'] as const;
 type Shown = (typeof shown)[number];
+/** The fields a person wrote, in any script; the others are this interface's words, codes or numbers. */
+const written: ReadonlySet<Shown> = new Set(['name', 'organisation', 'position', 'hours']);
 
 function display(field: Shown, value: unknown): string {
   if (value === undefined || value === null || value === '' || (Array.isArray(value) && value.length === 0)) return h.empty_value;
@@ -93,8 +95,14 @@ function HistoryEntry({ entry }: { entry: AuditEntry }) {
               {rows.map((r) => (
                 <tr key={r.field}>
                   <th scope="row">{t.contacts.fields[r.field]}</th>
-                  {created ? null : <td className="before">{r.before}</td>}
-                  <td className="after">{r.after}</td>
+                  {created ? null : (
+                    <td className="before" dir={written.has(r.field) ? 'auto' : undefined}>
+                      {r.before}
+                    </td>
+                  )}
+                  <td className="after" dir={written.has(r.field) ? 'auto' : undefined}>
+                    {r.after}
+                  </td>
                 </tr>
               ))}
             </tbody>

@@ -4,7 +4,7 @@ import { Link } from 'wouter';
 import { ApiError, call } from '../api/client.js';
 import { ErrorFor, LoadStatus } from '../components/alerts.js';
 import { ConfirmAction } from '../components/confirm.js';
-import { ContactFacts, contactKinds, VerificationBadge } from '../components/contact-card.js';
+import { ContactFacts, contactKinds, ContactRole, VerificationBadge } from '../components/contact-card.js';
 import { CheckboxField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
@@ -95,9 +95,11 @@ function ContactRecord({
   return (
     <li className={`record${active ? '' : ' record-muted'}`}>
       <h3 className="record-title">
-        {c.name} {active ? null : <span className="badge badge-retired">{t.contacts.retiredBadge}</span>}
+        <span dir="auto">{c.name}</span> {active ? null : <span className="badge badge-retired">{t.contacts.retiredBadge}</span>}
       </h3>
-      <p className="record-subtitle">{[c.position, c.organisation].filter(Boolean).join(', ')}</p>
+      <p className="record-subtitle">
+        <ContactRole contact={c} />
+      </p>
       {active ? <VerificationBadge verifiedAt={c.verifiedAt} /> : null}
       <ContactFacts contact={c}>
         {c.retiredAt ? (

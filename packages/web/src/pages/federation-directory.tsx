@@ -2,7 +2,7 @@ import type { Peer, ResponseOf } from '@parley/core';
 import { Link } from 'wouter';
 import { call } from '../api/client.js';
 import { LoadStatus } from '../components/alerts.js';
-import { ContactFacts, contactKinds, VerificationBadge } from '../components/contact-card.js';
+import { ContactFacts, contactKinds, ContactRole, VerificationBadge } from '../components/contact-card.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { formatTime, messages as t } from '../i18n/index.js';
@@ -96,11 +96,13 @@ function StateSection({ state: s, suspended }: { state: StateDirectory; suspende
 function PublishedContactRecord({ contact: c }: { contact: PublishedContact }) {
   return (
     <li className="record">
-      <h3 className="record-title">{c.name}</h3>
+      <h3 className="record-title" dir="auto">
+        {c.name}
+      </h3>
       <p className="record-subtitle">
         <strong className="kind">{t.contacts.kinds[c.kind] ?? c.kind}</strong>
         {' · '}
-        {[c.position, c.organisation].filter(Boolean).join(', ')}
+        <ContactRole contact={c} />
       </p>
       <VerificationBadge verifiedAt={c.verifiedAt} />
       <ContactFacts contact={c} />

@@ -84,9 +84,11 @@ export function LegalBasesPage() {
                       <StateLabel code={code} name={peer?.name ?? null} />
                     </th>
                     <td>{x ? x.instruments.map((i) => k.instruments[i] ?? i).join('; ') : <span className="muted">{b.notRecorded}</span>}</td>
-                    <td>{x?.articles || t.common.none}</td>
+                    <td dir="auto">{x?.articles || t.common.none}</td>
                     <td>{x ? (x.channel ? (k.channels[x.channel] ?? x.channel) : k.noChannel) : t.common.none}</td>
-                    <td className="prewrap">{x?.notes || t.common.none}</td>
+                    <td className="prewrap" dir="auto">
+                      {x?.notes || t.common.none}
+                    </td>
                     <td>{x ? b.updatedBy(formatTime(x.updatedAt), x.updatedBy) : t.common.none}</td>
                     {canEdit ? (
                       <td>

@@ -15,7 +15,7 @@ export function NodePage() {
           <dl className="facts">
             <div>
               <dt>{t.node.state}</dt>
-              <dd>{result.data.stateName}</dd>
+              <dd dir="auto">{result.data.stateName}</dd>
             </div>
             <div>
               <dt>{t.node.stateCode}</dt>
@@ -23,7 +23,7 @@ export function NodePage() {
             </div>
             <div>
               <dt>{t.node.name}</dt>
-              <dd>{result.data.name}</dd>
+              <dd dir="auto">{result.data.name}</dd>
             </div>
             <div>
               <dt>{t.node.created}</dt>

@@ -27,7 +27,9 @@ export function SourceText({ source }: { source: string }) {
       {source}
     </a>
   ) : (
-    <span className="mono">{source}</span>
+    <span className="mono" dir="auto">
+      {source}
+    </span>
   );
 }
 
@@ -58,7 +60,7 @@ export function NormEntryPage({ id }: { id: string }) {
             {d.history.map((h, i) => (
               <li key={i} className="timeline-entry">
                 <p className="timeline-title">{positionLabel(h.position)}</p>
-                {h.statement ? <p>{h.statement}</p> : null}
+                {h.statement ? <p dir="auto">{h.statement}</p> : null}
                 <p className="timeline-meta">
                   {n.entry.source}: <SourceText source={h.source} />
                   {h.date ? ` · ${n.entry.stated(formatDate(h.date))}` : null} · {n.entry.by(actorName(h.recordedBy ?? ''), formatTime(h.recordedAt))}
@@ -73,7 +75,9 @@ export function NormEntryPage({ id }: { id: string }) {
         <p className="muted">{n.entry.noteIntro}</p>
         {d.note ? (
           <>
-            <p className="prewrap">{d.note.text}</p>
+            <p className="prewrap" dir="auto">
+              {d.note.text}
+            </p>
             <ul>
               {d.note.sources.map((s) => (
                 <li key={s}>
@@ -111,7 +115,9 @@ export function NormEntryPage({ id }: { id: string }) {
                   <h4 className="record-title">
                     <span className="state-code">{note.state}</span>
                   </h4>
-                  <p className="prewrap">{note.text}</p>
+                  <p className="prewrap" dir="auto">
+                    {note.text}
+                  </p>
                   <ul>
                     {note.sources.map((s) => (
                       <li key={s}>
@@ -133,7 +139,14 @@ export function NormEntryPage({ id }: { id: string }) {
           <ul>
             {d.invocations.map((c) => (
               <li key={`${c.caseType}-${c.caseId}`}>
-                {c.caseType === 'consultation' ? <Link href={`/consultations/${c.caseId}`}>{c.title}</Link> : c.title} — {n.entry.caseTypes[c.caseType] ?? c.caseType}, {formatDate(c.createdAt)}
+                {c.caseType === 'consultation' ? (
+                  <Link href={`/consultations/${c.caseId}`} dir="auto">
+                    {c.title}
+                  </Link>
+                ) : (
+                  <span dir="auto">{c.title}</span>
+                )}{' '}
+                — {n.entry.caseTypes[c.caseType] ?? c.caseType}, {formatDate(c.createdAt)}
               </li>
             ))}
           </ul>
@@ -159,7 +172,7 @@ function EntryText({ detail: d }: { detail: Detail }) {
       {d.entry.languages.length > 1 ? (
         <SelectField id="entry-language" label={n.entry.language} value={lang} options={d.entry.languages.map((l) => ({ value: l, label: languageName(l) ?? l }))} onChange={setLang} />
       ) : null}
-      <blockquote className="norm-text" lang={lang}>
+      <blockquote className="norm-text" lang={lang} dir="auto">
         <p>{text}</p>
       </blockquote>
       <dl className="facts">
@@ -199,7 +212,9 @@ function PositionFacts({ p }: { p: Position }) {
       {p.statement ? (
         <div>
           <dt>{n.entry.statementLabel}</dt>
-          <dd className="prewrap">{p.statement}</dd>
+          <dd className="prewrap" dir="auto">
+            {p.statement}
+          </dd>
         </div>
       ) : null}
       <div>
@@ -330,6 +345,7 @@ function TextArea({ id, label, hint, value, onChange, errors, rows = 5 }: { id: 
         className="input textarea"
         id={id}
         name={id}
+        dir="auto"
         rows={rows}
         value={value}
         onChange={(e) => onChange(e.target.value)}

@@ -142,7 +142,7 @@ export function NormImportPage() {
                         <td>{r.state}</td>
                         <td className="mono">{r.entry}</td>
                         <td>{positionLabel(r.position)}</td>
-                        <td>{r.source}</td>
+                        <td dir="auto">{r.source}</td>
                         <td>{r.date ?? ''}</td>
                         <td>{t.norms.origins[r.origin]}</td>
                       </tr>

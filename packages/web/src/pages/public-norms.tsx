@@ -50,7 +50,11 @@ export function PublicNormsPage() {
                     <strong>{n.public.positionHeading}:</strong> {p ? positionLabel(p.position) : n.catalogue.noPosition}
                     {p?.date ? ` (${formatDate(p.date)})` : null}
                   </p>
-                  {p?.statement ? <p className="prewrap">{p.statement}</p> : null}
+                  {p?.statement ? (
+                    <p className="prewrap" dir="auto">
+                      {p.statement}
+                    </p>
+                  ) : null}
                   {p?.source ? (
                     <p>
                       {n.entry.source}: <SourceText source={p.source} />
@@ -61,7 +65,9 @@ export function PublicNormsPage() {
                       <p>
                         <strong>{n.public.noteHeading}:</strong>
                       </p>
-                      <p className="prewrap">{note.text}</p>
+                      <p className="prewrap" dir="auto">
+                        {note.text}
+                      </p>
                     </>
                   ) : null}
                 </li>

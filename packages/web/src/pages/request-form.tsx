@@ -211,7 +211,9 @@ export function RequestFormPage({ id }: { id?: string }) {
         <Page title={k.edit}>
           <p>{k.notADraft}</p>
           <p>
-            <Link href={`/requests/${req.id}`}>{req.title || k.untitled}</Link>
+            <Link href={`/requests/${req.id}`} dir="auto">
+              {req.title || k.untitled}
+            </Link>
           </p>
         </Page>
       );
@@ -680,7 +682,7 @@ function RequestForm({
                 {attached.map((file) => (
                   <li key={file.id} className="record">
                     <p className="record-title record-title-small break">
-                      {file.name} <span className="muted">{formatSize(file.size)}</span>
+                      <span dir="auto">{file.name}</span> <span className="muted">{formatSize(file.size)}</span>
                       {file.malware ? (
                         <>
                           {' '}

@@ -59,7 +59,7 @@ export function RequestPage({ id }: { id: string }) {
   const c = loaded.result.data;
   const sent = c.status !== 'draft';
   return (
-    <Page title={c.title || r.untitled}>
+    <Page title={c.title || r.untitled} titleDir="auto">
       <p className="tlp-banner">
         <TlpBadge level={c.tlp} withDefinition />
       </p>
@@ -157,7 +157,9 @@ function Header({ c, names, now }: { c: RequestDetail; names: Names; now: number
       </div>
       <div>
         <dt>{h.reference}</dt>
-        <dd className={reference ? 'break' : 'muted'}>{reference || h.noReference}</dd>
+        <dd className={reference ? 'break' : 'muted'} dir="auto">
+          {reference || h.noReference}
+        </dd>
       </div>
       <div>
         <dt>{h.urgency}</dt>
@@ -169,7 +171,7 @@ function Header({ c, names, now }: { c: RequestDetail; names: Names; now: number
         <>
           <div>
             <dt>{h.raisedBy}</dt>
-            <dd>{c.raisedBy}</dd>
+            <dd dir="auto">{c.raisedBy}</dd>
           </div>
           <div>
             <dt>{h.sentAt}</dt>

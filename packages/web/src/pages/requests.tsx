@@ -198,7 +198,9 @@ function RequestRow({ r, name, now }: { r: Request; name: string | null; now: nu
   return (
     <li className={`record${attention ? ' record-attention' : ''}${r.status === 'closed' ? ' record-muted' : ''}`}>
       <h3 className="record-title">
-        <Link href={r.status === 'draft' ? `/requests/${r.id}/edit` : `/requests/${r.id}`}>{r.title || k.untitled}</Link>
+        <Link href={r.status === 'draft' ? `/requests/${r.id}/edit` : `/requests/${r.id}`} dir="auto">
+          {r.title || k.untitled}
+        </Link>
       </h3>
       <p className="record-subtitle">
         <KindBadge kind={r.kind} /> <TlpBadge level={r.tlp} /> <RequestStatusBadge status={r.status} outcome={r.outcome} decision={r.decision} />
@@ -217,7 +219,9 @@ function RequestRow({ r, name, now }: { r: Request; name: string | null; now: nu
         {reference ? (
           <div>
             <dt>{k.col.reference}</dt>
-            <dd className="break">{reference}</dd>
+            <dd className="break" dir="auto">
+              {reference}
+            </dd>
           </div>
         ) : null}
         {r.status !== 'draft' ? (

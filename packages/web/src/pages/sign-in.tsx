@@ -48,14 +48,14 @@ export function SignInPage() {
     <Page title={t.signIn.title}>
       {identity ? (
         <p className="node-identity">
-          {t.signIn.nodeOf} <strong>{identity.stateName}</strong>
+          {t.signIn.nodeOf} <strong dir="auto">{identity.stateName}</strong>
           {identity.stateName.includes(identity.stateCode) ? null : (
             <>
               {' '}
               (<span className="state-code">{identity.stateCode}</span>)
             </>
           )}
-          : {identity.name}.
+          : <span dir="auto">{identity.name}</span>.
         </p>
       ) : null}
       <p className="intro">{t.signIn.intro}</p>

@@ -93,7 +93,7 @@ function TokenRecord({ token, onRevoked }: { token: ApiToken; onRevoked: (t: Api
   return (
     <li className={`record${token.revokedAt ? ' record-muted' : ''}`}>
       <h3 className="record-title">
-        {token.name} {token.revokedAt ? <span className="badge badge-retired">{t.tokens.revokedOn(formatTime(token.revokedAt))}</span> : null}
+        <span dir="auto">{token.name}</span> {token.revokedAt ? <span className="badge badge-retired">{t.tokens.revokedOn(formatTime(token.revokedAt))}</span> : null}
       </h3>
       <dl className="record-facts">
         <div>

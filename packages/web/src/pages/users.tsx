@@ -133,7 +133,7 @@ function UserRecord({
   return (
     <li className={`record${user.status === 'disabled' ? ' record-muted' : ''}`}>
       <h3 id={titleId} className="record-title">
-        {user.displayName} {isMe ? <span className="muted">{t.users.you}</span> : null}
+        <span dir="auto">{user.displayName}</span> {isMe ? <span className="muted">{t.users.you}</span> : null}
       </h3>
       <dl className="record-facts">
         <div>

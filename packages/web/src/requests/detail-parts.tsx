@@ -126,13 +126,18 @@ export function PreservationClock({
   );
 }
 
-/** A definition-list entry, showing "Not given" when empty. */
-function Fact({ label, value, wide = false }: { label: string; value: ReactNode; wide?: boolean }) {
+/**
+ * A definition-list entry, showing "Not given" when empty. `written` marks what an officer wrote,
+ * in whatever script: its direction then follows the text.
+ */
+function Fact({ label, value, wide = false, written = false }: { label: string; value: ReactNode; wide?: boolean; written?: boolean }) {
   const empty = value === '' || value === null || value === undefined;
   return (
     <div className={wide ? 'fact-wide' : undefined}>
       <dt>{label}</dt>
-      <dd className={empty ? 'muted' : wide ? 'prewrap' : undefined}>{empty ? r.form.notGiven : value}</dd>
+      <dd className={empty ? 'muted' : wide ? 'prewrap' : undefined} dir={written && !empty ? 'auto' : undefined}>
+        {empty ? r.form.notGiven : value}
+      </dd>
     </div>
   );
 }
@@ -159,7 +164,7 @@ export function RequestFormView({ c, names }: { c: RequestDetail; names: Names }
     const value = f[key];
     if (typeof value !== 'string') return null;
     if (!value && !wanted.has(key)) return null;
-    return <Fact key={key} label={fl[key as keyof typeof fl] ?? key} value={value} wide={wide} />;
+    return <Fact key={key} label={fl[key as keyof typeof fl] ?? key} value={value} wide={wide} written />;
   };
   const instruments = f.legalBasis.instruments.map((i) => r.instruments[i] ?? i).join('; ');
   const contact = f.contact;
@@ -175,7 +180,7 @@ export function RequestFormView({ c, names }: { c: RequestDetail; names: Names }
         {text('investigatingAuthority', false)}
         {text('prosecutorOrCourt', false)}
         {text('caseNumber', false)}
-        <Fact label={fl.reference} value={f.reference} />
+        <Fact label={fl.reference} value={f.reference} written />
       </dl>
 
       {c.kind !== 'spontaneous' || instruments || f.legalBasis.articles || f.legalBasis.channel ? (
@@ -183,7 +188,7 @@ export function RequestFormView({ c, names }: { c: RequestDetail; names: Names }
           <h3 id="form-legal">{r.form.sections.legalBasis}</h3>
           <dl className="facts" aria-labelledby="form-legal">
             <Fact label={fl.instruments} value={instruments} wide />
-            <Fact label={fl.articles} value={f.legalBasis.articles} />
+            <Fact label={fl.articles} value={f.legalBasis.articles} written />
             <Fact label={fl.channel} value={f.legalBasis.channel ? (r.channels[f.legalBasis.channel] ?? f.legalBasis.channel) : ''} />
           </dl>
           <RecordedLegalBasis c={c} />
@@ -192,7 +197,7 @@ export function RequestFormView({ c, names }: { c: RequestDetail; names: Names }
 
       <h3 id="form-facts">{r.form.sections.facts}</h3>
       <dl className="facts" aria-labelledby="form-facts">
-        <Fact label={fl.summary} value={c.summary} wide />
+        <Fact label={fl.summary} value={c.summary} wide written />
         {text('proceedings')}
         {text('offence')}
         {text('persons')}
@@ -226,13 +231,13 @@ export function RequestFormView({ c, names }: { c: RequestDetail; names: Names }
 
       <h3 id="form-contact">{r.form.sections.contact}</h3>
       <dl className="facts" aria-labelledby="form-contact">
-        <Fact label={fl.contactName} value={contact.name} />
-        {contact.position ? <Fact label={fl.contactPosition} value={contact.position} /> : null}
+        <Fact label={fl.contactName} value={contact.name} written />
+        {contact.position ? <Fact label={fl.contactPosition} value={contact.position} written /> : null}
         <Fact label={fl.contactPhone} value={contact.phone ? <a href={`tel:${contact.phone.replace(/[^\d+]/g, '')}`}>{contact.phone}</a> : ''} />
         <Fact label={fl.contactEmail} value={contact.email ? <a href={`mailto:${contact.email}`} className="break">{contact.email}</a> : ''} />
-        <Fact label={fl.officeHours} value={contact.officeHours} />
+        <Fact label={fl.officeHours} value={contact.officeHours} written />
         <Fact label={fl.timeZone} value={contact.timeZone} />
-        {contact.preferredChannel ? <Fact label={fl.preferredChannel} value={contact.preferredChannel} /> : null}
+        {contact.preferredChannel ? <Fact label={fl.preferredChannel} value={contact.preferredChannel} written /> : null}
       </dl>
 
       <h3 id="form-related">{r.form.sections.related}</h3>
@@ -251,9 +256,9 @@ function RecordedLegalBasis({ c }: { c: RequestDetail }) {
       ) : (
         <dl className="facts">
           <Fact label={r.form.recordedInstruments} value={lb.instruments.map((i) => r.instruments[i] ?? i).join('; ')} wide />
-          <Fact label={r.form.fields.articles} value={lb.articles} />
+          <Fact label={r.form.fields.articles} value={lb.articles} written />
           <Fact label={r.form.fields.channel} value={lb.channel ? (r.channels[lb.channel] ?? lb.channel) : ''} />
-          {lb.notes ? <Fact label={r.form.recordedNotes} value={lb.notes} wide /> : null}
+          {lb.notes ? <Fact label={r.form.recordedNotes} value={lb.notes} wide written /> : null}
           <div className="fact-wide">
             <dt className="visually-hidden">{r.form.recordedNotes}</dt>
             <dd className="muted">{r.form.recordedUpdated(formatTime(lb.updatedAt), lb.updatedBy)}</dd>
@@ -274,16 +279,35 @@ function RelatedRequests({ c, related }: { c: RequestDetail; related: RequestFor
       {c.related.map((x) => (
         <li key={x.id}>
           <Link href={`/requests/${encodeURIComponent(x.id)}`}>{r.form.relatedLink(r.kinds[x.kind] ?? x.kind, x.title || r.untitled)}</Link>
-          {x.reference ? <span className="muted"> · {r.form.fields.reference} {x.reference}</span> : null}
+          {x.reference ? (
+            <span className="muted">
+              {' '}
+              · {r.form.fields.reference} <span dir="auto">{x.reference}</span>
+            </span>
+          ) : null}
           <span className="muted"> · {r.form.relatedStatus(requestStatusWords(x.status, null))}</span>
-          {related.find((y) => y.request === x.id)?.note ? <p className="prewrap small">{related.find((y) => y.request === x.id)?.note}</p> : null}
+          {related.find((y) => y.request === x.id)?.note ? (
+            <p className="prewrap small" dir="auto">
+              {related.find((y) => y.request === x.id)?.note}
+            </p>
+          ) : null}
         </li>
       ))}
       {outside.map((x, i) => (
         <li key={`outside-${i}`}>
           {x.kind ? `${r.kinds[x.kind] ?? x.kind}: ` : null}
-          {x.request ? <Link href={`/requests/${encodeURIComponent(x.request)}`}>{x.reference || x.request}</Link> : r.form.relatedOutside(x.reference)}
-          {x.note ? <p className="prewrap small">{x.note}</p> : null}
+          {x.request ? (
+            <Link href={`/requests/${encodeURIComponent(x.request)}`} dir="auto">
+              {x.reference || x.request}
+            </Link>
+          ) : (
+            r.form.relatedOutside(x.reference)
+          )}
+          {x.note ? (
+            <p className="prewrap small" dir="auto">
+              {x.note}
+            </p>
+          ) : null}
         </li>
       ))}
     </ul>
@@ -314,13 +338,17 @@ export function DecisionView({ decision, headingLevel = 3 }: { decision: Decisio
         {decision.reasons ? (
           <div className="fact-wide">
             <dt>{kind === 'execute_in_part' ? dk.notExecuted : kind === 'postpone' ? dk.postponeReason : dk.reasons}</dt>
-            <dd className="prewrap">{decision.reasons}</dd>
+            <dd className="prewrap" dir="auto">
+              {decision.reasons}
+            </dd>
           </div>
         ) : null}
         {decision.conditions ? (
           <div className="fact-wide">
             <dt>{dk.conditions}</dt>
-            <dd className="prewrap">{decision.conditions}</dd>
+            <dd className="prewrap" dir="auto">
+              {decision.conditions}
+            </dd>
           </div>
         ) : null}
         {decision.until ? (
@@ -374,9 +402,17 @@ export function CustodyLinks({ entries, label }: { entries: readonly CustodyEntr
           <strong>{r.custodyActions[e.action] ?? e.action}</strong> · <time dateTime={e.at}>{formatTime(e.at)}</time>
           <br />
           <span className="visually-hidden">{c.linkWho}: </span>
-          {e.by}
-          {e.organisation ? <>, {e.organisation}</> : null}
-          {e.note ? <p className="prewrap small custody-note">{e.note}</p> : null}
+          <span dir="auto">{e.by}</span>
+          {e.organisation ? (
+            <>
+              , <span dir="auto">{e.organisation}</span>
+            </>
+          ) : null}
+          {e.note ? (
+            <p className="prewrap small custody-note" dir="auto">
+              {e.note}
+            </p>
+          ) : null}
         </li>
       ))}
     </ol>
@@ -399,7 +435,9 @@ export function CustodySection({ c }: { c: RequestDetail }) {
             const shaId = `custody-sha-${item.sha256}`;
             return (
               <li key={item.sha256} className="record custody-record">
-                <h3 className="record-title record-title-small break">{item.name || k.unknownFile(item.sha256)}</h3>
+                <h3 className="record-title record-title-small break" dir="auto">
+                  {item.name || k.unknownFile(item.sha256)}
+                </h3>
                 <dl className="record-facts">
                   <div>
                     <dt>{k.size}</dt>
