@@ -117,6 +117,53 @@ describe('points of contact', () => {
     await card.waitFor();
     expect(await card.getByText('French (fr), English (en)').count()).toBe(1);
   });
+
+  it('a double click on Add point of contact leaves the chosen kind alone when the error summary moves the page under it', async () => {
+    const chosen = 'Central authority for mutual legal assistance';
+    const other = 'Technical (CERT)';
+    const openForm = async (p: Page) => {
+      await p.goto(`${node!.url}/contacts/new`);
+      await heading(p, 'Add a point of contact').waitFor();
+      await p.getByLabel(chosen).check();
+      const button = p.getByRole('button', { name: 'Add point of contact' });
+      await button.scrollIntoViewIfNeeded();
+      const box = (await button.boundingBox())!;
+      return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
+    };
+    const summary = (p: Page) => p.getByRole('alert').filter({ hasText: 'There is a problem' });
+
+    // A window of the height at which, once the summary has taken focus and the page has moved,
+    // another kind's label lies where the button was; measured on the form, so that it stays so
+    // when the wording changes.
+    const probe = watch(await context.newPage());
+    const before = await openForm(probe);
+    const fromBottom = (await probe.evaluate(() => window.innerHeight)) - before.y;
+    await probe.getByRole('button', { name: 'Add point of contact' }).click();
+    await summary(probe).waitFor();
+    const label = (await probe.locator('label', { hasText: other }).boundingBox())!;
+    await probe.close();
+    const tall = await browser!.newContext({ viewport: { width: 1280, height: Math.round(label.y + label.height / 2 + fromBottom) }, storageState: await context.storageState() });
+    try {
+      const p = watch(await tall.newPage());
+      const { x, y } = await openForm(p);
+      await p.mouse.move(x, y);
+      await p.mouse.down({ clickCount: 1 });
+      await p.mouse.up({ clickCount: 1 });
+      await summary(p).waitFor();
+      const under = await p.evaluate(([px, py]) => document.elementFromPoint(px!, py!)?.textContent ?? '', [x, y]);
+      expect(under, 'the second click lands on another kind').toBe(other);
+      // The second click of the same double-click, on the page as it now lies.
+      await p.mouse.down({ clickCount: 2 });
+      await p.mouse.up({ clickCount: 2 });
+      expect(await p.getByRole('radio', { checked: true }).getAttribute('value')).toBe('central_authority');
+      expect(await p.evaluate(() => document.activeElement?.getAttribute('role'))).toBe('alert');
+      // A click of its own, afterwards, chooses as always.
+      await p.getByLabel(other).check();
+      expect(await p.getByRole('radio', { checked: true }).getAttribute('value')).toBe('technical');
+    } finally {
+      await tall.close();
+    }
+  });
 });
 
 describe('signing in', () => {

@@ -1,8 +1,44 @@
-import { useEffect, useRef, type MouseEvent, type ReactNode } from 'react';
+import { useEffect, useRef, type MouseEvent, type ReactNode, type RefObject } from 'react';
 import { ApiError, describeError } from '../api/client.js';
 import { messages as t } from '../i18n/index.js';
 import type { Loaded } from '../use-load.js';
 import { Loading } from './page.js';
+
+/**
+ * Ignores the rest of a double-click that began before the page moved: returns the function that
+ * stops ignoring. A mouse click on the button that brought an error up is often a double-click; by
+ * the time of its second click the page has moved under the pointer, which then lands on another
+ * radio button, a checkbox or a link and would change it without the person seeing it. The second
+ * click of a double-click says so itself (`detail` 2 or more), so only it is ignored, whatever the
+ * node took to answer; the next click that starts afresh (`detail` 1) acts, and ends the guard.
+ */
+function ignoreRestOfDoubleClick(): () => void {
+  const guard = (e: globalThis.MouseEvent) => {
+    if (e.detail >= 2) {
+      // Also on mousedown, so that focus stays where the page put it.
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    } else if (e.type === 'mousedown') {
+      stop();
+    }
+  };
+  const types = ['mousedown', 'mouseup', 'click', 'dblclick'] as const;
+  const stop = () => types.forEach((type) => window.removeEventListener(type, guard, true));
+  types.forEach((type) => window.addEventListener(type, guard, true));
+  return stop;
+}
+
+/**
+ * Focuses `ref` whenever `shown` changes to something, as an error answering a button far down the
+ * page does, and keeps the double-click that brought it from acting on the page it moved.
+ */
+export function useTakeFocus(ref: RefObject<HTMLElement | null>, shown: unknown): void {
+  useEffect(() => {
+    if (!shown) return;
+    ref.current?.focus();
+    return ignoreRestOfDoubleClick();
+  }, [ref, shown]);
+}
 
 /**
  * An error that concerns the whole page or form; announced as soon as it appears. With `takeFocus`
@@ -10,9 +46,7 @@ import { Loading } from './page.js';
  */
 export function ErrorMessage({ children, title = t.common.problemTitle, takeFocus = false }: { children: ReactNode; title?: string | null; takeFocus?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (takeFocus) ref.current?.focus();
-  }, [takeFocus]);
+  useTakeFocus(ref, takeFocus);
   return (
     <div className="alert alert-error" role="alert" ref={ref} tabIndex={takeFocus ? -1 : undefined}>
       {title ? <p className="alert-title">{title}</p> : null}
@@ -55,9 +89,7 @@ function jumpTo(e: MouseEvent<HTMLAnchorElement>) {
  */
 export function ErrorSummary({ error, fields }: { error: unknown; fields: readonly FieldRef[] }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (error) ref.current?.focus();
-  }, [error]);
+  useTakeFocus(ref, error);
   if (!error) return null;
   const issues = error instanceof ApiError ? error.issues : [];
   const known = new Set(fields.map((f) => f.path));

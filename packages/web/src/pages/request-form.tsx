@@ -2,7 +2,7 @@ import type { Evidence, Peer, ResponseOf } from '@parley/core';
 import { useEffect, useRef, useState, type FormEvent, type MouseEvent, type RefObject } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { ApiError, call, describeError } from '../api/client.js';
-import { ErrorMessage, LoadStatus } from '../components/alerts.js';
+import { ErrorMessage, LoadStatus, useTakeFocus } from '../components/alerts.js';
 import { formatSize } from '../components/evidence-size.js';
 import { EvidenceUpload } from '../components/evidence-upload.js';
 import { RadioGroup, SelectField, TextField } from '../components/fields.js';
@@ -121,9 +121,7 @@ function IssueLink({ path, message }: { path: string; message: string }) {
  */
 function RequestErrorSummary({ error }: { error: unknown }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (error) ref.current?.focus();
-  }, [error]);
+  useTakeFocus(ref, error);
   if (!error) return null;
   const issues = error instanceof ApiError ? error.issues : [];
   const incomplete = error instanceof ApiError && error.code === 'request_incomplete';

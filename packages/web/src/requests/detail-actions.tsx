@@ -1,6 +1,7 @@
 import type { Evidence } from '@parley/core';
 import { useEffect, useRef, useState, type FormEvent, type MouseEvent } from 'react';
 import { ApiError, call, describeError, type BodyOf } from '../api/client.js';
+import { useTakeFocus } from '../components/alerts.js';
 import { EvidenceUpload } from '../components/evidence-upload.js';
 import { RadioGroup, SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
@@ -482,9 +483,7 @@ function jumpTo(e: MouseEvent<HTMLAnchorElement>) {
  */
 function StepErrorSummary({ error, targets, onConsult }: { error: unknown; targets: readonly Target[]; onConsult: (() => void) | undefined }) {
   const ref = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (error) ref.current?.focus();
-  }, [error]);
+  useTakeFocus(ref, error);
   if (!error) return null;
   const issues = error instanceof ApiError ? error.issues : [];
   // The most precise target for each issue: the longest path that is the issue's path or above it.
