@@ -143,6 +143,45 @@ describe('a preservation request', () => {
     expect(missing.join(' ')).toContain('Say whether a request for mutual legal assistance will follow.');
   }, 60_000);
 
+  it('a decision asked for by a time already past is refused on its field before anything is asked or saved', async () => {
+    const p = pageA;
+    // The question of the send refused above is still open.
+    await p.getByRole('group', { name: 'Confirm sending' }).getByRole('button', { name: 'Cancel' }).click();
+    const field = p.getByLabel(/^Decision asked for by/);
+    const message = p.locator('#request-responseRequestedBy-error');
+    const asked: string[] = [];
+    const record = (r: { method(): string; url(): string }) => {
+      if (r.method() !== 'GET') asked.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    };
+    p.on('request', record);
+    try {
+      await field.fill('2019-05-05T00:00');
+      await p.getByRole('button', { name: 'Send…' }).click();
+      await message.waitFor();
+      expect(await message.textContent()).toBe('That time has passed. Choose a later one, or leave the field empty to give the usual time.');
+      expect(await p.getByRole('group', { name: 'Confirm sending' }).count()).toBe(0);
+      expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+      // Saving the draft is refused the same way, before the node is asked.
+      await p.getByRole('button', { name: 'Save draft' }).click();
+      expect(await message.textContent()).toBe('That time has passed. Choose a later one, or leave the field empty to give the usual time.');
+      expect(await field.evaluate((el) => el === document.activeElement)).toBe(true);
+      expect(asked).toEqual([]);
+    } finally {
+      p.off('request', record);
+    }
+    // A minute or two behind is the node's allowance for clocks that differ, as it is the form's.
+    const justPast = await p.evaluate(() => {
+      const d = new Date(Date.now() - 2 * 60_000);
+      const n = (x: number) => String(x).padStart(2, '0');
+      return `${d.getFullYear()}-${n(d.getMonth() + 1)}-${n(d.getDate())}T${n(d.getHours())}:${n(d.getMinutes())}`;
+    });
+    await field.fill(justPast);
+    expect(await message.count()).toBe(0);
+    await p.getByRole('button', { name: 'Send…' }).click();
+    await p.getByRole('group', { name: 'Confirm sending' }).getByRole('button', { name: 'Cancel' }).click();
+    await field.fill('');
+  }, 60_000);
+
   it('A completes it and sends it', async () => {
     const p = pageA;
     await p.getByLabel(/^Your reference number/).fill('XAA-PRES-2026-041');

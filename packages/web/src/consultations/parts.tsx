@@ -246,3 +246,12 @@ export function fromLocalInput(value: string): string | null {
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? null : d.toISOString();
 }
+
+/**
+ * Whether a deadline asked of the other state (a datetime-local value) has passed, as the node
+ * judges it: by more than five minutes, its allowance for clocks that differ. Empty has not.
+ */
+export function deadlinePassed(value: string, now: number): boolean {
+  const by = fromLocalInput(value);
+  return by !== null && Date.parse(by) < now - 5 * 60_000;
+}

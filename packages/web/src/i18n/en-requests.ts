@@ -294,6 +294,7 @@ export const requestsMessages = {
     missingTitle: (n: number) => (n === 1 ? '1 thing must be added before sending:' : `${n} things must be added before sending:`),
     warningsTitle: (n: number) => (n === 1 ? '1 thing is recommended:' : `${n} things are recommended:`),
     complete: 'Nothing required is missing. The request can be sent.',
+    deadlinePassed: 'That time has passed. Choose a later one, or leave the field empty to give the usual time.',
     stale: 'You have changed the form since it was last checked.',
   },
   incomplete: 'The request cannot be sent yet: it lacks content the instruments require. Add each item below, then send again.',

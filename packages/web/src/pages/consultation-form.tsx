@@ -10,7 +10,7 @@ import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { TlpBadge } from '../components/tlp-badge.js';
 import { IndicatorEditor } from '../consultations/indicator-editor.js';
-import { CheckboxGroup, ConfirmStep, TextAreaField, fromLocalInput, joinStates, toLocalInput } from '../consultations/parts.js';
+import { CheckboxGroup, ConfirmStep, TextAreaField, deadlinePassed, fromLocalInput, joinStates, toLocalInput } from '../consultations/parts.js';
 import {
   attributionBases,
   communicationKinds,
@@ -132,9 +132,7 @@ function draftProblems(d: Draft, now: number): FieldIssue[] {
   const start = fromLocalInput(d.periodStart);
   const end = fromLocalInput(d.periodEnd);
   if (start && end && end < start) problems.push({ path: 'periodEnd', message: k.check.periodOrder });
-  const by = fromLocalInput(d.responseRequestedBy);
-  // The node allows a few minutes for clocks that differ; so does the form.
-  if (by && Date.parse(by) < now - 5 * 60_000) problems.push({ path: 'responseRequestedBy', message: k.check.future });
+  if (deadlinePassed(d.responseRequestedBy, now)) problems.push({ path: 'responseRequestedBy', message: k.check.future });
   return problems;
 }
 

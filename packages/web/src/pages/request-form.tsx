@@ -9,7 +9,7 @@ import { RadioGroup, SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { TlpBadge } from '../components/tlp-badge.js';
-import { CheckboxGroup, ConfirmStep, TextAreaField, fromLocalInput, toLocalInput } from '../consultations/parts.js';
+import { CheckboxGroup, ConfirmStep, TextAreaField, deadlinePassed, fromLocalInput, toLocalInput } from '../consultations/parts.js';
 import { tlpLevels, urgencies } from '../consultations/values.js';
 import { messages as t } from '../i18n/index.js';
 import {
@@ -290,6 +290,8 @@ function RequestForm({
   const [dirty, setDirty] = useState(false);
   const [busy, setBusy] = useState<'save' | 'send' | 'delete' | null>(null);
   const [error, setError] = useState<unknown>(null);
+  /** The form's own refusal of a deadline already past; a new object each time, so that focus goes to the field again. */
+  const [pastDeadline, setPastDeadline] = useState<{ message: string } | null>(null);
   const [files, setFiles] = useState<Evidence[]>(evidence);
   const attached = files.filter((f) => draft.evidence.includes(f.id));
 
@@ -398,9 +400,25 @@ function RequestForm({
     }
   };
 
+  /**
+   * The node refuses a deadline that has passed, when the draft is saved and when it is sent; the
+   * form says so on the field first, and takes the person there, rather than after they confirm.
+   */
+  const deadlineAhead = (): boolean => {
+    if (!deadlinePassed(draft.responseRequestedBy, Date.now())) {
+      setPastDeadline(null);
+      return true;
+    }
+    setPastDeadline({ message: k.check.deadlinePassed });
+    return false;
+  };
+  useEffect(() => {
+    if (pastDeadline) document.getElementById(fieldId('responseRequestedBy'))?.focus();
+  }, [pastDeadline]);
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    void saveDraft();
+    if (deadlineAhead()) void saveDraft();
   };
 
   const title = request ? k.editTitle(request.title || k.untitled) : k.newTitle;
@@ -636,8 +654,12 @@ function RequestForm({
             type="datetime-local"
             className="input-medium"
             value={draft.responseRequestedBy}
-            onChange={update('responseRequestedBy')}
-            errors={errorsFor('responseRequestedBy')}
+            onChange={(v) => {
+              update('responseRequestedBy')(v);
+              // What was said about the time typed before no longer applies.
+              setPastDeadline(null);
+            }}
+            errors={pastDeadline ? [pastDeadline.message] : errorsFor('responseRequestedBy')}
           />
         </section>
 
@@ -732,6 +754,7 @@ function RequestForm({
             confirmLabel={k.sendNow}
             busyLabel={k.sending}
             busy={busy !== null}
+            check={deadlineAhead}
             onConfirm={() => void send()}
           />
           <Link href={saved && request ? `/requests?box=drafts` : '/requests'} className="button button-secondary">
