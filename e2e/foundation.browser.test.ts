@@ -244,6 +244,28 @@ describe('phone width', () => {
   });
 });
 
+describe('two-step buttons', () => {
+  it('the second click of a double-click on Revoke does not answer the question it brings up', async () => {
+    await page.goto(`${node!.url}/tokens`);
+    await page.getByLabel('Name').fill('Reporting script');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    await page.getByRole('heading', { name: 'Your new token "Reporting script"' }).waitFor();
+    await page.getByRole('button', { name: 'Revoke Reporting script' }).click();
+    const yes = page.getByRole('button', { name: 'Yes, revoke' });
+    // The rest of a double-click on Revoke, had Yes come up under the pointer: a press the browser
+    // counts as the second of a double-click (detail 2).
+    await yes.evaluate((button) => {
+      for (const type of ['mousedown', 'mouseup', 'click']) button.dispatchEvent(new MouseEvent(type, { bubbles: true, cancelable: true, detail: 2 }));
+    });
+    await page.waitForTimeout(300);
+    expect(await yes.isVisible()).toBe(true);
+    expect(await page.getByText('Reporting script has been revoked.').count()).toBe(0);
+    // A click of its own answers it.
+    await yes.click();
+    await page.getByText('Reporting script has been revoked.').waitFor();
+  });
+});
+
 describe('content security policy', () => {
   it('no page of the suite broke the node’s CSP (no inline script or style)', () => {
     expect(cspViolations).toEqual([]);

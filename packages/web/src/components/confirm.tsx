@@ -1,10 +1,28 @@
 import { useEffect, useRef, useState } from 'react';
 import { messages as t } from '../i18n/index.js';
+import { useTakeFocus } from './alerts.js';
 
 /**
- * An action that cannot be undone: the first button asks, the second does it. The question
- * takes focus so that it is read out; Cancel returns focus to the first button.
+ * The state of a two-step button, which asks before it acts: whether it is asking, and the
+ * question and the first button to focus. The question takes focus so that it is read out, and
+ * Cancel returns focus to the first button. The rest of a double-click on the first button does
+ * not answer the question: its second click could land on the button that acts, which takes the
+ * first one's place, and send or delete without anybody having read what was asked.
  */
+export function useConfirmation() {
+  const [asking, setAsking] = useState(false);
+  const questionRef = useRef<HTMLParagraphElement>(null);
+  const openRef = useRef<HTMLButtonElement>(null);
+  const wasAsking = useRef(false);
+  useTakeFocus(questionRef, asking);
+  useEffect(() => {
+    if (!asking && wasAsking.current) openRef.current?.focus();
+    wasAsking.current = asking;
+  }, [asking]);
+  return { asking, setAsking, questionRef, openRef };
+}
+
+/** An action that cannot be undone: the first button asks, the second does it (`useConfirmation`). */
 export function ConfirmAction({
   label,
   accessibleLabel,
@@ -20,15 +38,7 @@ export function ConfirmAction({
   busy?: boolean;
   onConfirm: () => void;
 }) {
-  const [asking, setAsking] = useState(false);
-  const questionRef = useRef<HTMLParagraphElement>(null);
-  const openRef = useRef<HTMLButtonElement>(null);
-  const wasAsking = useRef(false);
-  useEffect(() => {
-    if (asking) questionRef.current?.focus();
-    else if (wasAsking.current) openRef.current?.focus();
-    wasAsking.current = asking;
-  }, [asking]);
+  const { asking, setAsking, questionRef, openRef } = useConfirmation();
 
   if (!asking) {
     return (

@@ -1,5 +1,6 @@
 import type { Consultation } from '@parley/core';
-import { useEffect, useRef, useState, type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { useConfirmation } from '../components/confirm.js';
 import { formatDeadline, formatTime, messages as t } from '../i18n/index.js';
 
 const k = t.consultations;
@@ -164,10 +165,7 @@ export function CheckboxGroup<V extends string>({
   );
 }
 
-/**
- * A step that cannot be taken back (sending, deleting, withdrawing): the first button asks, the
- * second does it. The question takes focus so that it is read out; Cancel returns focus.
- */
+/** A step that cannot be taken back (sending, deleting, withdrawing): the first button asks, the second does it (`useConfirmation`). */
 export function ConfirmStep({
   label,
   question,
@@ -193,15 +191,7 @@ export function ConfirmStep({
   check?: () => boolean;
   onConfirm: () => void;
 }) {
-  const [asking, setAsking] = useState(false);
-  const questionRef = useRef<HTMLParagraphElement>(null);
-  const openRef = useRef<HTMLButtonElement>(null);
-  const wasAsking = useRef(false);
-  useEffect(() => {
-    if (asking) questionRef.current?.focus();
-    else if (wasAsking.current) openRef.current?.focus();
-    wasAsking.current = asking;
-  }, [asking]);
+  const { asking, setAsking, questionRef, openRef } = useConfirmation();
   if (!asking) {
     return (
       <button type="button" className={`button${danger ? ' button-warning' : ''}`} ref={openRef} onClick={() => setAsking(check ? check() : true)}>
