@@ -11,6 +11,7 @@ import {
 import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { Env } from '../http/env.js';
 import { SESSION_COOKIE } from '../http/middleware.js';
 import { mount } from '../http/mount.js';
@@ -27,16 +28,23 @@ function startSession(c: Context<Env>, secret: string, session: SessionRecord, u
   return { user: presentUser(user), csrfToken: session.csrfToken };
 }
 
-async function limited(c: Context<Env>, keys: string[]): Promise<void> {
+/**
+ * Takes one attempt from each key's allowance before the attempt is made, and refuses it when any
+ * allowance is spent. Counting only after a failure let attempts sent together all pass the check
+ * before any was counted; a point taken first is taken from each of them.
+ */
+async function attempt(c: Context<Env>, keys: string[]): Promise<void> {
   const limiter = c.get('ctx').loginLimiter;
-  for (const key of keys) {
-    const res = await limiter.get(key);
-    if (res && res.consumedPoints >= limiter.points) {
-      const retry = Math.ceil(res.msBeforeNext / 1000);
-      const minutes = Math.ceil(retry / 60);
-      throw new DomainError('rate_limited', 'too_many_attempts', `Too many sign-in attempts. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`, { retryAfterSeconds: retry });
-    }
-  }
+  const taken = await Promise.allSettled(keys.map((key) => limiter.consume(key)));
+  const refused = taken.flatMap((t) => (t.status === 'rejected' ? [t.reason as unknown] : []));
+  if (refused.length === 0) return;
+  const failure = refused.find((r) => !(r instanceof RateLimiterRes));
+  if (failure !== undefined) throw failure;
+  // The attempt is not made: it costs nothing under the keys that still had room.
+  await Promise.all(keys.filter((_, i) => taken[i]!.status === 'fulfilled').map((key) => limiter.reward(key)));
+  const retry = Math.max(1, Math.ceil(Math.max(...refused.map((r) => (r as RateLimiterRes).msBeforeNext)) / 1000));
+  const minutes = Math.ceil(retry / 60);
+  throw new DomainError('rate_limited', 'too_many_attempts', `Too many sign-in attempts. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`, { retryAfterSeconds: retry });
 }
 
 export function authRoutes(app: Hono<Env>): void {
@@ -51,17 +59,14 @@ export function authRoutes(app: Hono<Env>): void {
   mount(app, 'login', async ({ c, body }) => {
     const ctx = c.get('ctx');
     const ip = getConnInfo(c).remote.address ?? 'unknown';
-    const keys = [`ip:${ip}`, `account:${body.email}`];
-    await limited(c, keys);
+    await attempt(c, [`ip:${ip}`, `account:${body.email}`]);
     try {
       const { secret, session, user } = await login(ctx.domain, body);
-      await ctx.loginLimiter.delete(`account:${body.email}`);
+      // A successful sign-in counts against neither the address nor the account.
+      await Promise.all([ctx.loginLimiter.reward(`ip:${ip}`), ctx.loginLimiter.delete(`account:${body.email}`)]);
       return startSession(c, secret, session, user);
     } catch (e) {
-      if (e instanceof DomainError && e.kind === 'unauthenticated') {
-        await Promise.all(keys.map((k) => ctx.loginLimiter.penalty(k, 1)));
-        c.get('log').warn({ code: e.code }, 'sign-in refused');
-      }
+      if (e instanceof DomainError && e.kind === 'unauthenticated') c.get('log').warn({ code: e.code }, 'sign-in refused');
       throw e;
     }
   });
