@@ -1,4 +1,4 @@
-import { ADMIN, Client, signedInAdmin, startTestNode, type TestNode } from '@parley/testkit';
+import { ADMIN, Client, signedInAdmin, signedInUser, startTestNode, type TestNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** What an outsider or a signed-in user of the lowest role tries against a node, over loopback HTTP. */
@@ -16,16 +16,18 @@ describe('a node under attack', () => {
 
   describe('sign-in limits', () => {
     let limited: TestNode;
+    let limitedAdmin: Client;
     beforeAll(async () => {
       limited = await startTestNode({ config: { loginAttempts: 3 } });
-      await signedInAdmin(limited);
+      limitedAdmin = await signedInAdmin(limited);
     });
     afterAll(async () => {
       await limited?.close();
     });
 
-    it('does not count successful sign-ins against the address', async () => {
+    it('does not count successful sign-ins or uses of setup links against the address', async () => {
       for (let i = 0; i < 5; i++) expect((await new Client(limited.url).login(ADMIN.email, ADMIN.password)).status).toBe(200);
+      for (let i = 0; i < 4; i++) await signedInUser(limitedAdmin, 'viewer', `Viewer ${i}`);
     });
 
     it('counts sign-in attempts sent all at once, so guessing in parallel gets no more tries than one by one', async () => {
@@ -34,6 +36,22 @@ describe('a node under attack', () => {
       const statuses = replies.map((r) => r.status);
       expect(statuses.filter((s) => s === 401)).toHaveLength(3);
       expect(statuses.filter((s) => s === 429)).toHaveLength(9);
+    });
+
+    it('limits tries with setup links that do not work, per address, and says when to retry', async () => {
+      const c = new Client(limited.url);
+      const made = (i: number) => `made-up-setup-link-secret-${i}-xxxxxxxxxxxxxxxx`;
+      expect((await c.post('/api/v1/auth/setup/inspect', { token: made(0) })).body.code).toBe('setup_link_invalid');
+      expect((await c.post('/api/v1/auth/setup', { token: made(1), password: 'a long test password' })).body.code).toBe('setup_link_invalid');
+      expect((await c.post('/api/v1/auth/setup', { token: made(2), password: 'a long test password' })).body.code).toBe('setup_link_invalid');
+      for (const blocked of [
+        await c.post('/api/v1/auth/setup/inspect', { token: made(3) }),
+        await c.post('/api/v1/auth/setup', { token: made(4), password: 'a long test password' }),
+      ]) {
+        expect([blocked.status, blocked.body.code]).toEqual([429, 'too_many_attempts']);
+        expect(blocked.body.detail).toMatch(/^Too many attempts with setup links\. Try again in \d+ minutes?\.$/);
+        expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      }
     });
   });
 });

@@ -86,6 +86,8 @@ export async function completeSetup(
   input: { token: string; email?: string | undefined; displayName?: string | undefined; password: string },
   meta: RequestMeta,
 ): Promise<UserRecord> {
+  // The link first: a password hash costs 32 MiB and tens of milliseconds, not to be spent on a made-up link.
+  await usableLink(ctx, ctx.store, input.token);
   const passwordHash = await hashPassword(input.password);
   return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
     const link = await usableLink(ctx, tx, input.token);

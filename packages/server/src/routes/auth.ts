@@ -33,7 +33,7 @@ function startSession(c: Context<Env>, secret: string, session: SessionRecord, u
  * allowance is spent. Counting only after a failure let attempts sent together all pass the check
  * before any was counted; a point taken first is taken from each of them.
  */
-async function attempt(c: Context<Env>, keys: string[]): Promise<void> {
+async function attempt(c: Context<Env>, keys: string[], what = 'sign-in attempts'): Promise<void> {
   const limiter = c.get('ctx').loginLimiter;
   const taken = await Promise.allSettled(keys.map((key) => limiter.consume(key)));
   const refused = taken.flatMap((t) => (t.status === 'rejected' ? [t.reason as unknown] : []));
@@ -44,8 +44,10 @@ async function attempt(c: Context<Env>, keys: string[]): Promise<void> {
   await Promise.all(keys.filter((_, i) => taken[i]!.status === 'fulfilled').map((key) => limiter.reward(key)));
   const retry = Math.max(1, Math.ceil(Math.max(...refused.map((r) => (r as RateLimiterRes).msBeforeNext)) / 1000));
   const minutes = Math.ceil(retry / 60);
-  throw new DomainError('rate_limited', 'too_many_attempts', `Too many sign-in attempts. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`, { retryAfterSeconds: retry });
+  throw new DomainError('rate_limited', 'too_many_attempts', `Too many ${what}. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`, { retryAfterSeconds: retry });
 }
+
+const clientAddress = (c: Context<Env>) => getConnInfo(c).remote.address ?? 'unknown';
 
 export function authRoutes(app: Hono<Env>): void {
   mount(app, 'session', async ({ auth }) => {
@@ -58,7 +60,7 @@ export function authRoutes(app: Hono<Env>): void {
 
   mount(app, 'login', async ({ c, body }) => {
     const ctx = c.get('ctx');
-    const ip = getConnInfo(c).remote.address ?? 'unknown';
+    const ip = clientAddress(c);
     await attempt(c, [`ip:${ip}`, `account:${body.email}`]);
     try {
       const { secret, session, user } = await login(ctx.domain, body);
@@ -77,11 +79,22 @@ export function authRoutes(app: Hono<Env>): void {
     deleteCookie(c, SESSION_COOKIE, { path: '/' });
   });
 
-  mount(app, 'setupInfo', async ({ c, body }) => describeSetupLink(c.get('ctx').domain, body.token));
+  // A setup link's secret cannot be guessed, but each try costs a look-up and a password hash:
+  // tries with links that do not work are limited per address like sign-ins.
+  mount(app, 'setupInfo', async ({ c, body }) => {
+    const key = `link:${clientAddress(c)}`;
+    await attempt(c, [key], 'attempts with setup links');
+    const info = await describeSetupLink(c.get('ctx').domain, body.token);
+    await c.get('ctx').loginLimiter.reward(key);
+    return info;
+  });
 
   mount(app, 'setup', async ({ c, body, meta }) => {
     const ctx = c.get('ctx');
+    const key = `link:${clientAddress(c)}`;
+    await attempt(c, [key], 'attempts with setup links');
     const user = await completeSetup(ctx.domain, body, meta);
+    await ctx.loginLimiter.reward(key);
     const { secret, session } = await login(ctx.domain, { email: user.email, password: body.password });
     return startSession(c, secret, session, user);
   });
