@@ -14,6 +14,28 @@ describe('a node under attack', () => {
     await node?.close();
   });
 
+  describe('request bodies', () => {
+    it('refuses JSON nested too deeply with 400, even on routes open to anyone, instead of failing inside', async () => {
+      const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
+      const outsider = new Client(node.url);
+      for (const [path, raw] of [
+        ['/api/v1/auth/login', deep(100_000)],
+        ['/api/v1/verify', `{"bundle":${deep(100_000)}}`],
+        ['/api/v1/auth/login', `{"email":${deep(65)}}`],
+      ] as const) {
+        const r = await outsider.request('POST', path, undefined, { raw, headers: { 'content-type': 'application/json' } });
+        expect([r.status, r.body.code], path).toEqual([400, 'too_deeply_nested']);
+        expect(r.body.detail).toBe('The request body nests arrays and objects more than 64 levels deep; no request of this API needs that many.');
+      }
+      expect(node.logs.some((l) => l.level === 50)).toBe(false);
+    });
+
+    it('counts nesting outside strings only, so brackets in a text are not refused', async () => {
+      const r = await admin.post('/api/v1/indicators/parse', { text: `"\\[${'['.repeat(200)}` });
+      expect(r.status).toBe(200);
+    });
+  });
+
   describe('sign-in limits', () => {
     let limited: TestNode;
     let limitedAdmin: Client;

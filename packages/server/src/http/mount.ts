@@ -28,11 +28,35 @@ async function readJson(c: Context<Env>): Promise<unknown> {
     throw new DomainError('unsupported_media_type', 'unsupported_media_type', 'Send the request body as JSON with Content-Type: application/json.');
   }
   const text = await c.req.text();
+  // Checked before parsing: every later walk of the value (text checks, schemas) recurses, and a
+  // body of a million brackets would exhaust the stack and answer 500 rather than 400.
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {
+    throw invalid('too_deeply_nested', `The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep; no request of this API needs that many.`);
+  }
   try {
     return JSON.parse(text);
   } catch {
     throw invalid('malformed_json', 'The request body is not valid JSON.');
   }
+}
+
+const MAX_JSON_DEPTH = 64;
+
+/** Whether brackets and braces outside strings nest deeper than `max` in `text`. */
+function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22 /* " */) {
+      // Skips the string; a backslash always escapes the character after it.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (ch === 0x5b /* [ */ || ch === 0x7b /* { */) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d /* ] */ || ch === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /**
