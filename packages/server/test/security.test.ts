@@ -14,7 +14,7 @@ describe('a node under attack', () => {
     await node?.close();
   });
 
-  describe('request bodies', () => {
+  describe('malformed input', () => {
     it('refuses JSON nested too deeply with 400, even on routes open to anyone, instead of failing inside', async () => {
       const deep = (n: number) => '['.repeat(n) + ']'.repeat(n);
       const outsider = new Client(node.url);
@@ -33,6 +33,17 @@ describe('a node under attack', () => {
     it('counts nesting outside strings only, so brackets in a text are not refused', async () => {
       const r = await admin.post('/api/v1/indicators/parse', { text: `"\\[${'['.repeat(200)}` });
       expect(r.status).toBe(200);
+    });
+  });
+
+  describe('malformed paths', () => {
+    it('answers a proof request whose hash is broken percent-encoding with 400, and finds a hash encoded as the web page sends it', async () => {
+      for (const path of ['/api/v1/proofs/messages/%E0%A4%A', `/api/v1/proofs/messages/sha256%253A${'B'.repeat(43)}`]) {
+        const r = await admin.get(path);
+        expect([r.status, r.body.code], path).toEqual([400, 'invalid_hash']);
+      }
+      const encoded = await admin.get(`/api/v1/proofs/messages/${encodeURIComponent(`sha256:${'B'.repeat(43)}`)}`);
+      expect([encoded.status, encoded.body.code]).toEqual([404, 'message_not_found']);
     });
   });
 

@@ -23,7 +23,8 @@ export function logLookupRoute(app: Hono<Env>, ctx: AppContext): void {
 /** Proof bundles for signed-in users, and the public verifier behind the verify page. */
 export function proofRoutes(api: Hono<Env>): void {
   mount(api, 'messageProof', async ({ c, auth, query }) => {
-    const hash = decodeURIComponent(c.req.param('hash') ?? '');
+    // Hono has decoded the path parameter already; decoding again fails on a literal %.
+    const hash = c.req.param('hash') ?? '';
     const bundle = await buildMessageProof(c.get('ctx').domain, auth.actor, hash, { withholdContent: query.content === 'withhold', disclose: query.disclose?.split(',') ?? [], openPeerLog: (url) => httpPeerLog(url) });
     c.header('Content-Disposition', `attachment; filename="parley-proof-${hash.slice(7, 19).replace(/[^A-Za-z0-9_-]/g, '')}.json"`);
     return bundle;
