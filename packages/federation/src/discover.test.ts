@@ -3,11 +3,36 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { discover } from './discover.js';
 
+/** Bytes the endless answer below wrote before the node stopped reading. */
+let endlessWritten = 0;
+
 describe('discover', () => {
   let plain: Server;
   let port = 0;
   beforeAll(async () => {
-    plain = createServer((_req, res) => res.end('{}'));
+    plain = createServer((req, res) => {
+      if (req.url === '/endless/.well-known/parley') {
+        // An answer that never ends (bounded here at 1 GiB), written as fast as it is read.
+        res.writeHead(200, { 'content-type': 'application/json' });
+        const chunk = Buffer.alloc(64 * 1024, 0x20);
+        const pump = () => {
+          while (!res.destroyed && endlessWritten < 1024 ** 3) {
+            endlessWritten += chunk.length;
+            if (!res.write(chunk)) return void res.once('drain', pump);
+          }
+          res.end();
+        };
+        res.write('{"protocol":"parley","name":"');
+        pump();
+        return;
+      }
+      if (req.url === '/declared/.well-known/parley') {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(1024 ** 3) });
+        res.write('{');
+        return;
+      }
+      res.end('{}');
+    });
     await new Promise<void>((r) => plain.listen(0, '127.0.0.1', r));
     port = (plain.address() as AddressInfo).port;
   });
@@ -20,5 +45,14 @@ describe('discover', () => {
     await expect(discover(`https://127.0.0.1:${port}`)).rejects.toThrow(
       `Could not reach https://127.0.0.1:${port}: it does not speak HTTPS on port ${port} (is it plain HTTP?). Check the URL with the peer's administrators.`,
     );
+  });
+
+  it('stops reading an answer that is far larger than a discovery document, and says so', async () => {
+    const base = `http://127.0.0.1:${port}/endless`;
+    await expect(discover(base)).rejects.toThrow(`${base}/.well-known/parley answered with more than 64 KiB, far more than a discovery document; is this a Parley node?`);
+    // What was written is what the sockets' buffers held when the node stopped: far from the gigabyte offered.
+    expect(endlessWritten).toBeLessThan(32 * 1024 * 1024);
+    const declared = `http://127.0.0.1:${port}/declared`;
+    await expect(discover(declared)).rejects.toThrow(`${declared}/.well-known/parley answered with more than 64 KiB`);
   });
 });

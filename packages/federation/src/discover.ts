@@ -1,5 +1,9 @@
 import { DomainError, invalid } from '@parley/core';
 import { discoveryDocument, type DiscoveryDocument } from '@parley/protocol';
+import { BodyTooLarge, readBoundedJson } from './bounded-body.js';
+
+/** A discovery document is a few hundred bytes; a larger answer is not one. */
+const MAX_DISCOVERY_BYTES = 64 * 1024;
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/i;
 
@@ -34,8 +38,18 @@ export async function discover(raw: string, timeoutMs = 10_000): Promise<{ url: 
   } catch (e) {
     throw new DomainError('unavailable', 'peer_unreachable', unreachable(base, url, e));
   }
-  if (!res.ok) throw new DomainError('unavailable', 'peer_unreachable', `${base}/.well-known/parley answered ${res.status}; is this a Parley node?`);
-  const parsed = discoveryDocument.safeParse(await res.json().catch(() => undefined));
+  if (!res.ok) {
+    await res.body?.cancel().catch(() => undefined);
+    throw new DomainError('unavailable', 'peer_unreachable', `${base}/.well-known/parley answered ${res.status}; is this a Parley node?`);
+  }
+  let body: unknown;
+  try {
+    body = await readBoundedJson(res, MAX_DISCOVERY_BYTES);
+  } catch (e) {
+    if (e instanceof BodyTooLarge) throw invalid('not_a_parley_node', `${base}/.well-known/parley ${e.message}, far more than a discovery document; is this a Parley node?`);
+    throw new DomainError('unavailable', 'peer_unreachable', `${base} broke off its answer (${(e as Error).message}). Try again, or check the URL.`);
+  }
+  const parsed = discoveryDocument.safeParse(body);
   if (!parsed.success) throw invalid('not_a_parley_node', `${base} did not present a valid Parley discovery document.`);
   return { url: base, document: parsed.data };
 }

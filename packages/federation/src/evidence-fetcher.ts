@@ -10,6 +10,7 @@ import {
 } from '@parley/core';
 import { EVIDENCE_PATH, FETCH_HEADER, signFetch } from '@parley/protocol';
 import type { Logger } from 'pino';
+import { readBoundedJson } from './bounded-body.js';
 import { backoff } from './sender.js';
 
 export interface EvidenceFetcherOptions {
@@ -216,7 +217,8 @@ export class EvidenceFetcher {
       throw new FetchFailure(`could not reach ${record.originState} at ${baseUrl}: ${cause instanceof Error ? cause.message : (e as Error).message}`);
     }
     if (res.status !== 206) {
-      const body = (await res.json().catch(() => ({}))) as { code?: unknown; detail?: unknown };
+      // A refusal is a short problem document; anything longer is not read.
+      const body = ((await readBoundedJson(res, 64 * 1024).catch(() => undefined)) ?? {}) as { code?: unknown; detail?: unknown };
       throw new FetchFailure(
         `${record.originState} refused the file (${res.status}${typeof body.code === 'string' ? ` ${body.code}` : ''})${typeof body.detail === 'string' ? `: ${body.detail}` : ''}`,
       );

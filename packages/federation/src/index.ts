@@ -1,3 +1,4 @@
+export { BodyTooLarge, readBounded, readBoundedJson } from './bounded-body.js';
 export { checkPeerUrl, discover } from './discover.js';
 export { Inbox, defaultInboxOptions, type InboxOptions } from './inbox.js';
 export { Sender, backoff, defaultSenderOptions, type SenderOptions } from './sender.js';

@@ -1,6 +1,7 @@
 import { DomainError, logLookupResponse, type PeerLogReader } from '@parley/core';
 import { discoveryDocument, LOG_PATHS, WITNESS_PATHS } from '@parley/protocol';
 import { z } from 'zod';
+import { BodyTooLarge, readBounded } from './bounded-body.js';
 
 const MAX_BYTES = 1024 * 1024;
 const inclusion = z.object({ leafHash: z.string(), proof: z.array(z.string()).max(64) });
@@ -18,8 +19,13 @@ export function httpPeerLog(baseUrl: string, timeoutMs = 10_000): PeerLogReader 
     } catch (e) {
       throw new DomainError('unavailable', 'peer_unreachable', `Could not reach ${base} to fetch its log (${(e as Error).message}). Try again later.`);
     }
-    const text = await res.text();
-    if (text.length > MAX_BYTES) throw new DomainError('unavailable', 'peer_log_invalid', `${base}${path.split('?')[0]} answered with too much data.`);
+    let text: string;
+    try {
+      text = (await readBounded(res, MAX_BYTES)).toString('utf8');
+    } catch (e) {
+      if (e instanceof BodyTooLarge) throw new DomainError('unavailable', 'peer_log_invalid', `${base}${path.split('?')[0]} answered with too much data.`);
+      throw new DomainError('unavailable', 'peer_unreachable', `${base}${path.split('?')[0]} broke off its answer (${(e as Error).message}). Try again later.`);
+    }
     if (!res.ok) {
       let detail = '';
       try {

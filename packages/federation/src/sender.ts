@@ -15,6 +15,7 @@ import {
 } from '@parley/protocol';
 import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
+import { BodyTooLarge, readBoundedJson } from './bounded-body.js';
 import { GroupCommit, type Settled } from './group-commit.js';
 
 export interface SenderOptions {
@@ -292,7 +293,7 @@ export class Sender {
     const [key, kid] = this.signerFor(message.jws);
     const token = await signDelivery({ envelope: message.hash, to: peer.stateCode, sent: this.ctx.now() }, key, kid);
     const res = await this.request(peer, INBOX_PATH, ENVELOPE_MEDIA_TYPE, token, message.jws, 1);
-    const body = (await res.json().catch(() => ({}))) as { receipt?: unknown; code?: unknown; detail?: unknown };
+    const body = (await answer(peer, res, MAX_ANSWER_BYTES)) as { receipt?: unknown; code?: unknown; detail?: unknown };
     if (res.status !== 200 || typeof body.receipt !== 'string') throw refusal(peer, res.status, body);
     return this.checkReceipt(peer, message, body.receipt);
   }
@@ -309,7 +310,7 @@ export class Sender {
       await res.body?.cancel();
       throw new BatchRefused(res.status);
     }
-    const raw = (await res.json().catch(() => ({}))) as { code?: unknown; detail?: unknown };
+    const raw = (await answer(peer, res, MAX_BATCH_ANSWER_BYTES)) as { code?: unknown; detail?: unknown };
     if (res.status !== 200) throw refusal(peer, res.status, raw);
     const parsed = batchResponse.safeParse(raw);
     if (!parsed.success || parsed.data.results.length !== group.length) {
@@ -353,4 +354,19 @@ export class Sender {
 }
 
 const refusal = (peer: PeerRecord, status: number, body: { code?: unknown; detail?: unknown }) =>
-  new DeliveryFailure(`${peer.stateCode} refused the message (${status}${typeof body.code === 'string' ? ` ${body.code}` : ''}): ${typeof body.detail === 'string' ? body.detail : 'no receipt'}`);
+  new DeliveryFailure(`${peer.stateCode} refused the message (${status}${typeof body.code === 'string' ? ` ${body.code.slice(0, 100)}` : ''}): ${typeof body.detail === 'string' ? body.detail.slice(0, 1000) : 'no receipt'}`);
+
+/** A receipt, or a problem, is a few hundred bytes; a batch's answer is one of those per envelope. */
+const MAX_ANSWER_BYTES = 64 * 1024;
+const MAX_BATCH_ANSWER_BYTES = 1024 * 1024;
+
+/** A peer's answer as JSON (an empty object when it is not JSON), read up to `limit` bytes. */
+async function answer(peer: PeerRecord, res: Response, limit: number): Promise<object> {
+  try {
+    const body = await readBoundedJson(res, limit);
+    return typeof body === 'object' && body !== null ? body : {};
+  } catch (e) {
+    if (e instanceof BodyTooLarge) throw new DeliveryFailure(`${peer.stateCode} ${e.message}, more than a receipt can be`);
+    return {};
+  }
+}

@@ -11,6 +11,7 @@ import {
   type WitnessTransport,
 } from '@parley/core';
 import { discoveryDocument, LOG_PATHS, WITNESS_LIMITS, WITNESS_PATHS, witnessedDocument, type WitnessedDocument } from '@parley/protocol';
+import { BodyTooLarge, readBounded } from '@parley/federation';
 import type { Logger } from 'pino';
 import { Periodic } from './periodic.js';
 
@@ -27,23 +28,12 @@ export const defaultWitnessOptions: WitnessOptions = { intervalMs: 30_000, maxBa
 
 /** Reads at most `limit` bytes of a body, so a peer cannot make the witness hold an unbounded answer. */
 async function readLimited(res: Response, limit: number, what: string): Promise<string> {
-  const declared = Number(res.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new WitnessFetchError(`${what} is larger than ${limit} bytes`);
-  if (!res.body) return '';
-  const reader = res.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new WitnessFetchError(`${what} is larger than ${limit} bytes`);
-    }
-    chunks.push(value);
+  try {
+    return (await readBounded(res, limit)).toString('utf8');
+  } catch (e) {
+    if (e instanceof BodyTooLarge) throw new WitnessFetchError(`${what} is larger than ${limit} bytes`);
+    throw e;
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** The witness's requests to peers, over HTTP with a timeout, no redirects and bounded answers. */
