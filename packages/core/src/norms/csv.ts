@@ -64,7 +64,7 @@ export function checkNormCsv(csv: string, self: string, now = new Date()): { row
       fail(`expected ${header.record.length} fields, found ${r.length}. Put quotes around a statement that contains commas.`);
       continue;
     }
-    const get = (c: (typeof NORM_CSV_COLUMNS)[number]) => r[col[c]] ?? '';
+    const get = (c: (typeof NORM_CSV_COLUMNS)[number]) => unescapeFormula(r[col[c]] ?? '');
     const state = get('state').toUpperCase();
     const entry = get('entry');
     const position = get('position');
@@ -159,12 +159,20 @@ export async function exportNorms(ctx: DomainContext, actor: Actor) {
   return { state: self, exportedAt: ctx.now().toISOString(), positions: matrix.cells, notes };
 }
 
-/** The same positions as CSV, in the columns the import reads, plus where each came from. */
+/**
+ * The same positions as CSV, in the columns the import reads, plus where each came from. A cell
+ * that a spreadsheet would take for a formula (it starts with = + - @, a tab or a carriage
+ * return) is written with a leading apostrophe, as spreadsheets themselves mark text: statements
+ * and sources come from peers too, and a formula in them would run when an officer opens the file.
+ */
 export async function exportNormsCsv(ctx: DomainContext, actor: Actor): Promise<string> {
   const { positions } = await exportNorms(ctx, actor);
   return stringify(
     positions.map((p) => [p.state, p.entry, p.position, p.statement, p.source, p.date ?? '', p.origin]),
-    { header: true, columns: [...NORM_CSV_COLUMNS, 'origin'] },
+    { header: true, columns: [...NORM_CSV_COLUMNS, 'origin'], escape_formulas: true },
   );
 }
+
+/** The import reads back what the export wrote: the apostrophe that marks a formula-like cell as text is not part of it. */
+const unescapeFormula = (cell: string) => (/^'[=+\-@\t\r]/.test(cell) ? cell.slice(1) : cell);
 
