@@ -241,6 +241,23 @@ export function evidenceFederationSuite(engine: Engine): void {
       expect(state.status).not.toBe('received');
       expect(state.error).toContain('evidence_not_granted');
     });
+
+    it('does not tell a peer which files it holds: content a peer announces is fetched from it unless it came from or went to that peer', async () => {
+      const bytes = randomBytes(3000);
+      const up = await uploadToA(bytes, 'own-file.txt');
+      const announce = (caseId: string) =>
+        a.node.ctx.store.transaction((tx) =>
+          expectEvidence(tx, a.node.ctx.domain, { sha256: up.sha256, size: up.size, name: 'guess.txt', mediaType: 'text/plain', malware: false, from: 'XAC', caseId }),
+        );
+      const guessed = await announce('00000000-0000-4000-8000-000000000003');
+      expect(guessed.status).toBe('expected');
+      a.node.ctx.evidenceFetcher.wake();
+      // C sees A ask for the file, as it would for any file A does not hold.
+      await eventually(async () => c.node.logs.some((l) => l.msg === 'request' && l.path === `${EVIDENCE_PATH}/${up.sha256}`), 20_000, 'A asking C for the file');
+      // Once A has sent the file to C, C knows A holds it: the same content from C is A's at once.
+      await a.node.ctx.store.transaction((tx) => grantEvidence(tx, a.node.ctx.domain, { sha256: up.sha256, recipient: 'XAC' }));
+      expect((await announce('00000000-0000-4000-8000-000000000004')).status).toBe('received');
+    });
   });
 }
 

@@ -146,10 +146,12 @@ export async function grantEvidence(tx: Store, ctx: DomainContext, input: { sha2
 
 /**
  * Receiver side, in an inbound message handler: records that `from` offers this content. When
- * this node already holds the same bytes (same hash) the record is received at once; otherwise
- * it is expected and the evidence fetcher pulls it. The same reference received again in the
- * same case gives back the same record. Nothing from the peer is trusted: the name is made safe
- * again and the hash is checked on arrival.
+ * this node already holds the same bytes and `from` knows it (they came from `from`, or were sent
+ * to it) the record is received at once; otherwise it is expected and the evidence fetcher pulls
+ * it, even if the bytes are here: a peer that announced any hash it liked would otherwise learn,
+ * from a fetch that never came, which files this node holds. The same reference received again
+ * in the same case gives back the same record. Nothing from the peer is trusted: the name is made
+ * safe again and the hash is checked on arrival.
  */
 export async function expectEvidence(
   tx: Store,
@@ -161,7 +163,8 @@ export async function expectEvidence(
   const existing = await tx.evidence.byHashes([input.sha256]);
   const same = existing.find((r) => r.caseId === input.caseId && r.originState === input.from && r.status !== 'failed');
   if (same) return same;
-  const local = existing.find((r) => held(r) && r.size === input.size);
+  const known = existing.some((r) => held(r) && r.originState === input.from) || (await tx.evidence.isGranted(input.sha256, input.from));
+  const local = known ? existing.find((r) => held(r) && r.size === input.size) : undefined;
   const now = ctx.now();
   const rec: EvidenceRecord = {
     id: randomUUID(),
