@@ -6,15 +6,16 @@ import { join } from 'node:path';
 import { startTestNode, type TestNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-function get(url: string, ca: Buffer): Promise<{ status: number; body: string }> {
+function get(url: string, ca: Buffer, post?: unknown): Promise<{ status: number; body: string; cookie: string }> {
   return new Promise((resolve, reject) => {
-    request(url, { ca }, (res) => {
+    const headers = post === undefined ? {} : { 'content-type': 'application/json' };
+    request(url, { ca, method: post === undefined ? 'GET' : 'POST', headers }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cookie: String(res.headers['set-cookie'] ?? '') }));
     })
       .on('error', reject)
-      .end();
+      .end(post === undefined ? undefined : JSON.stringify(post));
   });
 }
 
@@ -43,5 +44,28 @@ describe('HTTPS served by the node itself', () => {
 
   it('refuses a client that does not trust the certificate', async () => {
     await expect(get(`${node.url}/healthz`, Buffer.from(''))).rejects.toThrow(/self[- ]signed|unable to verify|certificate/i);
+  });
+});
+
+describe('HTTPS served by the node itself under a public URL written with http://', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'parley-tls-'));
+  const cert = join(dir, 'cert.pem');
+  const key = join(dir, 'key.pem');
+  let node: TestNode;
+
+  beforeAll(async () => {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-keyout', key, '-out', cert, '-days', '1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+    node = await startTestNode({ config: { tlsCert: cert, tlsKey: key, publicUrl: 'http://parley.mfa.example' } });
+  });
+  afterAll(async () => {
+    await node?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('still marks the session cookie Secure, since the browser reached it over HTTPS', async () => {
+    const token = new URL(node.firstRunLink!).hash.slice(1);
+    const r = await get(`${node.url}/api/v1/auth/setup`, readFileSync(cert), { token, email: 'admin@mfa.example', password: 'correct horse battery staple' });
+    expect(r.status).toBe(200);
+    expect(r.cookie).toMatch(/^parley_session=[^;]+;.*; Secure; SameSite=Strict$/);
   });
 });

@@ -17,7 +17,8 @@ import { SESSION_COOKIE } from '../http/middleware.js';
 import { mount } from '../http/mount.js';
 
 function startSession(c: Context<Env>, secret: string, session: SessionRecord, user: UserRecord) {
-  const secure = c.get('ctx').publicUrl.startsWith('https:');
+  // Over HTTPS, whether the node terminates TLS itself or a proxy does in front of its public URL.
+  const secure = c.get('ctx').publicUrl.startsWith('https:') || new URL(c.req.url).protocol === 'https:';
   setCookie(c, SESSION_COOKIE, secret, {
     httpOnly: true,
     sameSite: 'Strict',
