@@ -247,6 +247,34 @@ export function cooperationSuite(engine: Engine): void {
       expect(late.body.detail).toContain('closed');
     }, 180_000);
 
+    it('does not apply a consultation step sent for a request, even by the other party, and changes nothing', async () => {
+      const req = await send({ ...PRESERVATION, title: 'A request is not worked as a consultation' });
+      await arrived(officerB, req.id);
+      expect((await step(officerB, req.id, { action: 'acknowledge' })).status).toBe(200);
+      await arrived(officerA, req.id, (d) => d.status === 'acknowledged');
+      // Borealis, the requested state, signs a consultation's "respond" for the request: a status requests do not have.
+      const forged = await signEnvelope(
+        {
+          v: 1,
+          id: uuidv7(),
+          sender: 'XAB',
+          recipient: 'XAA',
+          type: 'consultation.step',
+          created: new Date().toISOString(),
+          thread: req.id,
+          body: { consultation: req.id, action: 'respond', text: 'Done.', evidence: [], outcome: null, attributionReply: null, by: 'Someone at Borealis' },
+        },
+        b.node.ctx.keys,
+      );
+      const token = await signDelivery({ envelope: envelopeHash(forged), to: 'XAA', sent: new Date() }, b.node.ctx.keys.privateKey, b.node.ctx.nodeInfo().fingerprint);
+      const res = await fetch(`${a.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: forged });
+      expect(res.status).toBe(200);
+      expect((await a.node.ctx.store.inbox.byHash(envelopeHash(forged)))?.applyError).toContain(`no consultation ${req.id} is held with XAB`);
+      const atA = await get(officerA, req.id);
+      expect(atA.status).toBe('acknowledged');
+      expect(atA.events.map((e) => e.action)).toEqual(['created', 'opened', 'acknowledge']);
+    }, 60_000);
+
     it('refuses decisions from the wrong side, refusals without grounds or reasons, and refusal before consultation', async () => {
       const req = await send({ ...PRESERVATION, title: 'A request to be refused' });
       await arrived(officerB, req.id);

@@ -716,7 +716,8 @@ const NOTIFY_ON: Partial<Record<ConsultationAction, string>> = {
 
 export async function onConsultationStep(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'consultation.step'>, hash: string): Promise<void> {
   const c = await tx.consultations.byId(body.consultation);
-  if (!c || c.status === 'draft') throw new Error(`no consultation ${body.consultation} is held with ${envelope.sender}`);
+  // A request's steps follow the requests' rules: a consultation step names a consultation or nothing.
+  if (!c || c.status === 'draft' || c.kind !== 'consultation') throw new Error(`no consultation ${body.consultation} is held with ${envelope.sender}`);
   const counterpart = c.side === 'raiser' ? c.recipient : c.raiser;
   if (counterpart !== envelope.sender) throw new Error(`${envelope.sender} is not a party to consultation ${c.id}`);
   if (envelope.thread !== c.id) throw new Error('a consultation step must travel in the consultation thread');
