@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { ADMIN, Client, signedInAdmin, signedInUser, startTestNode, type TestNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -60,6 +63,31 @@ describe('a node under attack', () => {
     });
   });
 
+  describe('secrets', () => {
+    it('keeps only the SHA-256 of API tokens, setup links and session ids on disk, and none of them, nor a password or a CSRF token, in the log', async () => {
+      const token = (await admin.post('/api/v1/tokens', { name: 'script' })).body.secret as string;
+      const invited = await admin.post('/api/v1/users', { email: 'new.officer@mfa.example', displayName: 'New Officer', role: 'officer' });
+      const link = new URL(invited.body.setupLink as string).hash.slice(1);
+      const officer = new Client(node.url);
+      const signIn = await officer.request('POST', '/api/v1/auth/setup', { token: link, password: 'officer password long enough' });
+      expect(signIn.status).toBe(200);
+      const session = /^parley_session=([^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')![1]!;
+      // Wait for the writes to reach the files of the embedded database.
+      await node.stop();
+      const onDisk = await everyFileUnder(node.dataDir);
+      await node.restart();
+      for (const secret of [token, link, session]) {
+        expect(onDisk.includes(Buffer.from(secret)), 'the secret itself').toBe(false);
+        expect(onDisk.includes(Buffer.from(createHash('sha256').update(secret).digest('hex'))), 'its SHA-256').toBe(true);
+      }
+      const log = node.logText();
+      for (const secret of [token, link, session, signIn.body.csrfToken as string, admin.csrfToken!, ADMIN.password, 'officer password long enough']) {
+        expect(log).not.toContain(secret);
+      }
+      expect(log).not.toContain('PRIVATE KEY');
+    });
+  });
+
   describe('sign-in limits', () => {
     let limited: TestNode;
     let limitedAdmin: Client;
@@ -101,3 +129,10 @@ describe('a node under attack', () => {
     });
   });
 });
+
+/** The bytes of every file under `dir`, one after another. */
+async function everyFileUnder(dir: string): Promise<Buffer> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+  return Buffer.concat(await Promise.all(files.map((f) => readFile(f).catch(() => Buffer.alloc(0)))));
+}
