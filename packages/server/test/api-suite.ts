@@ -301,6 +301,8 @@ export function apiSuite(engine: Engine): void {
       expect(r.headers.get('content-security-policy')).toMatch(/default-src 'self'/);
       expect(r.headers.get('x-content-type-options')).toBe('nosniff');
       expect(r.headers.get('x-request-id')).toMatch(/.+/);
+      // Plain HTTP on loopback: no promise of HTTPS to keep.
+      expect(r.headers.get('strict-transport-security')).toBeNull();
     });
 
     it('logs structured JSON with a request id on every request line and never a secret', () => {

@@ -6,13 +6,13 @@ import { join } from 'node:path';
 import { startTestNode, type TestNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-function get(url: string, ca: Buffer, post?: unknown): Promise<{ status: number; body: string; cookie: string }> {
+function get(url: string, ca: Buffer, post?: unknown): Promise<{ status: number; body: string; cookie: string; hsts: string | undefined }> {
   return new Promise((resolve, reject) => {
     const headers = post === undefined ? {} : { 'content-type': 'application/json' };
     request(url, { ca, method: post === undefined ? 'GET' : 'POST', headers }, (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cookie: String(res.headers['set-cookie'] ?? '') }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, cookie: String(res.headers['set-cookie'] ?? ''), hsts: res.headers['strict-transport-security'] }));
     })
       .on('error', reject)
       .end(post === undefined ? undefined : JSON.stringify(post));
@@ -40,6 +40,7 @@ describe('HTTPS served by the node itself', () => {
     expect(r.status).toBe(200);
     expect(JSON.parse(r.body).status).toBe('ok');
     expect(node.firstRunLink).toMatch(/^https:\/\//);
+    expect(r.hsts).toBe('max-age=31536000');
   });
 
   it('refuses a client that does not trust the certificate', async () => {

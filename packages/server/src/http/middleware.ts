@@ -69,5 +69,10 @@ export const securityHeaders = createMiddleware<Env>(async (c, next) => {
   c.header('Referrer-Policy', 'no-referrer');
   c.header('X-Frame-Options', 'DENY');
   c.header('Cross-Origin-Opener-Policy', 'same-origin');
+  // A node reached over HTTPS (its own TLS, or a proxy's in front of an https:// public URL) is
+  // never to be reached over plain HTTP again, where a network attacker could read the session.
+  if (c.get('ctx').publicUrl.startsWith('https:') || new URL(c.req.url).protocol === 'https:') {
+    c.header('Strict-Transport-Security', 'max-age=31536000');
+  }
   if (c.req.path.startsWith('/api/')) c.header('Cache-Control', 'no-store');
 });
