@@ -36,4 +36,12 @@ describe('node configuration from the environment', () => {
     expect(() => configFromEnv({ port: 'abc' }, { PARLEY_PORT: '8080' })).toThrow(/^invalid configuration: --port: /);
     expect(() => configFromEnv({}, { PARLEY_LOG_LEVEL: 'loud' })).toThrow(/^invalid configuration: PARLEY_LOG_LEVEL: /);
   });
+
+  it('reads the trusted reverse proxies as a list, and names what it cannot read', () => {
+    expect(configFromEnv({}, { PARLEY_TRUSTED_PROXIES: 'loopback, 10.0.0.0/8,192.0.2.1' }).trustedProxies).toEqual(['loopback', '10.0.0.0/8', '192.0.2.1']);
+    expect(configFromEnv({}, {}).trustedProxies).toBeUndefined();
+    expect(() => configFromEnv({}, { PARLEY_TRUSTED_PROXIES: 'loopback,proxy.example' })).toThrow(
+      /^invalid configuration: PARLEY_TRUSTED_PROXIES: invalid IP address: proxy\.example; give loopback, uniquelocal, addresses or CIDR ranges/,
+    );
+  });
 });

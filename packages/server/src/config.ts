@@ -1,3 +1,4 @@
+import proxyAddr from 'proxy-addr';
 import { z } from 'zod';
 
 /** Everything a node is configured with, read once at start from flags and the environment. */
@@ -17,6 +18,22 @@ export const configSchema = z.object({
   maxBodyBytes: z.number().int().positive().default(1024 * 1024),
   /** Largest evidence file accepted by upload, in bytes (streamed to disk, never held in memory). */
   maxEvidenceBytes: z.coerce.number().int().positive().default(20 * 1024 ** 3),
+  /**
+   * The reverse proxies in front of the node (PARLEY_TRUSTED_PROXIES): `loopback`, `uniquelocal`,
+   * addresses and CIDR ranges, comma-separated. A request from one of them is counted against the
+   * address its `X-Forwarded-For` names, so sign-in limits apply per person and not to the proxy
+   * as a whole. Without it the header is ignored: anybody could write it.
+   */
+  trustedProxies: z
+    .union([z.string().transform((v) => v.split(',').map((a) => a.trim()).filter(Boolean)), z.array(z.string())])
+    .superRefine((list, ctx) => {
+      try {
+        proxyAddr.compile(list);
+      } catch (e) {
+        ctx.addIssue({ code: 'custom', message: `${(e as Error).message}; give loopback, uniquelocal, addresses or CIDR ranges such as 10.0.0.0/8, comma-separated` });
+      }
+    })
+    .optional(),
   /** Login attempts allowed per client address and per account within the window. */
   loginAttempts: z.number().int().positive().default(10),
   loginWindowSeconds: z.number().int().positive().default(15 * 60),
@@ -61,6 +78,7 @@ const envNames: Partial<Record<keyof NodeConfig, string>> = {
   port: 'PARLEY_PORT',
   databaseUrl: 'DATABASE_URL',
   publicUrl: 'PARLEY_PUBLIC_URL',
+  trustedProxies: 'PARLEY_TRUSTED_PROXIES',
   logLevel: 'PARLEY_LOG_LEVEL',
   tlsCert: 'PARLEY_TLS_CERT',
   tlsKey: 'PARLEY_TLS_KEY',
@@ -85,6 +103,7 @@ export function configFromEnv(overrides: Partial<Record<keyof NodeConfig, unknow
     port: env.PARLEY_PORT,
     databaseUrl: env.DATABASE_URL,
     publicUrl: env.PARLEY_PUBLIC_URL,
+    trustedProxies: env.PARLEY_TRUSTED_PROXIES,
     logLevel: env.PARLEY_LOG_LEVEL,
     tlsCert: env.PARLEY_TLS_CERT,
     tlsKey: env.PARLEY_TLS_KEY,

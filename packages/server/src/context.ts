@@ -5,6 +5,8 @@ import { fingerprint, formatVerifierKey, rawPublicKey, type NodeKeyPair } from '
 import { DataDir, FsBlobStore, openStore } from '@parley/store';
 import { EvidenceFetcher, EvidenceGate, defaultEvidenceFetcherOptions, defaultEvidenceGateOptions, type EvidenceFetcherOptions } from '@parley/federation';
 import { createPublicKey } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import proxyAddr from 'proxy-addr';
 import { pino, type Logger } from 'pino';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { Checkpointer, defaultCheckpointerOptions, type CheckpointerOptions } from './checkpointer.js';
@@ -41,6 +43,11 @@ export interface AppContext {
   discovery(): DiscoveryDocument;
   log: Logger;
   loginLimiter: RateLimiterMemory;
+  /**
+   * The address a request came from, for limits: the connection's, or, when that is a trusted
+   * reverse proxy (`trustedProxies`), the nearest address its `X-Forwarded-For` names that is not one.
+   */
+  clientAddress(request: IncomingMessage): string;
   publicUrl: string;
   nodeInfo(): NodeInfo;
   close(): Promise<void>;
@@ -97,6 +104,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
   const publicKey = () => rawPublicKey(createPublicKey(self.privateKey));
   const domain: AppContext['domain'] = { store, now: options.now ?? (() => new Date()), publicUrl, authCache: new AuthCache(), peerCache: new ReadCache(), self, consultationPolicy: { ackHours: config.ackHours } };
   const deliveryMs = options.sender?.maxAgeMs ?? config.deliveryHours * 3_600_000;
+  const trustProxy = config.trustedProxies ? proxyAddr.compile(config.trustedProxies) : null;
   const sender = new Sender(domain, log.child({ component: 'sender' }), { ...defaultSenderOptions, ...options.sender, maxAgeMs: deliveryMs });
   // Inbound messages may announce evidence to fetch, so the evidence fetcher wakes too.
   domain.onQueued = () => {
@@ -145,6 +153,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
     publicUrl,
     domain,
     loginLimiter: new RateLimiterMemory({ points: config.loginAttempts, duration: config.loginWindowSeconds }),
+    clientAddress: (request) => (trustProxy ? proxyAddr(request, trustProxy) : request.socket.remoteAddress) ?? 'unknown',
     nodeInfo: () => ({
       stateCode: identity.stateCode,
       stateName: displayStateName(identity),

@@ -130,6 +130,34 @@ describe('a node under attack', () => {
   });
 });
 
+describe('a node behind a reverse proxy', () => {
+  const guess = (node: TestNode, from: string, i: number) =>
+    new Client(node.url).request('POST', '/api/v1/auth/login', { email: `nobody${i}@mfa.example`, password: 'not the password' }, { headers: { 'x-forwarded-for': from } });
+
+  it('with PARLEY_TRUSTED_PROXIES, counts sign-in attempts per address the proxy names, so one guesser does not lock everybody out', async () => {
+    const node = await startTestNode({ config: { loginAttempts: 3, trustedProxies: ['loopback'] } });
+    try {
+      for (let i = 0; i < 3; i++) expect((await guess(node, '203.0.113.7', i)).status).toBe(401);
+      expect((await guess(node, '203.0.113.7', 3)).status).toBe(429);
+      // Somebody else behind the same proxy still signs in.
+      expect((await guess(node, '198.51.100.20', 4)).status).toBe(401);
+      expect((await new Client(node.url).request('POST', '/api/v1/auth/login', { email: ADMIN.email, password: ADMIN.password }, { headers: { 'x-forwarded-for': '198.51.100.20' } })).status).not.toBe(429);
+    } finally {
+      await node.close();
+    }
+  });
+
+  it('without it, ignores X-Forwarded-For, which anybody can write: a new address in it buys no new tries', async () => {
+    const node = await startTestNode({ config: { loginAttempts: 3 } });
+    try {
+      for (let i = 0; i < 3; i++) expect((await guess(node, `203.0.113.${i}`, i)).status).toBe(401);
+      expect((await guess(node, '203.0.113.99', 3)).status).toBe(429);
+    } finally {
+      await node.close();
+    }
+  });
+});
+
 /** The bytes of every file under `dir`, one after another. */
 async function everyFileUnder(dir: string): Promise<Buffer> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });

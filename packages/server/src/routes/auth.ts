@@ -8,7 +8,6 @@ import {
   type SessionRecord,
   type UserRecord,
 } from '@parley/core';
-import { getConnInfo } from '@hono/node-server/conninfo';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import { RateLimiterRes } from 'rate-limiter-flexible';
@@ -48,7 +47,7 @@ async function attempt(c: Context<Env>, keys: string[], what = 'sign-in attempts
   throw new DomainError('rate_limited', 'too_many_attempts', `Too many ${what}. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`, { retryAfterSeconds: retry });
 }
 
-const clientAddress = (c: Context<Env>) => getConnInfo(c).remote.address ?? 'unknown';
+const clientAddress = (c: Context<Env>) => c.get('ctx').clientAddress(c.env.incoming);
 
 export function authRoutes(app: Hono<Env>): void {
   mount(app, 'session', async ({ auth }) => {
