@@ -345,6 +345,48 @@ export function consultationSuite(engine: Engine): void {
       expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
     }, 60_000);
 
+    it('finds consultations by words in any of the UN languages: part of a Chinese title, any case, "é" in either Unicode form, on both nodes', async () => {
+      const titles = {
+        zh: '电网扫描事件',
+        ar: 'هجوم على شبكة الكهرباء',
+        es: 'Ataque a la red eléctrica',
+        ru: 'Атака на ЭНЕРГОСЕТЬ',
+        // "é" as e + U+0301 (NFD), as macOS writes it.
+        fr: 'Re\u0301seau de l’ope\u0301rateur sature\u0301',
+      };
+      const ids: Record<string, string> = {};
+      for (const [lang, title] of Object.entries(titles)) {
+        const sent = await officerA.post<Detail>('/api/v1/consultations', { ...DRAFT, title, summary: '', actionsRequested: '', send: true });
+        expect(sent.status).toBe(201);
+        ids[lang] = sent.body.id;
+      }
+      await step(officerA, ids.zh!, { action: 'message', text: '补充：攻击者使用了僵尸网络。' });
+      const found = async (client: Client, q: string) =>
+        (await client.get<{ consultations: { id: string }[] }>(`/api/v1/consultations?box=all&q=${encodeURIComponent(q)}`)).body.consultations.map((x) => x.id);
+      const cases: [string, string][] = [
+        ['扫描', 'zh'],
+        ['电网', 'zh'],
+        ['扫描事件', 'zh'],
+        ['网', 'zh'],
+        ['僵尸网络', 'zh'],
+        ['الكهرباء', 'ar'],
+        ['Ataque', 'es'],
+        ['ELÉCTRICA', 'es'],
+        ['ele\u0301ctrica', 'es'],
+        ['энергосеть', 'ru'],
+        ['réseau', 'fr'],
+        ['SATURÉ', 'fr'],
+      ];
+      for (const [q, lang] of cases) expect(await found(officerA, q), q).toEqual([ids[lang]]);
+      // Characters of the title that are not next to each other in it do not match as a phrase.
+      expect(await found(officerA, '电网事件')).toEqual([]);
+      const atB = await eventually(async () => {
+        const r = await found(officerB, '扫描');
+        return r.length > 0 ? r : undefined;
+      }, 30_000, 'the Chinese consultation to be found on the receiving node');
+      expect(atB).toEqual([ids.zh]);
+    }, 60_000);
+
     it('tells both sides once when an acknowledgement is overdue', async () => {
       const sent = await officerA.post<Detail & { ackDeadline: string }>('/api/v1/consultations', { ...DRAFT, title: 'Unanswered matter', send: true });
       await arrived(officerB, sent.body.id);

@@ -179,6 +179,11 @@ export function cooperationSuite(engine: Engine): void {
       const mlaAtB = await arrived(officerB, mla.id);
       expect(mlaAtB.related.map((r) => r.id)).toEqual([pres.id]);
       expect((await get(officerB, pres.id)).related.map((r) => r.id)).toEqual([mla.id]);
+      // The search box says requests are found by their reference number: on both sides.
+      for (const client of [officerA, officerB]) {
+        const byReference = (await client.get('/api/v1/requests?q=XAA-MLA-2026-077')).body.requests as { id: string }[];
+        expect(byReference.map((r) => r.id)).toEqual([mla.id]);
+      }
 
       // B asks for more information; A answers.
       const ask = await step(officerB, mla.id, { action: 'request_info', text: 'Which dates of login records do you need?' });

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CaseKind, ConsultationEventRecord, ConsultationRecord, ConsultationRepo, LegalBasisRepo } from '@parley/core';
 import type { ConsultationEventsTable, ConsultationsTable, Database, LegalBasesTable } from './schema.js';
+import { searchDocument, searchQuery } from './search-text.js';
 
 type Db = Kysely<Database>;
 const json = (v: unknown) => JSON.stringify(v);
@@ -50,6 +51,10 @@ const toRecord = (r: Selectable<ConsultationsTable>): ConsultationRecord => ({
   version: r.version,
 });
 
+/** The words a consultation or request is found by; its messages are indexed with their events. */
+export const caseSearchFields = (c: Pick<ConsultationRecord, 'title' | 'summary' | 'actionsRequested' | 'request'>) => [c.title, c.summary, c.actionsRequested, c.request?.reference ?? ''];
+const searchVector = (fields: readonly string[]) => sql<string>`to_tsvector('simple', ${searchDocument(fields)})`;
+
 const toRow = (c: ConsultationRecord) => ({
   id: c.id,
   group_id: c.groupId,
@@ -93,6 +98,7 @@ const toRow = (c: ConsultationRecord) => ({
   created_at: c.createdAt,
   updated_at: c.updatedAt,
   version: c.version,
+  search: searchVector(caseSearchFields(c)),
 });
 
 const toEvent = (r: Selectable<ConsultationEventsTable>): ConsultationEventRecord => ({
@@ -155,7 +161,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
           : q.where('status', '=', 'sent').where('ack_deadline', '<', at);
       }
       if (f.text) {
-        const query = sql`websearch_to_tsquery('simple', ${f.text})`;
+        const query = sql`websearch_to_tsquery('simple', ${searchQuery(f.text)})`;
         q = q.where(
           sql<boolean>`(consultations.search @@ ${query} or exists (select 1 from consultation_events e where e.consultation_id = consultations.id and e.search @@ ${query}))`,
         );
@@ -244,6 +250,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
           until: e.until,
           envelope_hash: e.envelopeHash,
           not_applied: e.notApplied,
+          search: searchVector([e.text]),
         })
         .execute();
     },

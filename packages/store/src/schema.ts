@@ -230,6 +230,8 @@ export interface ConsultationsTable {
   created_at: Timestamp;
   updated_at: Timestamp;
   version: number;
+  /** to_tsvector('simple', searchDocument(...)) of the title, summary, actions requested and reference (search-text.ts). */
+  search: string;
 }
 
 export interface LegalBasesTable {
@@ -259,6 +261,8 @@ export interface ConsultationEventsTable {
   until: Timestamp | null;
   envelope_hash: string | null;
   not_applied: string | null;
+  /** to_tsvector('simple', searchDocument([text])) (search-text.ts). */
+  search: string;
 }
 
 export interface WitnessLogsTable {

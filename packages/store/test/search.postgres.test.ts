@@ -1,0 +1,4 @@
+import { searchSuite } from './search-suite.js';
+
+searchSuite('postgres');
+searchSuite('postgres', { localeC: true });
