@@ -345,6 +345,22 @@ export function consultationSuite(engine: Engine): void {
       expect([bad.status, bad.body.code]).toEqual([400, 'validation_failed']);
     }, 60_000);
 
+    it('takes a title of 300 characters in Chinese or Arabic, stores "é" typed decomposed as one character on both nodes, and states the limit in characters', async () => {
+      for (const title of ['电'.repeat(300), 'ش'.repeat(300)]) {
+        const r = await officerA.post<Detail & { title: string }>('/api/v1/consultations', { ...DRAFT, title });
+        expect([r.status, r.body.title]).toEqual([201, title]);
+      }
+      const decomposed = 'Re\u0301seau sature\u0301 '.repeat(21).trim(); // 293 characters, 335 code points as typed
+      const sent = await officerA.post<Detail & { title: string }>('/api/v1/consultations', { ...DRAFT, title: decomposed, send: true });
+      expect(sent.status).toBe(201);
+      expect(sent.body.title).toBe(decomposed.normalize('NFC'));
+      const atB = (await arrived(officerB, sent.body.id)) as Detail & { title: string };
+      expect(atB.title).toBe(decomposed.normalize('NFC'));
+      const over = await officerA.post('/api/v1/consultations', { ...DRAFT, title: '电'.repeat(301) });
+      expect(over.status).toBe(400);
+      expect(over.body.errors).toEqual([{ path: 'title', message: 'The title has at most 300 characters; this one has 301.' }]);
+    }, 60_000);
+
     it('finds consultations by words in any of the UN languages: part of a Chinese title, any case, "é" in either Unicode form, on both nodes', async () => {
       const titles = {
         zh: '电网扫描事件',

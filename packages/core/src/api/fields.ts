@@ -26,12 +26,23 @@ export const uuid = z.uuid('Expected an identifier (UUID).');
 
 export const stateCode = z.string().regex(/^[A-Z]{3}$/, 'Use an ISO 3166-1 alpha-3 code in capitals, such as CHE.');
 
+/**
+ * Text a person writes. It is stored and sent on in NFC, the form nearly every keyboard types, so
+ * that "é" typed as e + U+0301 (as macOS writes names) is the same text, and the same length, as
+ * "é". The limit counts characters (Unicode code points, as JSON Schema's maxLength does and as
+ * every node checks a message it receives), not UTF-16 units or bytes: 300 characters of
+ * Chinese, Arabic or emoji alike.
+ */
 export const text = (max: number, label: string) =>
   z
     .string()
+    .normalize('NFC')
     .trim()
-    .max(max, `${label} has at most ${max} characters.`)
+    .max(max, { error: (issue) => `${label} has at most ${max} characters; this one has ${typeof issue.input === 'string' ? characterCount(issue.input) : 'more'}.` })
     .refine((v) => !/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/.test(v), `${label} contains control characters.`);
+
+/** Characters as limits count them: Unicode code points. */
+export const characterCount = (s: string) => [...s].length;
 
 export const requiredText = (max: number, label: string) => text(max, label).pipe(z.string().min(1, `${label} is required.`));
 

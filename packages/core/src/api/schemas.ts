@@ -261,11 +261,11 @@ export const checkQuery = z.strictObject({
 export const startCheckRequest = z.strictObject({
   peers: z.array(z.string().regex(/^[A-Z]{3}$/, 'Use the peer’s state code, such as XAB.')).max(200).optional().describe('Omit to check every trusted peer.'),
   minutes: z.number().int().min(5, 'Give at least 5 minutes.').max(7 * 24 * 60, 'Give at most 10080 minutes (7 days).').optional().describe('Time to confirm; 120 minutes when omitted.'),
-  note: z.string().trim().max(500).optional(),
+  note: text(500, 'The note').optional(),
 });
 export const confirmCheckRequest = z.strictObject({
   contact: z.uuid('Choose the point of contact you answer for.'),
-  confirmedBy: z.string().trim().min(1, 'Give your name.').max(200),
+  confirmedBy: text(200, 'Your name').pipe(z.string().min(1, 'Give your name.')),
 });
 
 export const notification = z.object({
