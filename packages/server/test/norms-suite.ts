@@ -145,16 +145,25 @@ export function normsSuite(engine: Engine): void {
       expect(bad.body.code).toBe('unknown_norm_list');
     });
 
-    it('exports as JSON and as CSV that the import reads back', async () => {
+    it('exports as JSON and as CSV that the import reads back, statements in any script intact', async () => {
+      const statement = 'نؤيد هذه القاعدة. 我们支持这一规范，并且“严格”适用。 Nous la soutenons, sans réserve 🤝';
+      expect((await admin.post('/api/v1/norms/positions', { entry: 'gge2015-13f', position: 'endorses', statement, source: 'A/C.1/78/PV.5', date: '2024-03-01' })).status).toBe(200);
       const json = await viewer.get('/api/v1/norms/export');
       expect(json.status).toBe(200);
       expect(json.body.positions.length).toBe(198);
       const csv = await viewer.get('/api/v1/norms/export.csv');
       expect(csv.status).toBe(200);
-      expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+      expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+      // A byte-order mark first, so that spreadsheet programs read the file as UTF-8 (fetch's
+      // text(), like a browser, reads past it).
+      const token = (await admin.post('/api/v1/tokens', { name: 'CSV export' })).body.secret as string;
+      const bytes = new Uint8Array(await (await fetch(`${node.url}/api/v1/norms/export.csv`, { headers: { authorization: `Bearer ${token}` } })).arrayBuffer());
+      expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
       expect(String(csv.body).split('\n')[0]).toBe(`${HEADER},origin`);
-      const again = await admin.post('/api/v1/norms/import/preview', { csv: csv.body });
+      const asSaved = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+      const again = await admin.post('/api/v1/norms/import/preview', { csv: asSaved });
       expect(again.body).toMatchObject({ rows: 198, valid: 198, errors: [] });
+      expect(again.body.preview).toContainEqual(expect.objectContaining({ state: 'XAA', entry: 'gge2015-13f', statement }));
     });
 
     it("lists the cases that invoke an entry and counts invocations per entry", async () => {

@@ -64,3 +64,28 @@ describe('CSV of positions', () => {
     }
   });
 });
+
+describe('CSV of positions in any script', () => {
+  it('refuses a file that is not UTF-8, naming the line and how to save it again', () => {
+    // What a browser reads from a file saved in Windows-1256: every Arabic byte becomes U+FFFD.
+    const legacy = `${header}\nXAB,gge2015-13a,endorses,\uFFFD\uFFFD\uFFFD\uFFFD,A/78/PV.1,`;
+    try {
+      checkNormCsv(legacy, 'XAA');
+      expect.unreachable();
+    } catch (e) {
+      expect(isDomainError(e) && e.code).toBe('csv_not_utf8');
+      expect((e as Error).message).toContain('line 2');
+      expect((e as Error).message).toContain('CSV UTF-8');
+    }
+  });
+
+  it('counts a statement in characters, and keeps it in NFC as text typed into the node is', () => {
+    const chinese = '规'.repeat(5000);
+    const ok = checkNormCsv(`${header}\nXAB,gge2015-13a,endorses,${chinese},A/78/PV.1,\nXAC,gge2015-13a,endorses,"Re\u0301serve",A/78/PV.1,`, 'XAA');
+    expect(ok.errors).toEqual([]);
+    expect(ok.valid.map((r) => r.statement)).toEqual([chinese, 'R\u00e9serve']);
+    const emoji = '🤝'.repeat(5000);
+    expect(checkNormCsv(`${header}\nXAB,gge2015-13a,endorses,${emoji},A/78/PV.1,`, 'XAA').errors).toEqual([]);
+    expect(checkNormCsv(`${header}\nXAB,gge2015-13a,endorses,${emoji}🤝,A/78/PV.1,`, 'XAA').errors.map((e) => e.message)).toEqual(['Line 2: the statement has more than 5000 characters.']);
+  });
+});

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
+import { characterCount } from '../api/fields.js';
 import { DomainError } from '../errors.js';
 import { assertMay, record } from '../domain/audit.js';
 import type { DomainContext, RequestMeta } from '../domain/context.js';
@@ -37,6 +38,13 @@ const fileProblem = (code: string, message: string) => new DomainError('invalid'
 
 /** Parses and checks a CSV file; never throws for a bad row, only for a file that cannot be read as CSV at all. */
 export function checkNormCsv(csv: string, self: string, now = new Date()): { rows: number; valid: NormImportRow[]; errors: NormImportError[] } {
+  // The browser reads the file as UTF-8 and puts U+FFFD for every byte that is not: a file saved
+  // in a legacy encoding (Excel's "CSV" in Windows-1256 or GBK, say) would import as garbage.
+  const unreadable = csv.indexOf('\uFFFD');
+  if (unreadable >= 0) {
+    const line = csv.slice(0, unreadable).split('\n').length;
+    throw fileProblem('csv_not_utf8', `The file is not UTF-8 text: line ${line} has characters that could not be read (shown as �). Save it again as UTF-8 (in Excel, "CSV UTF-8 (Comma delimited)"; in LibreOffice, the character set "Unicode (UTF-8)") and import that file.`);
+  }
   let records: { record: string[]; info: { lines: number } }[];
   try {
     records = parse(csv.replace(/^\uFEFF/, ''), { info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
@@ -68,8 +76,9 @@ export function checkNormCsv(csv: string, self: string, now = new Date()): { row
     const state = get('state').toUpperCase();
     const entry = get('entry');
     const position = get('position');
-    const statement = get('statement');
-    const source = get('source');
+    // NFC, as text typed into the node is (api/fields.ts), so lengths and comparisons agree.
+    const statement = get('statement').normalize('NFC');
+    const source = get('source').normalize('NFC');
     const date = get('date');
     if (!/^[A-Z]{3}$/.test(state) || !(isAssignedStateCode(state) || isUserAssignedCode(state))) {
       fail(`"${get('state')}" is not a state code; use ISO 3166-1 alpha-3, such as CHE.`);
@@ -91,11 +100,11 @@ export function checkNormCsv(csv: string, self: string, now = new Date()): { row
       fail(`${date} is in the future; a statement date is the day the statement was made.`);
       continue;
     }
-    if (statement.length > 5000) {
+    if (characterCount(statement) > 5000) {
       fail('the statement has more than 5000 characters.');
       continue;
     }
-    if (source.length > 500) {
+    if (characterCount(source) > 500) {
       fail('the source has more than 500 characters.');
       continue;
     }
@@ -169,7 +178,9 @@ export async function exportNormsCsv(ctx: DomainContext, actor: Actor): Promise<
   const { positions } = await exportNorms(ctx, actor);
   return stringify(
     positions.map((p) => [p.state, p.entry, p.position, p.statement, p.source, p.date ?? '', p.origin]),
-    { header: true, columns: [...NORM_CSV_COLUMNS, 'origin'], escape_formulas: true },
+    // The byte-order mark tells spreadsheet programs the file is UTF-8; Excel reads Arabic,
+    // Chinese or Cyrillic statements as garbage without it. The import skips it.
+    { header: true, columns: [...NORM_CSV_COLUMNS, 'origin'], escape_formulas: true, bom: true },
   );
 }
 
