@@ -87,7 +87,7 @@ export function evidenceApiSuite(engine: Engine): void {
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('application/octet-stream');
       expect(res.headers.get('x-content-type-options')).toBe('nosniff');
-      expect(res.headers.get('content-disposition')).toBe(`attachment; filename=".html"; filename*=UTF-8''${encodeURIComponent('Отчёт.html')}`);
+      expect(res.headers.get('content-disposition')).toBe(`attachment; filename="Otchet.html"; filename*=UTF-8''${encodeURIComponent('Отчёт.html')}`);
       expect(res.headers.get('x-parley-malware-sample')).toBeNull();
       expect(Buffer.from(await res.arrayBuffer())).toEqual(bytes);
       const part = await get(`/api/v1/evidence/${rec.id}/content`, session, { range: 'bytes=100-199' });

@@ -91,6 +91,18 @@ describe('attachmentDisposition (RFC 6266)', () => {
     const d = attachmentDisposition('Отчёт "final" 100%.pdf');
     expect(d).toContain(`filename*=UTF-8''${encodeURIComponent('Отчёт "final" 100%.pdf')}`);
     expect(d).toMatch(/filename="[ -~]*"/);
-    expect(/filename="([^"]*)"/.exec(d)![1]).toBe('_final_ 100_.pdf');
+    expect(/filename="([^"]*)"/.exec(d)![1]).toBe('Otchet _final_ 100_.pdf');
+  });
+
+  it('gives Arabic, Chinese and emoji names a transliterated fallback, never a hidden or empty name', () => {
+    const fallback = (name: string) => /filename="([^"]*)"/.exec(attachmentDisposition(name))![1];
+    expect(fallback('هجوم.pcap')).toBe('hjwm.pcap');
+    expect(fallback('电网日志.log')).toBe('DianWangRiZhi.log');
+    expect(fallback('报告')).toBe('BaoGao');
+    expect(fallback('🔥fire.txt')).toBe('_fire_fire.txt');
+    expect(fallback('Re\u0301sume\u0301 niño.pdf')).toBe('Resume nino.pdf');
+    expect(fallback('\u{1F6E1}')).not.toBe('');
+    // The exact name, in any script, is always the filename* parameter.
+    expect(attachmentDisposition('电网日志.log')).toContain(`filename*=UTF-8''${encodeURIComponent('电网日志.log')}`);
   });
 });

@@ -1,3 +1,5 @@
+import anyAscii from 'any-ascii';
+
 /**
  * File names are data, never paths. A name that arrives with an upload (or in a peer's message)
  * is only ever shown and offered back in a Content-Disposition header; content is stored under
@@ -67,10 +69,14 @@ export const MALWARE_SUFFIX = '.malware-sample';
 
 /**
  * An RFC 6266 `Content-Disposition: attachment` value: an ASCII fallback `filename` and the exact
- * name as RFC 8187 `filename*`.
+ * name as RFC 8187 `filename*`. Clients that read only `filename` (curl -OJ, some proxies) save
+ * the file under the fallback, so it is the name transliterated (AnyAscii: "Отчёт.html" gives
+ * "Otchet.html", "电网日志.log" "DianWangRiZhi.log") rather than stripped of every letter outside
+ * ASCII, which left Arabic, Chinese or Russian names as ".html", a hidden file, or nothing.
  */
 export function attachmentDisposition(name: string): string {
-  const ascii = name.normalize('NFKD').replace(/[^\x20-\x7e]/g, '').replace(/["\\%]/g, '_').trim() || FALLBACK_FILE_NAME;
+  // Percent signs and backslashes could be read as escapes in a quoted string; the rest is made safe as any name is.
+  const ascii = safeFileName(anyAscii(name).replace(/[^\x20-\x7e]/g, '').replace(/[\\%]/g, '_'));
   const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }
