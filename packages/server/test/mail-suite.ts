@@ -13,6 +13,10 @@ interface Received {
   subject: string;
   text: string;
   autoSubmitted: string | undefined;
+  /** The name in the To header, decoded. */
+  toName: string;
+  /** The header section as sent, before any decoding. */
+  rawHeaders: string;
 }
 
 const SMTP_USER = 'parley-mailer';
@@ -55,6 +59,8 @@ class TestSmtp {
               subject: mail.subject ?? '',
               text: mail.text ?? '',
               autoSubmitted: typeof autoSubmitted === 'string' ? autoSubmitted : undefined,
+              toName: (Array.isArray(mail.to) ? mail.to[0] : mail.to)?.value[0]?.name ?? '',
+              rawHeaders: mail.headerLines.map((h) => h.line).join('\r\n'),
             });
             done();
           },
@@ -98,11 +104,14 @@ export function mailSuite(engine: Engine): void {
     const VIEWER_MAIL = 'victor.viewer@mfa.example';
     const OPTED_OUT_MAIL = 'otto.optout@mfa.example';
     const BOUNCE_MAIL = 'bounce.officer@mfa.example';
+    // A node and a person named in other scripts than Latin, as in most of the UN's languages.
+    const NODE_NAME = 'Министерство иностранных дел — وزارة الخارجية';
 
     beforeAll(async () => {
       await smtp.start();
       node = await startTestNode({
         engine,
+        name: NODE_NAME,
         config: {
           smtpUrl: `smtp://${SMTP_USER}:${encodeURIComponent(SMTP_PASSWORD)}@127.0.0.1:${smtp.port}`,
           smtpFrom: 'Parley XAA <parley@xaa.example>',
@@ -144,6 +153,24 @@ export function mailSuite(engine: Engine): void {
       expect(mail!.text).toContain(`untick "E-mail me my notifications" under Your settings: ${node.url}/notifications`);
       expect(smtp.to(OFFICER_MAIL, '2031-01-02')).toHaveLength(1);
       expect(smtp.to(ADMIN_MAIL, '2031-01-02')).toHaveLength(1);
+    });
+
+    it('writes names and messages in any script intact, encoded for mail headers (RFC 2047) and the body', async () => {
+      const name = 'محمد 王伟 Émile';
+      const invited = await admin.post('/api/v1/users', { email: 'mohammed.wang@mfa.example', displayName: name, role: 'officer' });
+      expect((await new Client(node.url).setup(invited.body.setupLink, { password: 'a long test password' })).status).toBe(200);
+      await raise('officer', 'delivery.failed', 'A consultation.step message to XAB could not be delivered and was given up: 对方节点拒绝了消息。请检查 🔑。', '/messages');
+      await eventually(async () => smtp.to('mohammed.wang@mfa.example', '对方节点').length === 1, 10_000, 'the e-mail');
+      const [mail] = smtp.to('mohammed.wang@mfa.example', '对方节点');
+      expect(mail!.subject).toBe('[Parley XAA] A consultation.step message to XAB could not be delivered and was given up: 对方节点拒绝了消息');
+      expect(mail!.toName).toBe(name);
+      expect(mail!.text).toContain(`Hello ${name},`);
+      expect(mail!.text).toContain('对方节点拒绝了消息。请检查 🔑。');
+      expect(mail!.text).toContain(`the Parley node of XAA (${NODE_NAME})`);
+      // Headers travel as ASCII, the names and subject as encoded words.
+      expect(mail!.rawHeaders).toMatch(/^[\x20-\x7e\r\n\t]*$/);
+      expect(mail!.rawHeaders).toMatch(/^Subject: .*=\?UTF-8\?[BQ]\?/im);
+      await settled();
     });
 
     it('sends no e-mail to a viewer, nor to an officer who turned e-mail off', async () => {

@@ -12,6 +12,20 @@ describe('notification e-mail content', () => {
     expect(firstSentence('x'.repeat(300))).toHaveLength(120);
   });
 
+  it('ends a sentence at a Chinese or Arabic full stop or question mark too', () => {
+    expect(firstSentence('对方节点拒绝了消息。请检查密钥。')).toBe('对方节点拒绝了消息');
+    expect(firstSentence('هل تم استلام الرسالة؟ نعم')).toBe('هل تم استلام الرسالة');
+  });
+
+  it('shortens a long subject in characters, never splitting an emoji or a letter from its accent', () => {
+    // The 119th and 120th UTF-16 units are the two halves of one emoji.
+    const emoji = firstSentence(`${'x'.repeat(118)}${'🔥'.repeat(10)}`);
+    expect(emoji.isWellFormed()).toBe(true);
+    expect(emoji).toBe(`${'x'.repeat(118)}🔥…`);
+    const accent = firstSentence(`${'x'.repeat(118)}${'e\u0301'.repeat(10)}`);
+    expect(accent).toBe(`${'x'.repeat(118)}\u00e9…`);
+  });
+
   it('links only to paths of the node, else to the notifications page', () => {
     expect(notificationUrl('https://n.example/', '/checks')).toBe('https://n.example/checks');
     expect(notificationUrl('https://n.example', '//evil.example/x')).toBe('https://n.example/notifications');

@@ -89,13 +89,28 @@ function neutral(kind: string): { subject: string; text: string } {
 // eslint-disable-next-line no-control-regex
 const clean = (text: string) => text.replace(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
 
-/** The first sentence of a message, on one line and at most 120 characters, for a subject. */
-export function firstSentence(message: string): string {
-  const line = clean(message).replace(/\s+/g, ' ').trim();
-  const end = /[.!?](?=\s|$)/.exec(line);
-  let sentence = end ? line.slice(0, end.index) : line;
-  if (sentence.length > 120) sentence = `${sentence.slice(0, 119).trimEnd()}…`;
-  return sentence;
+const graphemes = new Intl.Segmenter('und', { granularity: 'grapheme' });
+
+/**
+ * The first sentence of a message, on one line and at most 120 characters, for a subject. A
+ * Chinese sentence ends at 。！？ (no space follows them), an Arabic question at ؟. A longer one
+ * is cut between characters as a reader sees them, never inside an emoji or between a letter and
+ * its accent.
+ */
+export function firstSentence(message: string, max = 120): string {
+  const line = clean(message).normalize('NFC').replace(/\s+/g, ' ').trim();
+  const end = /[.!?\u061f](?=\s|$)|[\u3002\uff01\uff1f]/u.exec(line);
+  const sentence = end ? line.slice(0, end.index) : line;
+  if ([...sentence].length <= max) return sentence;
+  let kept = '';
+  let count = 0;
+  for (const { segment } of graphemes.segment(sentence)) {
+    const n = [...segment].length;
+    if (count + n > max - 1) break;
+    kept += segment;
+    count += n;
+  }
+  return `${kept.trimEnd()}…`;
 }
 
 /** Where a notification's link leads, on this node's public address. */
