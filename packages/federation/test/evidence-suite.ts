@@ -95,6 +95,22 @@ export function evidenceFederationSuite(engine: Engine): void {
       expect(byHash.get(sha(bytes))).toMatchObject({ status: 'received', available: true, originState: 'XAA', downloadUrl: `/api/v1/evidence/${rec.id}/content` });
     });
 
+    it('shows a name in Arabic, Chinese or with an emoji on the receiving node as sent, and offers it back with its exact name and an ASCII fallback', async () => {
+      for (const [name, fallback] of [
+        ['هجوم على الشبكة.pcap', 'hjwm `la lshbkh.pcap'],
+        ['电网扫描日志.log', 'DianWangSaoMiaoRiZhi.log'],
+        ['🔥 incident.txt', '_fire_ incident.txt'],
+      ] as const) {
+        const rec = await send(b, randomBytes(100), name);
+        await until(b, rec.id, 'received');
+        expect((await b.admin.get(`/api/v1/evidence/${rec.id}`)).body.name).toBe(name);
+        const cookie = (b.admin as unknown as { cookie: string | null }).cookie ?? '';
+        const res = await fetch(`${b.node.url}/api/v1/evidence/${rec.id}/content`, { headers: { cookie } });
+        expect(res.headers.get('content-disposition')).toBe(`attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`);
+        await res.arrayBuffer();
+      }
+    });
+
     it('reuses content already held: the same file announced again is received at once', async () => {
       const bytes = randomBytes(1000);
       const first = await send(b, bytes, 'first.bin');
