@@ -350,7 +350,7 @@ export function consultationSuite(engine: Engine): void {
         const r = await officerA.post<Detail & { title: string }>('/api/v1/consultations', { ...DRAFT, title });
         expect([r.status, r.body.title]).toEqual([201, title]);
       }
-      const decomposed = 'Re\u0301seau sature\u0301 '.repeat(21).trim(); // 293 characters, 335 code points as typed
+      const decomposed = 'Ope\u0301ration bloque\u0301e '.repeat(16).trim(); // 287 characters, 319 code points as typed
       const sent = await officerA.post<Detail & { title: string }>('/api/v1/consultations', { ...DRAFT, title: decomposed, send: true });
       expect(sent.status).toBe(201);
       expect(sent.body.title).toBe(decomposed.normalize('NFC'));
