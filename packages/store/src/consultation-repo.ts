@@ -6,7 +6,23 @@ import { searchDocument, searchQuery } from './search-text.js';
 type Db = Kysely<Database>;
 const json = (v: unknown) => JSON.stringify(v);
 
-const toRecord = (r: Selectable<ConsultationsTable>): ConsultationRecord => ({
+type CaseRow = Omit<Selectable<ConsultationsTable>, 'search'>;
+type EventRow = Omit<Selectable<ConsultationEventsTable>, 'search'>;
+// Every column but the search vector, which only the database reads: for a long text, and for
+// Chinese indexed by pairs of characters, it is longer than the text itself.
+const CASE_COLUMNS = Object.keys({
+  id: 1, group_id: 1, side: 1, raiser: 1, recipient: 1, addressees: 1, status: 1, outcome: 1, awaiting: 1, title: 1, summary: 1,
+  period_start: 1, period_end: 1, sectors: 1, severity: 1, urgency: 1, communication_kind: 1, norms: 1, actions_requested: 1,
+  response_requested_by: 1, tlp: 1, indicators: 1, attribution: 1, attribution_reply: 1, evidence: 1, raised_by: 1, ack_deadline: 1,
+  sent_at: 1, acknowledged_at: 1, responded_at: 1, closed_at: 1, ack_overdue_notified_at: 1, kind: 1, request: 1, decision: 1,
+  preserve_until: 1, lapse_warned_for: 1, consulted_at: 1, decision_overdue_notified_at: 1, created_at: 1, updated_at: 1, version: 1,
+} satisfies Record<keyof CaseRow, 1>) as (keyof CaseRow)[];
+const EVENT_COLUMNS = Object.keys({
+  id: 1, consultation_id: 1, seq: 1, at: 1, side: 1, actor: 1, action: 1, text: 1, evidence: 1, outcome: 1, attribution_reply: 1,
+  decision: 1, custody: 1, until: 1, envelope_hash: 1, not_applied: 1,
+} satisfies Record<keyof EventRow, 1>) as (keyof EventRow)[];
+
+const toRecord = (r: CaseRow): ConsultationRecord => ({
   id: r.id,
   groupId: r.group_id,
   side: r.side,
@@ -101,7 +117,7 @@ const toRow = (c: ConsultationRecord) => ({
   search: searchVector(caseSearchFields(c)),
 });
 
-const toEvent = (r: Selectable<ConsultationEventsTable>): ConsultationEventRecord => ({
+const toEvent = (r: EventRow): ConsultationEventRecord => ({
   id: r.id,
   consultationId: r.consultation_id,
   at: r.at,
@@ -130,14 +146,14 @@ export function consultationRepo(db: Db): ConsultationRepo {
       return r !== undefined;
     },
     async byId(id) {
-      const r = await db.selectFrom('consultations').selectAll().where('id', '=', id).executeTakeFirst();
+      const r = await db.selectFrom('consultations').select(CASE_COLUMNS).where('id', '=', id).executeTakeFirst();
       return r && toRecord(r);
     },
     async remove(id) {
       await db.deleteFrom('consultations').where('id', '=', id).execute();
     },
     async list(f) {
-      let q = db.selectFrom('consultations').selectAll().where('kind', 'in', f.kinds ?? ['consultation']);
+      let q = db.selectFrom('consultations').select(CASE_COLUMNS).where('kind', 'in', f.kinds ?? ['consultation']);
       if (f.side === 'draft') q = q.where('status', '=', 'draft');
       else if (f.side) q = q.where('side', '=', f.side).where('status', '!=', 'draft');
       if (f.state) {
@@ -181,7 +197,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
     async overdue(now, limit) {
       const rows = await db
         .selectFrom('consultations')
-        .selectAll()
+        .select(CASE_COLUMNS)
         .where('status', '=', 'sent')
         .where('ack_overdue_notified_at', 'is', null)
         .where('ack_deadline', '<', now)
@@ -193,7 +209,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
     async lapsing(before, limit) {
       const rows = await db
         .selectFrom('consultations')
-        .selectAll()
+        .select(CASE_COLUMNS)
         .where('kind', '=', 'preservation')
         .where('status', '=', 'executed')
         .where('preserve_until', '<', before)
@@ -206,7 +222,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
     async decisionsOverdue(now, limit) {
       const rows = await db
         .selectFrom('consultations')
-        .selectAll()
+        .select(CASE_COLUMNS)
         .where('kind', '!=', 'consultation')
         .where('status', 'in', ['sent', 'acknowledged'])
         .where('responded_at', 'is', null)
@@ -220,7 +236,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
     async referencing(id) {
       const rows = await db
         .selectFrom('consultations')
-        .selectAll()
+        .select(CASE_COLUMNS)
         .where(sql<boolean>`request->'related' @> ${json([{ request: id }])}::jsonb`)
         .orderBy('created_at')
         .limit(100)
@@ -228,7 +244,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
       return rows.map(toRecord);
     },
     async sentRequests(kinds: CaseKind[], limit: number) {
-      const rows = await db.selectFrom('consultations').selectAll().where('kind', 'in', kinds).where('status', '!=', 'draft').orderBy('sent_at', 'desc').limit(limit).execute();
+      const rows = await db.selectFrom('consultations').select(CASE_COLUMNS).where('kind', 'in', kinds).where('status', '!=', 'draft').orderBy('sent_at', 'desc').limit(limit).execute();
       return rows.map(toRecord);
     },
     async addEvent(e) {
@@ -265,7 +281,7 @@ export function consultationRepo(db: Db): ConsultationRepo {
       return r.rows.map((m) => ({ ...m, status: m.status as 'queued', at: new Date(m.at) }));
     },
     async events(consultationId) {
-      const rows = await db.selectFrom('consultation_events').selectAll().where('consultation_id', '=', consultationId).orderBy('seq').execute();
+      const rows = await db.selectFrom('consultation_events').select(EVENT_COLUMNS).where('consultation_id', '=', consultationId).orderBy('seq').execute();
       return rows.map(toEvent);
     },
   };
