@@ -19,14 +19,20 @@ function get(url: string, ca: Buffer, post?: unknown): Promise<{ status: number;
   });
 }
 
-describe('HTTPS served by the node itself', () => {
+/** A certificate and key for 127.0.0.1 made with openssl, in a new temporary directory. */
+function selfSignedCertificate(): { dir: string; cert: string; key: string } {
   const dir = mkdtempSync(join(tmpdir(), 'parley-tls-'));
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-keyout', key, '-out', cert, '-days', '1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return { dir, cert, key };
+}
+
+describe('HTTPS served by the node itself', () => {
+  const { dir, cert, key } = selfSignedCertificate();
   let node: TestNode;
 
   beforeAll(async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-keyout', key, '-out', cert, '-days', '1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     node = await startTestNode({ config: { tlsCert: cert, tlsKey: key } });
   });
   afterAll(async () => {
@@ -49,13 +55,10 @@ describe('HTTPS served by the node itself', () => {
 });
 
 describe('HTTPS served by the node itself under a public URL written with http://', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'parley-tls-'));
-  const cert = join(dir, 'cert.pem');
-  const key = join(dir, 'key.pem');
+  const { dir, cert, key } = selfSignedCertificate();
   let node: TestNode;
 
   beforeAll(async () => {
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-keyout', key, '-out', cert, '-days', '1', '-nodes', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
     node = await startTestNode({ config: { tlsCert: cert, tlsKey: key, publicUrl: 'http://parley.mfa.example' } });
   });
   afterAll(async () => {
