@@ -1,6 +1,6 @@
 import { sign, verify, type KeyObject } from 'node:crypto';
 import { decodeBase64UrlStrict } from './encoding.js';
-import { DuplicateMemberError, parseJsonStrict } from './strict-json.js';
+import { jsonRefusal, parseJsonStrict } from './strict-json.js';
 
 /**
  * JWS compact serialization (RFC 7515 §7.1) with EdDSA over Ed25519 (RFC 8037 §3.1), the one
@@ -64,8 +64,7 @@ export function decodeCompact(jws: unknown): DecodedCompact {
     header = parseJsonStrict(utf8.decode(part(jws.slice(0, first), 'protected header')));
   } catch (cause) {
     if (cause instanceof CompactJwsError) throw cause;
-    if (cause instanceof DuplicateMemberError) throw new CompactJwsError('malformed', 'the protected header names a member twice');
-    throw new CompactJwsError('malformed', 'the protected header is not UTF-8 JSON');
+    throw new CompactJwsError('malformed', `the protected header ${jsonRefusal(cause)}`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) throw new CompactJwsError('malformed', 'the protected header is not a JSON object');
   return { header: header as Record<string, unknown>, payload: part(jws.slice(first + 1, second), 'payload'), signingInput: jws.slice(0, second), signature };

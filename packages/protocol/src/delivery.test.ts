@@ -50,6 +50,16 @@ describe('delivery tokens', () => {
     expect(await codeOf(verifyDelivery(forged, expected()))).toBe('delivery_malformed');
   });
 
+  it('refuse claims nested deeper than any token needs, saying so', async () => {
+    const token = await signDelivery({ envelope: hash, to: 'XAB', sent: now }, key.privateKey, 'kid');
+    const [header, payload] = token.split('.') as [string, string];
+    const deep = Buffer.from(payload, 'base64url').toString().replace('"to":"XAB"', `"to":"XAB","x":${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const input = `${header}.${Buffer.from(deep).toString('base64url')}`;
+    const forged = `${input}.${sign(null, Buffer.from(input), key.privateKey).toString('base64url')}`;
+    expect(await codeOf(verifyDelivery(forged, expected()))).toBe('delivery_malformed');
+    await expect(verifyDelivery(forged, expected())).rejects.toThrow('The delivery token’s payload nests arrays and objects more than 64 levels deep.');
+  });
+
   it('bind a batch to its envelopes, their number and their order', async () => {
     const hashes = ['A', 'B', 'C'].map((c) => 'sha256:' + c.repeat(43));
     const token = await signDelivery({ envelope: hashes, to: 'XAB', sent: now }, key.privateKey, 'kid');

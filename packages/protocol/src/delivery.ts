@@ -1,7 +1,7 @@
 import { createHash, randomUUID, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { decodeCompact, verifyDecoded, signCompact, type DecodedCompact } from './compact-jws.js';
-import { parseJsonStrict } from './strict-json.js';
+import { jsonRefusal, parseJsonStrict } from './strict-json.js';
 
 /**
  * A delivery token: the sender's signature over one attempt to deliver one envelope, or a batch. Envelopes
@@ -111,8 +111,8 @@ export async function verifyDelivery(
   let claimed: unknown;
   try {
     claimed = parseJsonStrict(decoded.payload.toString('utf8'));
-  } catch {
-    throw new DeliveryError('delivery_malformed', 'The delivery token’s claims are not JSON, or name a member twice.');
+  } catch (cause) {
+    throw new DeliveryError('delivery_malformed', `The delivery token’s payload ${jsonRefusal(cause)}.`);
   }
   const parsed = deliveryClaims.safeParse(claimed);
   if (!parsed.success) throw new DeliveryError('delivery_malformed', 'The delivery token’s claims are not valid.');

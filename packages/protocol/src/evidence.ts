@@ -2,7 +2,7 @@ import { randomUUID, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import type { NonceMemory } from './delivery.js';
 import { decodeCompact, verifyDecoded, signCompact, type DecodedCompact } from './compact-jws.js';
-import { parseJsonStrict } from './strict-json.js';
+import { jsonRefusal, parseJsonStrict } from './strict-json.js';
 
 /**
  * Evidence between nodes (protocol §10). A message carries only a reference to a file; the
@@ -83,8 +83,8 @@ export async function verifyFetch(
   let parsed;
   try {
     parsed = fetchClaims.safeParse(parseJsonStrict(decoded.payload.toString('utf8')));
-  } catch {
-    throw new FetchTokenError('fetch_token_malformed', 'The fetch token’s claims are not JSON, or name a member twice.');
+  } catch (cause) {
+    throw new FetchTokenError('fetch_token_malformed', `The fetch token’s payload ${jsonRefusal(cause)}.`);
   }
   if (!parsed.success) throw new FetchTokenError('fetch_token_malformed', 'The fetch token’s claims are not valid.');
   const claims = parsed.data;

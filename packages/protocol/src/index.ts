@@ -19,3 +19,4 @@ export * from './tlp.js';
 export * from './indicators.js';
 export * from './stix.js';
 export * from './text.js';
+export { MAX_JSON_DEPTH, nestsDeeperThan } from './strict-json.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DuplicateMemberError, parseJsonStrict } from './strict-json.js';
+import { DuplicateMemberError, MAX_JSON_DEPTH, parseJsonStrict, TooDeeplyNestedError } from './strict-json.js';
 
 describe('strict JSON', () => {
   it('reads what JSON.parse reads when no object names a member twice', () => {
@@ -28,5 +28,15 @@ describe('strict JSON', () => {
   it('still refuses what is not JSON', () => {
     expect(() => parseJsonStrict('{"a":1,}')).toThrow(SyntaxError);
     expect(() => parseJsonStrict('{"a":1,}')).not.toThrow(DuplicateMemberError);
+  });
+
+  it('refuses arrays and objects nested deeper than any message needs, however deep, before walking them', () => {
+    const nested = (depth: number) => '{"a":'.repeat(depth - 1) + '[1]' + '}'.repeat(depth - 1);
+    expect(parseJsonStrict(nested(MAX_JSON_DEPTH))).toEqual(JSON.parse(nested(MAX_JSON_DEPTH)));
+    expect(() => parseJsonStrict(nested(MAX_JSON_DEPTH + 1))).toThrow(TooDeeplyNestedError);
+    // A million levels: walking the value would exhaust the stack (RangeError), which said nothing of why.
+    expect(() => parseJsonStrict('['.repeat(1_000_000) + ']'.repeat(1_000_000))).toThrow(TooDeeplyNestedError);
+    // Brackets inside strings are text, not nesting.
+    expect(parseJsonStrict(JSON.stringify({ note: '['.repeat(1000) }))).toEqual({ note: '['.repeat(1000) });
   });
 });

@@ -21,11 +21,51 @@ export class DuplicateMemberError extends SyntaxError {
   }
 }
 
-/** Parses `text` as `JSON.parse` does; throws SyntaxError on bad JSON, DuplicateMemberError on a member named twice in one object. */
+/** How deep arrays and objects may nest in a signed part: no message of the protocol needs more than a handful of levels. */
+export const MAX_JSON_DEPTH = 64;
+
+export class TooDeeplyNestedError extends SyntaxError {
+  override readonly name = 'TooDeeplyNestedError';
+  constructor() {
+    super(`the JSON nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`);
+  }
+}
+
+/**
+ * Parses `text` as `JSON.parse` does; throws SyntaxError on bad JSON, DuplicateMemberError on a
+ * member named twice in one object, TooDeeplyNestedError on arrays and objects nested more than
+ * MAX_JSON_DEPTH deep (checked first: every later walk of the value recurses, and a text of a
+ * million brackets would exhaust the stack).
+ */
 export function parseJsonStrict(text: string): unknown {
+  if (nestsDeeperThan(text, MAX_JSON_DEPTH)) throw new TooDeeplyNestedError();
   const value: unknown = JSON.parse(text);
   if (typeof value === 'object' && value !== null && membersKept(value) !== membersWritten(text)) throw new DuplicateMemberError();
   return value;
+}
+
+/** Why `parseJsonStrict`, or the UTF-8 decoding before it, refused a text: the end of a sentence naming what was read. */
+export function jsonRefusal(cause: unknown): string {
+  if (cause instanceof DuplicateMemberError) return 'names a member twice in one object';
+  if (cause instanceof TooDeeplyNestedError) return `nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep`;
+  return 'is not UTF-8 JSON';
+}
+
+/** Whether brackets and braces outside strings nest deeper than `max` in `text`, JSON or not. */
+export function nestsDeeperThan(text: string, max: number): boolean {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 0x22 /* " */) {
+      // Skips the string; a backslash always escapes the character after it.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (ch === 0x5b /* [ */ || ch === 0x7b /* { */) {
+      if (++depth > max) return true;
+    } else if (ch === 0x5d /* ] */ || ch === 0x7d /* } */) {
+      depth--;
+    }
+  }
+  return false;
 }
 
 /** Colons outside strings: one per member in text that `JSON.parse` accepted. */

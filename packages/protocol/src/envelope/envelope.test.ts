@@ -177,6 +177,15 @@ describe('verifyEnvelope refuses', () => {
     }
   });
 
+  it('a body nested deeper than any message needs as malformed, saying so', async () => {
+    const input = (payload: string) => `${b64url(JSON.stringify({ alg: 'EdDSA', kid: fingerprint(fra.publicKey), typ: 'parley-envelope+jws' }))}.${b64url(payload)}`;
+    const signText = (payload: string) => `${input(payload)}.${sign(null, Buffer.from(input(payload)), fra.privateKey).toString('base64url')}`;
+    const deep = JSON.stringify(envelope()).replace('"attempt":1', `"attempt":1,"deep":${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    const jws = signText(deep);
+    expect(await codeOf(() => verifyEnvelope(jws, options))).toBe('malformed');
+    expect(() => peekEnvelope(jws)).toThrow('the payload nests arrays and objects more than 64 levels deep');
+  });
+
   it('a receipt presented as an envelope as malformed', async () => {
     const receipt = await signReceipt(createReceipt(await signEnvelope(envelope(), fra), 'DEU', NOW), keys.DEU as NodeKeyPair);
     expect(await codeOf(() => verifyEnvelope(receipt, options))).toBe('malformed');

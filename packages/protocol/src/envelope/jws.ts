@@ -2,7 +2,7 @@ import { createPublicKey, type KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import { CompactJwsError, signCompact, verifyDecoded, type DecodedCompact } from '../compact-jws.js';
 import { decodeBase64UrlStrict } from '../encoding.js';
-import { DuplicateMemberError, parseJsonStrict } from '../strict-json.js';
+import { jsonRefusal, parseJsonStrict } from '../strict-json.js';
 import { fingerprint, isFingerprint, type NodeKeyPair } from '../keys.js';
 import { EnvelopeError } from './errors.js';
 import { PROTOCOL_VERSION, STATE_CODE_PATTERN } from './schema.js';
@@ -64,13 +64,12 @@ function decodeSegment(segment: string, what: string): Buffer {
   return bytes;
 }
 
-/** A signed part's JSON: a member named twice in one object is refused, as parsers disagree on which value it has. */
+/** A signed part's JSON: a member named twice in one object is refused, as parsers disagree on which value it has, and so is nesting deeper than any message needs. */
 function parseJson(bytes: Buffer, what: string): unknown {
   try {
     return parseJsonStrict(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (cause) {
-    if (cause instanceof DuplicateMemberError) throw new EnvelopeError('malformed', `the ${what} names a member twice in one object`, { cause });
-    throw new EnvelopeError('malformed', `the ${what} is not UTF-8 JSON`, { cause });
+    throw new EnvelopeError('malformed', `the ${what} ${jsonRefusal(cause)}`, { cause });
   }
 }
 

@@ -1,5 +1,5 @@
 import { DomainError, forbidden, invalid, may, routes, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
-import { unstorableText } from '@parley/protocol';
+import { MAX_JSON_DEPTH, nestsDeeperThan, unstorableText } from '@parley/protocol';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import type { Auth, Env } from './env.js';
@@ -38,25 +38,6 @@ async function readJson(c: Context<Env>): Promise<unknown> {
   } catch {
     throw invalid('malformed_json', 'The request body is not valid JSON.');
   }
-}
-
-const MAX_JSON_DEPTH = 64;
-
-/** Whether brackets and braces outside strings nest deeper than `max` in `text`. */
-function nestsDeeperThan(text: string, max: number): boolean {
-  let depth = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    if (ch === 0x22 /* " */) {
-      // Skips the string; a backslash always escapes the character after it.
-      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
-    } else if (ch === 0x5b /* [ */ || ch === 0x7b /* { */) {
-      if (++depth > max) return true;
-    } else if (ch === 0x5d /* ] */ || ch === 0x7d /* } */) {
-      depth--;
-    }
-  }
-  return false;
 }
 
 /**
