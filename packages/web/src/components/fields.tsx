@@ -1,5 +1,6 @@
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import { useRef, type ChangeEvent, type CompositionEvent, type InputHTMLAttributes, type ReactNode } from 'react';
 import { messages as t } from '../i18n/index.js';
+import { limitEdit } from '../text.js';
 
 interface Described {
   id: string;
@@ -40,7 +41,44 @@ function Label({ id, label, optional }: { id: string; label: string; optional?: 
   );
 }
 
-type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'className'>;
+/**
+ * The change handlers of a text box holding at most `maxChars` characters, counted as the node
+ * counts them (`text.ts`). The HTML `maxlength` attribute counts UTF-16 units, so it would stop an
+ * Arabic title with emoji or a Chinese one with rare characters at half the node's limit: text
+ * boxes take `maxChars` instead, and never `maxLength`. Text typed or pasted beyond the limit is
+ * cut between characters as a reader sees them, and the caret stays where the typing ended. While
+ * an input method composes a character (Chinese, Japanese, Korean), the box is left alone, and
+ * the limit applies when the character is chosen.
+ */
+export function useCharacterLimit(value: string, onChange: (value: string) => void, maxChars: number | undefined) {
+  const composingFrom = useRef<string | null>(null);
+  const apply = (el: HTMLInputElement | HTMLTextAreaElement, before: string) => {
+    if (maxChars === undefined) return onChange(el.value);
+    const limited = limitEdit(before, el.value, maxChars);
+    if (limited.value !== el.value) {
+      // Put the cut text in the box before React does, so that the caret stays where typing ended.
+      el.value = limited.value;
+      el.setSelectionRange(limited.caret, limited.caret);
+    }
+    onChange(limited.value);
+  };
+  return {
+    onChange: (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      if (composingFrom.current !== null) return onChange(e.target.value);
+      apply(e.target, value);
+    },
+    onCompositionStart: () => {
+      composingFrom.current = value;
+    },
+    onCompositionEnd: (e: CompositionEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      const before = composingFrom.current ?? value;
+      composingFrom.current = null;
+      apply(e.currentTarget, before);
+    },
+  };
+}
+
+type InputProps = Omit<InputHTMLAttributes<HTMLInputElement>, 'id' | 'value' | 'onChange' | 'className' | 'maxLength'>;
 
 /**
  * Free text (a title, a name, a search) may be written in any script: with `dir="auto"` an entry in
@@ -57,9 +95,20 @@ export function TextField({
   value,
   onChange,
   className,
+  maxChars,
   ...input
-}: Described & InputProps & { label: string; optional?: boolean; value: string; onChange: (value: string) => void; className?: string }) {
+}: Described &
+  InputProps & {
+    label: string;
+    optional?: boolean;
+    value: string;
+    onChange: (value: string) => void;
+    className?: string;
+    /** The node's limit, in characters (see `useCharacterLimit`). */
+    maxChars?: number;
+  }) {
   const d = description({ id, hint, errors });
+  const limit = useCharacterLimit(value, onChange, maxChars);
   return (
     <div className={`field${d.invalid ? ' field-invalid' : ''}`}>
       <Label id={id} label={label} optional={optional} />
@@ -71,7 +120,7 @@ export function TextField({
         type="text"
         dir={FREE_TEXT.has(input.type ?? 'text') ? 'auto' : undefined}
         value={value}
-        onChange={(e) => onChange(e.target.value)}
+        {...limit}
         aria-describedby={d.describedBy}
         aria-invalid={d.invalid}
         {...input}

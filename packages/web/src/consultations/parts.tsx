@@ -1,6 +1,7 @@
 import type { Consultation } from '@parley/core';
 import { type ReactNode, type TextareaHTMLAttributes } from 'react';
 import { useConfirmation } from '../components/confirm.js';
+import { useCharacterLimit } from '../components/fields.js';
 import { formatDeadline, formatTime, messages as t } from '../i18n/index.js';
 
 const k = t.consultations;
@@ -56,6 +57,7 @@ export function TextAreaField({
   optional,
   value,
   onChange,
+  maxChars,
   ...rest
 }: {
   id: string;
@@ -65,7 +67,10 @@ export function TextAreaField({
   optional?: boolean;
   value: string;
   onChange: (value: string) => void;
-} & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'value' | 'onChange'>) {
+  /** The node's limit, in characters (see `useCharacterLimit`). */
+  maxChars?: number;
+} & Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, 'id' | 'value' | 'onChange' | 'maxLength'>) {
+  const limit = useCharacterLimit(value, onChange, maxChars);
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
   return (
@@ -91,7 +96,7 @@ export function TextAreaField({
         dir="auto"
         rows={5}
         value={value}
-        onChange={(e) => onChange(e.target.value)}
+        {...limit}
         aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
         aria-invalid={errorId ? true : undefined}
         {...rest}

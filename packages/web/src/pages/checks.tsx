@@ -291,6 +291,7 @@ function IncomingCheck({
             label={k.yourName}
             hint={k.yourNameHint(c.peer)}
             autoComplete="name"
+            maxChars={200}
             value={name}
             onChange={setName}
             errors={errorsFor('confirmedBy')}
@@ -393,7 +394,7 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
               onChange={setMinutes}
               errors={errorsFor('minutes')}
             />
-            <TextField id="check-note" label={k.note} hint={k.noteHint} optional maxLength={500} value={note} onChange={setNote} errors={errorsFor('note')} />
+            <TextField id="check-note" label={k.note} hint={k.noteHint} optional maxChars={500} value={note} onChange={setNote} errors={errorsFor('note')} />
             <div className="actions">
               <button type="submit" className="button" disabled={busy}>
                 {busy ? k.starting : k.start}

@@ -333,8 +333,8 @@ function ConsultationForm({
         />
 
         <h2>{k.sections.what}</h2>
-        <TextField id="consultation-title" label={k.fields.title} hint={k.hints.title} maxLength={300} value={draft.title} onChange={update('title')} errors={errorsFor('title')} />
-        <TextAreaField id="consultation-summary" label={k.fields.summary} hint={k.hints.summary} optional rows={8} value={draft.summary} onChange={update('summary')} errors={errorsFor('summary')} />
+        <TextField id="consultation-title" label={k.fields.title} hint={k.hints.title} maxChars={300} value={draft.title} onChange={update('title')} errors={errorsFor('title')} />
+        <TextAreaField id="consultation-summary" label={k.fields.summary} hint={k.hints.summary} optional maxChars={20_000} rows={8} value={draft.summary} onChange={update('summary')} errors={errorsFor('summary')} />
         <div className="field-pair">
           <TextField
             id="consultation-period-start"
@@ -413,6 +413,7 @@ function ConsultationForm({
           label={k.fields.actionsRequested}
           hint={k.hints.actionsRequested}
           optional
+          maxChars={10_000}
           value={draft.actionsRequested}
           onChange={update('actionsRequested')}
           errors={errorsFor('actionsRequested')}
@@ -482,14 +483,14 @@ function ConsultationForm({
                 label={k.attribution.state}
                 hint={k.attribution.stateHint}
                 className="input-short"
-                maxLength={3}
+                maxChars={3}
                 autoComplete="off"
                 value={draft.attributionState}
                 onChange={(v) => update('attributionState')(v.toUpperCase())}
               />
             ) : null}
             {draft.attributionTo === 'group' ? (
-              <TextField id="consultation-attribution-group" label={k.attribution.group} maxLength={200} value={draft.attributionGroup} onChange={update('attributionGroup')} />
+              <TextField id="consultation-attribution-group" label={k.attribution.group} maxChars={200} value={draft.attributionGroup} onChange={update('attributionGroup')} />
             ) : null}
             <CheckboxGroup
               id="consultation-attribution-basis"
@@ -522,6 +523,7 @@ function ConsultationForm({
               label={k.attribution.statement}
               hint={k.attribution.statementHint}
               optional
+              maxChars={5000}
               value={draft.attributionStatement}
               onChange={update('attributionStatement')}
               errors={errorsFor('attribution.statement')}

@@ -511,13 +511,14 @@ function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; acti
             label={k.actions.reasons}
             hint={k.actions.reasonsHint}
             optional={position !== 'disputes'}
+            maxChars={5000}
             value={reasons}
             onChange={setReasons}
             errors={errorsFor('attributionReply.reasons')}
           />
         </>
       ) : null}
-      <TextAreaField id="step-text" label={textLabel} optional={textOptional} value={text} onChange={setText} errors={errorsFor('text')} />
+      <TextAreaField id="step-text" label={textLabel} optional={textOptional} maxChars={20_000} value={text} onChange={setText} errors={errorsFor('text')} />
       {action === 'message' || action === 'request_info' || action === 'respond' ? (
         <div id="step-evidence" tabIndex={-1}>
           <p className="hint">{k.evidence.stepHint}</p>

@@ -13,6 +13,7 @@ import { formatFromNow, formatTime, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
 import { useLoad } from '../use-load.js';
+import { clipText } from '../text.js';
 import { useNow, usePoll } from '../use-now.js';
 
 const k = t.consultations;
@@ -46,12 +47,12 @@ function filtersFrom(search: string): Filters {
   const state = p.get('state') ?? '';
   return {
     box: (boxes as readonly string[]).includes(box) ? (box as Box) : 'inbox',
-    q: (p.get('q') ?? '').slice(0, 200),
+    q: clipText(p.get('q') ?? '', 200),
     state: /^[A-Z]{3}$/.test(state) ? state : '',
     status: pick('status', statuses),
     urgency: pick('urgency', urgencies),
     tlp: pick('tlp', tlpLevels),
-    norm: (p.get('norm') ?? '').slice(0, 64),
+    norm: clipText(p.get('norm') ?? '', 64),
     overdue: p.get('overdue') === 'true',
   };
 }
@@ -148,7 +149,7 @@ function FilterForm({ filters, stateCodes, names, onApply }: { filters: Filters;
       <h2 id="consultation-filters-title" className="visually-hidden">
         {k.filtersTitle}
       </h2>
-      <TextField id="consultations-q" label={k.search} hint={k.searchHint} type="search" maxLength={200} value={f.q} onChange={set('q')} />
+      <TextField id="consultations-q" label={k.search} hint={k.searchHint} type="search" maxChars={200} value={f.q} onChange={set('q')} />
       <div className="toolbar toolbar-start">
         <SelectField
           id="consultations-state"

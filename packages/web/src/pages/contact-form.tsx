@@ -205,11 +205,12 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
           onChange={update('kind')}
           errors={errorsFor('kind')}
         />
-        <TextField id="contact-name" label={c.fields.name} hint={c.hints.name} value={draft.name} onChange={update('name')} errors={errorsFor('name')} />
+        <TextField id="contact-name" label={c.fields.name} hint={c.hints.name} maxChars={200} value={draft.name} onChange={update('name')} errors={errorsFor('name')} />
         <TextField
           id="contact-organisation"
           label={c.fields.organisation}
           autoComplete="organization"
+          maxChars={200}
           value={draft.organisation}
           onChange={update('organisation')}
           errors={errorsFor('organisation')}
@@ -219,6 +220,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
           label={c.fields.position}
           optional
           autoComplete="organization-title"
+          maxChars={200}
           value={draft.position}
           onChange={update('position')}
           errors={errorsFor('position')}
@@ -229,6 +231,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
           type="email"
           autoComplete="email"
           spellCheck={false}
+          maxChars={254}
           value={draft.email}
           onChange={update('email')}
           errors={errorsFor('email')}
@@ -330,7 +333,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
             <option key={z} value={z} />
           ))}
         </datalist>
-        <TextField id="contact-hours" label={c.fields.hours} hint={c.hints.hours} optional value={draft.hours} onChange={update('hours')} errors={errorsFor('hours')} />
+        <TextField id="contact-hours" label={c.fields.hours} hint={c.hints.hours} optional maxChars={200} value={draft.hours} onChange={update('hours')} errors={errorsFor('hours')} />
         <CheckboxField
           id="contact-available"
           label={c.fields.available24x7}

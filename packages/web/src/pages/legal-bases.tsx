@@ -193,7 +193,7 @@ function LegalBasisForm({
           onChange={setInstruments}
           errors={errorsFor('instruments')}
         />
-        <TextField id="legal-basis-articles" label={b.articles} hint={b.articlesHint} optional maxLength={500} value={articles} onChange={setArticles} errors={errorsFor('articles')} />
+        <TextField id="legal-basis-articles" label={b.articles} hint={b.articlesHint} optional maxChars={500} value={articles} onChange={setArticles} errors={errorsFor('articles')} />
         <SelectField
           id="legal-basis-channel"
           label={b.channel}
@@ -203,7 +203,7 @@ function LegalBasisForm({
           onChange={setChannel}
           errors={errorsFor('channel')}
         />
-        <TextAreaField id="legal-basis-notes" label={b.notes} hint={b.notesHint} optional maxLength={2000} rows={3} value={notes} onChange={setNotes} errors={errorsFor('notes')} />
+        <TextAreaField id="legal-basis-notes" label={b.notes} hint={b.notesHint} optional maxChars={2000} rows={3} value={notes} onChange={setNotes} errors={errorsFor('notes')} />
         <div className="actions">
           <button type="submit" className="button" disabled={busy}>
             {busy ? t.common.saving : b.save}

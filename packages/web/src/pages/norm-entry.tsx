@@ -3,7 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, call } from '../api/client.js';
 import { ErrorSummary, LoadStatus } from '../components/alerts.js';
-import { SelectField, TextField } from '../components/fields.js';
+import { SelectField, TextField, useCharacterLimit } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { actorName, formatDate, formatTime, languageName, messages as t } from '../i18n/index.js';
@@ -268,8 +268,8 @@ function PositionForm({ entry, current, onSaved }: { entry: string; current: Pos
         ]}
       />
       <SelectField id="position" label={n.entry.positionLabel} value={position} options={POSITIONS.map((p) => ({ value: p, label: positionLabel(p) }))} onChange={setPosition} errors={errorsFor('position')} />
-      <TextArea id="statement" label={n.entry.statementLabel} hint={n.entry.statementHint} value={statement} onChange={setStatement} errors={errorsFor('statement')} />
-      <TextField id="source" label={n.entry.sourceLabel} hint={n.entry.sourceHint} value={source} onChange={setSource} errors={errorsFor('source')} />
+      <TextArea id="statement" label={n.entry.statementLabel} hint={n.entry.statementHint} maxChars={5000} value={statement} onChange={setStatement} errors={errorsFor('statement')} />
+      <TextField id="source" label={n.entry.sourceLabel} hint={n.entry.sourceHint} maxChars={500} value={source} onChange={setSource} errors={errorsFor('source')} />
       <TextField id="date" label={n.entry.dateLabel} hint={n.entry.dateHint} value={date} onChange={setDate} errors={errorsFor('date')} className="input-short" inputMode="numeric" placeholder="YYYY-MM-DD" />
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
@@ -311,7 +311,7 @@ function NoteForm({ entry, current, onSaved }: { entry: string; current: Detail[
           { path: 'sources', id: 'note-sources', label: n.entry.sourcesLabel },
         ]}
       />
-      <TextArea id="note-text" label={n.entry.noteLabel} value={text} onChange={setText} errors={errorsFor('text')} />
+      <TextArea id="note-text" label={n.entry.noteLabel} maxChars={10_000} value={text} onChange={setText} errors={errorsFor('text')} />
       <TextArea id="note-sources" label={n.entry.sourcesLabel} hint={n.entry.sourcesHint} value={sources} onChange={setSources} errors={errorsFor('sources')} rows={3} />
       <div className="actions">
         <button type="submit" className="button button-secondary" disabled={busy}>
@@ -323,7 +323,27 @@ function NoteForm({ entry, current, onSaved }: { entry: string; current: Detail[
 }
 
 /** A labelled multi-line field with its hint and messages, like TextField. */
-function TextArea({ id, label, hint, value, onChange, errors, rows = 5 }: { id: string; label: string; hint?: string; value: string; onChange: (v: string) => void; errors?: string[] | undefined; rows?: number }) {
+function TextArea({
+  id,
+  label,
+  hint,
+  value,
+  onChange,
+  errors,
+  rows = 5,
+  maxChars,
+}: {
+  id: string;
+  label: string;
+  hint?: string;
+  value: string;
+  onChange: (v: string) => void;
+  errors?: string[] | undefined;
+  rows?: number;
+  /** The node's limit, in characters (see `useCharacterLimit`). */
+  maxChars?: number;
+}) {
+  const limit = useCharacterLimit(value, onChange, maxChars);
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = errors?.length ? `${id}-error` : undefined;
   return (
@@ -348,7 +368,7 @@ function TextArea({ id, label, hint, value, onChange, errors, rows = 5 }: { id: 
         dir="auto"
         rows={rows}
         value={value}
-        onChange={(e) => onChange(e.target.value)}
+        {...limit}
         aria-describedby={[hintId, errorId].filter(Boolean).join(' ') || undefined}
         aria-invalid={errorId ? true : undefined}
       />

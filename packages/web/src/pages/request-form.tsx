@@ -472,11 +472,11 @@ function RequestForm({
       'aria-required': r === 'required' ? true : undefined,
     };
   };
-  const text = (path: string, value: string, onChange: (v: string) => void, label: string, hint?: string, maxLength = 500, extra: Record<string, unknown> = {}) => (
-    <TextField {...described(path, hint)} label={label} maxLength={maxLength} value={value} onChange={onChange} {...extra} />
+  const text = (path: string, value: string, onChange: (v: string) => void, label: string, hint?: string, maxChars = 500, extra: Record<string, unknown> = {}) => (
+    <TextField {...described(path, hint)} label={label} maxChars={maxChars} value={value} onChange={onChange} {...extra} />
   );
-  const area = (path: string, value: string, onChange: (v: string) => void, label: string, hint?: string, maxLength = 5000, rows = 4) => (
-    <TextAreaField {...described(path, hint)} label={label} maxLength={maxLength} rows={rows} value={value} onChange={onChange} />
+  const area = (path: string, value: string, onChange: (v: string) => void, label: string, hint?: string, maxChars = 5000, rows = 4) => (
+    <TextAreaField {...described(path, hint)} label={label} maxChars={maxChars} rows={rows} value={value} onChange={onChange} />
   );
   const f = draft.form;
   const shows = (path: string, kinds: RequestKind[], value: unknown) => kinds.includes(kind) || (typeof value === 'string' ? value !== '' : value !== null);
@@ -563,7 +563,7 @@ function RequestForm({
               label={k.fields.articles}
               hint={k.hints.articles}
               optional
-              maxLength={500}
+              maxChars={500}
               value={f.legalBasis.articles}
               onChange={updateBasis('articles')}
               errors={errorsFor('form.legalBasis.articles')}
@@ -945,7 +945,7 @@ function RelatedEditor({
                   {k.related.remove}
                 </button>
               </div>
-              <TextField id={`${id}-${i}-note`} label={k.related.note} optional maxLength={500} value={r.note} onChange={(v) => setNote(i, v)} />
+              <TextField id={`${id}-${i}-note`} label={k.related.note} optional maxChars={500} value={r.note} onChange={(v) => setNote(i, v)} />
             </li>
           ))}
         </ul>
@@ -975,7 +975,7 @@ function RelatedEditor({
         <TextField
           id={`${id}-reference`}
           label={k.related.typeReference}
-          maxLength={100}
+          maxChars={100}
           value={reference}
           onChange={(v) => {
             setReference(v);

@@ -15,6 +15,7 @@ import '../requests/requests.css';
 import { requestKinds, requestStatuses } from '../requests/values.js';
 import { useUser } from '../session.js';
 import { useLoad } from '../use-load.js';
+import { clipText } from '../text.js';
 import { useNow, usePoll } from '../use-now.js';
 
 const k = t.requests;
@@ -47,7 +48,7 @@ function filtersFrom(search: string): Filters {
   const state = p.get('state') ?? '';
   return {
     box: (boxes as readonly string[]).includes(box) ? (box as Box) : 'inbox',
-    q: (p.get('q') ?? '').slice(0, 200),
+    q: clipText(p.get('q') ?? '', 200),
     kind: pick('kind', requestKinds),
     state: /^[A-Z]{3}$/.test(state) ? state : '',
     status: pick('status', listedStatuses),
@@ -149,7 +150,7 @@ function FilterForm({ filters, stateCodes, names, onApply }: { filters: Filters;
       <h2 id="request-filters-title" className="visually-hidden">
         {k.filtersTitle}
       </h2>
-      <TextField id="requests-q" label={k.search} hint={k.searchHint} type="search" maxLength={200} value={f.q} onChange={set('q')} />
+      <TextField id="requests-q" label={k.search} hint={k.searchHint} type="search" maxChars={200} value={f.q} onChange={set('q')} />
       <div className="toolbar toolbar-start">
         <SelectField
           id="requests-kind"

@@ -162,6 +162,7 @@ function SetupForm({ secret, info }: { secret: string; info: LinkInfo }) {
           hint={first ? t.setup.nameHint : t.setup.nameKeepHint}
           optional
           autoComplete="name"
+          maxChars={200}
           value={displayName}
           onChange={setDisplayName}
           errors={errorsFor('displayName')}

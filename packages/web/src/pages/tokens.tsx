@@ -153,6 +153,7 @@ function CreateForm({ onCreated }: { onCreated: (c: Created) => void }) {
           label={t.tokens.name}
           hint={t.tokens.nameHint}
           autoComplete="off"
+          maxChars={100}
           value={name}
           onChange={setName}
           errors={error instanceof ApiError ? error.forField('name') : undefined}

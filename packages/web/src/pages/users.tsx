@@ -236,7 +236,7 @@ function InviteForm({ onInvited }: { onInvited: (link: IssuedLink) => void }) {
           onChange={setEmail}
           errors={errorsFor('email')}
         />
-        <TextField id="invite-name" label={t.users.name} autoComplete="off" value={displayName} onChange={setDisplayName} errors={errorsFor('displayName')} />
+        <TextField id="invite-name" label={t.users.name} autoComplete="off" maxChars={200} value={displayName} onChange={setDisplayName} errors={errorsFor('displayName')} />
         <SelectField
           id="invite-role"
           label={t.users.role}
