@@ -8,6 +8,13 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 
 export const CHROMIUM = '/usr/bin/chromium';
 
+/**
+ * A value someone wrote (a name, a title, a file name) as the interface puts it inside one of its
+ * sentences: between U+2068 FIRST STRONG ISOLATE and U+2069 POP DIRECTIONAL ISOLATE, so that its
+ * direction cannot reorder the sentence around it.
+ */
+export const isolated = (value: string) => `\u2068${value}\u2069`;
+
 /** Debian's Chromium, headless, with the flags DEVELOPERS.md prescribes. */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error('Chromium is required: apt-get install -y chromium');

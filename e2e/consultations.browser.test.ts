@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
   inviteOfficer,
+  isolated,
   launchBrowser,
   scrollsHorizontally,
   seriousAxeViolations,
@@ -87,7 +88,7 @@ async function attachFiles(scope: Locator, files: readonly string[]): Promise<vo
   if (files.length === 0) return;
   await scope.getByLabel('Choose files').setInputFiles([...files]);
   await scope.getByRole('button', { name: 'Upload', exact: true }).click();
-  for (const file of files) await scope.getByText(`${basename(file)} uploaded.`).waitFor({ timeout: FEDERATION_MS });
+  for (const file of files) await scope.getByText(`${isolated(basename(file))} uploaded.`).waitFor({ timeout: FEDERATION_MS });
 }
 
 /** Fills the form to raise a consultation. `attach` will name evidence files to upload with it. */

@@ -3,6 +3,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   eventually,
+  isolated,
   launchBrowser,
   scrollsHorizontally,
   seriousAxeViolations,
@@ -166,7 +167,7 @@ describe('two states connect', () => {
     await pageA.getByLabel('Node address').fill(b!.url);
     await pageA.getByLabel('Key fingerprint').fill(b!.fingerprint);
     await pageA.getByRole('button', { name: 'Check the key and add the peer' }).click();
-    await pageA.getByRole('status').filter({ hasText: 'XAB (Parley test node XAB) is now a trusted peer.' }).waitFor();
+    await pageA.getByRole('status').filter({ hasText: `XAB (${isolated('Parley test node XAB')}) is now a trusted peer.` }).waitFor();
 
     const record = pageA.getByRole('listitem').filter({ has: pageA.getByRole('heading', { name: /XAB Parley test node XAB/ }) });
     expect({
@@ -223,7 +224,7 @@ describe('a communication check', () => {
   it('B sees the check waiting for confirmation, and a notification in the header', async () => {
     await nav(pageB, 'Communication checks').click();
     await heading(pageB, 'Communication checks').waitFor();
-    const waiting = pageB.getByRole('heading', { name: 'XAA (Parley test node XAA) asks for confirmation' });
+    const waiting = pageB.getByRole('heading', { name: `XAA (${isolated('Parley test node XAA')}) asks for confirmation` });
     await waiting.waitFor({ timeout: FEDERATION_MS });
     // The header asks for notifications when a page opens; the check may have arrived just after.
     await pageB.reload();
@@ -253,14 +254,14 @@ describe('a communication check', () => {
   });
 
   it('a person at B confirms by hand, naming the point of contact they answer for', async () => {
-    await pageB.getByLabel('Point of contact you answer for').selectOption({ label: `${CONTACT_B.name} — Technical (CERT)` });
+    await pageB.getByLabel('Point of contact you answer for').selectOption({ label: `${isolated(CONTACT_B.name)} — Technical (CERT)` });
     await pageB.getByLabel('Your name').fill(CONFIRMER);
     await pageB.getByRole('button', { name: 'Confirm the check from XAA' }).click();
     await pageB.getByRole('status').filter({ hasText: 'The check from XAA is confirmed' }).waitFor();
     await pageB.getByText('No check from another state is waiting for confirmation.').waitFor();
     const answered = pageB.getByRole('region', { name: 'Checks received from other states' }).getByRole('listitem');
     expect(await answered.locator('.badge').textContent()).toBe('Confirmed in time');
-    expect(await answered.textContent()).toContain(`by ${CONFIRMER}, for ${CONTACT_B.name}`);
+    expect(await answered.textContent()).toContain(`by ${isolated(CONFIRMER)}, for ${isolated(CONTACT_B.name)}`);
   });
 
   it('A sees the check confirmed, with the machine delivery and the person’s confirmation apart', async () => {
@@ -268,7 +269,7 @@ describe('a communication check', () => {
     await result.locator('.badge').filter({ hasText: /^Confirmed$/ }).waitFor({ timeout: FEDERATION_MS });
     const [delivered, confirmed] = await result.locator('dd').allTextContents();
     expect(delivered).toMatch(/, after \d+(\.\d)? s$/);
-    expect(confirmed).toMatch(new RegExp(`, after [0-9 .a-z]+by ${CONFIRMER}, for ${CONTACT_B.name}$`));
+    expect(confirmed).toMatch(new RegExp(`, after [0-9 .a-z]+by ${isolated(CONFIRMER)}, for ${isolated(CONTACT_B.name)}$`));
   }, 60_000);
 
   it('A’s directory shows B’s point of contact verified by the communication check', async () => {

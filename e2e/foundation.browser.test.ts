@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, scrollsHorizontally, seriousAxeViolations, startCliNode, type CliNode, watchPage } from './browser.js';
+import { isolated, launchBrowser, scrollsHorizontally, seriousAxeViolations, startCliNode, type CliNode, watchPage } from './browser.js';
 
 /**
  * The foundation in a real browser: the built CLI runs a node as a child process; Chromium sets
@@ -249,8 +249,8 @@ describe('two-step buttons', () => {
     await page.goto(`${node!.url}/tokens`);
     await page.getByLabel('Name').fill('Reporting script');
     await page.getByRole('button', { name: 'Create token' }).click();
-    await page.getByRole('heading', { name: 'Your new token "Reporting script"' }).waitFor();
-    await page.getByRole('button', { name: 'Revoke Reporting script' }).click();
+    await page.getByRole('heading', { name: `Your new token "${isolated('Reporting script')}"` }).waitFor();
+    await page.getByRole('button', { name: `Revoke ${isolated('Reporting script')}` }).click();
     const yes = page.getByRole('button', { name: 'Yes, revoke' });
     // The rest of a double-click on Revoke, had Yes come up under the pointer: a press the browser
     // counts as the second of a double-click (detail 2).
@@ -259,10 +259,10 @@ describe('two-step buttons', () => {
     });
     await page.waitForTimeout(300);
     expect(await yes.isVisible()).toBe(true);
-    expect(await page.getByText('Reporting script has been revoked.').count()).toBe(0);
+    expect(await page.getByText(`${isolated('Reporting script')} has been revoked.`).count()).toBe(0);
     // A click of its own answers it.
     await yes.click();
-    await page.getByText('Reporting script has been revoked.').waitFor();
+    await page.getByText(`${isolated('Reporting script')} has been revoked.`).waitFor();
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, launchBrowser, scrollsHorizontally, seriousAxeViolations, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
+import { eventually, isolated, launchBrowser, scrollsHorizontally, seriousAxeViolations, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
 
 /**
  * Norms in a real browser: two states trust each other; an administrator at XAB sets XAB's
@@ -116,7 +116,7 @@ describe('positions on the norms travel between states', () => {
     try {
       const p = watch(await anonymous.newPage());
       await p.goto(`${b!.url}/public/norms`);
-      await heading(p, 'Positions of Test state XAB on the norms of responsible state behaviour').waitFor();
+      await heading(p, `Positions of ${isolated('Test state XAB')} on the norms of responsible state behaviour`).waitFor();
       await p.getByText(STATEMENT).waitFor();
       expect(await scrollsHorizontally(p)).toBe(false);
     } finally {

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parleyCli } from '@parley/testkit';
 import {
   inviteOfficer,
+  isolated,
   launchBrowser,
   scrollsHorizontally,
   seriousAxeViolations,
@@ -259,14 +260,14 @@ describe('a mutual legal assistance request that follows it', () => {
     await decide.getByLabel('What is not executed, and why').fill(NOT_EXECUTED);
     await decide.getByLabel('Choose files').setInputFiles(Object.values(FILES).map((f) => join(dir, f)));
     await decide.getByRole('button', { name: 'Upload', exact: true }).click();
-    for (const f of Object.values(FILES)) await decide.getByText(`${f} uploaded.`).waitFor({ timeout: FEDERATION_MS });
+    for (const f of Object.values(FILES)) await decide.getByText(`${isolated(f)} uploaded.`).waitFor({ timeout: FEDERATION_MS });
     for (const f of Object.values(FILES)) {
-      const chain = decide.getByRole('group', { name: `Chain of custody of ${f}` });
+      const chain = decide.getByRole('group', { name: `Chain of custody of ${isolated(f)}` });
       const first = chain.getByRole('group', { name: 'Link 1' });
       await first.getByLabel('What was done').selectOption('collected');
       await first.getByLabel('By whom').fill('Det. Sgt. Moro');
       await first.getByLabel('Organisation').fill('Borealis Cyber Police');
-      await chain.getByRole('button', { name: `Add a link to the chain of ${f}` }).click();
+      await chain.getByRole('button', { name: `Add a link to the chain of ${isolated(f)}` }).click();
       const second = chain.getByRole('group', { name: 'Link 2' });
       await second.getByLabel('What was done').selectOption('handled');
       await second.getByLabel('By whom').fill('Evidence Officer K. Lind');

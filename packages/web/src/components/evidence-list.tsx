@@ -1,7 +1,7 @@
 import type { Evidence } from '@parley/core';
 import { useEffect, useState } from 'react';
 import { call } from '../api/client.js';
-import { messages as t } from '../i18n/index.js';
+import { isolate, messages as t } from '../i18n/index.js';
 import { CopyButton } from './copy.js';
 import { formatSize, percentOf } from './evidence-size.js';
 
@@ -36,7 +36,7 @@ function Status({ e }: { e: Evidence }) {
       <>
         <span>{label}</span>
         <br />
-        <progress max={e.size || 1} value={e.receivedBytes} aria-label={`${e.name}: ${label}`} />{' '}
+        <progress max={e.size || 1} value={e.receivedBytes} aria-label={`${isolate(e.name)}: ${label}`} />{' '}
         <span className="muted">{t.evidence.transferProgress(formatSize(e.receivedBytes), formatSize(e.size), percent)}</span>
         {e.error ? <p className="hint">{t.evidence.retrying(e.error)}</p> : null}
       </>

@@ -1,3 +1,5 @@
+import { isolate } from './isolate.js';
+
 /** Sentences of the consultation pages (inbox, outbox, drafts, the form and one consultation), in English. */
 export const consultationsMessages = {
   nav: 'Consultations',
@@ -149,7 +151,7 @@ export const consultationsMessages = {
   // ---- the form --------------------------------------------------------------------------
   newTitle: 'Raise a consultation',
   newIntro: 'Raise an ICT incident with another state’s point of contact, with what you know and what you ask. Nothing leaves this node until you send it.',
-  editTitle: (title: string) => `Edit the draft “${title}”`,
+  editTitle: (title: string) => `Edit the draft “${isolate(title)}”`,
   edit: 'Edit the draft',
   backToList: 'Back to the consultations',
   sections: {
@@ -208,15 +210,15 @@ export const consultationsMessages = {
     periodOrder: 'The activity cannot end before it starts.',
     future: 'The date must be in the future.',
   },
-  savedDraft: (title: string) => `The draft “${title}” is saved. Other states do not see it until you send it.`,
+  savedDraft: (title: string) => `The draft “${isolate(title)}” is saved. Other states do not see it until you send it.`,
   sent: (states: string) => `The consultation was sent to ${states}.`,
   conflict: 'Someone changed this draft after you opened it. Load the latest version, then make your changes again.',
   loadLatest: 'Load the latest version',
   notADraft: 'This consultation has been sent; it can no longer be edited.',
   deleteDraft: 'Delete the draft',
-  deleteQuestion: (title: string) => `Delete the draft “${title}”? This cannot be undone.`,
+  deleteQuestion: (title: string) => `Delete the draft “${isolate(title)}”? This cannot be undone.`,
   deleteYes: 'Yes, delete it',
-  deleted: (title: string) => `The draft “${title}” was deleted.`,
+  deleted: (title: string) => `The draft “${isolate(title)}” was deleted.`,
   cancel: 'Cancel',
 
   // ---- indicators editor -------------------------------------------------------------------
@@ -226,8 +228,8 @@ export const consultationsMessages = {
     type: 'Type',
     value: 'Value',
     remove: 'Remove',
-    removeNamed: (value: string) => `Remove ${value}`,
-    removed: (value: string) => `${value} removed.`,
+    removeNamed: (value: string) => `Remove ${isolate(value)}`,
+    removed: (value: string) => `${isolate(value)} removed.`,
     removeAll: 'Remove all indicators',
     paste: 'Paste indicators as text',
     pasteHint: 'One or more per line; defanged forms such as hxxp:// and example[.]org are understood. Lines starting with # are ignored.',
@@ -267,7 +269,7 @@ export const consultationsMessages = {
     claimTitle: 'The attribution',
     none: 'This consultation attributes the activity to no one.',
     toState: (code: string) => `The state ${code}`,
-    toGroup: (name: string) => `The group “${name}”`,
+    toGroup: (name: string) => `The group “${isolate(name)}”`,
     toUnknown: 'An unknown actor',
     replyTitle: 'The reply',
     noReply: 'No reply on the attribution yet.',
@@ -282,7 +284,7 @@ export const consultationsMessages = {
     sha256: 'SHA-256',
     status: 'Status',
     malware: 'Malware sample: never open it outside an isolated analysis environment.',
-    download: (name: string) => `Download ${name}`,
+    download: (name: string) => `Download ${isolate(name)}`,
     statuses: {
       stored: 'Held here',
       expected: 'Expected from the other state',
@@ -292,7 +294,7 @@ export const consultationsMessages = {
     } as Record<string, string>,
     stepHint: 'Files uploaded here are sent with this step.',
     detach: 'Remove from the consultation',
-    detachNamed: (name: string) => `Remove ${name} from the consultation`,
+    detachNamed: (name: string) => `Remove ${isolate(name)} from the consultation`,
     chosen: (n: number) => (n === 1 ? '1 evidence file attached' : `${n} evidence files attached`),
     bytes: (n: string) => `${n} bytes`,
     sentLater: 'The other state receives the files once the consultation is sent, and checks each one against its SHA-256.',
@@ -362,7 +364,7 @@ export const consultationsMessages = {
     close: 'Closed the consultation',
     withdraw: 'Withdrew the consultation',
   } as Record<string, string>,
-  who: (state: string, person: string) => `${state}, ${person}`,
+  who: (state: string, person: string) => `${state}, ${isolate(person)}`,
   outcomeWas: (outcome: string) => `Outcome: ${outcome}`,
   delivery: {
     queued: 'Not yet delivered; the node keeps trying.',

@@ -1,3 +1,5 @@
+import { isolate } from './isolate.js';
+
 /** Sentences of the evidence upload and list, in English. */
 export const evidenceMessages = {
   uploadLegend: 'Evidence files',
@@ -6,11 +8,11 @@ export const evidenceMessages = {
   malwareLabel: 'These files are malware samples',
   malwareHelp: 'Parley never opens or runs any file. Marked samples are also downloaded with a warning and a “.malware-sample” ending, so that no program opens them by mistake.',
   upload: 'Upload',
-  uploading: (name: string) => `Uploading ${name}…`,
+  uploading: (name: string) => `Uploading ${isolate(name)}…`,
   progress: (done: string, total: string, percent: number) => `${done} of ${total} (${percent}%)`,
-  uploaded: (name: string) => `${name} uploaded.`,
+  uploaded: (name: string) => `${isolate(name)} uploaded.`,
   alreadyUploaded: 'Already uploaded',
-  failed: (name: string, reason: string) => `${name} was not uploaded: ${reason}`,
+  failed: (name: string, reason: string) => `${isolate(name)} was not uploaded: ${reason}`,
   cancelled: 'The upload was cancelled; nothing was stored.',
   network: 'The connection to this node was lost during the upload; nothing was stored. Try again.',
   tooLarge: 'The file is larger than this node accepts.',

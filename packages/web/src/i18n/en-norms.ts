@@ -1,3 +1,5 @@
+import { isolate } from './isolate.js';
+
 /** Sentences of the norms pages (catalogue, entry, matrix, import, public page), in English. */
 export const normsMessages = {
   nav: 'Norms',
@@ -59,7 +61,7 @@ export const normsMessages = {
     saved: 'The position is saved and published to peers.',
     historyHeading: 'Earlier positions',
     noHistory: 'No position has been recorded yet.',
-    by: (who: string, when: string) => `Recorded by ${who}, ${when}`,
+    by: (who: string, when: string) => `Recorded by ${isolate(who)}, ${when}`,
     stated: (date: string) => `Stated ${date}`,
     noteHeading: 'National implementation',
     noteIntro: 'What this state has done to implement this entry: laws, strategies, institutions, with their sources.',
@@ -116,7 +118,7 @@ export const normsMessages = {
     readFailed: 'The file could not be read. Choose a CSV file saved as UTF-8.',
   },
   public: {
-    title: (state: string) => `Positions of ${state} on the norms of responsible state behaviour`,
+    title: (state: string) => `Positions of ${isolate(state)} on the norms of responsible state behaviour`,
     intro: 'Published by this state’s Parley node. Read-only.',
     notPublished: 'This node does not publish its positions.',
     positionHeading: 'Position',

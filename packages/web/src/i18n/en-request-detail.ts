@@ -1,4 +1,5 @@
 import { requestsMessages } from './en-requests.js';
+import { isolate } from './isolate.js';
 
 /** Sentences of one cooperation request's page (form, decision, chain of custody, steps, timeline), in English. */
 export const requestDetailMessages = {
@@ -153,12 +154,12 @@ export const requestDetailMessages = {
     recordedNone: 'No legal basis is recorded on this node for cooperation with this state. An administrator records it under Legal bases.',
     recordedInstruments: 'Instruments',
     recordedNotes: 'Notes',
-    recordedUpdated: (when: string, by: string) => `Recorded ${when} by ${by}`,
+    recordedUpdated: (when: string, by: string) => `Recorded ${when} by ${isolate(by)}`,
     relatedNone: 'No related request.',
     relatedNamed: 'Named in the form',
     relatedLinked: 'Linked in Parley',
-    relatedLink: (kind: string, title: string) => `${kind}: ${title}`,
-    relatedOutside: (reference: string) => `Reference ${reference} (not sent through Parley)`,
+    relatedLink: (kind: string, title: string) => `${kind}: ${isolate(title)}`,
+    relatedOutside: (reference: string) => `Reference ${isolate(reference)} (not sent through Parley)`,
     relatedStatus: (status: string) => `Status: ${status}`,
   },
 
@@ -230,7 +231,7 @@ export const requestDetailMessages = {
   notApplied: (why: string) => `This step was recorded but did not change the request: ${why}`,
   eventDecision: (decision: string) => `Decision: ${decision}`,
   eventExtended: (date: string) => `Data now preserved until ${date}.`,
-  eventCustody: (name: string) => `Chain of custody of ${name}`,
+  eventCustody: (name: string) => `Chain of custody of ${isolate(name)}`,
 
   // ---- actions -----------------------------------------------------------------------------------
   actions: {
@@ -336,7 +337,7 @@ export const requestDetailMessages = {
     extendUntilHint: (current: string) => `A day later than the current end, ${current}.`,
     // files and custody
     filesLegend: 'Files',
-    custodyLegend: (name: string) => `Chain of custody of ${name}`,
+    custodyLegend: (name: string) => `Chain of custody of ${isolate(name)}`,
     custodyHint: 'Who held the file before it is sent, oldest first. Parley adds the last link, “sent”, in your name when you send this step.',
     custodyLink: (n: number) => `Link ${n}`,
     custodyAction: 'What was done',
@@ -345,9 +346,9 @@ export const requestDetailMessages = {
     custodyAt: 'When',
     custodyAtHint: 'In your own time zone.',
     custodyNote: 'Note',
-    addLink: (name: string) => `Add a link to the chain of ${name}`,
-    removeLink: (n: number, name: string) => `Remove link ${n} of ${name}`,
-    removeFile: (name: string) => `Do not send ${name}`,
+    addLink: (name: string) => `Add a link to the chain of ${isolate(name)}`,
+    removeLink: (n: number, name: string) => `Remove link ${n} of ${isolate(name)}`,
+    removeFile: (name: string) => `Do not send ${isolate(name)}`,
     noFiles: 'No file uploaded yet.',
     needFiles: 'Upload at least one file to return.',
   },

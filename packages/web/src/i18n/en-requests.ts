@@ -1,3 +1,5 @@
+import { isolate } from './isolate.js';
+
 /**
  * Sentences of the cooperation-request pages (the list, the form, the legal bases and the
  * statistics), in English. The single request's page has its own module (en-request-detail.ts).
@@ -149,7 +151,7 @@ export const requestsMessages = {
   // ---- the form --------------------------------------------------------------------------
   newTitle: 'New cooperation request',
   newIntro: 'Prepare a request to another state. Nothing leaves this node until you send it, and the node checks before sending that the request contains what the instruments require.',
-  editTitle: (title: string) => `Edit the draft “${title}”`,
+  editTitle: (title: string) => `Edit the draft “${isolate(title)}”`,
   edit: 'Edit the draft',
   backToList: 'Back to the requests',
   backToRequest: 'Back to the request',
@@ -161,7 +163,7 @@ export const requestsMessages = {
   continue: 'Continue',
   kindChosen: (kind: string) => `Type: ${kind}`,
   changeKind: 'Change the type',
-  followUpOf: (kind: string, title: string) => `Following up ${kind} “${title}”: the other state, the reference, the related request and the facts are filled in from it. Check each before sending.`,
+  followUpOf: (kind: string, title: string) => `Following up ${kind} “${isolate(title)}”: the other state, the reference, the related request and the facts are filled in from it. Check each before sending.`,
   followUpMissing: 'The earlier request to follow up could not be loaded; the form starts empty.',
   requiredTitle: (kind: string) => `What ${kind} must contain`,
   requiredIntro: 'Fields without “(optional)” are required for this type; the node will not send the request without them. Fields marked “recommended” help the other state decide faster.',
@@ -276,15 +278,15 @@ export const requestsMessages = {
     note: 'Note',
     remove: 'Remove',
     removeNamed: (what: string) => `Remove ${what}`,
-    entry: (reference: string, kind: string) => (kind ? `${reference} (${kind})` : reference),
+    entry: (reference: string, kind: string) => (kind ? `${isolate(reference)} (${kind})` : isolate(reference)),
     heldHere: 'held on this node',
     emptyReference: 'Type a reference first.',
-    option: (kind: string, title: string, state: string, reference: string) => `${kind}: ${title} — ${state}${reference ? `, ref. ${reference}` : ''}`,
+    option: (kind: string, title: string, state: string, reference: string) => `${kind}: ${isolate(title)} — ${state}${reference ? `, ref. ${isolate(reference)}` : ''}`,
   },
   evidence: {
     none: 'No evidence files.',
     detach: 'Remove from the request',
-    detachNamed: (name: string) => `Remove ${name} from the request`,
+    detachNamed: (name: string) => `Remove ${isolate(name)} from the request`,
     chosen: (n: number) => (n === 1 ? '1 evidence file attached' : `${n} evidence files attached`),
     sentLater: 'The other state receives the files once the request is sent, and checks each one against its SHA-256.',
   },
@@ -306,14 +308,14 @@ export const requestsMessages = {
   sendGroup: 'Confirm sending',
   sendQuestion: (kind: string, state: string, tlp: string) =>
     `Send ${kind} to ${state}, marked ${tlp}? Once sent, it is signed and cannot be edited or unsent; you can still withdraw it.`,
-  savedDraft: (title: string) => `The draft “${title}” is saved. Other states do not see it until you send it.`,
+  savedDraft: (title: string) => `The draft “${isolate(title)}” is saved. Other states do not see it until you send it.`,
   sent: (kind: string, state: string) => `The ${kind} was sent to ${state}.`,
   conflict: 'Someone changed this draft after you opened it. Load the latest version, then make your changes again.',
   loadLatest: 'Load the latest version',
   deleteDraft: 'Delete the draft',
-  deleteQuestion: (title: string) => `Delete the draft “${title}”? This cannot be undone.`,
+  deleteQuestion: (title: string) => `Delete the draft “${isolate(title)}”? This cannot be undone.`,
   deleteYes: 'Yes, delete it',
-  deleted: (title: string) => `The draft “${title}” was deleted.`,
+  deleted: (title: string) => `The draft “${isolate(title)}” was deleted.`,
   unsavedFields: 'These fields have errors:',
 
   // ---- legal bases -----------------------------------------------------------------------
@@ -327,7 +329,7 @@ export const requestsMessages = {
     channel: 'Channel',
     notes: 'Notes',
     updated: 'Last changed',
-    updatedBy: (when: string, who: string) => `${when} by ${who}`,
+    updatedBy: (when: string, who: string) => `${when} by ${isolate(who)}`,
     notRecorded: 'Not recorded',
     edit: 'Edit',
     editNamed: (state: string) => `Edit the legal basis for ${state}`,

@@ -1,5 +1,7 @@
 import { messages as en, type Messages } from './en.js';
 
+export { isolate } from './isolate.js';
+
 /** The interface language. Only English exists so far; a translation adds a module of the same shape. */
 export const locale = 'en';
 export const messages: Messages = en;

@@ -7,7 +7,7 @@ import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
-import { actorName, formatDeadline, formatDuration, formatTime, messages as t } from '../i18n/index.js';
+import { actorName, formatDeadline, formatDuration, formatTime, isolate, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -282,7 +282,7 @@ function IncomingCheck({
             label={k.contact}
             hint={k.contactHint}
             value={contact}
-            options={[{ value: '', label: k.contactChoose }, ...contacts.map((x) => ({ value: x.id, label: `${x.name} — ${t.contacts.kinds[x.kind]}` }))]}
+            options={[{ value: '', label: k.contactChoose }, ...contacts.map((x) => ({ value: x.id, label: `${isolate(x.name)} — ${t.contacts.kinds[x.kind]}` }))]}
             onChange={setContact}
             errors={errorsFor('contact')}
           />
