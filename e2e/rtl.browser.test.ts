@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
+import { isolated, launchBrowser, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
 
 /**
  * Text written right to left in a real browser: officers write in the six UN languages, Arabic
@@ -19,6 +19,15 @@ const SUMMARY = 'رصدنا حركة مريبة من عنوانين في أرا�
 const MESSAGE = 'هجوم على الشبكة: الرجاء الرد.';
 const ENGLISH = 'Logs attached: please confirm.';
 const CONTACT = { name: 'أحمد المنصوري', organisation: 'الفريق الوطني للاستجابة لطوارئ الحاسوب', position: 'Duty officer' };
+/**
+ * An emoji, a Chinese character outside the Basic Multilingual Plane (CJK Extension B) and an
+ * Arabic letter: three characters, as the node counts them, but five UTF-16 units, as the HTML
+ * maxlength attribute and JavaScript's length count them.
+ */
+const ASTRAL = '😀𠀀ب';
+/** A consultation's title at the node's limit: 300 characters (500 UTF-16 units). */
+const LONGEST_TITLE = ASTRAL.repeat(100);
+const characters = (s: string) => [...s].length;
 
 let a: CliNode | undefined;
 let b: CliNode | undefined;
@@ -99,6 +108,34 @@ describe('a consultation written in Arabic', () => {
   }, 90_000);
 });
 
+describe('text at the node’s limit', () => {
+  it('a title of emoji and rare Chinese characters takes as many characters as the node accepts, no more, and the node keeps it whole', async () => {
+    const p = pageA;
+    await p.goto(`${a!.url}/consultations/new`);
+    await heading(p, 'Raise a consultation').waitFor();
+    await p.getByRole('checkbox', { name: /^XAB — / }).check();
+    const title = p.getByLabel('Title', { exact: true });
+    // Pasted beyond the limit: as much as fits is kept, and no character is cut in half.
+    await title.fill(LONGEST_TITLE + '😀😀');
+    expect(await title.inputValue()).toBe(LONGEST_TITLE);
+    // Typed at the limit: one character out makes room for one emoji, and only one.
+    await title.press('End');
+    await title.press('Backspace');
+    expect(characters(await title.inputValue())).toBe(299);
+    await p.keyboard.type('😀');
+    await p.keyboard.type('😀');
+    const typed = LONGEST_TITLE.slice(0, -1) + '😀';
+    expect(await title.inputValue()).toBe(typed);
+    expect([characters(typed), typed.length]).toEqual([300, 501]);
+
+    await p.getByRole('button', { name: 'Send…' }).click();
+    await p.getByRole('button', { name: 'Yes, send it' }).click();
+    // The node accepted it and shows it back exactly as typed; the tab's title isolates it.
+    await heading(p, typed).waitFor();
+    expect(await p.title()).toBe(`${isolated(typed)} — Parley`);
+  }, 60_000);
+});
+
 describe('a point of contact named in Arabic', () => {
   it('its name and organisation read right to left in the form and in the list, its English position left to right', async () => {
     const p = pageA;
@@ -124,6 +161,21 @@ describe('a point of contact named in Arabic', () => {
       organisation: await direction(card.getByText(CONTACT.organisation, { exact: true })),
       position: await direction(card.getByText(CONTACT.position, { exact: true })),
     }).toEqual({ name: 'rtl', organisation: 'rtl', position: 'ltr' });
+  }, 60_000);
+
+  it('its name is isolated from the English sentences around it, on the page and in their accessible names', async () => {
+    const p = pageA;
+    // The confirmation shown after adding it, and the buttons named after it.
+    await p.getByRole('status').filter({ hasText: 'has been added.' }).waitFor();
+    expect(await p.getByRole('status').textContent()).toBe(`${isolated(CONTACT.name)} has been added.`);
+    const card = p.getByRole('listitem').filter({ has: p.getByRole('heading', { name: CONTACT.name }) });
+    for (const name of [`Edit ${isolated(CONTACT.name)}`, `History of ${isolated(CONTACT.name)}`, `Retire ${isolated(CONTACT.name)}`]) {
+      expect(await card.getByRole(name.startsWith('Retire') ? 'button' : 'link', { name, exact: true }).count(), name).toBe(1);
+    }
+    // The page about it, and the tab's title.
+    await card.getByRole('link', { name: `History of ${isolated(CONTACT.name)}`, exact: true }).click();
+    await heading(p, `History of ${isolated(CONTACT.name)}`).waitFor();
+    expect(await p.title()).toBe(`${isolated(`History of ${isolated(CONTACT.name)}`)} — Parley`);
   }, 60_000);
 
   it('no page of the suite broke the node’s CSP', () => {
