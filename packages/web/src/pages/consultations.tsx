@@ -82,7 +82,9 @@ export function ConsultationsPage() {
     () => {
       const query: QueryOf<'listConsultations'> = {
         box: filters.box,
-        ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
+        // In NFC, the query has the characters its field counted against the node's limit (the
+        // node counts the query as sent; its search folds text to NFKC in any case).
+        ...(filters.q.trim() ? { q: filters.q.trim().normalize('NFC') } : {}),
         ...(filters.state ? { state: filters.state } : {}),
         ...(filters.status && filters.box !== 'drafts' ? { status: filters.status as (typeof statuses)[number] } : {}),
         ...(filters.urgency ? { urgency: filters.urgency as (typeof urgencies)[number] } : {}),

@@ -79,7 +79,9 @@ export function RequestsPage() {
     () => {
       const query: QueryOf<'listRequests'> = {
         box: filters.box,
-        ...(filters.q.trim() ? { q: filters.q.trim() } : {}),
+        // In NFC, the query has the characters its field counted against the node's limit (the
+        // node counts the query as sent; its search folds text to NFKC in any case).
+        ...(filters.q.trim() ? { q: filters.q.trim().normalize('NFC') } : {}),
         ...(filters.kind ? { kind: filters.kind as (typeof requestKinds)[number] } : {}),
         ...(filters.state ? { state: filters.state } : {}),
         ...(filters.status && filters.box !== 'drafts' ? { status: filters.status as (typeof requestStatuses)[number] } : {}),
