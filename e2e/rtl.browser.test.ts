@@ -134,6 +134,21 @@ describe('text at the node’s limit', () => {
     await heading(p, typed).waitFor();
     expect(await p.title()).toBe(`${isolated(typed)} — Parley`);
   }, 60_000);
+
+  it('a Chinese input method composes freely at the limit, and only the characters chosen are cut to it', async () => {
+    const p = pageA;
+    await p.goto(`${a!.url}/consultations/new`);
+    const title = p.getByLabel('Title', { exact: true });
+    await title.fill('a'.repeat(299));
+    await title.press('End');
+    // Pinyin being composed is not cut (that would break the composition); the choice is.
+    const ime = await p.context().newCDPSession(p);
+    await ime.send('Input.imeSetComposition', { text: 'zhongwen', selectionStart: 8, selectionEnd: 8 });
+    expect(await title.inputValue()).toBe(`${'a'.repeat(299)}zhongwen`);
+    await ime.send('Input.insertText', { text: '中文' });
+    expect(await title.inputValue()).toBe(`${'a'.repeat(299)}中`);
+    await ime.detach();
+  }, 60_000);
 });
 
 describe('a point of contact named in Arabic', () => {
