@@ -294,6 +294,49 @@ export function consultationSuite(engine: Engine): void {
       expect(atB.events.map((e) => e.action)).toEqual(['opened']);
     }, 60_000);
 
+    it("keeps a third state out of a thread whose id it learnt from the group: its envelope naming the thread neither becomes what the next step follows nor enters the thread's record", async () => {
+      // Raised with Borealis and Caldera: Caldera's copy names as its group the id of the thread with Borealis.
+      const sent = await officerA.post<Detail & { groupId: string }>('/api/v1/consultations', { ...DRAFT, addressees: ['XAB', 'XAC'], title: 'Ransomware against hospitals', send: true });
+      expect(sent.status).toBe(201);
+      const outbox = (await officerA.get('/api/v1/consultations?box=outbox')).body.consultations as { id: string; groupId: string; recipient: string }[];
+      const toC = outbox.find((x) => x.groupId === sent.body.groupId && x.recipient === 'XAC')!;
+      const atC = await arrived(c.admin, toC.id);
+      const learnt = (atC as Detail & { groupId: string }).groupId;
+      const toB = outbox.find((x) => x.groupId === sent.body.groupId && x.recipient === 'XAB')!;
+      expect(learnt).toBe(toB.id);
+      await arrived(officerB, toB.id);
+      // Caldera writes into the thread between Aurelia and Borealis, at Aurelia and at Borealis.
+      for (const [to, node] of [['XAA', a], ['XAB', b]] as const) {
+        const forged = await signEnvelope(
+          {
+            v: 1,
+            id: uuidv7(),
+            sender: 'XAC',
+            recipient: to,
+            type: 'directory.update',
+            created: new Date().toISOString(),
+            thread: learnt,
+            body: { publishedAt: new Date(Date.now() - 86_400_000).toISOString(), contacts: [] },
+          },
+          c.node.ctx.keys,
+        );
+        const token = await signDelivery({ envelope: envelopeHash(forged), to, sent: new Date() }, c.node.ctx.keys.privateKey, c.node.ctx.nodeInfo().fingerprint);
+        const res = await fetch(`${node.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: forged });
+        expect(res.status).toBe(200);
+      }
+      // Each side's next step follows the thread's own last message, so the other side applies it.
+      expect((await step(officerB, toB.id, { action: 'acknowledge' })).status).toBe(200);
+      await arrived(officerA, toB.id, (d) => d.status === 'acknowledged');
+      expect((await step(officerA, toB.id, { action: 'message', text: 'Logs follow.' })).status).toBe(200);
+      const atB = await arrived(officerB, toB.id, (d) => d.events.some((e) => e.text === 'Logs follow.'));
+      expect(atB.events.find((e) => e.text === 'Logs follow.')?.notApplied).toBeNull();
+      const finalA = await arrived(officerA, toB.id, (d) => d.integrity.messages === 3);
+      expect(finalA.integrity).toMatchObject({ messages: 3, problems: [] });
+      expect(atB.integrity).toEqual(finalA.integrity);
+      const exported = await officerA.get(`/api/v1/consultations/${toB.id}/export.json`);
+      expect((exported.body as { envelopes: { type: string }[] }).envelopes.map((e) => e.type)).toEqual(['consultation.open', 'consultation.step', 'consultation.step']);
+    }, 90_000);
+
     it('opens one consultation per addressee, and lets the raiser withdraw', async () => {
       const sent = await officerA.post<Detail & { groupId: string }>('/api/v1/consultations', { ...DRAFT, addressees: ['XAB', 'XAC'], title: 'Phishing wave against ministries', urgency: 'routine', send: true });
       expect(sent.status).toBe(201);

@@ -270,13 +270,15 @@ export function consultationRepo(db: Db): ConsultationRepo {
         })
         .execute();
     },
-    async thread(consultationId) {
+    async thread(consultationId, counterpart) {
+      // Only the envelopes between this node and the counterpart: a third state's envelope that
+      // names the thread is kept in the inbox, but is no part of it.
       const r = await sql<{ hash: string; jws: string; direction: 'sent' | 'received'; status: string; at: Date; error: string | null; receipt: string | null }>`
         select hash, jws, 'sent' as direction, status, coalesce(delivered_at, created_at) as at, last_error as error, receipt
-          from outbox where thread = ${consultationId}
+          from outbox where thread = ${consultationId} and recipient = ${counterpart}
         union all
         select hash, jws, 'received' as direction, case when applied_at is null then 'waiting' else 'applied' end, received_at, apply_error, receipt
-          from inbox where thread = ${consultationId}
+          from inbox where thread = ${consultationId} and sender = ${counterpart}
         order by at`.execute(db);
       return r.rows.map((m) => ({ ...m, status: m.status as 'queued', at: new Date(m.at) }));
     },

@@ -224,12 +224,14 @@ export function inboxRepo(db: Db): InboxRepo {
             or exists (select 1 from inbox where hash = ${hash} and applied_at is not null) as ok`.execute(db);
       return r.rows[0]?.ok === true;
     },
-    async lastInThread(thread) {
+    async lastInThread(thread, peer) {
+      // Only what went between this node and `peer`: another state that learnt the thread's id
+      // (a consultation's group id is its first thread's) could otherwise write into it.
       const r = await sql<{ hash: string }>`
         select hash from (
-          select hash, created_at as at from outbox where thread = ${thread}
+          select hash, created_at as at from outbox where thread = ${thread} and recipient = ${peer}
           union all
-          select hash, received_at as at from inbox where thread = ${thread}
+          select hash, received_at as at from inbox where thread = ${thread} and sender = ${peer}
         ) t order by at desc limit 1`.execute(db);
       return r.rows[0]?.hash;
     },

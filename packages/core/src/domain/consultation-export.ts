@@ -52,15 +52,15 @@ export async function exportConsultation(ctx: DomainContext, actor: Actor, id: s
     exportedAt: ctx.now().toISOString(),
     exportedBy: { state: ctx.self?.stateCode ?? '', node: ctx.publicUrl },
     consultation: detail,
-    envelopes: await threadEnvelopes(ctx, id),
+    envelopes: await threadEnvelopes(ctx, id, detail.counterpart),
   };
 }
 
 export type ExportedEnvelope = ConsultationExport['envelopes'][number];
 
 /** Every envelope of a case's thread as signed, with the receipt that answers it and the time it names. */
-export async function threadEnvelopes(ctx: DomainContext, caseId: string): Promise<ExportedEnvelope[]> {
-  const thread = await ctx.store.consultations.thread(caseId);
+export async function threadEnvelopes(ctx: DomainContext, caseId: string, counterpart: string | null): Promise<ExportedEnvelope[]> {
+  const thread = counterpart ? await ctx.store.consultations.thread(caseId, counterpart) : [];
   return thread.map((m) => {
     const e = decodeStoredEnvelope(m.jws);
     return { hash: m.hash, direction: m.direction, type: e.type, created: e.created, prev: e.prev ?? null, jws: m.jws, receipt: m.receipt, receiptTime: receiptTime(m.receipt), status: m.status };

@@ -132,8 +132,8 @@ export interface ConsultationRepo {
   sentRequests(kinds: CaseKind[], limit: number): Promise<ConsultationRecord[]>;
   addEvent(e: ConsultationEventRecord): Promise<void>;
   events(consultationId: string): Promise<ConsultationEventRecord[]>;
-  /** Every envelope of the thread, sent and received, oldest first. */
-  thread(consultationId: string): Promise<ThreadMessage[]>;
+  /** Every envelope of the thread sent to or received from `counterpart`, oldest first. */
+  thread(consultationId: string, counterpart: string): Promise<ThreadMessage[]>;
 }
 
 /** The instruments and channel for cooperation with one other state, as this state records them. */

@@ -342,7 +342,8 @@ export async function getConsultation(ctx: DomainContext, actor: Actor, id: stri
 /** A case's timeline as this node holds it: every step with its delivery, the evidence, and the thread's integrity. */
 export async function caseTimeline(ctx: DomainContext, c: ConsultationRecord): Promise<Pick<ConsultationDetail, 'evidence' | 'events' | 'integrity'>> {
   const { store } = ctx;
-  const [events, thread] = await Promise.all([store.consultations.events(c.id), store.consultations.thread(c.id)]);
+  const counterpart = c.side === 'raiser' ? c.recipient : c.raiser;
+  const [events, thread] = await Promise.all([store.consultations.events(c.id), counterpart ? store.consultations.thread(c.id, counterpart) : []]);
   const byHash = new Map(thread.map((m) => [m.hash, m]));
   const allRefs = events.flatMap((e) => e.evidence);
   const status = await evidenceByHashes(ctx, allRefs.map((r) => r.sha256));

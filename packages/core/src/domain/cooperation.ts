@@ -861,7 +861,7 @@ export async function exportRequest(ctx: DomainContext, actor: Actor, id: string
     exportedAt: ctx.now().toISOString(),
     exportedBy: { state: selfCode(ctx), node: ctx.publicUrl },
     request,
-    envelopes: await threadEnvelopes(ctx, id),
+    envelopes: await threadEnvelopes(ctx, id, request.counterpart),
   };
 }
 

@@ -34,7 +34,8 @@ export async function enqueue<T extends MessageType>(
   const self = ctx.self;
   if (!self) throw new Error('this process has no node key; messages are sent only by a running node');
   const now = ctx.now();
-  const prev = msg.thread ? await tx.inbox.lastInThread(msg.thread) : undefined;
+  // The thread with this recipient only: what another state sent under the same id is not part of it.
+  const prev = msg.thread ? await tx.inbox.lastInThread(msg.thread, msg.recipient) : undefined;
   const envelope: Envelope = {
     v: 1,
     id: uuidv7(now.getTime()),

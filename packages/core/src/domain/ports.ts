@@ -208,8 +208,8 @@ export interface InboxRepo {
   markApplied(hash: string, at: Date, error: string | null): Promise<void>;
   /** Whether a message with this hash is part of this node's record: sent, or received and applied. */
   isSettled(hash: string): Promise<boolean>;
-  /** The hash of the latest message of a thread, sent or received. */
-  lastInThread(thread: string): Promise<string | undefined>;
+  /** The hash of the latest message of a thread sent to or received from `peer`; a thread is between two states. */
+  lastInThread(thread: string, peer: string): Promise<string | undefined>;
 }
 
 export interface PeerDirectoryRecord {
