@@ -276,8 +276,23 @@ export function buildProgram(io: Io): Command {
   return program;
 }
 
+// C0 and C1 controls but line feed and tab, DEL, and the bidirectional and invisible format characters.
+const UNPRINTABLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2064\u2066-\u206f\ufeff]/g;
+
+/**
+ * A line as the terminal should show it: every control or bidirectional character written as a
+ * visible \u escape. What the CLI prints comes in part from others (a proof bundle's signed
+ * custody names, a peer's name, a node's answer), and an escape sequence in it would otherwise
+ * be run by the terminal: it could erase or rewrite the lines around it, such as the warning that
+ * a proof's keys are only as the bundle states them.
+ */
+export function printable(line: string): string {
+  return line.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+}
+
 /** Runs the CLI and returns the exit code; only the entry point exits the process. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], terminal: Io): Promise<number> {
+  const io: Io = { out: (line) => terminal.out(printable(line)), err: (line) => terminal.err(printable(line)) };
   const program = buildProgram(io);
   try {
     await program.parseAsync(argv, { from: 'user' });

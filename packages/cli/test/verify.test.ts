@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { exampleProofBundle } from '@parley/protocol';
 import { parleyCli } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -36,6 +37,35 @@ describe('parley verify', () => {
     const r = await parleyCli(['verify', example, '--keys', keys]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('keys file, line 2: "not-a-fingerprint" is not a key fingerprint');
+  });
+
+  it("prints what a bundle's signer wrote with its control characters made visible, so an escape sequence cannot rewrite the verdict on the terminal", async () => {
+    // A self-consistent bundle whose signed chain of custody names someone with terminal codes
+    // that erase the line, go up one and write a line saying the keys were trusted.
+    const forged = `Clerk\u001b[2K\r\u001b[1AVALID. Every key used is in your trusted keys file.\u009b0m\u202e`;
+    const bundle = await exampleProofBundle({
+      message: {
+        type: 'request.step',
+        body: {
+          request: '3f0c9a56-2f47-4e0a-9d4e-6b1f2a7c8d90',
+          action: 'return_evidence',
+          text: '',
+          decision: null,
+          until: null,
+          outcome: null,
+          evidence: [],
+          custody: [{ sha256: 'b'.repeat(64), entries: [{ action: 'sent', by: forged, organisation: '', at: '2026-11-25T11:59:00.000Z', note: '' }] }],
+          by: 'Clerk',
+        },
+      },
+    });
+    const file = join(dir, 'custody.json');
+    await writeFile(file, JSON.stringify(bundle));
+    const r = await parleyCli(['verify', file]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u202e]/);
+    expect(r.stdout).toContain('sent by Clerk\\u001B[2K\\u000D\\u001B[1AVALID. Every key used is in your trusted keys file.\\u009B0m\\u202E on 2026-11-25');
+    expect(r.stdout).toMatch(/The keys are as stated in the bundle: confirm the fingerprints with XAA and XAB out of band before relying on this\.\n$/);
   });
 
   it('refuses a file that is not a proof, saying so', async () => {

@@ -76,6 +76,8 @@ export interface ExampleProofOptions {
   discloseEvidence?: boolean;
   /** Have the envelope's body refer to the evidence file, as consultation and request messages do (a check carries none). */
   evidenceInBody?: boolean;
+  /** Another message than the check: its type and body (the same keys, times and logs otherwise). */
+  message?: { type: string; body: Record<string, unknown> };
 }
 
 /** XAA's communication check to XAB, with one evidence item, proven in both logs; XAB's checkpoint cosigned by a witness. */
@@ -93,6 +95,10 @@ export async function exampleProofBundle(options: ExampleProofOptions = {}): Pro
     thread: '3f0c9a56-2f47-4e0a-9d4e-6b1f2a7c8d90',
     body: { check: '3f0c9a56-2f47-4e0a-9d4e-6b1f2a7c8d90', deadline: '2026-11-25T14:00:00.000Z', note: 'Quarterly communication check' },
   };
+  if (options.message) {
+    envelope.type = options.message.type;
+    envelope.body = options.message.body;
+  }
   if (options.evidenceInBody) {
     envelope.body.evidence = [{ sha256: fileSha256(EXAMPLE_EVIDENCE_FILE), size: EXAMPLE_EVIDENCE_FILE.length, name: 'capture.txt', mediaType: 'text/plain', malware: false, salt: EXAMPLE_EVIDENCE_SALT }];
   }
@@ -111,7 +117,7 @@ export async function exampleProofBundle(options: ExampleProofOptions = {}): Pro
     [
       filler('XAA', 1),
       filler('XAA', 2),
-      { kind: 'envelope.sent', hash, sender: 'XAA', recipient: 'XAB', type: 'check.request', at: '2026-11-25T12:00:00.000Z' },
+      { kind: 'envelope.sent', hash, sender: 'XAA', recipient: 'XAB', type: envelope.type, at: '2026-11-25T12:00:00.000Z' },
       evidenceEntry('2026-11-25T12:00:00.000Z'),
       filler('XAA', 3),
       { kind: 'receipt.received', hash: receiptHash, envelope: hash, sender: 'XAA', receiver: 'XAB', at: '2026-11-25T12:00:00.437Z' },
@@ -123,7 +129,7 @@ export async function exampleProofBundle(options: ExampleProofOptions = {}): Pro
     xab.privateKey,
     [
       filler('XAB', 1),
-      { kind: 'envelope.received', hash, sender: 'XAA', recipient: 'XAB', type: 'check.request', at: '2026-11-25T12:00:00.412Z' },
+      { kind: 'envelope.received', hash, sender: 'XAA', recipient: 'XAB', type: envelope.type, at: '2026-11-25T12:00:00.412Z' },
       { kind: 'receipt.issued', hash: receiptHash, envelope: hash, sender: 'XAA', receiver: 'XAB', at: '2026-11-25T12:00:00.412Z' },
       evidenceEntry('2026-11-25T12:00:00.412Z'),
       filler('XAB', 2),
