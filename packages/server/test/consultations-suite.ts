@@ -266,6 +266,26 @@ export function consultationSuite(engine: Engine): void {
       expect(onward.body.detail).toContain('TLP:AMBER');
     }, 90_000);
 
+    it('keeps a file the other state answered with under the marking of the consultation this state raised: it is not sent on to a third state', async () => {
+      const sent = await officerA.post<Detail>('/api/v1/consultations', { ...DRAFT, title: 'Answered with a capture', tlp: 'AMBER+STRICT', send: true });
+      const id = sent.body.id;
+      await arrived(officerB, id);
+      expect((await step(officerB, id, { action: 'acknowledge' })).status).toBe(200);
+      const bytes = Buffer.from('Borealis capture of the scanning, shared under the consultation marking\n');
+      const up = await officerB.request('POST', `/api/v1/evidence?name=borealis.pcap`, undefined, { raw: bytes as never, headers: { 'content-type': 'application/octet-stream' } });
+      expect(up.status).toBe(201);
+      expect((await step(officerB, id, { action: 'respond', text: 'Our capture is attached.', evidence: [up.body.id] })).status).toBe(200);
+      const atA = await eventually(async () => {
+        const d = (await officerA.get(`/api/v1/consultations/${id}`)).body as { evidence?: { status: string; evidenceId: string | null }[] };
+        return d.evidence?.[0]?.status === 'received' ? d : undefined;
+      }, 30_000, 'the answer with its file to arrive at XAA');
+      const onward = await officerA.post('/api/v1/consultations', { ...DRAFT, addressees: ['XAC'], evidence: [atA.evidence![0]!.evidenceId], send: true });
+      expect([onward.status, onward.body.code]).toEqual([400, 'tlp_forbids_sharing']);
+      expect(onward.body.detail).toBe('The file “borealis.pcap” came from XAB marked TLP:AMBER+STRICT, which does not allow sharing it with another state. Ask XAB for permission, or leave it out.');
+      // Back to the state it came from, it may go.
+      expect((await step(officerA, id, { action: 'message', text: 'Is this the right capture?', evidence: [atA.evidence![0]!.evidenceId] })).status).toBe(200);
+    }, 90_000);
+
     it("refuses a step from a state that is not a party to the consultation, and changes nothing", async () => {
       const sent = await officerA.post<Detail>('/api/v1/consultations', { ...DRAFT, title: 'Between Aurelia and Borealis only', send: true });
       const id = sent.body.id;

@@ -193,14 +193,16 @@ export async function evidenceRefs(tx: Store, ids: string[], share?: { recipient
 
 /**
  * TLP travels with what a state received: a file that came from another state in a consultation
- * marked AMBER, AMBER+STRICT or RED stays within this state's organisation, so it is not sent on
- * to a third state. (GREEN allows the community, which other states' contacts are part of.)
+ * or request marked AMBER, AMBER+STRICT or RED stays within this state's organisation, so it is
+ * not sent on to a third state. (GREEN allows the community, which other states' contacts are
+ * part of.) The marking is the thread's, whichever side raised it: the other state answers under
+ * it, so a file it returns to a request this state sent is bound as much as one it raised with.
  */
 async function checkOnwardSharing(tx: Store, r: { name: string; originState: string; caseId: string | null }, recipient: string, self: string): Promise<void> {
   // The marking binds what this state received, not what it holds of its own.
   if (!r.caseId || r.originState === recipient || r.originState === self) return;
   const source = await tx.consultations.byId(r.caseId);
-  if (!source || source.side !== 'recipient') return;
+  if (!source) return;
   if (!mayShareOnward(source.tlp, 'community')) {
     throw invalid(
       'tlp_forbids_sharing',
