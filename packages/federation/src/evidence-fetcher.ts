@@ -124,7 +124,8 @@ export class EvidenceFetcher {
       this.log.warn({ evidence: record.id, size: record.size, limit: this.options.maxBytes }, 'evidence larger than this node accepts; not fetched');
       return;
     }
-    const partial = this.blobs.partial(record.sha256);
+    // Kept apart per peer: another peer announcing the same hash cannot plant bytes this transfer resumes from.
+    const partial = this.blobs.partial(record.sha256, record.originState);
     let progressed = false;
     try {
       await partial.open(record.receivedBytes);

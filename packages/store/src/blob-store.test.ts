@@ -105,14 +105,14 @@ describe('content-addressed evidence store on the filesystem', () => {
   it('resumes a partial download from the bytes known synced, and moves it in only when the hash matches', async () => {
     const bytes = randomBytes(3 * 1024 * 1024);
     const h = sha(bytes);
-    const first = store.partial(h);
+    const first = store.partial(h, 'XAB');
     expect(await first.open(0)).toBe(0);
     await first.write(bytes.subarray(0, 2 * 1024 * 1024));
     await first.sync();
     await first.write(bytes.subarray(2 * 1024 * 1024, 2 * 1024 * 1024 + 10));
     await first.close();
     // Only the synced part counts: the ten unconfirmed bytes are dropped and fetched again.
-    const again = store.partial(h);
+    const again = store.partial(h, 'XAB');
     expect(await again.open(2 * 1024 * 1024)).toBe(2 * 1024 * 1024);
     await again.write(bytes.subarray(2 * 1024 * 1024));
     expect(await again.finish({ sha256: h, size: bytes.length })).toEqual({ ok: true });
@@ -120,10 +120,29 @@ describe('content-addressed evidence store on the filesystem', () => {
     expect(await files(store.partialDir)).toEqual([]);
   });
 
+  it("keeps each peer's partial download of a content apart, so bytes one peer sent are never resumed from for another", async () => {
+    const bytes = randomBytes(64 * 1024);
+    const h = sha(bytes);
+    // A peer announces the same hash and sends other bytes, then stops.
+    const planted = store.partial(h, 'XAC');
+    await planted.open(0);
+    await planted.write(randomBytes(32 * 1024));
+    await planted.sync();
+    await planted.close();
+    // The transfer from the peer that really holds the file resumes from its own bytes only.
+    const own = store.partial(h, 'XAB');
+    expect(await own.open(32 * 1024)).toBe(0);
+    await own.write(bytes);
+    expect(await own.finish({ sha256: h, size: bytes.length })).toEqual({ ok: true });
+    expect(sha(await readFile(store.pathOf(h)))).toBe(h);
+    expect(() => store.partial(h, '../x')).toThrow('not a state code');
+    await store.partial(h, 'XAC').discard();
+  });
+
   it('keeps bytes in order when writes continue while a sync is in progress', async () => {
     const bytes = randomBytes(8 * 1024 * 1024 + 5);
     const h = sha(bytes);
-    const p = store.partial(h);
+    const p = store.partial(h, 'XAB');
     await p.open(0);
     const syncs: Promise<number>[] = [];
     for (let i = 0; i < bytes.length; i += 300_001) {
@@ -139,7 +158,7 @@ describe('content-addressed evidence store on the filesystem', () => {
   it('discards a download whose bytes do not match the announced hash', async () => {
     const bytes = randomBytes(4096);
     const claimed = sha(randomBytes(4096));
-    const p = store.partial(claimed);
+    const p = store.partial(claimed, 'XAB');
     await p.open(0);
     await p.write(bytes);
     const r = await p.finish({ sha256: claimed, size: 4096 });
@@ -150,7 +169,7 @@ describe('content-addressed evidence store on the filesystem', () => {
 
   it('clears uploads left by a crash, but keeps partial downloads', async () => {
     const h = sha(Buffer.from('x'));
-    const p = store.partial(h);
+    const p = store.partial(h, 'XAB');
     await p.open(0);
     await p.write(Buffer.from('x'));
     await p.close();

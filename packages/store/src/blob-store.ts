@@ -42,7 +42,7 @@ async function syncDir(path: string): Promise<void> {
 /**
  * Evidence content on the filesystem, under the node's data directory:
  * `evidence/sha256/ab/cd/<hex>` for stored content (read-only once in place),
- * `evidence/tmp/` for uploads in progress, `evidence/partial/<hex>.part` for downloads from
+ * `evidence/tmp/` for uploads in progress, `evidence/partial/<hex>.<peer>.part` for downloads from
  * peers in progress. Everything is written to a temporary file in the same tree, synced, then
  * renamed into place, so a stored path always holds the complete content of its name.
  */
@@ -146,8 +146,8 @@ export class FsBlobStore implements BlobStore {
     return createReadStream(this.pathOf(sha256), { ...(range ? { start: range.start, end: range.end } : {}), highWaterMark: 256 * 1024 });
   }
 
-  partial(sha256: string): PartialBlob {
-    return new FsPartialBlob(this, sha256);
+  partial(sha256: string, from: string): PartialBlob {
+    return new FsPartialBlob(this, sha256, from);
   }
 }
 
@@ -182,9 +182,11 @@ class FsPartialBlob implements PartialBlob {
   constructor(
     private readonly store: FsBlobStore,
     private readonly sha256: string,
+    from: string,
   ) {
     store.pathOf(sha256);
-    this.path = join(store.partialDir, `${sha256}.part`);
+    if (!/^[A-Z]{3}$/.test(from)) throw new Error(`not a state code: ${from}`);
+    this.path = join(store.partialDir, `${sha256}.${from}.part`);
   }
 
   get size(): number {

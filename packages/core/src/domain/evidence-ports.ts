@@ -92,5 +92,9 @@ export interface BlobStore {
   stat(sha256: string): Promise<{ size: number } | undefined>;
   /** Reads stored content, the whole or bytes `start` to `end` inclusive. */
   read(sha256: string, range?: { start: number; end: number }): Readable;
-  partial(sha256: string): PartialBlob;
+  /**
+   * The partial download of a content from one peer. Each peer's bytes are kept apart: a peer that
+   * announced the same hash and sent other bytes must not leave them for another's transfer to resume.
+   */
+  partial(sha256: string, from: string): PartialBlob;
 }
