@@ -314,17 +314,14 @@ export function consultationSuite(engine: Engine): void {
       expect(atB.events.map((e) => e.action)).toEqual(['opened']);
     }, 60_000);
 
-    it("keeps a third state out of a thread whose id it learnt from the group: its envelope naming the thread neither becomes what the next step follows nor enters the thread's record", async () => {
-      // Raised with Borealis and Caldera: Caldera's copy names as its group the id of the thread with Borealis.
+    it("keeps a third state out of a thread whose id it learnt: its envelope naming the thread neither becomes what the next step follows nor enters the thread's record", async () => {
       const sent = await officerA.post<Detail & { groupId: string }>('/api/v1/consultations', { ...DRAFT, addressees: ['XAB', 'XAC'], title: 'Ransomware against hospitals', send: true });
       expect(sent.status).toBe(201);
       const outbox = (await officerA.get('/api/v1/consultations?box=outbox')).body.consultations as { id: string; groupId: string; recipient: string }[];
-      const toC = outbox.find((x) => x.groupId === sent.body.groupId && x.recipient === 'XAC')!;
-      const atC = await arrived(c.admin, toC.id);
-      const learnt = (atC as Detail & { groupId: string }).groupId;
       const toB = outbox.find((x) => x.groupId === sent.body.groupId && x.recipient === 'XAB')!;
-      expect(learnt).toBe(toB.id);
       await arrived(officerB, toB.id);
+      // However Caldera learnt the id of the thread between Aurelia and Borealis (a related request naming it, say).
+      const learnt = toB.id;
       // Caldera writes into the thread between Aurelia and Borealis, at Aurelia and at Borealis.
       for (const [to, node] of [['XAA', a], ['XAB', b]] as const) {
         const forged = await signEnvelope(
@@ -355,6 +352,45 @@ export function consultationSuite(engine: Engine): void {
       expect(atB.integrity).toEqual(finalA.integrity);
       const exported = await officerA.get(`/api/v1/consultations/${toB.id}/export.json`);
       expect((exported.body as { envelopes: { type: string }[] }).envelopes.map((e) => e.type)).toEqual(['consultation.open', 'consultation.step', 'consultation.step']);
+    }, 90_000);
+
+    it("tells each addressee a group id that is none of the threads' ids, so one cannot open a consultation under another's id before it arrives there", async () => {
+      // Aurelia's messages wait in its outbox a moment (Borealis unreachable, say); Caldera was told the group id.
+      await a.node.ctx.sender.stop();
+      const sent = await officerA.post<Detail & { groupId: string }>('/api/v1/consultations', { ...DRAFT, addressees: ['XAB', 'XAC'], title: 'Wiper at the port authority', send: true });
+      expect(sent.status).toBe(201);
+      const outbox = (await officerA.get('/api/v1/consultations?box=outbox')).body.consultations as { id: string; groupId: string; recipient: string }[];
+      const toB = outbox.find((x) => x.groupId === sent.body.groupId && x.recipient === 'XAB')!;
+      const toC = outbox.find((x) => x.groupId === sent.body.groupId && x.recipient === 'XAC')!;
+      const group = sent.body.groupId;
+      expect([toB.id, toC.id]).not.toContain(group);
+      // Caldera opens, at Borealis, a consultation of its own under the group id it was told.
+      const squat = await signEnvelope(
+        {
+          v: 1,
+          id: uuidv7(),
+          sender: 'XAC',
+          recipient: 'XAB',
+          type: 'consultation.open',
+          created: new Date().toISOString(),
+          thread: group,
+          body: {
+            consultation: group, group, addressees: ['XAB'], title: 'Nothing to see', summary: 'Squatting the id.', periodStart: null, periodEnd: null, sectors: [], severity: 'low', urgency: 'routine',
+            communicationKind: 'notification', ackDeadline: new Date(Date.now() + 86_400_000).toISOString(), norms: [], actionsRequested: '', responseRequestedBy: null, tlp: 'GREEN', indicators: [], attribution: null, evidence: [], raisedBy: 'Caldera',
+          },
+        },
+        c.node.ctx.keys,
+      );
+      const token = await signDelivery({ envelope: envelopeHash(squat), to: 'XAB', sent: new Date() }, c.node.ctx.keys.privateKey, c.node.ctx.nodeInfo().fingerprint);
+      const res = await fetch(`${b.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: squat });
+      expect(res.status).toBe(200);
+      expect((await b.node.ctx.store.inbox.byHash(envelopeHash(squat)))?.applyError).toBeNull();
+      // Once Aurelia's messages go, its consultation arrives whole at each, raised by Aurelia.
+      a.node.ctx.sender.start();
+      for (const [client, id] of [[officerB, toB.id], [c.admin, toC.id]] as const) {
+        const got = (await arrived(client, id)) as Detail & { raiser: string; title: string; groupId: string };
+        expect([got.raiser, got.title, got.groupId]).toEqual(['XAA', 'Wiper at the port authority', group]);
+      }
     }, 90_000);
 
     it('opens one consultation per addressee, and lets the raiser withdraw', async () => {

@@ -430,7 +430,10 @@ export async function createConsultation(ctx: DomainContext, actor: Actor, input
   const id = randomUUID();
   const draft: ConsultationRecord = {
     id,
-    groupId: id,
+    // Its own id, not the first thread's: every addressee is told the group, and a third state
+    // that knew a thread's id could open a consultation of its own under it where this state's
+    // has not yet arrived, so that the real one is refused there.
+    groupId: randomUUID(),
     side: 'raiser',
     raiser: self,
     recipient: null,
