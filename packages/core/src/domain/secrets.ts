@@ -35,6 +35,15 @@ export function decoyHash(): Promise<string> {
   return decoy;
 }
 
+/**
+ * Whether a secret someone sent is the one expected, in time that does not depend on where they
+ * first differ: both are hashed, so lengths that differ take the same path as contents that do.
+ */
+export function sameSecret(sent: string, expected: string): boolean {
+  const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();
+  return timingSafeEqual(digest(sent), digest(expected));
+}
+
 /** A high-entropy secret for a cookie, link or API token; only its SHA-256 is stored. */
 export function newSecret(prefix = ''): string {
   return prefix + randomBytes(32).toString('base64url');

@@ -1,4 +1,4 @@
-import { DomainError, forbidden, invalid, may, routes, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
+import { DomainError, forbidden, invalid, may, routes, sameSecret, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
 import { MAX_JSON_DEPTH, nestsDeeperThan, unstorableText } from '@parley/protocol';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
@@ -61,7 +61,7 @@ export function checkAccess(spec: RouteSpec, c: Context<Env>): Auth {
   if (auth.via === 'session' && spec.method !== 'get') {
     // Cookies ride along on cross-site requests; a header only this origin's script can set proves intent.
     const sent = c.req.header('x-csrf-token');
-    if (!sent || sent !== auth.session?.csrfToken) {
+    if (!sent || !auth.session || !sameSecret(sent, auth.session.csrfToken)) {
       throw forbidden('csrf_failed', 'This request lacks the CSRF token of your session. Reload the page and try again.');
     }
   }
