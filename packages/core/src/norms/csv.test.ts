@@ -32,6 +32,18 @@ describe('CSV of positions', () => {
     expect(r.errors).toEqual([{ line: 3, message: expect.stringMatching(/XAB recorded by this node needs a source/) }]);
   });
 
+  it('reads back its own export: positions peers published themselves are refused, not recorded again under this node', () => {
+    const exported = ['state,entry,position,statement,source,date,origin', 'XAA,gge2015-13a,endorses,,,,own', 'XAB,gge2015-13a,endorses,,,2024-01-01,published', 'XAC,gge2015-13b,endorses,,A/78/PV.1,,recorded'];
+    const r = checkNormCsv(exported.join('\n'), 'XAA');
+    expect(r.valid.map((v) => [v.state, v.origin])).toEqual([
+      ['XAA', 'own'],
+      ['XAC', 'recorded'],
+    ]);
+    expect(r.errors).toEqual([{ line: 3, message: expect.stringMatching(/^Line 3: XAB published this position itself .*Delete the line/) }]);
+    const bad = checkNormCsv([exported[0], 'XAB,gge2015-13a,endorses,,src,,own', 'XAC,gge2015-13a,endorses,,src,,mine'].join('\n'), 'XAA');
+    expect(bad.errors.map((e) => e.message)).toEqual([expect.stringMatching(/origin "own" is for positions of this node's state, XAA/), expect.stringMatching(/"mine" is not an origin/)]);
+  });
+
   it('reports a row with too many fields, a bad date and a repeated row', () => {
     const r = checkNormCsv([header, 'XAB,gge2015-13a,endorses,a,b,2024-01-01,extra', 'XAB,gge2015-13b,endorses,,s,2024-02-30', 'XAB,gge2015-13c,endorses,,s,', 'XAB,gge2015-13c,endorses,,s,'].join('\r\n'), 'XAA');
     expect(r.errors.map((e) => e.line)).toEqual([2, 3, 5]);

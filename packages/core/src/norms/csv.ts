@@ -60,7 +60,7 @@ export function checkNormCsv(csv: string, self: string, now = new Date()): { row
     throw fileProblem('csv_header_invalid', `The first row must name the columns state, entry, position, statement, source, date; missing: ${missing.join(', ')}.`);
   }
   if (body.length > MAX_ROWS) throw fileProblem('csv_too_many_rows', `The file has ${body.length} rows; import at most ${MAX_ROWS} at a time.`);
-  const col = Object.fromEntries(NORM_CSV_COLUMNS.map((c) => [c, names.indexOf(c)])) as Record<(typeof NORM_CSV_COLUMNS)[number], number>;
+  const col = Object.fromEntries([...NORM_CSV_COLUMNS, 'origin'].map((c) => [c, names.indexOf(c)])) as Record<(typeof NORM_CSV_COLUMNS)[number] | 'origin', number>;
   const { byId } = normCatalogue();
   const valid: NormImportRow[] = [];
   const errors: NormImportError[] = [];
@@ -72,7 +72,7 @@ export function checkNormCsv(csv: string, self: string, now = new Date()): { row
       fail(`expected ${header.record.length} fields, found ${r.length}. Put quotes around a statement that contains commas.`);
       continue;
     }
-    const get = (c: (typeof NORM_CSV_COLUMNS)[number]) => unescapeFormula(r[col[c]] ?? '');
+    const get = (c: keyof typeof col) => unescapeFormula(r[col[c]] ?? '');
     const state = get('state').toUpperCase();
     const entry = get('entry');
     const position = get('position');
@@ -108,7 +108,22 @@ export function checkNormCsv(csv: string, self: string, now = new Date()): { row
       fail('the source has more than 500 characters.');
       continue;
     }
+    // The column the export adds: a position a peer published itself is kept as that state sent
+    // it, and importing it would turn it into one this node recorded, under the officer's name.
+    const claimed = col.origin >= 0 ? get('origin').toLowerCase() : '';
+    if (claimed === 'published') {
+      fail(`${state} published this position itself (origin "published"), and this node keeps it as ${state} sent it. Delete the line; or, to record it from a document, write origin "recorded" and give that document as the source.`);
+      continue;
+    }
+    if (claimed && claimed !== 'own' && claimed !== 'recorded') {
+      fail(`"${get('origin')}" is not an origin; leave the column empty, or write own or recorded.`);
+      continue;
+    }
     const origin = state === self ? 'own' : 'recorded';
+    if (claimed === 'own' && origin !== 'own') {
+      fail(`origin "own" is for positions of this node's state, ${self}; ${state}'s position can only be recorded from a source (origin "recorded").`);
+      continue;
+    }
     if (statement && !source) {
       fail('a statement needs its source (a document symbol or a URL).');
       continue;
