@@ -1,5 +1,5 @@
 import { DomainError, evidenceForPeer, peerWithKeys, type DomainContext, type NodeSelf } from '@parley/core';
-import { FetchTokenError, NonceMemory, peekFetch, publicKeyFromRaw, verifyFetch } from '@parley/protocol';
+import { FetchTokenError, PeerNonceMemory, peekFetch, publicKeyFromRaw, verifyFetch } from '@parley/protocol';
 
 export interface EvidenceGateOptions {
   /** Largest difference between the requester's clock and ours. */
@@ -18,7 +18,7 @@ const refuse = (kind: 'invalid' | 'unauthenticated' | 'forbidden' | 'conflict', 
  * granted the content. Only then does the node say how large it is.
  */
 export class EvidenceGate {
-  private readonly nonces = new NonceMemory();
+  private readonly nonces = new PeerNonceMemory();
 
   constructor(
     private readonly ctx: DomainContext & { self: NodeSelf },
@@ -46,7 +46,7 @@ export class EvidenceGate {
         },
         now: this.ctx.now(),
         maxSkewMs: this.options.maxSkewMs,
-        nonces: this.nonces,
+        nonces: this.nonces.of(from),
       });
     } catch (e) {
       if (e instanceof FetchTokenError) {

@@ -14,7 +14,7 @@ import {
   envelopeHash,
   isMessageType,
   messageBodies,
-  NonceMemory,
+  PeerNonceMemory,
   readEnvelope,
   publicKeyFromRaw,
   signReceipt,
@@ -49,7 +49,8 @@ const refuse = (kind: 'invalid' | 'unauthenticated' | 'forbidden' | 'conflict', 
  * receipt is returned only once its envelope is committed.
  */
 export class Inbox {
-  private readonly nonces = new NonceMemory();
+  /** Each peer's delivery nonces apart, so one peer's flood cannot push out another's. */
+  private readonly nonces = new PeerNonceMemory();
   /** Peers' public keys by their raw base64url form: importing one costs more than using it. */
   private readonly keys = new Map<string, KeyObject>();
   private readonly batches: GroupCommit<InboundItem, InboundOutcome>;
@@ -78,7 +79,7 @@ export class Inbox {
     const keyFor = await this.senderKeys(peeked.sender);
     const hash = envelopeHash(jws);
     // Both signatures are checked at once; the envelope's refusal, if any, is the one reported.
-    const [opened, attempt] = await Promise.allSettled([this.open(peeked, keyFor, now), this.checkAttempt(deliveryToken, hash, keyFor, now)]);
+    const [opened, attempt] = await Promise.allSettled([this.open(peeked, keyFor, now), this.checkAttempt(deliveryToken, hash, peeked.sender, keyFor, now)]);
     if (opened.status === 'rejected') throw opened.reason;
     if (attempt.status === 'rejected') throw attempt.reason;
     return this.accept(jws, hash, this.typed(opened.value), now);
@@ -105,7 +106,7 @@ export class Inbox {
     const keyFor = await this.senderKeys(sender);
     const hashes = envelopes.map((jws) => envelopeHash(jws));
     // The token first: without a valid one, no envelope's signature is worth checking.
-    await this.checkAttempt(deliveryToken, hashes, keyFor, now);
+    await this.checkAttempt(deliveryToken, hashes, sender, keyFor, now);
     // Then every envelope's signature is checked and its receipt signed, all asked for at once, so
     // run in the thread pool on every core. A receipt is only ever returned for an envelope that passed.
     const checked = await Promise.all(
@@ -154,9 +155,9 @@ export class Inbox {
   }
 
   /** Checks the delivery token of this attempt, for one envelope's hash or a batch's hashes in order. */
-  private async checkAttempt(token: string | undefined, target: DeliveryTarget, keyFor: (kid: string) => KeyObject | undefined, now: Date): Promise<void> {
+  private async checkAttempt(token: string | undefined, target: DeliveryTarget, sender: string, keyFor: (kid: string) => KeyObject | undefined, now: Date): Promise<void> {
     try {
-      await verifyDelivery(token, { envelope: target, recipient: this.ctx.self.stateCode, key: keyFor, now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces });
+      await verifyDelivery(token, { envelope: target, recipient: this.ctx.self.stateCode, key: keyFor, now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces.of(sender) });
     } catch (e) {
       if (e instanceof DeliveryError) throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : e.code === 'replayed' ? 'conflict' : 'invalid', e.code, e.message);
       throw e;

@@ -1,7 +1,7 @@
 import { createHash, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateNodeKeyPair } from './keys.js';
-import { batchDigest, deliveryClaims, DeliveryError, NonceMemory, signDelivery, verifyDelivery } from './delivery.js';
+import { batchDigest, deliveryClaims, DeliveryError, NonceMemory, PeerNonceMemory, signDelivery, verifyDelivery } from './delivery.js';
 
 const hash = 'sha256:' + 'A'.repeat(43);
 const key = generateNodeKeyPair();
@@ -87,5 +87,21 @@ describe('delivery tokens', () => {
     expect(deliveryClaims.safeParse({ envelope: hash, batch: hash, count: 2, ...common }).success).toBe(false);
     expect(deliveryClaims.safeParse({ batch: hash, count: 101, ...common }).success).toBe(false);
     expect(deliveryClaims.safeParse({ batch: hash, ...common }).success).toBe(false);
+  });
+});
+
+describe('nonce memory', () => {
+  it('keeps each peer apart, so one peer flooding attempts cannot push out another peer\'s nonce and reopen its replay', () => {
+    const [now, until] = [1_000, 1_000_000];
+    const shared = new NonceMemory(10);
+    const apart = new PeerNonceMemory(10);
+    expect(shared.remember('xab-1', until, now)).toBe(true);
+    expect(apart.of('XAB').remember('xab-1', until, now)).toBe(true);
+    for (let i = 0; i < 50; i++) {
+      shared.remember(`xac-${i}`, until, now);
+      apart.of('XAC').remember(`xac-${i}`, until, now);
+    }
+    expect(shared.remember('xab-1', until, now)).toBe(true); // forgotten: the replay would pass
+    expect(apart.of('XAB').remember('xab-1', until, now)).toBe(false);
   });
 });

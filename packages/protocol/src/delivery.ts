@@ -88,6 +88,25 @@ export class NonceMemory {
   }
 }
 
+/**
+ * A NonceMemory for each peer: a peer that sends more attempts than its memory holds pushes out
+ * only its own nonces, never another peer's. Only trusted peers get one, so their number bounds
+ * the map.
+ */
+export class PeerNonceMemory {
+  private readonly peers = new Map<string, NonceMemory>();
+  constructor(private readonly maxPerPeer = 100_000) {}
+
+  of(peer: string): NonceMemory {
+    let memory = this.peers.get(peer);
+    if (!memory) {
+      memory = new NonceMemory(this.maxPerPeer);
+      this.peers.set(peer, memory);
+    }
+    return memory;
+  }
+}
+
 export async function verifyDelivery(
   token: string | undefined | null,
   expected: { envelope: DeliveryTarget; recipient: string; key: KeyObject | ((kid: string) => KeyObject | undefined); now: Date; maxSkewMs: number; nonces: NonceMemory },
