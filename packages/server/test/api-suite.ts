@@ -1,5 +1,5 @@
 import { routes } from '@parley/core';
-import { ADMIN, Client, signedInAdmin, startTestNode, type Engine, type TestNode } from '@parley/testkit';
+import { ADMIN, Client, signedInAdmin, signedInUser, startTestNode, type Engine, type TestNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CONTACT = {
@@ -268,6 +268,19 @@ export function apiSuite(engine: Engine): void {
       expect(JSON.stringify(listed.body)).not.toContain(secret);
 
       expect((await admin.delete(`/api/v1/tokens/${created.body.token.id}`)).status).toBe(200);
+      const after = await bot.get('/api/v1/contacts');
+      expect([after.status, after.body.code]).toEqual([401, 'invalid_token']);
+    });
+
+    it('revokes a person\'s API tokens when the account is disabled, so enabling it again does not bring them back', async () => {
+      const officer = await signedInUser(admin, 'officer', 'Token Holder');
+      const secret = (await officer.post('/api/v1/tokens', { name: 'nightly export' })).body.secret as string;
+      const bot = new Client(node.url).withToken(secret);
+      expect((await bot.get('/api/v1/contacts')).status).toBe(200);
+      const id = (await officer.get('/api/v1/auth/session')).body.user.id as string;
+      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'disabled' })).status).toBe(200);
+      expect((await bot.get('/api/v1/contacts')).status).toBe(401);
+      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'active' })).body.status).toBe('active');
       const after = await bot.get('/api/v1/contacts');
       expect([after.status, after.body.code]).toEqual([401, 'invalid_token']);
     });

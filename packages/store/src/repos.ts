@@ -149,6 +149,10 @@ export function tokenRepo(db: Db): TokenRepo {
     async revoke(id, at) {
       await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).where('revoked_at', 'is', null).execute();
     },
+    async revokeForUser(userId, at) {
+      const r = await db.updateTable('api_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
   };
 }
 

@@ -266,7 +266,12 @@ export async function updateUser(
       throw conflict('last_admin', 'This is the only active administrator. Make someone else an administrator first.');
     }
     await tx.users.update(after);
-    if (after.status === 'disabled') await tx.sessions.deleteForUser(id);
+    if (after.status === 'disabled' && before.status !== 'disabled') {
+      // Disabling ends every way in, API tokens too: enabling the account again does not bring back
+      // a token that may have leaked meanwhile; its person makes new ones.
+      await tx.sessions.deleteForUser(id);
+      await tx.tokens.revokeForUser(id, after.updatedAt);
+    }
     await record(tx, ctx, actor, meta, { action: 'user.update', entityType: 'user', entityId: id, before: presentUser(before), after: presentUser(after) });
     return after;
   }));

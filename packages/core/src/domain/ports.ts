@@ -106,6 +106,8 @@ export interface TokenRepo {
   listForUser(userId: string): Promise<TokenRecord[]>;
   markUsed(id: string, at: Date): Promise<void>;
   revoke(id: string, at: Date): Promise<void>;
+  /** Revokes every token of a person still in force; how many. */
+  revokeForUser(userId: string, at: Date): Promise<number>;
 }
 
 export interface SetupLinkRepo {

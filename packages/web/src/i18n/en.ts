@@ -182,7 +182,7 @@ export const messages = {
     roleChanged: (name: string, role: string) => `${isolate(name)} is now ${role}.`,
     disable: 'Disable account',
     enable: 'Enable account',
-    disabled: (name: string) => `${isolate(name)} can no longer sign in. Their sessions have ended.`,
+    disabled: (name: string) => `${isolate(name)} can no longer sign in. Their sessions have ended and their API tokens are revoked.`,
     enabled: (name: string) => `${isolate(name)} can sign in again.`,
     newInviteLink: 'New invitation link',
     newResetLink: 'New password link',
