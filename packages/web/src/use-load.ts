@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useState } from 'react';
+import { usePoll } from './use-now.js';
 
 export type Loaded<T> = { status: 'loading' } | { status: 'failed'; error: unknown } | { status: 'ready'; data: T };
 
@@ -41,4 +42,15 @@ export function useLoad<T>(
     set: useCallback((data: T) => setResult({ status: 'ready', data }), []),
     reloadError,
   };
+}
+
+/**
+ * Loads what a page shows of a case other states act on, and loads it again every `everyMs` while
+ * the tab is visible; a failed look keeps what is shown (`keepOnError`).
+ */
+export function usePolledLoad<T>(load: () => Promise<T>, deps: readonly unknown[], everyMs: number) {
+  const loaded = useLoad(load, deps, { keepOnError: true });
+  const { reload } = loaded;
+  usePoll(useCallback(() => reload(), [reload]), everyMs);
+  return loaded;
 }

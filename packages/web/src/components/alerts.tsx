@@ -130,3 +130,12 @@ export function LoadStatus({ result }: { result: Loaded<unknown> }) {
   if (result.status === 'failed') return <ErrorFor error={result.error} />;
   return null;
 }
+
+/** Says that a page which looks again could not, and that it shows what it last loaded. */
+export function StaleWarning({ error, stale }: { error: unknown; stale: (why: string) => string }) {
+  return error ? (
+    <div className="alert alert-warning" role="status">
+      <p>{stale(describeError(error))}</p>
+    </div>
+  ) : null;
+}
