@@ -1,29 +1,27 @@
 import type { ConsultationDetail, Evidence } from '@parley/core';
-import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
-import { ApiError, call, describeError } from '../api/client.js';
-import { ErrorFor, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
+import { ApiError, call } from '../api/client.js';
+import { ErrorFor, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { BackLink, CaseBanner, CaseExports, PageLoading, useCasePage } from '../components/case-page.js';
 import { CaseEvidenceList, CaseIntegrity, CaseTimeline } from '../components/case-timeline.js';
 import { EvidenceUpload } from '../components/evidence-upload.js';
 import { RadioGroup } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
-import { TlpBadge } from '../components/tlp-badge.js';
 import { IndicatorTable } from '../consultations/indicator-editor.js';
 import { AckDeadline, ConfirmStep, ResponseDeadline, StatusBadge, TextAreaField, UrgencyBadge, joinStates } from '../consultations/parts.js';
 import { attributionReplies, outcomes } from '../consultations/values.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
-import { useLoad } from '../use-load.js';
-import { useNow, usePoll } from '../use-now.js';
+import { useNow } from '../use-now.js';
 
 const k = t.consultations;
 const d = k.detail;
 
-/** The other state answers in its own time; the page looks again this often while it is open. */
-const POLL_MS = 5_000;
+const back = { href: '/consultations', label: k.backToList };
 
 type Names = Map<string, string>;
 
@@ -36,34 +34,15 @@ interface Attribution {
 }
 
 export function ConsultationPage({ id }: { id: string }) {
-  const loaded = useLoad(() => call('getConsultation', { id }), [id], { keepOnError: true });
-  const peers = useLoad(() => call('listPeers').then((r) => r.peers), []);
-  const { reload } = loaded;
-  usePoll(useCallback(() => reload(), [reload]), POLL_MS);
-  const names: Names = new Map(peers.result.status === 'ready' ? peers.result.data.map((p) => [p.stateCode, p.name]) : []);
-  const timelineHeading = useRef<HTMLHeadingElement>(null);
+  const { loaded, names, timelineHeading, onStep } = useCasePage(() => call('getConsultation', { id }), [id]);
 
   if (loaded.result.status !== 'ready') {
-    return (
-      <Page title={k.title}>
-        <LoadStatus result={loaded.result} />
-        <p>
-          <Link href="/consultations">{k.backToList}</Link>
-        </p>
-      </Page>
-    );
+    return <PageLoading title={k.title} result={loaded.result} back={back} />;
   }
   const c = loaded.result.data;
   return (
     <Page title={c.title || k.untitled} titleDir="auto">
-      <p className="tlp-banner">
-        <TlpBadge level={c.tlp} withDefinition />
-      </p>
-      {loaded.reloadError ? (
-        <div className="alert alert-warning" role="status">
-          <p>{d.stale(describeError(loaded.reloadError))}</p>
-        </div>
-      ) : null}
+      <CaseBanner tlp={c.tlp} reloadError={loaded.reloadError} stale={d.stale} />
       <Header c={c} names={names} />
       {c.status === 'draft' ? (
         <DraftPanel c={c} onSent={loaded.set} />
@@ -90,34 +69,12 @@ export function ConsultationPage({ id }: { id: string }) {
       {c.status !== 'draft' ? (
         <>
           <CaseTimeline events={c.events} side={c.side} headingRef={timelineHeading} />
-          <ActionPanel
-            c={c}
-            onDone={(next) => {
-              loaded.set(next);
-              timelineHeading.current?.focus();
-            }}
-          />
+          <ActionPanel c={c} onDone={onStep} />
           <CaseIntegrity integrity={c.integrity} />
-          <section aria-labelledby="exports-title">
-            <h2 id="exports-title">{d.exportsTitle}</h2>
-            <ul className="actions-list">
-              <li>
-                <a href={`/api/v1/consultations/${encodeURIComponent(c.id)}/export.pdf`} download>
-                  {d.exportPdf}
-                </a>
-              </li>
-              <li>
-                <a href={`/api/v1/consultations/${encodeURIComponent(c.id)}/export.json`} download>
-                  {d.exportJson}
-                </a>
-              </li>
-            </ul>
-          </section>
+          <CaseExports api={`/api/v1/consultations/${encodeURIComponent(c.id)}`} words={d} />
         </>
       ) : null}
-      <p>
-        <Link href="/consultations">{k.backToList}</Link>
-      </p>
+      <BackLink {...back} />
     </Page>
   );
 }

@@ -1,11 +1,9 @@
-import { useCallback, useRef } from 'react';
 import { Link } from 'wouter';
-import { call, describeError } from '../api/client.js';
-import { LoadStatus } from '../components/alerts.js';
+import { call } from '../api/client.js';
+import { BackLink, CaseBanner, CaseExports, PageLoading, useCasePage } from '../components/case-page.js';
 import { CaseEvidenceList, CaseIntegrity, CaseTimeline } from '../components/case-timeline.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
-import { TlpBadge } from '../components/tlp-badge.js';
 import { AckDeadline } from '../consultations/parts.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { RequestActionPanel } from '../requests/detail-actions.js';
@@ -22,13 +20,11 @@ import {
   requestEventExtra,
 } from '../requests/detail-parts.js';
 import { RequestStatusBadge } from '../requests/parts.js';
-import { useLoad } from '../use-load.js';
-import { useNow, usePoll } from '../use-now.js';
+import { useNow } from '../use-now.js';
 
 const r = t.requestDetail;
 
-/** The other state answers in its own time; the page looks again this often while it is open. */
-const POLL_MS = 5_000;
+const back = { href: '/requests', label: r.backToList };
 
 const timelineWords = { events: r.events, outcomes: r.outcomes, notApplied: r.notApplied };
 
@@ -38,36 +34,17 @@ const timelineWords = { events: r.events, outcomes: r.outcomes, notApplied: r.no
  * and the steps the officer can take now.
  */
 export function RequestPage({ id }: { id: string }) {
-  const loaded = useLoad(() => call('getRequest', { id }), [id], { keepOnError: true });
-  const peers = useLoad(() => call('listPeers').then((p) => p.peers), []);
-  const { reload } = loaded;
-  usePoll(useCallback(() => reload(), [reload]), POLL_MS);
-  const names: Names = new Map(peers.result.status === 'ready' ? peers.result.data.map((p) => [p.stateCode, p.name]) : []);
-  const timelineHeading = useRef<HTMLHeadingElement>(null);
+  const { loaded, names, timelineHeading, onStep } = useCasePage(() => call('getRequest', { id }), [id]);
   const now = useNow();
 
   if (loaded.result.status !== 'ready') {
-    return (
-      <Page title={r.title}>
-        <LoadStatus result={loaded.result} />
-        <p>
-          <Link href="/requests">{r.backToList}</Link>
-        </p>
-      </Page>
-    );
+    return <PageLoading title={r.title} result={loaded.result} back={back} />;
   }
   const c = loaded.result.data;
   const sent = c.status !== 'draft';
   return (
     <Page title={c.title || r.untitled} titleDir="auto">
-      <p className="tlp-banner">
-        <TlpBadge level={c.tlp} withDefinition />
-      </p>
-      {loaded.reloadError ? (
-        <div className="alert alert-warning" role="status">
-          <p>{r.stale(describeError(loaded.reloadError))}</p>
-        </div>
-      ) : null}
+      <CaseBanner tlp={c.tlp} reloadError={loaded.reloadError} stale={r.stale} />
       <Header c={c} names={names} now={now} />
       {c.preserveUntil ? <PreservationClock preserveUntil={c.preserveUntil} preservation={c.preservation} side={c.side} now={now} /> : null}
       {!sent ? (
@@ -85,38 +62,12 @@ export function RequestPage({ id }: { id: string }) {
         <>
           <CustodySection c={c} />
           <CaseTimeline events={c.events} side={c.side} headingRef={timelineHeading} words={timelineWords} extra={requestEventExtra(c)} className="consultation-timeline request-timeline" />
-          <RequestActionPanel
-            c={c}
-            onDone={(next) => {
-              loaded.set(next);
-              timelineHeading.current?.focus();
-            }}
-          />
+          <RequestActionPanel c={c} onDone={onStep} />
           <CaseIntegrity integrity={c.integrity} />
-          <section aria-labelledby="exports-title">
-            <h2 id="exports-title">{r.exportsTitle}</h2>
-            <ul className="actions-list">
-              <li>
-                <a href={`/api/v1/requests/${encodeURIComponent(c.id)}/export.pdf`} download>
-                  {r.exportPdf}
-                </a>
-              </li>
-              <li>
-                <a href={`/api/v1/requests/${encodeURIComponent(c.id)}/export.json`} download aria-describedby="export-json-hint">
-                  {r.exportJson}
-                </a>
-                <br />
-                <span className="muted small" id="export-json-hint">
-                  {r.exportJsonHint}
-                </span>
-              </li>
-            </ul>
-          </section>
+          <CaseExports api={`/api/v1/requests/${encodeURIComponent(c.id)}`} words={r} jsonHint={r.exportJsonHint} />
         </>
       ) : null}
-      <p>
-        <Link href="/requests">{r.backToList}</Link>
-      </p>
+      <BackLink {...back} />
     </Page>
   );
 }
