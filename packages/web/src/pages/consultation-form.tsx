@@ -1,16 +1,15 @@
 import type { ConsultationDetail, Evidence, Peer, ResponseOf } from '@parley/core';
 import { useState, type FormEvent } from 'react';
-import { Link, useLocation } from 'wouter';
+import { useLocation } from 'wouter';
 import { ApiError, call, type BodyOf, type FieldIssue } from '../api/client.js';
-import { ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
+import { ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { PageLoading } from '../components/case-page.js';
+import { AttachedEvidence, DraftActions, NoPeersWarning, NotADraft, TlpChoice, VersionConflict } from '../components/draft-form.js';
 import { CheckboxField, RadioGroup, TextField } from '../components/fields.js';
-import { EvidenceUpload } from '../components/evidence-upload.js';
-import { formatSize } from '../components/evidence-size.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
-import { TlpBadge } from '../components/tlp-badge.js';
 import { IndicatorEditor } from '../consultations/indicator-editor.js';
-import { CheckboxGroup, ConfirmStep, TextAreaField, deadlinePassed, fromLocalInput, joinStates, toLocalInput } from '../consultations/parts.js';
+import { CheckboxGroup, TextAreaField, deadlinePassed, fromLocalInput, joinStates, toLocalInput } from '../consultations/parts.js';
 import {
   attributionBases,
   communicationKinds,
@@ -189,29 +188,13 @@ export function ConsultationFormPage({ id }: { id?: string }) {
   if (r.status === 'ready' && (!id || r.data.consultation)) {
     const c = r.data.consultation;
     if (c && c.status !== 'draft') {
-      return (
-        <Page title={k.edit}>
-          <p>{k.notADraft}</p>
-          <p>
-            <Link href={`/consultations/${c.id}`} dir="auto">
-              {c.title}
-            </Link>
-          </p>
-        </Page>
-      );
+      return <NotADraft words={k} href={`/consultations/${c.id}`} title={c.title} />;
     }
     return (
       <ConsultationForm key={c?.version ?? 'new'} consultation={c} peers={r.data.peers} catalogue={r.data.catalogue} evidence={r.data.evidence} onReload={setting.reload} />
     );
   }
-  return (
-    <Page title={id ? k.edit : k.newTitle}>
-      <LoadStatus result={r} />
-      <p>
-        <Link href="/consultations">{k.backToList}</Link>
-      </p>
-    </Page>
-  );
+  return <PageLoading title={id ? k.edit : k.newTitle} result={r} back={{ href: '/consultations', label: k.backToList }} />;
 }
 
 function ConsultationForm({
@@ -300,26 +283,8 @@ function ConsultationForm({
 
   return (
     <Page title={title} intro={consultation ? undefined : k.newIntro}>
-      {conflict ? (
-        <ErrorMessage takeFocus>
-          <p>{k.conflict}</p>
-          <p>
-            <button type="button" className="button button-secondary" onClick={onReload}>
-              {k.loadLatest}
-            </button>
-          </p>
-        </ErrorMessage>
-      ) : (
-        <ErrorSummary error={error} fields={fieldRefs} />
-      )}
-      {trusted.length === 0 ? (
-        <div className="alert alert-warning">
-          <p>{k.noPeers}</p>
-          <p>
-            <Link href="/peers">{k.goToPeers}</Link>
-          </p>
-        </div>
-      ) : null}
+      {conflict ? <VersionConflict words={k} onReload={onReload} /> : <ErrorSummary error={error} fields={fieldRefs} />}
+      {trusted.length === 0 ? <NoPeersWarning words={k} /> : null}
       <form className="form consultation-form" onSubmit={submit} noValidate>
         <h2>{k.sections.who}</h2>
         <CheckboxGroup
@@ -431,23 +396,15 @@ function ConsultationForm({
         />
 
         <h2>{k.sections.marking}</h2>
-        <fieldset className={`field fieldset${errorsFor('tlp')?.length ? ' field-invalid' : ''}`} aria-describedby="consultation-tlp-hint">
-          <legend className="label">{k.fields.tlp}</legend>
-          <p className="hint" id="consultation-tlp-hint">
-            {k.hints.tlp}
-          </p>
-          {tlpLevels.map((level, i) => {
-            const optionId = i === 0 ? 'consultation-tlp' : `consultation-tlp-${level}`;
-            return (
-              <div className="radio" key={level}>
-                <input type="radio" id={optionId} name="consultation-tlp" value={level} checked={draft.tlp === level} onChange={() => update('tlp')(level)} />
-                <label htmlFor={optionId}>
-                  <TlpBadge level={level} withDefinition />
-                </label>
-              </div>
-            );
-          })}
-        </fieldset>
+        <TlpChoice
+          id="consultation-tlp"
+          legend={k.fields.tlp}
+          hint={k.hints.tlp}
+          value={draft.tlp}
+          onChange={update('tlp')}
+          errors={errorsFor('tlp')}
+          optionId={(level) => `consultation-tlp-${level}`}
+        />
 
         <h2>{k.sections.indicators}</h2>
         <IndicatorEditor
@@ -532,66 +489,27 @@ function ConsultationForm({
         ) : null}
 
         <h2>{k.sections.evidence}</h2>
-        <div id="consultation-evidence" tabIndex={-1} className={errorsFor('evidence')?.length ? 'field field-invalid' : 'field'}>
-          {errorsFor('evidence')?.length ? <p className="field-message">{errorsFor('evidence')!.join(' ')}</p> : null}
-          {attached.length ? (
-            <ul className="records evidence-attached" aria-label={k.evidence.chosen(attached.length)}>
-              {attached.map((f) => (
-                <li key={f.id} className="record">
-                  <p className="record-title record-title-small break">
-                    <span dir="auto">{f.name}</span> <span className="muted">{formatSize(f.size)}</span>
-                    {f.malware ? (
-                      <>
-                        {' '}
-                        <span className="badge badge-malware">{t.evidence.malwareBadge}</span>
-                      </>
-                    ) : null}
-                  </p>
-                  <p className="mono small">{f.sha256}</p>
-                  <p>
-                    <button
-                      type="button"
-                      className="button button-secondary button-small"
-                      aria-label={k.evidence.detachNamed(f.name)}
-                      onClick={() => setDraft((x) => ({ ...x, evidence: x.evidence.filter((e) => e !== f.id), attributionEvidence: x.attributionEvidence.filter((h) => h !== f.sha256) }))}
-                    >
-                      {k.evidence.detach}
-                    </button>
-                  </p>
-                </li>
-              ))}
-            </ul>
-          ) : (
-            <p>{k.evidence.none}</p>
-          )}
-          <p className="hint">{k.evidence.sentLater}</p>
-          <EvidenceUpload
-            caseId={consultation?.id}
-            onUploaded={(e) => {
-              setFiles((fs) => (fs.some((f) => f.id === e.id) ? fs : [...fs, e]));
-              setDraft((x) => (x.evidence.includes(e.id) ? x : { ...x, evidence: [...x.evidence, e.id] }));
-            }}
-          />
-        </div>
+        <AttachedEvidence
+          id="consultation-evidence"
+          errors={errorsFor('evidence')}
+          attached={attached}
+          words={k.evidence}
+          caseId={consultation?.id}
+          onDetach={(f) => setDraft((x) => ({ ...x, evidence: x.evidence.filter((e) => e !== f.id), attributionEvidence: x.attributionEvidence.filter((h) => h !== f.sha256) }))}
+          onUploaded={(e) => {
+            setFiles((fs) => (fs.some((f) => f.id === e.id) ? fs : [...fs, e]));
+            setDraft((x) => (x.evidence.includes(e.id) ? x : { ...x, evidence: [...x.evidence, e.id] }));
+          }}
+        />
 
-        <div className="actions form-actions">
-          <button type="submit" className="button button-secondary" disabled={busy !== null}>
-            {busy === 'save' ? k.saving : k.saveDraft}
-          </button>
-          <ConfirmStep
-            label={k.send}
-            groupLabel={k.sendGroup}
-            question={k.sendQuestion(draft.addressees.length ? joinStates(draft.addressees) : '…', `TLP:${draft.tlp}`)}
-            confirmLabel={k.sendNow}
-            busyLabel={k.sending}
-            busy={busy !== null}
-            check={readyToSend}
-            onConfirm={() => void run(true)}
-          />
-          <Link href={consultation ? `/consultations/${consultation.id}` : '/consultations'} className="button button-secondary">
-            {t.common.cancel}
-          </Link>
-        </div>
+        <DraftActions
+          words={k}
+          busy={busy}
+          question={k.sendQuestion(draft.addressees.length ? joinStates(draft.addressees) : '…', `TLP:${draft.tlp}`)}
+          check={readyToSend}
+          onSend={() => void run(true)}
+          cancelHref={consultation ? `/consultations/${consultation.id}` : '/consultations'}
+        />
       </form>
     </Page>
   );

@@ -2,15 +2,14 @@ import type { Evidence, Peer, ResponseOf } from '@parley/core';
 import { useEffect, useRef, useState, type FormEvent, type MouseEvent, type RefObject } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { ApiError, call, describeError } from '../api/client.js';
-import { ErrorMessage, LoadStatus, useTakeFocus } from '../components/alerts.js';
-import { formatSize } from '../components/evidence-size.js';
-import { EvidenceUpload } from '../components/evidence-upload.js';
+import { useTakeFocus } from '../components/alerts.js';
+import { PageLoading } from '../components/case-page.js';
+import { AttachedEvidence, DraftActions, NoPeersWarning, NotADraft, TlpChoice, VersionConflict } from '../components/draft-form.js';
 import { RadioGroup, SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
-import { TlpBadge } from '../components/tlp-badge.js';
 import { CheckboxGroup, ConfirmStep, TextAreaField, deadlinePassed, fromLocalInput, toLocalInput } from '../consultations/parts.js';
-import { tlpLevels, urgencies } from '../consultations/values.js';
+import { urgencies } from '../consultations/values.js';
 import { messages as t } from '../i18n/index.js';
 import {
   bodyOf,
@@ -27,7 +26,6 @@ import {
   type Earlier,
   type FormValue,
   type Related,
-  type TlpLevel,
   type Urgency,
 } from '../requests/form-model.js';
 import { kindLabel } from '../requests/parts.js';
@@ -205,16 +203,7 @@ export function RequestFormPage({ id }: { id?: string }) {
   if (r.status === 'ready') {
     const req = r.data.request;
     if (req && req.status !== 'draft') {
-      return (
-        <Page title={k.edit}>
-          <p>{k.notADraft}</p>
-          <p>
-            <Link href={`/requests/${req.id}`} dir="auto">
-              {req.title || k.untitled}
-            </Link>
-          </p>
-        </Page>
-      );
+      return <NotADraft words={k} href={`/requests/${req.id}`} title={req.title || k.untitled} />;
     }
     return (
       <RequestForm
@@ -231,14 +220,7 @@ export function RequestFormPage({ id }: { id?: string }) {
       />
     );
   }
-  return (
-    <Page title={id ? k.edit : k.newTitle}>
-      <LoadStatus result={r} />
-      <p>
-        <Link href="/requests">{k.backToList}</Link>
-      </p>
-    </Page>
-  );
+  return <PageLoading title={id ? k.edit : k.newTitle} result={r} back={{ href: '/requests', label: k.backToList }} />;
 }
 
 function RequestForm({
@@ -422,18 +404,7 @@ function RequestForm({
   };
 
   const title = request ? k.editTitle(request.title || k.untitled) : k.newTitle;
-  const errorBlock = conflict ? (
-    <ErrorMessage takeFocus>
-      <p>{k.conflict}</p>
-      <p>
-        <button type="button" className="button button-secondary" onClick={onReload}>
-          {k.loadLatest}
-        </button>
-      </p>
-    </ErrorMessage>
-  ) : (
-    <RequestErrorSummary error={error} />
-  );
+  const errorBlock = conflict ? <VersionConflict words={k} onReload={onReload} /> : <RequestErrorSummary error={error} />;
 
   if (choosing) {
     return (
@@ -495,14 +466,7 @@ function RequestForm({
           <p>{k.followUpOf(k.kindsInSentence[earlierOf.kind] ?? earlierOf.kind, earlierOf.title)}</p>
         </div>
       ) : null}
-      {trusted.length === 0 ? (
-        <div className="alert alert-warning">
-          <p>{k.noPeers}</p>
-          <p>
-            <Link href="/peers">{k.goToPeers}</Link>
-          </p>
-        </div>
-      ) : null}
+      {trusted.length === 0 ? <NoPeersWarning words={k} /> : null}
 
       <div className="panel panel-highlight">
         <h2 tabIndex={-1} ref={formHeading}>
@@ -627,23 +591,15 @@ function RequestForm({
             onChange={update('urgency')}
             errors={errorsFor('urgency')}
           />
-          <fieldset className={`field fieldset${errorsFor('tlp')?.length ? ' field-invalid' : ''}`} aria-describedby="request-tlp-hint">
-            <legend className="label">{k.fields.tlp}</legend>
-            <p className="hint" id="request-tlp-hint">
-              {k.hints.tlp}
-            </p>
-            {tlpLevels.map((level, i) => {
-              const optionId = i === 0 ? fieldId('tlp') : `${fieldId('tlp')}-${level.replace('+', '-')}`;
-              return (
-                <div className="radio" key={level}>
-                  <input type="radio" id={optionId} name="request-tlp" value={level} checked={draft.tlp === level} onChange={() => update('tlp')(level as TlpLevel)} />
-                  <label htmlFor={optionId}>
-                    <TlpBadge level={level} withDefinition />
-                  </label>
-                </div>
-              );
-            })}
-          </fieldset>
+          <TlpChoice
+            id={fieldId('tlp')}
+            legend={k.fields.tlp}
+            hint={k.hints.tlp}
+            value={draft.tlp}
+            onChange={update('tlp')}
+            errors={errorsFor('tlp')}
+            optionId={(level) => `${fieldId('tlp')}-${level.replace('+', '-')}`}
+          />
           {area('form.confidentiality', f.confidentiality, updateForm('confidentiality'), k.fields.confidentiality, k.hints.confidentiality, 2000, 3)}
           {area('form.timeLimits', f.timeLimits, updateForm('timeLimits'), k.fields.timeLimits, k.hints.timeLimits, 2000, 3)}
           <TextField
@@ -695,47 +651,18 @@ function RequestForm({
 
         <section className="form-section" aria-labelledby="request-section-evidence">
           <h2 id="request-section-evidence">{k.sections.evidence}</h2>
-          <div id={fieldId('evidence')} tabIndex={-1} className={errorsFor('evidence')?.length ? 'field field-invalid' : 'field'}>
-            {errorsFor('evidence')?.length ? <p className="field-message">{errorsFor('evidence')!.join(' ')}</p> : null}
-            {attached.length ? (
-              <ul className="records evidence-attached" aria-label={k.evidence.chosen(attached.length)}>
-                {attached.map((file) => (
-                  <li key={file.id} className="record">
-                    <p className="record-title record-title-small break">
-                      <span dir="auto">{file.name}</span> <span className="muted">{formatSize(file.size)}</span>
-                      {file.malware ? (
-                        <>
-                          {' '}
-                          <span className="badge badge-malware">{t.evidence.malwareBadge}</span>
-                        </>
-                      ) : null}
-                    </p>
-                    <p className="mono small">{file.sha256}</p>
-                    <p>
-                      <button
-                        type="button"
-                        className="button button-secondary button-small"
-                        aria-label={k.evidence.detachNamed(file.name)}
-                        onClick={() => change((x) => ({ ...x, evidence: x.evidence.filter((e) => e !== file.id) }))}
-                      >
-                        {k.evidence.detach}
-                      </button>
-                    </p>
-                  </li>
-                ))}
-              </ul>
-            ) : (
-              <p>{k.evidence.none}</p>
-            )}
-            <p className="hint">{k.evidence.sentLater}</p>
-            <EvidenceUpload
-              caseId={saved?.id}
-              onUploaded={(e) => {
-                setFiles((fs) => (fs.some((x) => x.id === e.id) ? fs : [...fs, e]));
-                change((x) => (x.evidence.includes(e.id) ? x : { ...x, evidence: [...x.evidence, e.id] }));
-              }}
-            />
-          </div>
+          <AttachedEvidence
+            id={fieldId('evidence')}
+            errors={errorsFor('evidence')}
+            attached={attached}
+            words={k.evidence}
+            caseId={saved?.id}
+            onDetach={(file) => change((x) => ({ ...x, evidence: x.evidence.filter((e) => e !== file.id) }))}
+            onUploaded={(e) => {
+              setFiles((fs) => (fs.some((x) => x.id === e.id) ? fs : [...fs, e]));
+              change((x) => (x.evidence.includes(e.id) ? x : { ...x, evidence: [...x.evidence, e.id] }));
+            }}
+          />
         </section>
 
         <section className="panel request-check" aria-labelledby="request-section-check">
@@ -743,24 +670,14 @@ function RequestForm({
           <SendCheck saved={saved} dirty={dirty} />
         </section>
 
-        <div className="actions form-actions">
-          <button type="submit" className="button button-secondary" disabled={busy !== null}>
-            {busy === 'save' ? k.saving : k.saveDraft}
-          </button>
-          <ConfirmStep
-            label={k.send}
-            groupLabel={k.sendGroup}
-            question={k.sendQuestion(k.kindsInSentence[kind] ?? kind, draft.recipient || '…', `TLP:${draft.tlp}`)}
-            confirmLabel={k.sendNow}
-            busyLabel={k.sending}
-            busy={busy !== null}
-            check={deadlineAhead}
-            onConfirm={() => void send()}
-          />
-          <Link href={saved && request ? `/requests?box=drafts` : '/requests'} className="button button-secondary">
-            {t.common.cancel}
-          </Link>
-        </div>
+        <DraftActions
+          words={k}
+          busy={busy}
+          question={k.sendQuestion(k.kindsInSentence[kind] ?? kind, draft.recipient || '…', `TLP:${draft.tlp}`)}
+          check={deadlineAhead}
+          onSend={() => void send()}
+          cancelHref={saved && request ? `/requests?box=drafts` : '/requests'}
+        />
         {saved ? (
           <div className="actions">
             <ConfirmStep
