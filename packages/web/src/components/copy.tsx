@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { messages as t } from '../i18n/index.js';
 
 async function copyText(text: string, fallbackSource: HTMLElement | null): Promise<boolean> {
@@ -63,5 +63,44 @@ export function SecretValue({ id, label, value, copyLabel }: { id: string; label
       </p>
       <CopyButton text={value} label={copyLabel} sourceId={id} />
     </div>
+  );
+}
+
+/**
+ * A panel that shows a value once, just made (an API token, a setup link), and takes focus each
+ * time a new one is shown, so that nobody misses it; `onDone` hides it.
+ */
+export function SecretPanel({
+  shown,
+  titleId,
+  title,
+  help,
+  secret,
+  hideLabel,
+  onDone,
+}: {
+  shown: unknown;
+  titleId: string;
+  title: string;
+  help: ReactNode;
+  secret: { id: string; label: string; value: string; copyLabel: string };
+  hideLabel: string;
+  onDone: () => void;
+}) {
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => heading.current?.focus(), [shown]);
+  return (
+    <section className="panel panel-highlight" aria-labelledby={titleId}>
+      <h2 id={titleId} tabIndex={-1} ref={heading}>
+        {title}
+      </h2>
+      <p>{help}</p>
+      <SecretValue {...secret} />
+      <div className="actions">
+        <button type="button" className="button button-secondary" onClick={onDone}>
+          {hideLabel}
+        </button>
+      </div>
+    </section>
   );
 }

@@ -1,14 +1,14 @@
 import type { ApiToken, ResponseOf } from '@parley/core';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
-import { ErrorFor, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
+import { ErrorFor, ErrorSummary, type FieldRef } from '../components/alerts.js';
 import { ConfirmAction } from '../components/confirm.js';
-import { SecretValue } from '../components/copy.js';
+import { SecretPanel } from '../components/copy.js';
 import { TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
+import { RecordList, useRecords } from '../components/record-list.js';
 import { formatTime, messages as t } from '../i18n/index.js';
-import { useLoad } from '../use-load.js';
 
 type Created = ResponseOf<'createToken'>;
 
@@ -16,38 +16,26 @@ const fields: FieldRef[] = [{ path: 'name', id: 'token-name', label: t.tokens.na
 
 export function TokensPage() {
   const flash = useFlash();
-  const { result, set } = useLoad(() => call('listTokens').then((r) => r.tokens), []);
+  const { result, set, replace } = useRecords(() => call('listTokens').then((r) => r.tokens));
   const [created, setCreated] = useState<Created | null>(null);
-
-  const replace = (token: ApiToken) => {
-    if (result.status === 'ready') set(result.data.map((x) => (x.id === token.id ? token : x)));
-  };
 
   return (
     <Page title={t.tokens.title} intro={t.tokens.intro}>
       {created ? <CreatedPanel created={created} onDone={() => setCreated(null)} /> : null}
-      <section aria-labelledby="tokens-list-title">
-        <h2 id="tokens-list-title">{t.tokens.listTitle}</h2>
-        <LoadStatus result={result} />
-        {result.status === 'ready' ? (
-          result.data.length === 0 ? (
-            <p>{t.tokens.empty}</p>
-          ) : (
-            <ul className="records">
-              {result.data.map((token) => (
-                <TokenRecord
-                  key={token.id}
-                  token={token}
-                  onRevoked={(revoked) => {
-                    replace(revoked);
-                    flash(t.tokens.revoked(revoked.name));
-                  }}
-                />
-              ))}
-            </ul>
-          )
-        ) : null}
-      </section>
+      <RecordList titleId="tokens-list-title" title={t.tokens.listTitle} result={result} empty={t.tokens.empty}>
+        {(tokens) =>
+          tokens.map((token) => (
+            <TokenRecord
+              key={token.id}
+              token={token}
+              onRevoked={(revoked) => {
+                replace(revoked);
+                flash(t.tokens.revoked(revoked.name));
+              }}
+            />
+          ))
+        }
+      </RecordList>
       <CreateForm
         onCreated={(c) => {
           if (result.status === 'ready') set([c.token, ...result.data]);
@@ -59,21 +47,16 @@ export function TokensPage() {
 }
 
 function CreatedPanel({ created, onDone }: { created: Created; onDone: () => void }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [created]);
   return (
-    <section className="panel panel-highlight" aria-labelledby="created-token-title">
-      <h2 id="created-token-title" tabIndex={-1} ref={heading}>
-        {t.tokens.secretTitle(created.token.name)}
-      </h2>
-      <p>{t.tokens.secretHelp}</p>
-      <SecretValue id="created-token" label={t.tokens.secretLabel} value={created.secret} copyLabel={t.tokens.copySecret} />
-      <div className="actions">
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          {t.tokens.hideSecret}
-        </button>
-      </div>
-    </section>
+    <SecretPanel
+      shown={created}
+      titleId="created-token-title"
+      title={t.tokens.secretTitle(created.token.name)}
+      help={t.tokens.secretHelp}
+      secret={{ id: 'created-token', label: t.tokens.secretLabel, value: created.secret, copyLabel: t.tokens.copySecret }}
+      hideLabel={t.tokens.hideSecret}
+      onDone={onDone}
+    />
   );
 }
 

@@ -1,15 +1,15 @@
 import type { ResponseOf, User } from '@parley/core';
-import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
-import { ErrorFor, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
-import { SecretValue } from '../components/copy.js';
+import { ErrorFor, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { SecretPanel } from '../components/copy.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
+import { RecordList, useRecords } from '../components/record-list.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import type { Role } from '../permissions.js';
 import { useSession, useUser } from '../session.js';
-import { useLoad } from '../use-load.js';
 
 type IssuedLink = ResponseOf<'userLink'>;
 
@@ -20,44 +20,32 @@ export function UsersPage() {
   const me = useUser();
   const { updateMe } = useSession();
   const flash = useFlash();
-  const { result, set } = useLoad(() => call('listUsers').then((r) => r.users), []);
+  const { result, set, replace } = useRecords(() => call('listUsers').then((r) => r.users));
   const [issued, setIssued] = useState<IssuedLink | null>(null);
-
-  const replace = (user: User) => {
-    if (result.status === 'ready') set(result.data.map((u) => (u.id === user.id ? user : u)));
-  };
 
   return (
     <Page title={t.users.title} intro={t.users.intro}>
       {issued ? <IssuedLinkPanel issued={issued} onDone={() => setIssued(null)} /> : null}
-      <section aria-labelledby="users-list-title">
-        <h2 id="users-list-title">{t.users.listTitle}</h2>
-        <LoadStatus result={result} />
-        {result.status === 'ready' ? (
-          result.data.length === 0 ? (
-            <p>{t.users.empty}</p>
-          ) : (
-            <ul className="records">
-              {result.data.map((u) => (
-                <UserRecord
-                  key={u.id}
-                  user={u}
-                  isMe={u.id === me.id}
-                  onChanged={(user, message) => {
-                    replace(user);
-                    flash(message);
-                    updateMe(user);
-                  }}
-                  onLink={(link) => {
-                    replace(link.user);
-                    setIssued(link);
-                  }}
-                />
-              ))}
-            </ul>
-          )
-        ) : null}
-      </section>
+      <RecordList titleId="users-list-title" title={t.users.listTitle} result={result} empty={t.users.empty}>
+        {(users) =>
+          users.map((u) => (
+            <UserRecord
+              key={u.id}
+              user={u}
+              isMe={u.id === me.id}
+              onChanged={(user, message) => {
+                replace(user);
+                flash(message);
+                updateMe(user);
+              }}
+              onLink={(link) => {
+                replace(link.user);
+                setIssued(link);
+              }}
+            />
+          ))
+        }
+      </RecordList>
       <InviteForm
         onInvited={(link) => {
           if (result.status === 'ready') set([...result.data, link.user].sort((a, b) => a.email.localeCompare(b.email)));
@@ -69,21 +57,16 @@ export function UsersPage() {
 }
 
 function IssuedLinkPanel({ issued, onDone }: { issued: IssuedLink; onDone: () => void }) {
-  const heading = useRef<HTMLHeadingElement>(null);
-  useEffect(() => heading.current?.focus(), [issued]);
   return (
-    <section className="panel panel-highlight" aria-labelledby="issued-link-title">
-      <h2 id="issued-link-title" tabIndex={-1} ref={heading}>
-        {t.users.linkTitle(issued.user.email)}
-      </h2>
-      <p>{t.users.linkHelp(formatTime(issued.expiresAt))}</p>
-      <SecretValue id="issued-link" label={t.users.linkLabel} value={issued.setupLink} copyLabel={t.users.copyLink} />
-      <div className="actions">
-        <button type="button" className="button button-secondary" onClick={onDone}>
-          {t.users.hideLink}
-        </button>
-      </div>
-    </section>
+    <SecretPanel
+      shown={issued}
+      titleId="issued-link-title"
+      title={t.users.linkTitle(issued.user.email)}
+      help={t.users.linkHelp(formatTime(issued.expiresAt))}
+      secret={{ id: 'issued-link', label: t.users.linkLabel, value: issued.setupLink, copyLabel: t.users.copyLink }}
+      hideLabel={t.users.hideLink}
+      onDone={onDone}
+    />
   );
 }
 
