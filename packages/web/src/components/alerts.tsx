@@ -139,3 +139,17 @@ export function StaleWarning({ error, stale }: { error: unknown; stale: (why: st
     </div>
   ) : null;
 }
+
+/** The node refused to save because what the form edits changed since it was loaded: the way to load it again. */
+export function VersionConflict({ words, onReload }: { words: { conflict: string; loadLatest: string }; onReload: () => void }) {
+  return (
+    <ErrorMessage takeFocus>
+      <p>{words.conflict}</p>
+      <p>
+        <button type="button" className="button button-secondary" onClick={onReload}>
+          {words.loadLatest}
+        </button>
+      </p>
+    </ErrorMessage>
+  );
+}

@@ -3,7 +3,6 @@ import { Link } from 'wouter';
 import { ConfirmStep } from '../consultations/parts.js';
 import { tlpLevels } from '../consultations/values.js';
 import { messages as t } from '../i18n/index.js';
-import { ErrorMessage } from './alerts.js';
 import { formatSize } from './evidence-size.js';
 import { EvidenceUpload } from './evidence-upload.js';
 import { Page } from './page.js';
@@ -11,9 +10,8 @@ import { TlpBadge, type TlpLevel } from './tlp-badge.js';
 
 /*
  * The parts of the form of a draft case that consultations and cooperation requests share: the
- * page of a case that is no longer a draft, the refusal of a draft someone else changed, the
- * warning that there is nobody to send to, the marking, the evidence files attached, and saving,
- * sending or leaving the draft.
+ * page of a case that is no longer a draft, the warning that there is nobody to send to, the
+ * marking, the evidence files attached, and saving, sending or leaving the draft.
  */
 
 /** The form's page for a case that has been sent, which can no longer be edited. */
@@ -27,20 +25,6 @@ export function NotADraft({ words, href, title }: { words: { edit: string; notAD
         </Link>
       </p>
     </Page>
-  );
-}
-
-/** The node refused to save because the draft changed since the form loaded it. */
-export function VersionConflict({ words, onReload }: { words: { conflict: string; loadLatest: string }; onReload: () => void }) {
-  return (
-    <ErrorMessage takeFocus>
-      <p>{words.conflict}</p>
-      <p>
-        <button type="button" className="button button-secondary" onClick={onReload}>
-          {words.loadLatest}
-        </button>
-      </p>
-    </ErrorMessage>
   );
 }
 

@@ -2,9 +2,9 @@ import type { ConsultationDetail, Evidence, Peer, ResponseOf } from '@parley/cor
 import { useState, type FormEvent } from 'react';
 import { useLocation } from 'wouter';
 import { ApiError, call, type BodyOf, type FieldIssue } from '../api/client.js';
-import { ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { ErrorSummary, type FieldRef, VersionConflict } from '../components/alerts.js';
 import { PageLoading } from '../components/case-page.js';
-import { AttachedEvidence, DraftActions, NoPeersWarning, NotADraft, TlpChoice, VersionConflict } from '../components/draft-form.js';
+import { AttachedEvidence, DraftActions, NoPeersWarning, NotADraft, TlpChoice } from '../components/draft-form.js';
 import { CheckboxField, RadioGroup, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';

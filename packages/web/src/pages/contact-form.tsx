@@ -2,7 +2,7 @@ import type { Contact, ContactKind } from '@parley/core';
 import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { Link, useLocation } from 'wouter';
 import { ApiError, call } from '../api/client.js';
-import { ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
+import { ErrorSummary, type FieldRef, LoadStatus, VersionConflict } from '../components/alerts.js';
 import { CheckboxField, RadioGroup, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
@@ -179,18 +179,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
 
   return (
     <Page title={contact ? c.editTitle(contact.name) : c.newTitle}>
-      {conflict && onReload ? (
-        <ErrorMessage takeFocus>
-          <p>{c.conflict}</p>
-          <p>
-            <button type="button" className="button button-secondary" onClick={onReload}>
-              {c.loadLatest}
-            </button>
-          </p>
-        </ErrorMessage>
-      ) : (
-        <ErrorSummary error={error} fields={fieldRefs} />
-      )}
+      {conflict && onReload ? <VersionConflict words={c} onReload={onReload} /> : <ErrorSummary error={error} fields={fieldRefs} />}
       {contact?.verifiedAt ? (
         <div className="alert alert-info">
           <p>{c.editUnverifies}</p>
