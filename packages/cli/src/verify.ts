@@ -8,7 +8,9 @@ async function read(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (e) {
-    throw new CliError(`cannot read the ${what} ${path}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory; give the file itself' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+    throw new CliError(`cannot read the ${what} ${path}: ${why}`);
   }
 }
 
@@ -40,7 +42,8 @@ export function addVerifyCommand(program: Command, io: Io): void {
         io.out(`VALID. ${verdict.summary}`);
       } catch (e) {
         if (!(e instanceof ProofError)) throw e;
-        throw new CliError(`NOT VALID: ${e.message} (${e.field})`);
+        // A field such as "(file)" or "(content)" names the whole file, already in brackets.
+        throw new CliError(`NOT VALID: ${e.message} ${e.field.startsWith('(') ? e.field : `(${e.field})`}`);
       }
     });
 }

@@ -31,6 +31,11 @@ describe('parley verify', () => {
     expect(r.stderr).toContain(`parley: cannot read the proof bundle ${join(dir, 'missing.json')}: no such file`);
   });
 
+  it('says a directory given as the bundle is a directory, without a system error code', async () => {
+    const r = await parleyCli(['verify', dir]);
+    expect([r.code, r.stderr.trim()]).toEqual([1, `parley: cannot read the proof bundle ${dir}: it is a directory; give the file itself`]);
+  });
+
   it('says what is wrong with a keys file, by line', async () => {
     const keys = join(dir, 'keys.txt');
     await writeFile(keys, 'XAA SHA256:If4x36FUomFia/hUBG/SJxt77UtqvkWqWId+9H+XIbk\nXAB not-a-fingerprint\n');
@@ -74,5 +79,13 @@ describe('parley verify', () => {
     const r = await parleyCli(['verify', junk]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^parley: NOT VALID: The bundle is not a valid Parley proof: format: /);
+  });
+
+  it('names the whole file once, in one pair of brackets, when it is not JSON', async () => {
+    const text = join(dir, 'notes.json');
+    await writeFile(text, 'not json at all\n');
+    const r = await parleyCli(['verify', text]);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim()).toMatch(/^parley: NOT VALID: The file is not valid JSON \(.*\), so it is not a proof bundle\. \(file\)$/s);
   });
 });
