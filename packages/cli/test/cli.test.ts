@@ -83,6 +83,13 @@ describe('parley CLI', () => {
     expect(dup.stderr).toMatch(/already exists/);
   });
 
+  it('refuses an empty token name or display name in words, naming the flag', async () => {
+    const token = await parley(['token', 'create', '--user', 'officer@mfa.example', '--name', ' ', '--data', data]);
+    expect([token.code, token.stderr.trim()]).toEqual([1, 'parley: --name: The token name is required.']);
+    const user = await parley(['user', 'add', '--email', 'y@mfa.example', '--role', 'viewer', '--display-name', '', '--invite', '--data', data]);
+    expect([user.code, user.stderr.trim()]).toEqual([1, 'parley: --display-name: The name is required.']);
+  });
+
   it('works through the running node, whose API accepts the printed token', async () => {
     const node = await startNode(data);
     try {

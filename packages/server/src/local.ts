@@ -21,10 +21,10 @@ export const localSchemas = {
   addUser: z.strictObject({
     email: fields.email,
     role: fields.role,
-    displayName: z.string().trim().min(1).max(200).optional(),
+    displayName: fields.requiredText(200, 'The name').optional(),
     password: fields.password.optional(),
   }),
-  createToken: z.strictObject({ email: fields.email, name: z.string().trim().min(1).max(100).default('cli') }),
+  createToken: z.strictObject({ email: fields.email, name: fields.requiredText(100, 'The token name').default('cli') }),
   addPeer: addPeerRequest,
   listPeers: z.strictObject({}),
   suspendPeer: peerState,
