@@ -129,6 +129,25 @@ describe('a preservation request', () => {
     await heading(p, 'New cooperation request').waitFor();
     await p.getByRole('radio', { name: 'Expedited preservation request' }).check();
     await p.getByRole('button', { name: 'Continue' }).click();
+    // Sent before a state is chosen, the form says so in words and asks nothing ("send … to …?").
+    const asked: string[] = [];
+    const record = (r: { method(): string; url(): string }) => {
+      if (r.method() !== 'GET') asked.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    };
+    p.on('request', record);
+    try {
+      await p.getByRole('button', { name: 'Send…' }).click();
+      const summary = p.getByRole('alert').filter({ hasText: 'There is a problem' });
+      await summary.waitFor();
+      expect(await summary.getByRole('link').allTextContents()).toEqual(['Requested state: Choose the state to send the request to.', 'Subject line: The subject line is required.']);
+      expect(await p.locator('#request-recipient-error').textContent()).toBe('Choose the state to send the request to.');
+      expect(await p.getByRole('group', { name: 'Confirm sending' }).count()).toBe(0);
+      await p.getByRole('button', { name: 'Save draft' }).click();
+      await summary.getByRole('link', { name: /^Requested state/ }).waitFor();
+      expect(asked).toEqual([]);
+    } finally {
+      p.off('request', record);
+    }
     await p.getByLabel('Requested state', { exact: true }).selectOption('XAB');
     await p.getByText('Filled in from the legal basis recorded for XAB').waitFor();
     expect(await p.getByRole('checkbox', { name: 'Budapest Convention on Cybercrime (2001)' }).isChecked()).toBe(true);

@@ -297,6 +297,8 @@ export const requestsMessages = {
     warningsTitle: (n: number) => (n === 1 ? '1 thing is recommended:' : `${n} things are recommended:`),
     complete: 'Nothing required is missing. The request can be sent.',
     deadlinePassed: 'That time has passed. Choose a later one, or leave the field empty to give the usual time.',
+    noRecipient: 'Choose the state to send the request to.',
+    noTitle: 'The subject line is required.',
     stale: 'You have changed the form since it was last checked.',
   },
   incomplete: 'The request cannot be sent yet: it lacks content the instruments require. Add each item below, then send again.',

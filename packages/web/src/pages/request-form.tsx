@@ -1,7 +1,7 @@
 import type { Evidence, Peer, ResponseOf } from '@parley/core';
 import { useEffect, useRef, useState, type FormEvent, type MouseEvent, type RefObject } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
-import { ApiError, call, describeError } from '../api/client.js';
+import { ApiError, call, describeError, type FieldIssue } from '../api/client.js';
 import { useTakeFocus, VersionConflict } from '../components/alerts.js';
 import { PageLoading } from '../components/case-page.js';
 import { AttachedEvidence, DraftActions, NoPeersWarning, NotADraft, TlpChoice } from '../components/draft-form.js';
@@ -398,9 +398,25 @@ function RequestForm({
     if (pastDeadline) document.getElementById(fieldId('responseRequestedBy'))?.focus();
   }, [pastDeadline]);
 
+  /**
+   * A draft is kept only with the state it goes to and its subject line: the form says so on
+   * those fields itself, in words, before saving or asking to send (which would ask “to …?”).
+   */
+  const readyToSave = (): boolean => {
+    const problems: FieldIssue[] = [];
+    if (!draft.recipient) problems.push({ path: 'recipient', message: k.check.noRecipient });
+    if (!draft.title.trim()) problems.push({ path: 'title', message: k.check.noTitle });
+    if (problems.length) {
+      setError(new ApiError(0, 'validation_failed', t.common.checkFields, problems));
+      return false;
+    }
+    if (error instanceof ApiError && error.status === 0) setError(null);
+    return deadlineAhead();
+  };
+
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    if (deadlineAhead()) void saveDraft();
+    if (readyToSave()) void saveDraft();
   };
 
   const title = request ? k.editTitle(request.title || k.untitled) : k.newTitle;
@@ -673,8 +689,8 @@ function RequestForm({
         <DraftActions
           words={k}
           busy={busy}
-          question={k.sendQuestion(k.kindsInSentence[kind] ?? kind, draft.recipient || '…', `TLP:${draft.tlp}`)}
-          check={deadlineAhead}
+          question={k.sendQuestion(k.kindsInSentence[kind] ?? kind, draft.recipient, `TLP:${draft.tlp}`)}
+          check={readyToSave}
           onSend={() => void send()}
           cancelHref={saved && request ? `/requests?box=drafts` : '/requests'}
         />
