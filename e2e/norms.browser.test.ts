@@ -124,6 +124,33 @@ describe('positions on the norms travel between states', () => {
     }
   });
 
+  it('the chart of the entries this node’s cases invoke is drawn at its own size, its labels as small as the page’s', async () => {
+    const apiA = await sessionApi(contextA, a!.url);
+    const raised = await apiA('POST', '/consultations', {
+      addressees: ['XAB'],
+      title: 'Requests for assistance left unanswered',
+      severity: 'moderate',
+      urgency: 'routine',
+      communicationKind: 'notification',
+      norms: ['gge2015-13h'],
+      tlp: 'GREEN',
+      send: true,
+    });
+    expect(raised.status).toBe(201);
+    await pageA.goto(`${a!.url}/norms`);
+    await heading(pageA, 'Norms of responsible state behaviour').waitFor();
+    const chart = pageA.getByRole('img', { name: /invoked|invocation/i });
+    await chart.waitFor();
+    const drawn = await chart.evaluate((svg) => {
+      const box = (svg as SVGSVGElement).viewBox.baseVal;
+      const tick = svg.querySelector('text')!;
+      return { scale: svg.getBoundingClientRect().width / box.width, fontSize: parseFloat(getComputedStyle(tick).fontSize) * (svg.getBoundingClientRect().width / box.width) };
+    });
+    // On a wide page the chart stayed 100% wide, so its 13 px labels were drawn twice as large.
+    expect(drawn.scale).toBeCloseTo(1, 2);
+    expect(drawn.fontSize).toBeCloseTo(13, 0);
+  });
+
   it('the norms pages have no serious accessibility problem, no sideways scroll at 375 px, and no CSP violation', async () => {
     const phone = await browser!.newContext({ viewport: { width: 375, height: 800 } });
     try {

@@ -5,7 +5,8 @@ const n = t.norms.catalogue;
 
 /**
  * Invocations per entry as horizontal bars. The picture is for the eye; the table under it gives
- * the same figures to everyone, screen readers included.
+ * the same figures to everyone, screen readers included. It is drawn at its own size and only
+ * shrinks on a narrow screen: stretched to a wide page, its 13-pixel labels grew to twice that.
  */
 export function NormInvocationChart({ counts }: { counts: { entry: string; title: string; count: number }[] }) {
   const titleId = useId();
@@ -20,7 +21,7 @@ export function NormInvocationChart({ counts }: { counts: { entry: string; title
   return (
     <figure className="figure">
       <div className="chart">
-        <svg viewBox={`0 0 ${label + width + 40} ${height}`} width="100%" role="img" aria-labelledby={titleId} focusable="false" preserveAspectRatio="xMinYMin meet">
+        <svg viewBox={`0 0 ${label + width + 40} ${height}`} width={label + width + 40} role="img" aria-labelledby={titleId} focusable="false" preserveAspectRatio="xMinYMin meet">
           <title id={titleId}>{n.chartLabel(total)}</title>
           {shown.map((c, i) => {
             const w = Math.max(2, (c.count / max) * width);
