@@ -47,6 +47,12 @@ describe('discover', () => {
     );
   });
 
+  it('says a port that fetch refuses to connect to, such as 6000, is one, instead of “bad port”', async () => {
+    await expect(discover('http://127.0.0.1:6000')).rejects.toThrow(
+      'Could not reach http://127.0.0.1:6000: port 6000 is one that browsers and Node.js refuse to connect to, so no node can be reached on it. The node must listen on another port.',
+    );
+  });
+
   it('stops reading an answer that is far larger than a discovery document, and says so', async () => {
     const base = `http://127.0.0.1:${port}/endless`;
     await expect(discover(base)).rejects.toThrow(`${base}/.well-known/parley answered with more than 64 KiB, far more than a discovery document; is this a Parley node?`);

@@ -61,6 +61,10 @@ function unreachable(base: string, url: URL, e: unknown): string {
     return `Could not reach ${base}: it does not speak HTTPS on port ${url.port || 443} (is it plain HTTP?). Check the URL with the peer's administrators.`;
   }
   if (cause.code === 'ENOTFOUND') return `Could not reach ${base}: no such host as ${url.hostname}. Check the URL.`;
+  // The fetch standard's blocked ports (6000, 6665-6669, 10080, …): fetch refuses them before connecting, as browsers do.
+  if (cause.message === 'bad port') {
+    return `Could not reach ${base}: port ${url.port} is one that browsers and Node.js refuse to connect to, so no node can be reached on it. The node must listen on another port.`;
+  }
   if (cause.code === 'ECONNREFUSED') return `Could not reach ${base}: nothing answers on port ${url.port || (url.protocol === 'https:' ? 443 : 80)}. Check the URL and that the node is running.`;
   // OpenSSL appends where in its sources it failed; the reason before that is what matters.
   const message = (cause.message ?? String(e)).replace(/^[0-9A-F]+:error:[0-9A-F]+:[^:]+:[^:]+:([^:]+):.*$/s, '$1');
