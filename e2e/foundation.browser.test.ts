@@ -41,6 +41,25 @@ afterAll(async () => {
 const heading = (p: Page, name: string) => p.getByRole('heading', { level: 1, name, exact: true });
 
 describe('first run', () => {
+  it('an empty first-run form names every field to fill in at once, the e-mail address included, and asks the node nothing', async () => {
+    const p = await anonymousPage();
+    await p.goto(node!.setupLink);
+    await heading(p, 'Set up the first administrator').waitFor();
+    const posts: string[] = [];
+    p.on('request', (r) => {
+      if (r.method() !== 'GET') posts.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+    await p.getByRole('button', { name: 'Save and sign in' }).click();
+    const summary = p.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    expect(await summary.getByRole('link').allTextContents()).toEqual([
+      'Your e-mail address: Enter your e-mail address, such as name@ministry.example.',
+      'Password: A password needs at least 12 characters.',
+    ]);
+    expect(posts).toEqual([]);
+    await p.context().close();
+  });
+
   it('the printed first-run link sets up the administrator, signs them in and removes the secret from the address', async () => {
     await page.goto(node!.setupLink);
     await heading(page, 'Set up the first administrator').waitFor();

@@ -144,6 +144,7 @@ export const messages = {
     password: 'Password',
     passwordHint: 'At least 12 characters. A sentence of several words is easy to remember and hard to guess.',
     repeat: 'Repeat the password',
+    emailMissing: 'Enter your e-mail address, such as name@ministry.example.',
     tooShort: 'A password needs at least 12 characters.',
     mismatch: 'The two passwords are not the same.',
     submit: 'Save and sign in',

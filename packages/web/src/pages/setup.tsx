@@ -106,6 +106,7 @@ function SetupForm({ secret, info }: { secret: string; info: LinkInfo }) {
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     const local = [];
+    if (first && !email.trim()) local.push({ path: 'email', message: t.setup.emailMissing });
     if (password.length < MIN_PASSWORD) local.push({ path: 'password', message: t.setup.tooShort });
     else if (password !== repeat) local.push({ path: 'repeat', message: t.setup.mismatch });
     if (local.length) {
