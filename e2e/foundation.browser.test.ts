@@ -263,6 +263,32 @@ describe('phone width', () => {
   });
 });
 
+describe('keyboard', () => {
+  it.each([
+    { width: 1280, height: 600 },
+    { width: 375, height: 700 },
+  ])('going back up a long form with Shift+Tab at $width px, no field takes focus under the sticky test-state banner', async (viewport) => {
+    const p = await open('/contacts/new', true, viewport);
+    try {
+      await heading(p, 'Add a point of contact').waitFor();
+      await p.getByRole('button', { name: 'Add point of contact' }).focus();
+      const hidden: string[] = [];
+      for (let i = 0; i < 25; i++) {
+        await p.keyboard.press('Shift+Tab');
+        const seen = await p.evaluate(() => {
+          const el = document.activeElement!;
+          const banner = document.querySelector('.test-banner')!.getBoundingClientRect().bottom;
+          return { id: el.id || el.tagName, under: el.getBoundingClientRect().top < banner };
+        });
+        if (seen.under) hidden.push(seen.id);
+      }
+      expect(hidden).toEqual([]);
+    } finally {
+      await p.context().close();
+    }
+  });
+});
+
 describe('two-step buttons', () => {
   it('the second click of a double-click on Revoke does not answer the question it brings up', async () => {
     await page.goto(`${node!.url}/tokens`);
