@@ -110,7 +110,7 @@ export function buildProgram(io: Io): Command {
     .description('create a node: its state, name and Ed25519 key pair')
     .requiredOption('--state <ISO3>', 'ISO 3166-1 alpha-3 code of your state, such as CHE')
     .requiredOption('--name <name>', 'display name, such as "Federal Department of Foreign Affairs"')
-    .option('--test-state', 'a test or demonstration node with a user-assigned code (XAA to XZZ)', false)
+    .option('--test-state', 'a test or demonstration node with a user-assigned code (AAA to AAZ, QMA to QZZ, XAA to XZZ, ZZA to ZZZ)', false)
     .addOption(dataOption())
     .action(async (o: { state: string; name: string; testState: boolean; data: string }) => {
       const dataDir = new DataDir(o.data);

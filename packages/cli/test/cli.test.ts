@@ -49,6 +49,12 @@ describe('parley CLI', () => {
     expect(r.stderr).toMatch(/--test-state/);
   });
 
+  it('names in init --help every range of user-assigned codes a test state may take, as the node accepts them', async () => {
+    const help = await parley(['init', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout.replace(/\s+/g, ' ')).toContain('a user-assigned code (AAA to AAZ, QMA to QZZ, XAA to XZZ, ZZA to ZZZ)');
+  });
+
   it('creates a node with an owner-only key file and prints the fingerprint', async () => {
     const r = await parley(['init', '--state', 'XAA', '--name', 'Demo ministry', '--test-state', '--data', data]);
     expect(r.code).toBe(0);
