@@ -1,17 +1,35 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { parseTrustedKeys, ProofError, verifyProofBundle } from '@parley/protocol';
 import type { Command } from 'commander';
 import { CliError } from './control.js';
 import type { Io } from './main.js';
 
+function unreadable(path: string, what: string, e: unknown): CliError {
+  const code = (e as NodeJS.ErrnoException).code;
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory; give the file itself' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
+  return new CliError(`cannot read the ${what} ${path}: ${why}`);
+}
+
 async function read(path: string, what: string): Promise<Buffer> {
   try {
     return await readFile(path);
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory; give the file itself' : code === 'EACCES' ? 'permission denied' : (e as Error).message;
-    throw new CliError(`cannot read the ${what} ${path}: ${why}`);
+    throw unreadable(path, what, e);
   }
+}
+
+/** The SHA-256 (hex) of a file, read as a stream: an evidence file can be larger than memory, or than the 2 GiB one read may hold. */
+async function sha256Of(path: string, what: string): Promise<string> {
+  const hash = createHash('sha256');
+  try {
+    await pipeline(createReadStream(path), hash);
+  } catch (e) {
+    throw unreadable(path, what, e);
+  }
+  return hash.digest('hex');
 }
 
 /**
@@ -27,7 +45,7 @@ export function addVerifyCommand(program: Command, io: Io): void {
     .option('--keys <file>', 'fingerprints you trust, one "STATE SHA256:…" per line (or JSON {"STATE": ["SHA256:…"]})')
     .action(async (file: string, o: { content?: string; keys?: string }) => {
       const bundle = await read(file, 'proof bundle');
-      const content = o.content === undefined ? undefined : await read(o.content, 'content file');
+      const contentSha256 = o.content === undefined ? undefined : await sha256Of(o.content, 'content file');
       let trustedKeys: Map<string, string[]> | undefined;
       if (o.keys !== undefined) {
         try {
@@ -38,7 +56,7 @@ export function addVerifyCommand(program: Command, io: Io): void {
         }
       }
       try {
-        const verdict = await verifyProofBundle(bundle, { ...(trustedKeys ? { trustedKeys } : {}), ...(content ? { content } : {}) });
+        const verdict = await verifyProofBundle(bundle, { ...(trustedKeys ? { trustedKeys } : {}), ...(contentSha256 ? { contentSha256 } : {}) });
         io.out(`VALID. ${verdict.summary}`);
       } catch (e) {
         if (!(e instanceof ProofError)) throw e;

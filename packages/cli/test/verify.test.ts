@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { exampleProofBundle } from '@parley/protocol';
+import { EXAMPLE_EVIDENCE_FILE, exampleProofBundle } from '@parley/protocol';
 import { parleyCli } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -34,6 +34,22 @@ describe('parley verify', () => {
   it('says a directory given as the bundle is a directory, without a system error code', async () => {
     const r = await parleyCli(['verify', dir]);
     expect([r.code, r.stderr.trim()]).toEqual([1, `parley: cannot read the proof bundle ${dir}: it is a directory; give the file itself`]);
+  });
+
+  it('checks a disclosed evidence file by its SHA-256, read as a stream, and says when it is not the one committed to', async () => {
+    const bundle = join(dir, 'disclosed.json');
+    await writeFile(bundle, JSON.stringify(await exampleProofBundle({ discloseEvidence: true })));
+    const [right, wrong] = [join(dir, 'capture.txt'), join(dir, 'other.txt')];
+    await writeFile(right, EXAMPLE_EVIDENCE_FILE);
+    await writeFile(wrong, 'another file');
+    const ok = await parleyCli(['verify', bundle, '--content', right]);
+    expect([ok.code, ok.stdout]).toEqual([0, expect.stringMatching(/^VALID\. .*including the file given/)]);
+    const other = await parleyCli(['verify', bundle, '--content', wrong]);
+    expect([other.code, other.stderr]).toEqual([1, expect.stringMatching(/NOT VALID: .*is not the evidence this message committed to/)]);
+    const folder = await parleyCli(['verify', bundle, '--content', dir]);
+    expect([folder.code, folder.stderr.trim()]).toEqual([1, `parley: cannot read the content file ${dir}: it is a directory; give the file itself`]);
+    const missing = await parleyCli(['verify', bundle, '--content', join(dir, 'gone.txt')]);
+    expect(missing.stderr.trim()).toBe(`parley: cannot read the content file ${join(dir, 'gone.txt')}: no such file`);
   });
 
   it('says what is wrong with a keys file, by line', async () => {
