@@ -1,8 +1,5 @@
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DomainError, type Health } from '@parley/core';
-import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AppContext } from './context.js';
@@ -10,6 +7,7 @@ import type { Env } from './http/env.js';
 import { authenticate, requestContext, securityHeaders } from './http/middleware.js';
 import { MethodNotAllowed, routeMethods } from './http/methods.js';
 import { problemResponse, toProblem } from './http/problem.js';
+import { webInterfaceRoutes } from './http/web-interface.js';
 import { openApiDocument } from './openapi.js';
 import { accountRoutes } from './routes/accounts.js';
 import { authRoutes } from './routes/auth.js';
@@ -90,13 +88,6 @@ export function createApp(ctx: AppContext): Hono<Env> {
     });
   }
 
-  if (existsSync(webDist)) {
-    app.use('/assets/*', serveStatic({ root: webDist }));
-    const index = readFile(`${webDist}index.html`, 'utf8');
-    // The web interface routes on the client: every other GET gets its shell.
-    app.get('*', async (c) => c.html(await index));
-  } else {
-    app.get('*', (c) => c.text('The web interface is not built. Run: npm run build', 503));
-  }
+  webInterfaceRoutes(app, ctx.config.webDir ?? webDist);
   return app;
 }

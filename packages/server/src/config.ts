@@ -14,6 +14,8 @@ export const configSchema = z.object({
   tlsCert: z.string().min(1).optional(),
   tlsKey: z.string().min(1).optional(),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** The built web interface to serve; the web package's own build unless a test gives another. */
+  webDir: z.string().min(1).optional(),
   /** Largest JSON body accepted, in bytes. */
   maxBodyBytes: z.number().int().positive().default(1024 * 1024),
   /** Largest evidence file accepted by upload, in bytes (streamed to disk, never held in memory). */
