@@ -52,6 +52,14 @@ describe('parley peer', () => {
     expect(nobody.stderr).toMatch(/^parley: .*127\.0\.0\.1:1/m);
   });
 
+  it("refuses the address of a node's API, naming the base address to give instead", async () => {
+    const r = await parleyCli(['peer', 'add', `${nodeB!.url}/api/v1`, '--fingerprint', fingerprintB, '--data', data.a]);
+    expect([r.code, r.stderr.trim()]).toEqual([
+      1,
+      `parley: ${nodeB!.url}/api/v1 is the address of a node's API, not of the node itself. Give the node's base address instead: ${nodeB!.url}`,
+    ]);
+  });
+
   it('trusts a peer whose key matches, and lists it with its address and key', async () => {
     const r = await parleyCli(['peer', 'add', nodeB!.url, '--fingerprint', fingerprintB, '--data', data.a]);
     expect(r.stderr).toBe('');

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { discover } from './discover.js';
+import { checkPeerUrl, discover } from './discover.js';
 
 /** Bytes the endless answer below wrote before the node stopped reading. */
 let endlessWritten = 0;
@@ -51,6 +51,24 @@ describe('discover', () => {
     await expect(discover('http://127.0.0.1:6000')).rejects.toThrow(
       'Could not reach http://127.0.0.1:6000: port 6000 is one that browsers and Node.js refuse to connect to, so no node can be reached on it. The node must listen on another port.',
     );
+  });
+
+  it('refuses a URL inside a node, keeping a path before it, and names the base address', () => {
+    expect(() => checkPeerUrl('https://node.example/api/v1')).toThrow(
+      "https://node.example/api/v1 is the address of a node's API, not of the node itself. Give the node's base address instead: https://node.example",
+    );
+    expect(() => checkPeerUrl('https://gov.example/parley/.well-known/parley')).toThrow(
+      "https://gov.example/parley/.well-known/parley is the address of a node's discovery document, not of the node itself. Give the node's base address instead: https://gov.example/parley",
+    );
+    expect(checkPeerUrl('https://gov.example/parley').pathname).toBe('/parley');
+  });
+
+  it('suggests the address without its path when a URL with a path does not lead to a node', async () => {
+    const base = `http://127.0.0.1:${port}/consultations`;
+    await expect(discover(base)).rejects.toThrow(
+      `${base} did not present a valid Parley discovery document. A node's address is most often its base address, without a path: try http://127.0.0.1:${port}`,
+    );
+    await expect(discover(`http://127.0.0.1:${port}`)).rejects.toThrow(new RegExp(`^http://127.0.0.1:${port} did not present a valid Parley discovery document.$`));
   });
 
   it('stops reading an answer that is far larger than a discovery document, and says so', async () => {

@@ -8,6 +8,18 @@ const MAX_DISCOVERY_BYTES = 64 * 1024;
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|\[::1\]|localhost)$/i;
 
 /**
+ * The paths a node serves under its base address, by their first segment: a URL with one of them
+ * in its path was copied from somewhere inside a node (its API, its discovery document), not the
+ * node's own address. A path before them is kept, for a node behind a proxy under a path.
+ */
+const NODE_PATHS: Record<string, string> = {
+  '.well-known': 'discovery document',
+  api: 'API',
+  federation: 'federation endpoints',
+  log: 'transparency log',
+};
+
+/**
  * Checks a peer's base URL: HTTPS, or plain HTTP on a loopback address only (tests, demos, and
  * a node behind a reverse proxy on the same host). No credentials, query or fragment.
  */
@@ -25,6 +37,12 @@ export function checkPeerUrl(raw: string): URL {
     throw invalid('insecure_peer_url', `Peers are reached over HTTPS; plain HTTP is allowed only on loopback addresses. Use https://${url.host}${url.pathname}.`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid('invalid_peer_url', 'A peer URL starts with https://.');
+  const segments = url.pathname.split('/');
+  const at = segments.findIndex((segment, i) => i > 0 && Object.hasOwn(NODE_PATHS, segment));
+  if (at > 0) {
+    const base = `${url.origin}${segments.slice(0, at).join('/')}`;
+    throw invalid('invalid_peer_url', `${url.href} is the address of a node's ${NODE_PATHS[segments[at]!]}, not of the node itself. Give the node's base address instead: ${base}`);
+  }
   return url;
 }
 
@@ -40,7 +58,7 @@ export async function discover(raw: string, timeoutMs = 10_000): Promise<{ url: 
   }
   if (!res.ok) {
     await res.body?.cancel().catch(() => undefined);
-    throw new DomainError('unavailable', 'peer_unreachable', `${base}/.well-known/parley answered ${res.status}; is this a Parley node?`);
+    throw new DomainError('unavailable', 'peer_unreachable', `${base}/.well-known/parley answered ${res.status}; is this a Parley node?${withoutPath(url)}`);
   }
   let body: unknown;
   try {
@@ -50,8 +68,13 @@ export async function discover(raw: string, timeoutMs = 10_000): Promise<{ url: 
     throw new DomainError('unavailable', 'peer_unreachable', `${base} broke off its answer (${(e as Error).message}). Try again, or check the URL.`);
   }
   const parsed = discoveryDocument.safeParse(body);
-  if (!parsed.success) throw invalid('not_a_parley_node', `${base} did not present a valid Parley discovery document.`);
+  if (!parsed.success) throw invalid('not_a_parley_node', `${base} did not present a valid Parley discovery document.${withoutPath(url)}`);
   return { url: base, document: parsed.data };
+}
+
+/** For a URL with a path, where no node answered: most nodes are at an address without one. */
+function withoutPath(url: URL): string {
+  return url.pathname === '/' ? '' : ` A node's address is most often its base address, without a path: try ${url.origin}`;
 }
 
 /** Why fetch could not reach a peer, in words: OpenSSL's own text says little to an administrator. */

@@ -71,6 +71,18 @@ export function federationSuite(engine: Engine): void {
       expect([down.status, down.body.code]).toEqual([503, 'peer_unreachable']);
     });
 
+    it('refuses an address inside a node (its API, its discovery document), naming the base address to give instead', async () => {
+      for (const [path, what] of [['/api/v1', 'API'], ['/.well-known/parley', 'discovery document']] as const) {
+        const r = await a.admin.post('/api/v1/peers', { url: `${b.node.url}${path}`, fingerprint: b.node.ctx.nodeInfo().fingerprint });
+        expect([r.status, r.body.code, r.body.detail]).toEqual([
+          400,
+          'invalid_peer_url',
+          `${b.node.url}${path} is the address of a node's ${what}, not of the node itself. Give the node's base address instead: ${b.node.url}`,
+        ]);
+      }
+      expect((await a.admin.get('/api/v1/peers')).body.peers).toEqual([]);
+    });
+
     it('trusts a peer whose key matches, both ways', async () => {
       for (const [x, y] of [[a, b], [b, a], [a, c], [c, a], [b, c], [c, b]] as const) await addPeer(x, y);
       const peers = (await a.admin.get('/api/v1/peers')).body.peers as { stateCode: string; status: string; isTestState: boolean }[];
