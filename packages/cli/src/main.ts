@@ -175,6 +175,9 @@ export function buildProgram(io: Io): Command {
     .option('--invite', 'set no password; print a one-time link for the person to set their own', false)
     .addOption(dataOption())
     .action(async (o: { email: string; role: string; displayName?: string; passwordStdin: boolean; invite: boolean; data: string }) => {
+      // The rest is checked before a password is asked for, so a mistyped e-mail address does not
+      // cost the person the password they typed twice.
+      parseInput(localSchemas.addUser, { email: o.email, role: o.role, displayName: o.displayName }, {});
       let password: string | undefined;
       if (o.passwordStdin) password = await readStdin();
       else if (!o.invite) {

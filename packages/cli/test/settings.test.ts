@@ -104,6 +104,12 @@ describe('parley settings', { timeout: 90_000 }, () => {
     expect(user.stderr).toMatch(/^parley: --user: /);
   });
 
+  it('checks the e-mail address before asking for a password, so that a typo does not cost the password typed', async () => {
+    // No terminal here: before the fix the command answered that it could not ask for the password.
+    const r = await parleyCli(['user', 'add', '--email', 'officer.mfa.example', '--role', 'viewer', '--data', join(root, 'flags')]);
+    expect([r.code, r.stderr.trim()]).toEqual([1, 'parley: --email: Enter an e-mail address such as name@ministry.example.']);
+  });
+
   it('refuses --password-stdin with --invite, which would set a password and send no link', async () => {
     const r = await parleyCli(['user', 'add', '--email', 'x@flags.example', '--role', 'viewer', '--password-stdin', '--invite', '--data', join(root, 'flags')], 'a long enough password');
     expect(r.code).toBe(1);
