@@ -63,6 +63,11 @@ describe('discover', () => {
     expect(checkPeerUrl('https://gov.example/parley').pathname).toBe('/parley');
   });
 
+  it('names the https:// URL a bare host name most likely stands for', () => {
+    expect(() => checkPeerUrl('parley.mfa.example')).toThrow('"parley.mfa.example" is not a URL: it does not start with https://. If the node is there, give https://parley.mfa.example');
+    expect(() => checkPeerUrl('not a url')).toThrow('"not a url" is not a URL. Give the peer node\'s base URL, such as https://parley.mfa.example.');
+  });
+
   it('suggests the address without its path when a URL with a path does not lead to a node', async () => {
     const base = `http://127.0.0.1:${port}/consultations`;
     await expect(discover(base)).rejects.toThrow(

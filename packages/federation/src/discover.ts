@@ -28,7 +28,14 @@ export function checkPeerUrl(raw: string): URL {
   try {
     url = new URL(raw);
   } catch {
-    throw invalid('invalid_peer_url', `"${raw}" is not a URL. Give the peer node's base URL, such as https://parley.mfa.example.`);
+    // A host name alone, as people say an address aloud: name the URL it most likely stands for.
+    const bare = /^[a-z0-9][a-z0-9.-]*\.[a-z]{2,}(:\d+)?(\/.*)?$/i.test(raw.trim()) ? `https://${raw.trim()}` : null;
+    throw invalid(
+      'invalid_peer_url',
+      bare
+        ? `"${raw}" is not a URL: it does not start with https://. If the node is there, give ${bare}`
+        : `"${raw}" is not a URL. Give the peer node's base URL, such as https://parley.mfa.example.`,
+    );
   }
   if (url.username || url.password || url.search || url.hash) {
     throw invalid('invalid_peer_url', 'A peer URL carries no user name, password, query or fragment.');
