@@ -293,6 +293,19 @@ export function printable(line: string): string {
   return line.replace(UNPRINTABLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
+/** The command `argv` names, as far as its words name one: `parley peer add`, or `parley`. */
+function commandName(program: Command, argv: readonly string[]): string {
+  const names = [program.name()];
+  let command = program;
+  for (const word of argv) {
+    const sub = command.commands.find((c) => c.name() === word || c.aliases().includes(word));
+    if (!sub) break;
+    names.push(sub.name());
+    command = sub;
+  }
+  return names.join(' ');
+}
+
 /** Runs the CLI and returns the exit code; only the entry point exits the process. */
 export async function main(argv: string[], terminal: Io): Promise<number> {
   const io: Io = { out: (line) => terminal.out(printable(line)), err: (line) => terminal.err(printable(line)) };
@@ -303,7 +316,10 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
   } catch (e) {
     const err = e as { code?: string; exitCode?: number };
     if (typeof err.code === 'string' && err.code.startsWith('commander.')) {
-      return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' ? 0 : (err.exitCode ?? 1);
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      // Commander has said what is wrong; say where the command's usage is, by its full name.
+      if (err.code !== 'commander.help') io.err(`See: ${commandName(program, argv)} --help`);
+      return err.exitCode ?? 1;
     }
     if (e instanceof CliError || e instanceof DomainError) io.err(`parley: ${e.message}`);
     else io.err(`parley: ${describeError(e)}`);

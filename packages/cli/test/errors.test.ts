@@ -26,6 +26,17 @@ describe('parley refuses broken files and settings in words', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('follows a missing argument, a missing option or an unknown command with the command whose --help to read', async () => {
+    const runs = await Promise.all([['peer', 'add'], ['peer', 'frobnicate'], ['user', 'add', '--email', 'x@mfa.example'], ['users']].map((argv) => parleyCli(argv)));
+    expect(runs.map((r) => [r.code, r.stderr.trim().split('\n').at(-1)])).toEqual([
+      [1, 'See: parley peer add --help'],
+      [1, 'See: parley peer --help'],
+      [1, 'See: parley user add --help'],
+      [1, 'See: parley --help'],
+    ]);
+    expect(runs[0]!.stderr).toContain("error: required option '--fingerprint <SHA256:...>' not specified");
+  });
+
   it('refuses a data directory under /proc at once, instead of looping in mkdir', async () => {
     const started = Date.now();
     const r = await parleyCli(['init', '--state', 'XAA', '--name', 'Nowhere', '--test-state', '--data', '/proc/nope']);
