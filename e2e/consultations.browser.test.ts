@@ -401,6 +401,22 @@ describe('accessibility', () => {
   });
 });
 
+describe('a page older than the node\'s web interface', () => {
+  it('says the indicator checks could not be loaded and to save the draft, keeping the pasted text, when their file is gone', async () => {
+    const p = await open('/consultations/new');
+    try {
+      // As after `npm run build` under a running node: the files of the page's build are gone.
+      await p.route('**/assets/protocol-*.js', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' }));
+      await p.getByLabel(/^Paste indicators as text/).fill(PASTED);
+      await p.getByRole('button', { name: 'Read the pasted text' }).click();
+      await p.getByText('The checks for indicators could not be loaded from the node: it is unreachable, or Parley was updated there since this page was opened. Save the draft, then reload the page.').waitFor();
+      expect(await p.getByLabel(/^Paste indicators as text/).inputValue()).toBe(PASTED);
+    } finally {
+      await p.context().close();
+    }
+  });
+});
+
 describe('phone width', () => {
   it.each(pages)('$name does not scroll sideways at 375 px', async ({ path, ready }) => {
     const p = await open(path(), { width: 375, height: 800 });

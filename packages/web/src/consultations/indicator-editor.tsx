@@ -5,8 +5,16 @@ import { INDICATOR_TYPES, type Indicator, type IndicatorType, type tlpLevels } f
 
 type Tlp = (typeof tlpLevels)[number];
 
-/** The protocol's checks, fetched the first time they are needed (they bring zod with them). */
-const protocol = () => import('./protocol.js');
+/**
+ * The protocol's checks, fetched the first time they are needed (they bring zod with them), or
+ * null after saying why through `report`: the node cannot be reached, or its web interface was
+ * rebuilt since this page was loaded and no longer holds the file of this page's build.
+ */
+const protocol = (report: (message: string) => void) =>
+  import('./protocol.js').catch(() => {
+    report(ki.checksNotLoaded);
+    return null;
+  });
 
 const k = t.consultations;
 const ki = k.indicators;
@@ -54,8 +62,9 @@ export function IndicatorEditor({
       return;
     }
     setPasteError(null);
-    const { parseIndicators } = await protocol();
-    const r = parseIndicators(paste);
+    const checks = await protocol(setPasteError);
+    if (!checks) return;
+    const r = checks.parseIndicators(paste);
     setPreview({ indicators: r.indicators, rejected: r.rejected.map((x, i) => ({ key: `${x.line}-${i}`, reason: x.reason })), tlp: undefined });
   };
 
@@ -71,7 +80,9 @@ export function IndicatorEditor({
       setStixErrors([ki.stixNotJson((err as Error).message)]);
       return;
     }
-    const { StixBundleError, stixBundleToIndicators } = await protocol();
+    const checks = await protocol((message) => setStixErrors([message]));
+    if (!checks) return;
+    const { StixBundleError, stixBundleToIndicators } = checks;
     try {
       const r = stixBundleToIndicators(json);
       setPreview({ indicators: r.indicators, rejected: r.rejected.map((x, i) => ({ key: `${x.path}-${i}`, reason: x.reason })), tlp: r.tlp });
@@ -99,8 +110,9 @@ export function IndicatorEditor({
   };
 
   const addOne = async () => {
-    const { checkIndicator } = await protocol();
-    const r = checkIndicator(oneType, oneValue);
+    const checks = await protocol(setOneError);
+    if (!checks) return;
+    const r = checks.checkIndicator(oneType, oneValue);
     if (!r.ok) {
       setOneError(r.reason);
       return;

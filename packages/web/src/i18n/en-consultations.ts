@@ -235,6 +235,7 @@ export const consultationsMessages = {
     pasteHint: 'One or more per line; defanged forms such as hxxp:// and example[.]org are understood. Lines starting with # are ignored.',
     read: 'Read the pasted text',
     pasteEmpty: 'Paste some indicators first.',
+    checksNotLoaded: 'The checks for indicators could not be loaded from the node: it is unreachable, or Parley was updated there since this page was opened. Save the draft, then reload the page.',
     stix: 'Import a STIX 2.1 file',
     stixHint: 'A JSON bundle; indicators are read from its patterns and observables.',
     stixNotJson: (why: string) => `The file is not JSON, so it is not a STIX bundle: ${why}`,
