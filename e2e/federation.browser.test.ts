@@ -335,6 +335,18 @@ describe('peer administration', () => {
     await question.getByRole('button', { name: 'Cancel' }).click();
     expect(await pageA.getByRole('button', { name: 'Remove XAB' }).count()).toBe(1);
   });
+
+  it('Escape in the question cancels it, as in a dialog, and gives focus back to the button that asked', async () => {
+    const remove = pageA.getByRole('button', { name: 'Remove XAB' });
+    await remove.focus();
+    await pageA.keyboard.press('Enter');
+    const question = pageA.getByRole('group', { name: 'Remove XAB' });
+    await question.getByRole('button', { name: 'Yes, remove' }).focus();
+    await pageA.keyboard.press('Escape');
+    await question.waitFor({ state: 'detached' });
+    expect(await remove.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect(await pageA.getByRole('heading', { name: /XAB Parley test node XAB/ }).count()).toBe(1);
+  });
 });
 
 /** Pages to check on A, each with what shows that its content has loaded. */

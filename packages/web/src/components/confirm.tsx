@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { messages as t } from '../i18n/index.js';
 import { useTakeFocus } from './alerts.js';
 
@@ -7,7 +7,8 @@ import { useTakeFocus } from './alerts.js';
  * question and the first button to focus. The question takes focus so that it is read out, and
  * Cancel returns focus to the first button. The rest of a double-click on the first button does
  * not answer the question: its second click could land on the button that acts, which takes the
- * first one's place, and send or delete without anybody having read what was asked.
+ * first one's place, and send or delete without anybody having read what was asked. Escape
+ * anywhere in the question is Cancel, as in a dialog.
  */
 export function useConfirmation() {
   const [asking, setAsking] = useState(false);
@@ -19,7 +20,12 @@ export function useConfirmation() {
     if (!asking && wasAsking.current) openRef.current?.focus();
     wasAsking.current = asking;
   }, [asking]);
-  return { asking, setAsking, questionRef, openRef };
+  const cancelOnEscape = (e: KeyboardEvent) => {
+    if (e.key !== 'Escape') return;
+    e.preventDefault();
+    setAsking(false);
+  };
+  return { asking, setAsking, questionRef, openRef, cancelOnEscape };
 }
 
 /** An action that cannot be undone: the first button asks, the second does it (`useConfirmation`). */
@@ -38,7 +44,7 @@ export function ConfirmAction({
   busy?: boolean;
   onConfirm: () => void;
 }) {
-  const { asking, setAsking, questionRef, openRef } = useConfirmation();
+  const { asking, setAsking, questionRef, openRef, cancelOnEscape } = useConfirmation();
 
   if (!asking) {
     return (
@@ -48,7 +54,7 @@ export function ConfirmAction({
     );
   }
   return (
-    <div className="confirm" role="group" aria-label={accessibleLabel ?? label}>
+    <div className="confirm" role="group" aria-label={accessibleLabel ?? label} onKeyDown={cancelOnEscape}>
       <p tabIndex={-1} ref={questionRef}>
         {question}
       </p>

@@ -196,7 +196,7 @@ export function ConfirmStep({
   check?: () => boolean;
   onConfirm: () => void;
 }) {
-  const { asking, setAsking, questionRef, openRef } = useConfirmation();
+  const { asking, setAsking, questionRef, openRef, cancelOnEscape } = useConfirmation();
   if (!asking) {
     return (
       <button type="button" className={`button${danger ? ' button-warning' : ''}`} ref={openRef} onClick={() => setAsking(check ? check() : true)}>
@@ -205,7 +205,7 @@ export function ConfirmStep({
     );
   }
   return (
-    <div className={`confirm${danger ? '' : ' confirm-plain'}`} role="group" aria-label={groupLabel ?? label}>
+    <div className={`confirm${danger ? '' : ' confirm-plain'}`} role="group" aria-label={groupLabel ?? label} onKeyDown={cancelOnEscape}>
       <p tabIndex={-1} ref={questionRef}>
         {question}
       </p>
