@@ -182,5 +182,8 @@ export async function call<N extends Endpoint>(
 
 /** The sentence to show for anything a call threw. */
 export function describeError(e: unknown): string {
+  // An id that is none reaches the node only from an address typed or cut short by hand: to the
+  // person, that address has no page, whatever the API calls it.
+  if (e instanceof ApiError && e.code === 'invalid_id') return t.errors.notFound;
   return e instanceof ApiError ? e.detail : t.errors.unexpected;
 }
