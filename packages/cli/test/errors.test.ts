@@ -93,6 +93,21 @@ describe('parley refuses broken files and settings in words', () => {
     expect(r.stderr).toContain('parley: cannot listen on 999.1.1.1: it is not an address of this machine. Choose one with --host');
   }, 60_000);
 
+  it('says a port in use is, and how to choose another with the flag or the variable npm start reads', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    const { port } = taken.address() as { port: number };
+    try {
+      const r = await parleyCli(['start', '--data', data, '--port', String(port)]);
+      expect([r.code, r.stderr.trim().split('\n').at(-1)]).toEqual([
+        1,
+        `parley: port ${port} on 127.0.0.1 is in use, by another node or program. Choose another with --port N, or PARLEY_PORT=N (as with npm start).`,
+      ]);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  }, 60_000);
+
   it('says the PostgreSQL server in DATABASE_URL refuses connections, without its password, and refuses a URL that is not postgres://', async () => {
     // A port nothing listens on: taken from the system, then released.
     const port = await new Promise<number>((resolve) => {

@@ -42,7 +42,7 @@ const closeServer = (server: Server) =>
 function listenError(e: NodeJS.ErrnoException, config: NodeConfig): Error {
   switch (e.code) {
     case 'EADDRINUSE':
-      return Object.assign(new Error(`port ${config.port} on ${config.host} is in use. Choose another with --port N.`), { code: 'EADDRINUSE', port: config.port });
+      return Object.assign(new Error(`port ${config.port} on ${config.host} is in use, by another node or program. Choose another with --port N, or PARLEY_PORT=N (as with npm start).`), { code: 'EADDRINUSE', port: config.port });
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
     case 'EADDRNOTAVAIL':
