@@ -114,7 +114,10 @@ describe('before anyone signs in', () => {
   it('the first-run page carries the test-state banner too', async () => {
     await pageB.goto(b!.setupLink);
     await heading(pageB, 'Set up the first administrator').waitFor();
-    expect(await pageB.getByRole('region', { name: 'Test state' }).count()).toBe(1);
+    // The banner follows the node's identity, which the page loads after it shows its heading.
+    const banner = pageB.getByRole('region', { name: 'Test state' });
+    await banner.waitFor();
+    expect(await banner.count()).toBe(1);
   });
 });
 
