@@ -6,7 +6,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import { CliError, controlRequest, describeError, findRunningNode, lockForCommand } from './control.js';
 import { DEMO_PORT, runDemo } from './demo.js';
-import { promptHidden, readStdin } from './prompt.js';
+import { promptHidden, promptLine, readStdin } from './prompt.js';
 import { addVerifyCommand } from './verify.js';
 
 export interface Io {
@@ -28,6 +28,20 @@ const port = (v: string) => {
   if (!/^\d+$/.test(v.trim()) || n > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535 (0 picks a free one).');
   return n;
 };
+
+/**
+ * What cannot be taken back is done only when the administrator says so: with --yes, or by typing
+ * yes at the terminal after reading what it does. Without a terminal to ask in and without --yes,
+ * nothing is done.
+ */
+async function confirmed(what: string, yes: boolean | undefined): Promise<void> {
+  if (yes) return;
+  if (!process.stdin.isTTY) throw new CliError(`${what} Nothing was changed: run it again with --yes to go ahead.`);
+  const answer = await promptLine(`${what}\nType yes to go ahead: `);
+  if (answer.trim().toLowerCase() !== 'yes') throw new CliError('Nothing was changed.');
+}
+
+const yesOption = () => new Option('--yes', 'go ahead without asking (for scripts)');
 
 const peerState = (v: string) => {
   const code = v.trim().toUpperCase();
@@ -236,24 +250,30 @@ export function buildProgram(io: Io): Command {
         io.out(`     ${p.url}   key ${p.fingerprint}`);
       }
     });
-  const peerCommand = (name: 'suspend' | 'resume' | 'remove', description: string, done: (state: string) => string[]) =>
-    peer
+  const peerCommand = (name: 'suspend' | 'resume' | 'remove', description: string, done: (state: string) => string[], ask?: (state: string) => string) => {
+    const command = peer
       .command(name)
       .description(description)
       .argument('<state>', 'the peer’s three-letter state code, as `parley peer list` shows it', peerState)
-      .addOption(dataOption())
-      .action(async (state: string, o: { data: string }) => {
-        await viaNode(o.data, `${name}Peer`, `/local/v1/peers/${name}`, { state });
-        for (const line of done(state)) io.out(line);
-      });
+      .addOption(dataOption());
+    if (ask) command.addOption(yesOption());
+    return command.action(async (state: string, o: { data: string; yes?: boolean }) => {
+      if (ask) await confirmed(ask(state), o.yes);
+      await viaNode(o.data, `${name}Peer`, `/local/v1/peers/${name}`, { state });
+      for (const line of done(state)) io.out(line);
+    });
+  };
   peerCommand('suspend', 'stop sending messages to a peer and accepting them from it, until it is resumed', (s) => [
     `Suspended ${s}: this node neither sends to it nor accepts from it. Messages for it stay queued and are retried; if it stays suspended past the delivery period (seven days, or PARLEY_DELIVERY_HOURS), they are marked failed.`,
     `Resume with: parley peer resume ${s}`,
   ]);
   peerCommand('resume', 'trust a suspended peer again', (s) => [`${s} is trusted again; messages queued for it go at their next retry.`]);
-  peerCommand('remove', 'stop trusting a peer; adding it again takes its URL and fingerprint', (s) => [
-    `Removed ${s}. To trust it again: parley peer add URL --fingerprint SHA256:... with the fingerprint from its administrators.`,
-  ]);
+  peerCommand(
+    'remove',
+    'stop trusting a peer; adding it again takes its URL and fingerprint',
+    (s) => [`Removed ${s}. To trust it again: parley peer add URL --fingerprint SHA256:... with the fingerprint from its administrators.`],
+    (s) => `Removing ${s} stops this node trusting it; trusting it again takes its address and its key fingerprint from its administrators.`,
+  );
 
   program
     .command('key')
@@ -261,7 +281,12 @@ export function buildProgram(io: Io): Command {
     .command('rotate')
     .description('replace the node key; peers are told in a message signed with the old key')
     .addOption(dataOption())
-    .action(async (o: { data: string }) => {
+    .addOption(yesOption())
+    .action(async (o: { data: string; yes?: boolean }) => {
+      await confirmed(
+        'Rotating replaces the node key for good: every peer is told in a message signed with the old key, and their administrators should then confirm the new fingerprint with you through a separate channel.',
+        o.yes,
+      );
       const res = await viaNode(o.data, 'rotateKey', '/local/v1/key/rotate', {});
       io.out(`Rotated the node key: ${String(res.previous)} → ${String(res.current)}.`);
       io.out(`Announced to ${String(res.peers)} peer(s). Tell their administrators the new fingerprint through your usual separate channel.`);

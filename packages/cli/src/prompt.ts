@@ -25,6 +25,21 @@ export function promptHidden(question: string): Promise<string> {
   });
 }
 
+/** Reads a line from the terminal, shown as it is typed. */
+export function promptLine(question: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+    rl.question(question, (answer) => {
+      rl.close();
+      resolve(answer);
+    });
+    rl.on('SIGINT', () => {
+      rl.close();
+      reject(new Error('cancelled'));
+    });
+  });
+}
+
 export async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);

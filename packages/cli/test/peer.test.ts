@@ -89,11 +89,30 @@ describe('parley peer', () => {
     expect((await parleyCli(['peer', 'list', '--data', data.a])).stdout).toMatch(/^XAB {2}trusted/);
   });
 
-  it('works on a stopped node too, opening its store, and removes a peer', async () => {
+  it('rotates the key only when told to go ahead, and then announces it to its peers', async () => {
+    const before = (await parleyCli(['peer', 'list', '--data', data.b])).stdout;
+    const asked = await parleyCli(['key', 'rotate', '--data', data.a]);
+    expect(asked.code).toBe(1);
+    expect(asked.stderr).toMatch(/^parley: Rotating replaces the node key for good: .* Nothing was changed: run it again with --yes to go ahead\.$/m);
+    expect((await parleyCli(['peer', 'list', '--data', data.b])).stdout).toBe(before);
+    const rotated = await parleyCli(['key', 'rotate', '--yes', '--data', data.a]);
+    expect(rotated.code).toBe(0);
+    const [, previous, current] = /Rotated the node key: (SHA256:\S+) → (SHA256:\S+)\./.exec(rotated.stdout)!;
+    expect(current).not.toBe(previous);
+    expect(rotated.stdout).toContain('Announced to 1 peer(s).');
+  });
+
+  it('works on a stopped node too, opening its store, and removes a peer once told to go ahead', async () => {
     expect(await nodeA!.stop()).toBe(0);
     nodeA = undefined;
     expect((await parleyCli(['peer', 'list', '--data', data.a])).stdout).toMatch(/^XAB {2}trusted/);
-    const removed = await parleyCli(['peer', 'remove', 'XAB', '--data', data.a]);
+    const asked = await parleyCli(['peer', 'remove', 'XAB', '--data', data.a]);
+    expect([asked.code, asked.stderr.trim()]).toEqual([
+      1,
+      'parley: Removing XAB stops this node trusting it; trusting it again takes its address and its key fingerprint from its administrators. Nothing was changed: run it again with --yes to go ahead.',
+    ]);
+    expect((await parleyCli(['peer', 'list', '--data', data.a])).stdout).toMatch(/^XAB {2}trusted/);
+    const removed = await parleyCli(['peer', 'remove', 'XAB', '--yes', '--data', data.a]);
     expect(removed.code).toBe(0);
     expect(removed.stdout).toContain('Removed XAB. To trust it again: parley peer add URL --fingerprint SHA256:...');
     expect((await parleyCli(['peer', 'list', '--data', data.a])).stdout).toContain('No peers yet.');
