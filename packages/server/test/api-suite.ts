@@ -285,6 +285,30 @@ export function apiSuite(engine: Engine): void {
       expect([after.status, after.body.code]).toEqual([401, 'invalid_token']);
     });
 
+    it('revokes a person\'s API tokens when an administrator issues a password link, and those made before the new password is set when it is', async () => {
+      const officer = await signedInUser(admin, 'officer', 'Password Reset');
+      const id = (await officer.get('/api/v1/auth/session')).body.user.id as string;
+      const before = new Client(node.url).withToken((await officer.post('/api/v1/tokens', { name: 'before reset' })).body.secret);
+      expect((await before.get('/api/v1/contacts')).status).toBe(200);
+
+      const link = await admin.post(`/api/v1/users/${id}/setup-link`, {});
+      expect(link.status).toBe(200);
+      const refused = await before.get('/api/v1/contacts');
+      expect([refused.status, refused.body.code]).toEqual([401, 'invalid_token']);
+
+      // Until the link is used, whoever holds the old password or a session can still make a token.
+      const meanwhile = new Client(node.url).withToken((await officer.post('/api/v1/tokens', { name: 'meanwhile' })).body.secret);
+      expect((await meanwhile.get('/api/v1/contacts')).status).toBe(200);
+      expect((await new Client(node.url).setup(link.body.setupLink, { password: 'a new long password' })).status).toBe(200);
+      expect((await meanwhile.get('/api/v1/contacts')).status).toBe(401);
+      expect((await officer.get('/api/v1/contacts')).status).toBe(401);
+      // A token made with the new password works.
+      const person = new Client(node.url);
+      expect((await person.login('password.reset@mfa.example', 'a new long password')).status).toBe(200);
+      const after = new Client(node.url).withToken((await person.post('/api/v1/tokens', { name: 'after reset' })).body.secret);
+      expect((await after.get('/api/v1/contacts')).status).toBe(200);
+    });
+
     it('limits failed sign-ins and tells when to retry', async () => {
       const c = new Client(node.url);
       for (let i = 0; i < 3; i++) expect((await c.login('ratelimited@mfa.example', 'wrong password')).status).toBe(401);

@@ -134,6 +134,9 @@ export async function completeSetup(
     };
     await tx.users.update(updated);
     await tx.sessions.deleteForUser(user.id);
+    // Nothing made with the old password outlives it: a token created with it after the link was
+    // issued (by whoever held the password or a session) is revoked here.
+    if (link.purpose === 'reset') await tx.tokens.revokeForUser(user.id, now);
     await record(tx, ctx, operator, meta, {
       action: link.purpose === 'invite' ? 'user.accept_invite' : 'user.reset_password',
       entityType: 'user',
@@ -277,18 +280,29 @@ export async function updateUser(
   }));
 }
 
-/** A new one-time link for an existing account: an invitation again, or a password reset. */
-export async function reissueSetupLink(ctx: DomainContext, actor: Actor, id: string, meta: RequestMeta): Promise<{ user: UserRecord; link: IssuedLink }> {
+/**
+ * A new one-time link for an existing account: an invitation again, or a password reset. A reset
+ * revokes the account's API tokens at once, since an administrator resets a password when it is
+ * lost or may be known to someone else, and a token is as good as the password. Sessions end when
+ * the new password is set, so an administrator who issues a link to themselves stays signed in to see it.
+ */
+export async function reissueSetupLink(
+  ctx: DomainContext,
+  actor: Actor,
+  id: string,
+  meta: RequestMeta,
+): Promise<{ user: UserRecord; link: IssuedLink }> {
   assertMay(actor, 'users.manage');
-  return ctx.store.transaction(async (tx) => {
+  return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
     const user = await tx.users.byId(id);
     if (!user) throw notFound('user_not_found', 'No such user.');
     if (user.status === 'disabled') throw invalid('account_disabled', 'This account is disabled. Enable it first.');
     const purpose = user.status === 'invited' ? 'invite' : 'reset';
     const link = await issueLink(ctx, tx, purpose, user.id);
-    await record(tx, ctx, actor, meta, { action: `user.${purpose}_link`, entityType: 'user', entityId: id, before: null, after: null });
+    const revokedTokens = purpose === 'reset' ? await tx.tokens.revokeForUser(id, ctx.now()) : 0;
+    await record(tx, ctx, actor, meta, { action: `user.${purpose}_link`, entityType: 'user', entityId: id, before: null, after: purpose === 'reset' ? { revokedTokens } : null });
     return { user, link };
-  });
+  }));
 }
 
 export async function createToken(

@@ -194,6 +194,7 @@ export const messages = {
     linkTitle: (email: string) => `One-time link for ${isolate(email)}`,
     linkHelp: (when: string) =>
       `Send this link to the person. It works once, until ${when}. It will not be shown again; if it is lost, issue a new one.`,
+    resetHelp: 'Their API tokens have been revoked. Their old password and open sessions keep working until they use this link.',
     linkLabel: 'One-time setup link',
     copyLink: 'Copy link',
     hideLink: 'Done, hide the link',

@@ -62,7 +62,7 @@ function IssuedLinkPanel({ issued, onDone }: { issued: IssuedLink; onDone: () =>
       shown={issued}
       titleId="issued-link-title"
       title={t.users.linkTitle(issued.user.email)}
-      help={t.users.linkHelp(formatTime(issued.expiresAt))}
+      help={`${t.users.linkHelp(formatTime(issued.expiresAt))}${issued.user.status === 'active' ? ` ${t.users.resetHelp}` : ''}`}
       secret={{ id: 'issued-link', label: t.users.linkLabel, value: issued.setupLink, copyLabel: t.users.copyLink }}
       hideLabel={t.users.hideLink}
       onDone={onDone}
