@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { DELIVERY_HEADER, envelopeHash, signDelivery, signEnvelope, uuidv7, verifyProofBundle, type ProofBundle } from '@parley/protocol';
 import { notifyLapsingPreservations, notifyOverdueDecisions } from '@parley/core';
-import { Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { addPeer, Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CONTACT = { name: 'Insp. Ana Duarte', position: '24/7 point of contact', phone: '+999 21 555 0101', email: 'ana.duarte@police.xaa.example', officeHours: 'around the clock', timeZone: 'Europe/Lisbon', preferredChannel: 'Parley' };
@@ -435,6 +435,82 @@ export function cooperationSuite(engine: Engine): void {
       expect(list.every((r) => r.kind === 'mla')).toBe(true);
       const search = (await officerB.get('/api/v1/requests?q=basis%20filled')).body.requests as { id: string }[];
       expect(search.map((r) => r.id)).toEqual([mla.id]);
+    }, 90_000);
+
+    it('tells the requested state the id of a related request only when that request is held with it, and keeps the other links on this node', async () => {
+      // Aurelia also asked Caldera to preserve; Borealis must not learn that request's id, with
+      // which it could open a request at Caldera under that id before Aurelia's arrived there.
+      const [c] = (await startNetwork(['XAC'], { engine, peered: false })) as [NetworkNode];
+      try {
+        await addPeer(a, c);
+        await addPeer(c, a);
+        const atC = await send({ ...PRESERVATION, recipient: 'XAC', title: 'Preserve the mirror of the mailbox in Caldera', form: { ...PRESERVATION.form, reference: 'XAA-PRES-2026-090' } });
+        const withB = await send({ ...PRESERVATION, title: 'Preserve the backup mailbox in Borealis', form: { ...PRESERVATION.form, reference: 'XAA-PRES-2026-091' } });
+        const draft = (await officerA.post<Detail>('/api/v1/requests', { ...PRESERVATION, title: 'A preservation not sent yet' })).body;
+        const related = [
+          { request: atC.id, reference: 'XAA-PRES-2026-090', kind: 'preservation', note: 'The mirror in Caldera' },
+          { request: withB.id, reference: 'XAA-PRES-2026-091', kind: 'preservation', note: '' },
+          { request: draft.id, reference: '', kind: 'preservation', note: '' },
+        ];
+        const mla = await send({
+          ...PRESERVATION,
+          kind: 'mla',
+          title: 'Mailbox content, following preservations in two states',
+          form: { ...PRESERVATION.form, reference: 'XAA-MLA-2026-092', proceedings: 'Criminal investigation 4411/26.', legalBasis: { instruments: ['un_cybercrime_2024'], articles: 'art. 40', channel: 'central_authority' }, related },
+        });
+        const atB = await arrived(officerB, mla.id);
+        expect((atB.form as unknown as { related: unknown[] }).related).toEqual([
+          { request: null, reference: 'XAA-PRES-2026-090', kind: 'preservation', note: 'The mirror in Caldera' },
+          related[1],
+          { request: null, reference: '', kind: 'preservation', note: '' },
+        ]);
+        const envelopes = JSON.stringify((await officerB.get(`/api/v1/requests/${mla.id}/export.json`)).body);
+        expect(envelopes).not.toContain(atC.id);
+        expect(envelopes).not.toContain(draft.id);
+        expect(atB.related.map((r) => r.id)).toEqual([withB.id]);
+        // Aurelia keeps the links its officer made.
+        expect((await get(officerA, mla.id)).related.map((r) => r.id).sort()).toEqual([atC.id, withB.id, draft.id].sort());
+        expect((await get(officerA, atC.id)).related.map((r) => r.id)).toEqual([mla.id]);
+
+        // A request Borealis sends naming Aurelia's request with Caldera (an older or hostile node)
+        // is not linked to it; one naming a request held with Borealis is.
+        const named = randomUUID();
+        const base = await get(officerA, withB.id);
+        const forged = await signEnvelope(
+          {
+            v: 1,
+            id: uuidv7(),
+            sender: 'XAB',
+            recipient: 'XAA',
+            type: 'request.open',
+            created: new Date().toISOString(),
+            thread: named,
+            body: {
+              request: named,
+              kind: 'preservation',
+              title: 'A request from Borealis naming a request it does not hold',
+              summary: 'Forged for the test.',
+              urgency: 'high',
+              tlp: 'AMBER',
+              form: { ...base.form, related: [{ request: atC.id, reference: '', kind: null, note: '' }, { request: withB.id, reference: '', kind: null, note: '' }] },
+              ackDeadline: new Date(Date.now() + 86_400_000).toISOString(),
+              responseRequestedBy: null,
+              evidence: [],
+              raisedBy: 'Someone at Borealis',
+            },
+          },
+          b.node.ctx.keys,
+        );
+        const token = await signDelivery({ envelope: envelopeHash(forged), to: 'XAA', sent: new Date() }, b.node.ctx.keys.privateKey, b.node.ctx.nodeInfo().fingerprint);
+        const res = await fetch(`${a.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: forged });
+        expect(res.status).toBe(200);
+        expect((await a.node.ctx.store.inbox.byHash(envelopeHash(forged)))?.applyError).toBeNull();
+        expect((await get(officerA, named)).related.map((r) => r.id)).toEqual([withB.id]);
+        expect((await get(officerA, atC.id)).related.map((r) => r.id)).toEqual([mla.id]);
+        expect((await get(officerA, withB.id)).related.map((r) => r.id).sort()).toEqual([mla.id, named].sort());
+      } finally {
+        await c.node.close();
+      }
     }, 90_000);
   });
 }

@@ -273,6 +273,9 @@ export function preservationState(c: Pick<ConsultationRecord, 'preserveUntil' | 
   return left <= LAPSE_WARNING_DAYS * DAY ? 'lapsing' : 'running';
 }
 
+/** The state a case is held with (null for a draft not yet addressed). */
+const counterpartOf = (c: ConsultationRecord): string | null => (c.side === 'raiser' ? c.recipient : c.raiser);
+
 export function presentRequest(c: ConsultationRecord, now: Date): CooperationRequest {
   return {
     id: c.id,
@@ -280,7 +283,7 @@ export function presentRequest(c: ConsultationRecord, now: Date): CooperationReq
     side: c.side,
     raiser: c.raiser,
     recipient: c.recipient,
-    counterpart: c.side === 'raiser' ? c.recipient : c.raiser,
+    counterpart: counterpartOf(c),
     status: c.status as CooperationRequest['status'],
     outcome: c.outcome,
     awaiting: c.awaiting,
@@ -341,11 +344,11 @@ export async function getRequest(ctx: DomainContext, actor: Actor, id: string): 
   const c = await load(store, id);
   const form = c.request as RequestForm;
   const timeline = await caseTimeline(ctx, c);
-  const counterpart = c.side === 'raiser' ? c.recipient : c.raiser;
+  const counterpart = counterpartOf(c);
   const [basis, referencing] = await Promise.all([counterpart ? store.legalBases.byState(counterpart) : undefined, store.consultations.referencing(c.id)]);
   const named = await Promise.all(form.related.filter((r) => r.request).map((r) => store.consultations.byId(r.request as string)));
-  const related = [...named, ...referencing]
-    .filter((r): r is ConsultationRecord => r !== undefined && r.kind !== 'consultation' && r.id !== c.id)
+  const isRequest = (r: ConsultationRecord | undefined): r is ConsultationRecord => r !== undefined && r.kind !== 'consultation' && r.id !== c.id;
+  const related = [...named.filter(isRequest).filter((r) => believedLink(c, r)), ...referencing.filter(isRequest).filter((r) => believedLink(r, c))]
     .filter((r, i, all) => all.findIndex((x) => x.id === r.id) === i)
     .map((r) => ({ id: r.id, kind: r.kind, title: r.title, status: r.status, reference: r.request?.reference ?? '' }));
   const files = new Map(timeline.evidence.map((e) => [e.sha256, e]));
@@ -363,6 +366,32 @@ export async function getRequest(ctx: DomainContext, actor: Actor, id: string): 
     related,
     legalBasis: basis ? toLegalBasis(basis) : null,
   };
+}
+
+/**
+ * Whether this node shows the link `from`'s form makes to `to`. Its own officers link what they
+ * like; a received form is the other state's word, believed only about a case held with that
+ * same state, so a state cannot attach its request to a case this node holds with another.
+ */
+const believedLink = (from: ConsultationRecord, to: ConsultationRecord): boolean => from.side !== 'recipient' || counterpartOf(from) === counterpartOf(to);
+
+/**
+ * The form as `recipient` receives it: a related request keeps its id only when it is a request
+ * sent to or received from that same state, which knows the id already. The id of a case with a
+ * third state would tell the recipient that the case exists, and let it open a case under that id
+ * at the third state before the real one arrives (a peer that is down, a queued message), so that
+ * state would refuse the real request and every step after it. The reference, type and note stay;
+ * the link itself is kept on this node.
+ */
+async function formFor(tx: Store, form: RequestForm, recipient: string): Promise<RequestForm> {
+  const related = await Promise.all(
+    form.related.map(async (r) => {
+      if (!r.request) return r;
+      const held = await tx.consultations.byId(r.request);
+      return held && held.status !== 'draft' && counterpartOf(held) === recipient ? r : { ...r, request: null };
+    }),
+  );
+  return { ...form, related };
 }
 
 // ---- writing ------------------------------------------------------------------------------
@@ -494,7 +523,7 @@ export async function sendRequest(ctx: DomainContext, actor: Actor, id: string, 
       summary: c.summary,
       urgency: c.urgency,
       tlp: c.tlp,
-      form,
+      form: await formFor(tx, form, recipient),
       ackDeadline: ackDeadline.toISOString(),
       responseRequestedBy: iso(responseRequestedBy),
       evidence,
@@ -603,7 +632,7 @@ export async function takeRequestStep(ctx: DomainContext, actor: Actor, id: stri
     if (problem) throw invalid(problem.code, problem.message);
     const next = advance(c, c.side, step, now);
     if (!(await tx.consultations.update(next))) throw conflict('version_conflict', 'Someone else acted on this request at the same moment. Reload and try again.');
-    const counterpart = (c.side === 'raiser' ? c.recipient : c.raiser) as string;
+    const counterpart = counterpartOf(c) as string;
     const evidence = await evidenceRefs(tx, input.evidence, { recipient: counterpart, self: selfCode(ctx) });
     const out = await enqueue(tx, ctx, {
       recipient: counterpart,
@@ -720,7 +749,7 @@ const NOTIFY_ON: Record<RequestAction, string> = {
 export async function onRequestStep(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'request.step'>, hash: string): Promise<void> {
   const c = await tx.consultations.byId(body.request);
   if (!c || c.status === 'draft' || c.kind === 'consultation') throw new Error(`no request ${body.request} is held with ${envelope.sender}`);
-  const counterpart = c.side === 'raiser' ? c.recipient : c.raiser;
+  const counterpart = counterpartOf(c);
   if (counterpart !== envelope.sender) throw new Error(`${envelope.sender} is not a party to request ${c.id}`);
   if (envelope.thread !== c.id) throw new Error('a request step must travel in the request thread');
   const side: ConsultationSide = c.side === 'raiser' ? 'recipient' : 'raiser';
@@ -806,7 +835,7 @@ export async function requestStatistics(ctx: DomainContext, actor: Actor): Promi
   const rows = await ctx.store.consultations.sentRequests([...REQUEST_KINDS], 10_000);
   const groups = new Map<string, ConsultationRecord[]>();
   for (const c of rows) {
-    const state = (c.side === 'raiser' ? c.recipient : c.raiser) ?? '';
+    const state = counterpartOf(c) ?? '';
     const key = `${state}|${c.kind}|${c.side === 'raiser' ? 'outgoing' : 'incoming'}`;
     groups.set(key, [...(groups.get(key) ?? []), c]);
   }

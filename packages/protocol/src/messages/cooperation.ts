@@ -60,7 +60,7 @@ export const requestContact = z.strictObject({
 
 /** An earlier request the new one follows or relates to. */
 export const relatedRequest = z.strictObject({
-  /** The request's id in Parley, when it went through Parley. */
+  /** The request's id in Parley, only for a request between the same two states (never a third state's: protocol §7.3). */
   request: z.uuid().nullable(),
   reference: line(100),
   kind: z.enum(requestKinds).nullable(),

@@ -255,7 +255,7 @@ export const requestsMessages = {
     confidentiality: 'Whether the request and its contents must be kept confidential, for instance not disclosed to the person concerned.',
     timeLimits: 'By when you need the assistance, and why.',
     responseRequestedBy: 'Leave empty to give the other state the usual time for this type.',
-    related: 'Earlier requests in the same case: pick one held on this node, or type the reference of one made outside Parley.',
+    related: 'Earlier requests in the same case: pick one held on this node, or type the reference of one made outside Parley. A request held with another state stays linked on this node only: the state you send to sees its reference and note, not the request itself.',
     contactPhone: 'With the country code, such as +41 22 000 00 00.',
     contactOfficeHours: 'Such as “Mon–Fri 08:00–18:00”, or “24/7”.',
     contactTimeZone: 'Such as Europe/Vienna or UTC+2.',
