@@ -13,6 +13,7 @@ import { Checkpointer, defaultCheckpointerOptions, type CheckpointerOptions } fr
 import { DeadlineWatcher, defaultDeadlineWatcherOptions, type DeadlineWatcherOptions } from './deadlines.js';
 import type { NodeConfig } from './config.js';
 import { settleKeyRotation } from './key-rotation.js';
+import { StoreRateLimiter } from './store-limiter.js';
 import { defaultWitnessOptions, Witness, type WitnessOptions } from './witness.js';
 import { defaultMailerOptions, Mailer, smtpSettings, type MailerOptions } from './mailer.js';
 import { VERSION } from './version.js';
@@ -42,7 +43,10 @@ export interface AppContext {
   mailer: Mailer | null;
   discovery(): DiscoveryDocument;
   log: Logger;
+  /** Sign-in attempts per address, and tries with setup links per address: in memory, lost on restart. */
   loginLimiter: RateLimiterMemory;
+  /** Sign-in attempts per account, kept in the store, so that a restart does not lift a lockout. */
+  accountLimiter: StoreRateLimiter;
   /**
    * The address a request came from, for limits: the connection's, or, when that is a trusted
    * reverse proxy (`trustedProxies`), the nearest address its `X-Forwarded-For` names that is not one.
@@ -153,6 +157,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
     publicUrl,
     domain,
     loginLimiter: new RateLimiterMemory({ points: config.loginAttempts, duration: config.loginWindowSeconds }),
+    accountLimiter: new StoreRateLimiter(store.signInAttempts, { points: config.loginAttempts, duration: config.loginWindowSeconds }),
     clientAddress: (request) => (trustProxy ? proxyAddr(request, trustProxy) : request.socket.remoteAddress) ?? 'unknown',
     nodeInfo: () => ({
       stateCode: identity.stateCode,

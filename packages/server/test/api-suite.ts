@@ -309,6 +309,17 @@ export function apiSuite(engine: Engine): void {
       expect((await after.get('/api/v1/contacts')).status).toBe(200);
     });
 
+    it('keeps an account locked out when the node restarts', async () => {
+      const c = new Client(node.url);
+      for (let i = 0; i < 3; i++) expect((await c.login('restarted@mfa.example', 'wrong password')).status).toBe(401);
+      // A restart forgets the count per address, kept in memory, but not the count per account.
+      await node.restart();
+      const blocked = await c.login('restarted@mfa.example', 'wrong password');
+      expect([blocked.status, blocked.body.code]).toEqual([429, 'too_many_attempts']);
+      expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await admin.get('/api/v1/contacts')).status).toBe(200);
+    });
+
     it('limits failed sign-ins and tells when to retry', async () => {
       const c = new Client(node.url);
       for (let i = 0; i < 3; i++) expect((await c.login('ratelimited@mfa.example', 'wrong password')).status).toBe(401);

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type {
+  AttemptRepo,
   AuditRepo,
   ContactRecord,
   ContactRepo,
@@ -152,6 +153,34 @@ export function tokenRepo(db: Db): TokenRepo {
     async revokeForUser(userId, at) {
       const r = await db.updateTable('api_tokens').set({ revoked_at: at }).where('user_id', '=', userId).where('revoked_at', 'is', null).executeTakeFirst();
       return Number(r.numUpdatedRows);
+    },
+  };
+}
+
+export function attemptRepo(db: Db): AttemptRepo {
+  return {
+    async add(keyHash, points, windowMs, now) {
+      const expires = new Date(now.getTime() + windowMs);
+      const ended = sql<boolean>`sign_in_attempts.expires_at <= ${now}`;
+      const r = await db
+        .insertInto('sign_in_attempts')
+        .values({ key_hash: keyHash, points, expires_at: expires })
+        .onConflict((oc) =>
+          oc.column('key_hash').doUpdateSet({
+            points: sql<number>`CASE WHEN ${ended} THEN ${points} ELSE sign_in_attempts.points + ${points} END`,
+            expires_at: sql<Date>`CASE WHEN ${ended} THEN ${expires} ELSE sign_in_attempts.expires_at END`,
+          }),
+        )
+        .returning(['points', 'expires_at'])
+        .executeTakeFirstOrThrow();
+      return { points: r.points, expiresAt: r.expires_at };
+    },
+    async delete(keyHash) {
+      const r = await db.deleteFrom('sign_in_attempts').where('key_hash', '=', keyHash).executeTakeFirst();
+      return Number(r.numDeletedRows) > 0;
+    },
+    async deleteExpired(now) {
+      await db.deleteFrom('sign_in_attempts').where('expires_at', '<=', now).execute();
     },
   };
 }

@@ -402,6 +402,12 @@ export interface MailQueueTable {
   done_at: Timestamp | null;
 }
 
+export interface SignInAttemptsTable {
+  key_hash: string;
+  points: number;
+  expires_at: Timestamp;
+}
+
 export interface Database {
   evidence: EvidenceTable;
   evidence_grants: EvidenceGrantsTable;
@@ -437,4 +443,5 @@ export interface Database {
   mail_preferences: MailPreferencesTable;
   mail_fanout: MailFanoutTable;
   mail_queue: MailQueueTable;
+  sign_in_attempts: SignInAttemptsTable;
 }

@@ -14,7 +14,7 @@ import { evidenceRepo } from './evidence-repo.js';
 import { normRepo } from './norms-repo.js';
 import { witnessRepo } from './witness-repo.js';
 import { mailRepo } from './mail-repo.js';
-import { auditRepo, contactRepo, sessionRepo, setupLinkRepo, tokenRepo, userRepo } from './repos.js';
+import { attemptRepo, auditRepo, contactRepo, sessionRepo, setupLinkRepo, tokenRepo, userRepo } from './repos.js';
 import type { Database } from './schema.js';
 
 export type StoreOptions =
@@ -33,6 +33,7 @@ function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], p
     sessions: sessionRepo(db),
     tokens: tokenRepo(db),
     setupLinks: setupLinkRepo(db),
+    signInAttempts: attemptRepo(db),
     contacts: contactRepo(db),
     audit: auditRepo(db),
     peers: peerRepo(db),

@@ -110,6 +110,24 @@ export interface TokenRepo {
   revokeForUser(userId: string, at: Date): Promise<number>;
 }
 
+/** Attempts counted under a key within a window that ends at `expiresAt`. */
+export interface AttemptCount {
+  points: number;
+  expiresAt: Date;
+}
+
+/** Attempts counted per key in fixed windows, kept in the store so that a restart forgets none. */
+export interface AttemptRepo {
+  /**
+   * Adds `points` (fewer than none gives some back) to the key's count, in one atomic step, and
+   * returns the count. A key not counted, or whose window has ended, starts a window of `windowMs` at `now`.
+   */
+  add(keyHash: string, points: number, windowMs: number, now: Date): Promise<AttemptCount>;
+  /** Forgets the key; whether it was counted. */
+  delete(keyHash: string): Promise<boolean>;
+  deleteExpired(now: Date): Promise<void>;
+}
+
 export interface SetupLinkRepo {
   insert(link: SetupLinkRecord): Promise<void>;
   byHash(tokenHash: string): Promise<SetupLinkRecord | undefined>;
@@ -325,6 +343,7 @@ export interface Store {
   readonly sessions: SessionRepo;
   readonly tokens: TokenRepo;
   readonly setupLinks: SetupLinkRepo;
+  readonly signInAttempts: AttemptRepo;
   readonly contacts: ContactRepo;
   readonly audit: AuditRepo;
   readonly peers: PeerRepo;

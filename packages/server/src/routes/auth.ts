@@ -10,7 +10,7 @@ import {
 } from '@parley/core';
 import type { Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Env } from '../http/env.js';
 import { SESSION_COOKIE } from '../http/middleware.js';
 import { mount } from '../http/mount.js';
@@ -28,20 +28,22 @@ function startSession(c: Context<Env>, secret: string, session: SessionRecord, u
   return { user: presentUser(user), csrfToken: session.csrfToken };
 }
 
+/** A limiter and the key whose allowance an attempt takes from. */
+type Allowance = [Pick<RateLimiterMemory, 'consume' | 'reward'>, string];
+
 /**
  * Takes one attempt from each key's allowance before the attempt is made, and refuses it when any
  * allowance is spent. Counting only after a failure let attempts sent together all pass the check
  * before any was counted; a point taken first is taken from each of them.
  */
-async function attempt(c: Context<Env>, keys: string[], what = 'sign-in attempts'): Promise<void> {
-  const limiter = c.get('ctx').loginLimiter;
-  const taken = await Promise.allSettled(keys.map((key) => limiter.consume(key)));
+async function attempt(allowances: Allowance[], what = 'sign-in attempts'): Promise<void> {
+  const taken = await Promise.allSettled(allowances.map(([limiter, key]) => limiter.consume(key)));
   const refused = taken.flatMap((t) => (t.status === 'rejected' ? [t.reason as unknown] : []));
   if (refused.length === 0) return;
   const failure = refused.find((r) => !(r instanceof RateLimiterRes));
   if (failure !== undefined) throw failure;
   // The attempt is not made: it costs nothing under the keys that still had room.
-  await Promise.all(keys.filter((_, i) => taken[i]!.status === 'fulfilled').map((key) => limiter.reward(key)));
+  await Promise.all(allowances.filter((_, i) => taken[i]!.status === 'fulfilled').map(([limiter, key]) => limiter.reward(key)));
   const retry = Math.max(1, Math.ceil(Math.max(...refused.map((r) => (r as RateLimiterRes).msBeforeNext)) / 1000));
   const minutes = Math.ceil(retry / 60);
   throw new DomainError('rate_limited', 'too_many_attempts', `Too many ${what}. Try again in ${minutes === 1 ? '1 minute' : `${minutes} minutes`}.`, { retryAfterSeconds: retry });
@@ -61,11 +63,14 @@ export function authRoutes(app: Hono<Env>): void {
   mount(app, 'login', async ({ c, body }) => {
     const ctx = c.get('ctx');
     const ip = clientAddress(c);
-    await attempt(c, [`ip:${ip}`, `account:${body.email}`]);
+    await attempt([
+      [ctx.loginLimiter, `ip:${ip}`],
+      [ctx.accountLimiter, `account:${body.email}`],
+    ]);
     try {
       const { secret, session, user } = await login(ctx.domain, body);
       // A successful sign-in counts against neither the address nor the account.
-      await Promise.all([ctx.loginLimiter.reward(`ip:${ip}`), ctx.loginLimiter.delete(`account:${body.email}`)]);
+      await Promise.all([ctx.loginLimiter.reward(`ip:${ip}`), ctx.accountLimiter.delete(`account:${body.email}`)]);
       return startSession(c, secret, session, user);
     } catch (e) {
       if (e instanceof DomainError && e.kind === 'unauthenticated') c.get('log').warn({ code: e.code }, 'sign-in refused');
@@ -83,7 +88,7 @@ export function authRoutes(app: Hono<Env>): void {
   // tries with links that do not work are limited per address like sign-ins.
   mount(app, 'setupInfo', async ({ c, body }) => {
     const key = `link:${clientAddress(c)}`;
-    await attempt(c, [key], 'attempts with setup links');
+    await attempt([[c.get('ctx').loginLimiter, key]], 'attempts with setup links');
     const info = await describeSetupLink(c.get('ctx').domain, body.token);
     await c.get('ctx').loginLimiter.reward(key);
     return info;
@@ -92,7 +97,7 @@ export function authRoutes(app: Hono<Env>): void {
   mount(app, 'setup', async ({ c, body, meta }) => {
     const ctx = c.get('ctx');
     const key = `link:${clientAddress(c)}`;
-    await attempt(c, [key], 'attempts with setup links');
+    await attempt([[ctx.loginLimiter, key]], 'attempts with setup links');
     const user = await completeSetup(ctx.domain, body, meta);
     await ctx.loginLimiter.reward(key);
     const { secret, session } = await login(ctx.domain, { email: user.email, password: body.password });

@@ -1,0 +1,3 @@
+import { attemptsSuite } from './attempts-suite.js';
+
+attemptsSuite('pglite');
