@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DELIVERY_HEADER, envelopeHash, signDelivery, signEnvelope, uuidv7, verifyProofBundle, type ProofBundle } from '@parley/protocol';
-import { notifyLapsingPreservations, notifyOverdueDecisions } from '@parley/core';
+import { notifyLapsingPreservations, notifyOverdueDecisions, requestCaseFile } from '@parley/core';
 import { addPeer, Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -471,6 +471,10 @@ export function cooperationSuite(engine: Engine): void {
         // Aurelia keeps the links its officer made.
         expect((await get(officerA, mla.id)).related.map((r) => r.id).sort()).toEqual([atC.id, withB.id, draft.id].sort());
         expect((await get(officerA, atC.id)).related.map((r) => r.id)).toEqual([mla.id]);
+        // The printed form, which may be sent on paper to the requested state, names them by reference only.
+        const paper = JSON.stringify(await requestCaseFile(a.node.ctx.domain, { type: 'operator' }, mla.id));
+        expect(paper).toContain('XAA-PRES-2026-090 (expedited preservation request): The mirror in Caldera');
+        for (const id of [atC.id, withB.id, draft.id]) expect(paper).not.toContain(id);
 
         // A request Borealis sends naming Aurelia's request with Caldera (an older or hostile node)
         // is not linked to it; one naming a request held with Borealis is.

@@ -972,7 +972,9 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
     ...(r.kind === 'preservation' ? [['Mutual legal assistance to follow', [f.mlaToFollow === null ? '—' : f.mlaToFollow ? 'Yes: a request for mutual legal assistance will follow.' : 'No.']]] as Array<[string, string[]]> : []),
     ['Procedure to follow', [or(f.procedure)]],
     ['Confidentiality and time limits', [`Confidentiality: ${or(f.confidentiality)}`, `Time limits: ${or(f.timeLimits)}`]],
-    ['Earlier related requests', f.related.map((x) => `${x.reference || x.request || '—'}${x.kind ? ` (${KIND_WORDS[x.kind]})` : ''}${x.note ? `: ${x.note}` : ''}`)],
+    // By reference only: the printed form may go to the requested state, and a Parley id may be a
+    // third state's case (see formFor).
+    ['Earlier related requests', f.related.map((x) => `${x.reference || '—'}${x.kind ? ` (${KIND_WORDS[x.kind]})` : ''}${x.note ? `: ${x.note}` : ''}`)],
     [
       'Contact of the requesting officer',
       [
