@@ -309,6 +309,17 @@ describe('two-step buttons', () => {
     await yes.click();
     await page.getByText(`${isolated('Reporting script')} has been revoked.`).waitFor();
   });
+
+  // Last of the signed-in tests: it resets the administrator's own password.
+  it('a new password link asks first and says what stops working, then shows the link', async () => {
+    await page.goto(`${node!.url}/users`);
+    await page.getByRole('button', { name: `New password link for ${isolated(ADMIN.name)}` }).click();
+    await page.getByText('Reset your own password? Your password and API tokens stop working at once').waitFor();
+    await page.getByRole('button', { name: 'Reset the password' }).click();
+    await page.getByRole('heading', { name: `One-time link for ${isolated(ADMIN.email)}` }).waitFor();
+    await page.getByText('The old password and the API tokens of this account no longer work.').waitFor();
+    expect(await page.locator('#issued-link').textContent()).toMatch(/\/setup#/);
+  });
 });
 
 describe('content security policy', () => {

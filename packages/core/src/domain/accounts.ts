@@ -134,8 +134,8 @@ export async function completeSetup(
     };
     await tx.users.update(updated);
     await tx.sessions.deleteForUser(user.id);
-    // Nothing made with the old password outlives it: a token created with it after the link was
-    // issued (by whoever held the password or a session) is revoked here.
+    // Nothing made before the new password outlives it: a token an administrator who reset their
+    // own password made with the session they kept is revoked here.
     if (link.purpose === 'reset') await tx.tokens.revokeForUser(user.id, now);
     await record(tx, ctx, operator, meta, {
       action: link.purpose === 'invite' ? 'user.accept_invite' : 'user.reset_password',
@@ -281,10 +281,11 @@ export async function updateUser(
 }
 
 /**
- * A new one-time link for an existing account: an invitation again, or a password reset. A reset
- * revokes the account's API tokens at once, since an administrator resets a password when it is
- * lost or may be known to someone else, and a token is as good as the password. Sessions end when
- * the new password is set, so an administrator who issues a link to themselves stays signed in to see it.
+ * A new one-time link for an existing account: an invitation again, or a password reset. An
+ * administrator resets a password when it is lost or may be known to someone else, so a reset
+ * takes effect at once, not when the link is used: the old password stops working, and so do the
+ * account's API tokens and sessions. An administrator resetting their own password keeps their
+ * sessions, or they could not read the link; those end when the new password is set.
  */
 export async function reissueSetupLink(
   ctx: DomainContext,
@@ -299,9 +300,18 @@ export async function reissueSetupLink(
     if (user.status === 'disabled') throw invalid('account_disabled', 'This account is disabled. Enable it first.');
     const purpose = user.status === 'invited' ? 'invite' : 'reset';
     const link = await issueLink(ctx, tx, purpose, user.id);
-    const revokedTokens = purpose === 'reset' ? await tx.tokens.revokeForUser(id, ctx.now()) : 0;
-    await record(tx, ctx, actor, meta, { action: `user.${purpose}_link`, entityType: 'user', entityId: id, before: null, after: purpose === 'reset' ? { revokedTokens } : null });
-    return { user, link };
+    if (purpose === 'invite') {
+      await record(tx, ctx, actor, meta, { action: 'user.invite_link', entityType: 'user', entityId: id, before: null, after: null });
+      return { user, link };
+    }
+    const now = ctx.now();
+    const reset: UserRecord = { ...user, passwordHash: null, updatedAt: now };
+    await tx.users.update(reset);
+    const revokedTokens = await tx.tokens.revokeForUser(id, now);
+    const own = actor.type === 'user' && actor.userId === id;
+    if (!own) await tx.sessions.deleteForUser(id);
+    await record(tx, ctx, actor, meta, { action: 'user.reset_link', entityType: 'user', entityId: id, before: null, after: { passwordCleared: true, revokedTokens, sessionsEnded: !own } });
+    return { user: reset, link };
   }));
 }
 

@@ -194,7 +194,12 @@ export const messages = {
     linkTitle: (email: string) => `One-time link for ${isolate(email)}`,
     linkHelp: (when: string) =>
       `Send this link to the person. It works once, until ${when}. It will not be shown again; if it is lost, issue a new one.`,
-    resetHelp: 'Their API tokens have been revoked. Their old password and open sessions keep working until they use this link.',
+    resetFor: (name: string) => `New password link for ${isolate(name)}`,
+    resetQuestion: (name: string) =>
+      `Reset the password of ${isolate(name)}? Their password, API tokens and sessions stop working at once; they choose a new password with the link you will be given.`,
+    resetOwnQuestion: 'Reset your own password? Your password and API tokens stop working at once; you stay signed in here to read the link.',
+    resetConfirm: 'Reset the password',
+    resetDone: 'The old password and the API tokens of this account no longer work.',
     linkLabel: 'One-time setup link',
     copyLink: 'Copy link',
     hideLink: 'Done, hide the link',

@@ -2,6 +2,7 @@ import type { ResponseOf, User } from '@parley/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
 import { ErrorFor, ErrorSummary, type FieldRef } from '../components/alerts.js';
+import { ConfirmAction } from '../components/confirm.js';
 import { SecretPanel } from '../components/copy.js';
 import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
@@ -62,7 +63,7 @@ function IssuedLinkPanel({ issued, onDone }: { issued: IssuedLink; onDone: () =>
       shown={issued}
       titleId="issued-link-title"
       title={t.users.linkTitle(issued.user.email)}
-      help={`${t.users.linkHelp(formatTime(issued.expiresAt))}${issued.user.status === 'active' ? ` ${t.users.resetHelp}` : ''}`}
+      help={`${issued.user.status === 'active' ? `${t.users.resetDone} ` : ''}${t.users.linkHelp(formatTime(issued.expiresAt))}`}
       secret={{ id: 'issued-link', label: t.users.linkLabel, value: issued.setupLink, copyLabel: t.users.copyLink }}
       hideLabel={t.users.hideLink}
       onDone={onDone}
@@ -160,9 +161,20 @@ function UserRecord({
             </button>
           ) : (
             <>
-              <button type="button" className="button button-secondary" disabled={busy} onClick={newLink}>
-                {user.status === 'invited' ? t.users.newInviteLink : t.users.newResetLink}
-              </button>
+              {user.status === 'invited' ? (
+                <button type="button" className="button button-secondary" disabled={busy} onClick={newLink}>
+                  {t.users.newInviteLink}
+                </button>
+              ) : (
+                <ConfirmAction
+                  label={t.users.newResetLink}
+                  accessibleLabel={t.users.resetFor(user.displayName)}
+                  question={isMe ? t.users.resetOwnQuestion : t.users.resetQuestion(user.displayName)}
+                  confirmLabel={t.users.resetConfirm}
+                  busy={busy}
+                  onConfirm={() => void newLink()}
+                />
+              )}
               <button type="button" className="button button-warning" disabled={busy} onClick={() => void setStatus('disabled')}>
                 {t.users.disable}
               </button>
