@@ -206,6 +206,21 @@ export function buildProgram(io: Io): Command {
       if (res.setupLink) io.out(`One-time link to set the password (valid 24 hours): ${String(res.setupLink)}`);
     });
 
+  user
+    .command('reset')
+    .description('reset a password: print a one-time link for the person to set a new one; the old password, the account’s API tokens and its sessions stop working at once')
+    .requiredOption('--email <email>', 'the account’s e-mail address')
+    .addOption(yesOption())
+    .addOption(dataOption())
+    .action(async (o: { email: string; yes?: boolean; data: string }) => {
+      const input = parseInput(localSchemas.resetUser, { email: o.email }, {});
+      await confirmed(`Resetting the password of ${input.email} ends its password, API tokens and sessions at once; the person sets a new password through the link printed next.`, o.yes);
+      const res = await viaNode(o.data, 'resetUser', '/local/v1/users/reset', input);
+      const u = res.user as { email: string; status: string };
+      io.out(u.status === 'invited' ? `${u.email} has not set a password yet: a new invitation replaces the old one.` : `Reset the password of ${u.email}: its old password, API tokens and sessions no longer work.`);
+      io.out(`One-time link to set the password (valid 24 hours): ${String(res.setupLink)}`);
+    });
+
   const token = program.command('token').description('manage API tokens');
   token
     .command('create')

@@ -120,6 +120,35 @@ describe('parley CLI', () => {
     }
   });
 
+  it('resets a password with a one-time link once told to go ahead, ending the old password and the tokens at once', async () => {
+    const node = await startNode(data);
+    try {
+      const secret = (await parley(['token', 'create', '--user', 'officer@mfa.example', '--data', data])).stdout.trim().split('\n').at(-1)!;
+      const api = new Client(node.url).withToken(secret);
+      expect((await api.get('/api/v1/contacts')).status).toBe(200);
+
+      const asked = await parley(['user', 'reset', '--email', 'Officer@MFA.example', '--data', data]);
+      expect([asked.code, asked.stderr.trim()]).toEqual([
+        1,
+        'parley: Resetting the password of officer@mfa.example ends its password, API tokens and sessions at once; the person sets a new password through the link printed next. Nothing was changed: run it again with --yes to go ahead.',
+      ]);
+      expect((await api.get('/api/v1/contacts')).status).toBe(200);
+      const unknown = await parley(['user', 'reset', '--email', 'nobody@mfa.example', '--yes', '--data', data]);
+      expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/^parley: No user nobody@mfa\.example on this node\./)]);
+
+      const reset = await parley(['user', 'reset', '--email', 'officer@mfa.example', '--yes', '--data', data]);
+      expect(reset.code).toBe(0);
+      expect(reset.stdout).toContain('Reset the password of officer@mfa.example: its old password, API tokens and sessions no longer work.');
+      const link = /One-time link to set the password \(valid 24 hours\): (\S+)/.exec(reset.stdout)![1]!;
+      expect((await api.get('/api/v1/contacts')).status).toBe(401);
+      expect((await new Client(node.url).login('officer@mfa.example', 'officer password 1')).status).toBe(401);
+      expect((await new Client(node.url).setup(link, { password: 'a new officer password' })).status).toBe(200);
+      expect((await new Client(node.url).login('officer@mfa.example', 'a new officer password')).status).toBe(200);
+    } finally {
+      expect(await node.stop()).toBe(0);
+    }
+  });
+
   it('reuses the data directory on the next start', async () => {
     const node = await startNode(data);
     try {

@@ -1,4 +1,4 @@
-import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, listPeers, presentToken, presentUser, removePeer, setPeerStatus, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
+import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, listPeers, notFound, presentToken, presentUser, reissueSetupLink, removePeer, setPeerStatus, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
 import type { DataDir } from '@parley/store';
 import { rotateNodeKey } from './key-rotation.js';
 import { discover } from '@parley/federation';
@@ -24,6 +24,7 @@ export const localSchemas = {
     displayName: fields.requiredText(200, 'The name').optional(),
     password: fields.password.optional(),
   }),
+  resetUser: z.strictObject({ email: fields.email }),
   createToken: z.strictObject({ email: fields.email, name: fields.requiredText(100, 'The token name').default('cli') }),
   addPeer: addPeerRequest,
   listPeers: z.strictObject({}),
@@ -40,6 +41,13 @@ export const operatorCommands = {
   async addUser(domain: DomainContext, body: z.output<typeof localSchemas.addUser>, meta: RequestMeta) {
     const { user, invite } = await addUser(domain, operator, { ...body, displayName: body.displayName ?? body.email }, meta);
     return { user: presentUser(user), setupLink: invite?.link ?? null };
+  },
+  /** A new one-time link: a reset for an account with a password (which ends it, its tokens and sessions at once), an invitation again for one without. */
+  async resetUser(domain: DomainContext, body: z.output<typeof localSchemas.resetUser>, meta: RequestMeta) {
+    const found = await domain.store.users.byEmail(body.email);
+    if (!found) throw notFound('user_not_found', `No user ${body.email} on this node. See who there is in the web interface under Users, or add one with: parley user add --email E --role R`);
+    const { user, link } = await reissueSetupLink(domain, operator, found.id, meta);
+    return { user: presentUser(user), setupLink: link.link, expiresAt: link.expiresAt.toISOString() };
   },
   async createToken(domain: DomainContext, body: z.output<typeof localSchemas.createToken>, meta: RequestMeta) {
     const { token, secret } = await createToken(domain, operator, { email: body.email }, body.name, meta);
@@ -84,6 +92,10 @@ export function createLocalApp(ctx: AppContext): Hono<Env> {
   app.post('/local/v1/users', async (c) => {
     const body = await parse(c, localSchemas.addUser);
     return c.json(await operatorCommands.addUser(ctx.domain, body, { requestId: c.get('requestId') }), 201);
+  });
+  app.post('/local/v1/users/reset', async (c) => {
+    const body = await parse(c, localSchemas.resetUser);
+    return c.json(await operatorCommands.resetUser(ctx.domain, body, { requestId: c.get('requestId') }));
   });
   app.post('/local/v1/tokens', async (c) => {
     const body = await parse(c, localSchemas.createToken);

@@ -45,4 +45,7 @@ export class StoreRateLimiter {
   }
 }
 
+/** The key an account's failed sign-ins are counted under. */
+export const accountKey = (email: string) => `account:${email}`;
+
 const hashed = (key: string) => createHash('sha256').update(key).digest('hex');

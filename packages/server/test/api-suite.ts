@@ -332,6 +332,21 @@ export function apiSuite(engine: Engine): void {
       expect((await admin.get('/api/v1/contacts')).status).toBe(200);
     });
 
+    it("lifts an account's lockout once its password is set again through a reset link", async () => {
+      const person = await signedInUser(admin, 'officer', 'Locked Out');
+      const id = (await person.get('/api/v1/auth/session')).body.user.id as string;
+      await node.restart(); // a fresh count per address
+      const c = new Client(node.url);
+      for (let i = 0; i < 3; i++) expect((await c.login('locked.out@mfa.example', 'wrong password')).status).toBe(401);
+      await node.restart(); // the count per address forgotten again, so only the account's holds
+      const locked = await c.login('locked.out@mfa.example', 'a long test password');
+      expect([locked.status, locked.body.code]).toEqual([429, 'too_many_attempts']);
+
+      const link = await admin.post(`/api/v1/users/${id}/setup-link`, {});
+      expect((await new Client(node.url).setup(link.body.setupLink, { password: 'a new long password' })).status).toBe(200);
+      expect((await c.login('locked.out@mfa.example', 'a new long password')).status).toBe(200);
+    });
+
     it('limits failed sign-ins and tells when to retry', async () => {
       const c = new Client(node.url);
       for (let i = 0; i < 3; i++) expect((await c.login('ratelimited@mfa.example', 'wrong password')).status).toBe(401);

@@ -14,6 +14,7 @@ import { RateLimiterRes, type RateLimiterMemory } from 'rate-limiter-flexible';
 import type { Env } from '../http/env.js';
 import { SESSION_COOKIE } from '../http/middleware.js';
 import { mount } from '../http/mount.js';
+import { accountKey } from '../store-limiter.js';
 
 function startSession(c: Context<Env>, secret: string, session: SessionRecord, user: UserRecord) {
   // Over HTTPS, whether the node terminates TLS itself or a proxy does in front of its public URL.
@@ -65,12 +66,12 @@ export function authRoutes(app: Hono<Env>): void {
     const ip = clientAddress(c);
     await attempt([
       [ctx.loginLimiter, `ip:${ip}`],
-      [ctx.accountLimiter, `account:${body.email}`],
+      [ctx.accountLimiter, accountKey(body.email)],
     ]);
     try {
       const { secret, session, user } = await login(ctx.domain, body);
       // A successful sign-in counts against neither the address nor the account.
-      await Promise.all([ctx.loginLimiter.reward(`ip:${ip}`), ctx.accountLimiter.delete(`account:${body.email}`)]);
+      await Promise.all([ctx.loginLimiter.reward(`ip:${ip}`), ctx.accountLimiter.delete(accountKey(body.email))]);
       return startSession(c, secret, session, user);
     } catch (e) {
       if (e instanceof DomainError && e.kind === 'unauthenticated') c.get('log').warn({ code: e.code }, 'sign-in refused');
@@ -99,7 +100,9 @@ export function authRoutes(app: Hono<Env>): void {
     const key = `link:${clientAddress(c)}`;
     await attempt([[ctx.loginLimiter, key]], 'attempts with setup links');
     const user = await completeSetup(ctx.domain, body, meta);
-    await ctx.loginLimiter.reward(key);
+    // A password set through a link counts as a sign-in: the account's failed attempts, which
+    // may be why an administrator issued the link, no longer hold the person back.
+    await Promise.all([ctx.loginLimiter.reward(key), ctx.accountLimiter.delete(accountKey(user.email))]);
     const { secret, session } = await login(ctx.domain, { email: user.email, password: body.password });
     return startSession(c, secret, session, user);
   });
