@@ -19,4 +19,5 @@ export * from './tlp.js';
 export * from './indicators.js';
 export * from './stix.js';
 export * from './text.js';
+export { limits } from './limits.js';
 export { MAX_JSON_DEPTH, nestsDeeperThan } from './strict-json.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from './limits.js';
 
 /**
  * Technical indicators (IP addresses, networks, domains, URLs, e-mail addresses, file hashes,
@@ -16,7 +17,7 @@ export type Indicator = { type: IndicatorType; value: string };
 /** The most indicators one list (a paste, a STIX import, a consultation) may carry. */
 export const MAX_INDICATORS = 10_000;
 /** The longest single value accepted (URLs are the long ones). */
-export const MAX_INDICATOR_LENGTH = 2048;
+export const MAX_INDICATOR_LENGTH = limits.indicator.value;
 
 export type IndicatorCheck = { ok: true; value: string } | { ok: false; reason: string };
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from './limits.js';
 import { consultationMessages } from './messages/consultations.js';
 import { normMessages } from './messages/norms.js';
 import { cooperationMessages } from './messages/cooperation.js';
@@ -11,14 +12,14 @@ import { unstorableText } from './text.js';
 const publishedContact = z.object({
   id: z.uuid(),
   kind: z.enum(['diplomatic', 'technical', 'law_enforcement_24_7', 'central_authority']),
-  name: z.string().max(200),
-  organisation: z.string().max(200),
-  position: z.string().max(200),
-  email: z.string().max(254),
-  phone: z.string().max(40),
-  languages: z.array(z.string().max(3)).max(20),
-  timeZone: z.string().max(64),
-  hours: z.string().max(200),
+  name: z.string().max(limits.contact.name),
+  organisation: z.string().max(limits.contact.organisation),
+  position: z.string().max(limits.contact.position),
+  email: z.string().max(limits.contact.email),
+  phone: z.string().max(limits.contact.phone),
+  languages: z.array(z.string().max(3)).max(limits.contact.languages),
+  timeZone: z.string().max(limits.contact.timeZone),
+  hours: z.string().max(limits.contact.hours),
   available24x7: z.boolean(),
   verifiedAt: z.string().nullable(),
   updatedAt: z.string(),
@@ -35,13 +36,13 @@ const bodies = {
   'check.request': z.strictObject({
     check: z.uuid(),
     deadline: z.string(),
-    note: z.string().max(500),
+    note: z.string().max(limits.check.note),
   }),
   /** A person's confirmation of a check, naming the point of contact who answered. */
   'check.response': z.strictObject({
     check: z.uuid(),
     confirmedAt: z.string(),
-    confirmedBy: z.string().max(200),
+    confirmedBy: z.string().max(limits.check.confirmedBy),
     contact: z.uuid().nullable(),
   }),
   /** A new node key, announced in an envelope signed by the old one. */

@@ -4,6 +4,7 @@ import {
   communicationKinds,
   confidenceLevels,
   consultationActions,
+  limits,
   outcomes,
   sectors,
   severities,
@@ -22,20 +23,20 @@ const normId = z.string().regex(/^[a-z0-9][a-z0-9.:_-]{0,63}$/i, 'A norm is name
 export const attributionInput = z.strictObject({
   to: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('state'), state: stateCode }),
-    z.strictObject({ kind: z.literal('group'), name: requiredText(200, 'The group name') }),
+    z.strictObject({ kind: z.literal('group'), name: requiredText(limits.consultation.attributionGroup, 'The group name') }),
     z.strictObject({ kind: z.literal('unknown') }),
   ]),
   basis: z.array(z.enum(attributionBases)).min(1, 'Say on what basis the activity is attributed.').max(attributionBases.length),
   confidence: z.enum(confidenceLevels),
   /** SHA-256 of evidence items sent with the consultation that the claim rests on. */
   evidence: z.array(z.string().regex(/^[0-9a-f]{64}$/, 'Name evidence by its SHA-256.')).max(100).default([]),
-  statement: text(5000, 'The attribution statement').default(''),
+  statement: text(limits.consultation.attributionStatement, 'The attribution statement').default(''),
 });
 
 const consultationFields = {
   addressees: z.array(stateCode).min(1, 'Choose at least one state to consult.').max(200),
-  title: requiredText(300, 'The title'),
-  summary: text(20_000, 'The summary').default(''),
+  title: requiredText(limits.consultation.title, 'The title'),
+  summary: text(limits.consultation.summary, 'The summary').default(''),
   periodStart: time.nullable().default(null),
   periodEnd: time.nullable().default(null),
   sectors: z.array(z.enum(sectors)).max(sectors.length).default([]),
@@ -43,7 +44,7 @@ const consultationFields = {
   urgency: z.enum(urgencies),
   communicationKind: z.enum(communicationKinds),
   norms: z.array(normId).max(100).default([]),
-  actionsRequested: text(10_000, 'The actions requested').default(''),
+  actionsRequested: text(limits.consultation.actionsRequested, 'The actions requested').default(''),
   responseRequestedBy: time.nullable().default(null),
   tlp: z.enum(tlpLevels),
   indicators: z.array(wireIndicator).max(10_000).default([]),
@@ -60,11 +61,11 @@ export const updateDraftRequest = z.strictObject({ ...consultationFields, versio
 
 export const consultationStepRequest = z.strictObject({
   action: z.enum(consultationActions),
-  text: text(20_000, 'The message').default(''),
+  text: text(limits.consultation.message, 'The message').default(''),
   evidence: z.array(uuid).max(1000).default([]),
   outcome: z.enum(outcomes).nullable().default(null),
   attributionReply: z
-    .strictObject({ position: z.enum(attributionReplies), reasons: text(5000, 'The reasons').default('') })
+    .strictObject({ position: z.enum(attributionReplies), reasons: text(limits.consultation.attributionReasons, 'The reasons').default('') })
     .nullable()
     .default(null),
 });
@@ -171,7 +172,7 @@ export const consultationListQuery = z.strictObject({
   overdue: z.enum(['true', 'false']).optional(),
   norm: normId.optional(),
   tlp: z.enum(tlpLevels).optional(),
-  q: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(limits.search).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(100),
 });
 

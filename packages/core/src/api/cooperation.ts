@@ -2,6 +2,7 @@ import {
   custodyActions,
   decisionKinds,
   legalInstruments,
+  limits,
   refusalGrounds,
   requestActions,
   requestChannels,
@@ -24,48 +25,48 @@ import { requiredText, stateCode, text, uuid } from './fields.js';
 const time = z.iso.datetime({ offset: true, message: 'Use a date and time such as 2026-11-25T09:30:00Z.' });
 
 export const requestContactInput = z.strictObject({
-  name: text(200, 'The contact name').default(''),
-  position: text(200, 'The position').default(''),
-  phone: text(40, 'The phone number').default(''),
-  email: text(254, 'The e-mail address').default(''),
-  officeHours: text(200, 'The office hours').default(''),
-  timeZone: text(64, 'The time zone').default(''),
-  preferredChannel: text(200, 'The preferred channel').default(''),
+  name: text(limits.requestContact.name, 'The contact name').default(''),
+  position: text(limits.requestContact.position, 'The position').default(''),
+  phone: text(limits.requestContact.phone, 'The phone number').default(''),
+  email: text(limits.requestContact.email, 'The e-mail address').default(''),
+  officeHours: text(limits.requestContact.officeHours, 'The office hours').default(''),
+  timeZone: text(limits.requestContact.timeZone, 'The time zone').default(''),
+  preferredChannel: text(limits.requestContact.preferredChannel, 'The preferred channel').default(''),
 });
 
 export const relatedRequestInput = z.strictObject({
   request: uuid.nullable().default(null),
-  reference: text(100, 'The reference').default(''),
+  reference: text(limits.request.reference, 'The reference').default(''),
   kind: z.enum(requestKinds).nullable().default(null),
-  note: text(500, 'The note').default(''),
+  note: text(limits.request.relatedNote, 'The note').default(''),
 });
 
 /** The request form: every field may be left empty in a draft; sending checks what its kind requires. */
 export const requestFormInput = z.strictObject({
-  reference: text(100, 'The reference number').default(''),
-  requestingAuthority: text(500, 'The requesting authority').default(''),
-  investigatingAuthority: text(500, 'The investigating authority').default(''),
-  prosecutorOrCourt: text(500, 'The prosecutor or court').default(''),
-  caseNumber: text(100, 'The case number').default(''),
-  proceedings: text(5000, 'The subject and nature of the proceedings').default(''),
-  offence: text(2000, 'The offence').default(''),
+  reference: text(limits.request.reference, 'The reference number').default(''),
+  requestingAuthority: text(limits.request.authority, 'The requesting authority').default(''),
+  investigatingAuthority: text(limits.request.authority, 'The investigating authority').default(''),
+  prosecutorOrCourt: text(limits.request.authority, 'The prosecutor or court').default(''),
+  caseNumber: text(limits.request.caseNumber, 'The case number').default(''),
+  proceedings: text(limits.request.proceedings, 'The subject and nature of the proceedings').default(''),
+  offence: text(limits.request.offence, 'The offence').default(''),
   legalBasis: z
     .strictObject({
       instruments: z.array(z.enum(legalInstruments)).max(legalInstruments.length).default([]),
-      articles: text(500, 'The articles').default(''),
+      articles: text(limits.request.articles, 'The articles').default(''),
       channel: z.enum(requestChannels).nullable().default(null),
     })
     .default({ instruments: [], articles: '', channel: null }),
-  dataSought: text(10_000, 'The data or measure sought').default(''),
-  linkToOffence: text(5000, 'The link to the offence').default(''),
-  custodianOrLocation: text(5000, 'The custodian or location').default(''),
-  persons: text(5000, 'The persons, items or accounts').default(''),
-  necessity: text(5000, 'The necessity').default(''),
-  procedure: text(5000, 'The procedure to follow').default(''),
-  riskToLife: text(5000, 'The risk to life or safety').default(''),
+  dataSought: text(limits.request.dataSought, 'The data or measure sought').default(''),
+  linkToOffence: text(limits.request.particulars, 'The link to the offence').default(''),
+  custodianOrLocation: text(limits.request.particulars, 'The custodian or location').default(''),
+  persons: text(limits.request.particulars, 'The persons, items or accounts').default(''),
+  necessity: text(limits.request.particulars, 'The necessity').default(''),
+  procedure: text(limits.request.particulars, 'The procedure to follow').default(''),
+  riskToLife: text(limits.request.particulars, 'The risk to life or safety').default(''),
   mlaToFollow: z.boolean().nullable().default(null),
-  confidentiality: text(2000, 'The confidentiality requirement').default(''),
-  timeLimits: text(2000, 'The time limits').default(''),
+  confidentiality: text(limits.request.confidentiality, 'The confidentiality requirement').default(''),
+  timeLimits: text(limits.request.timeLimits, 'The time limits').default(''),
   related: z.array(relatedRequestInput).max(50).default([]),
   contact: requestContactInput.default({ name: '', position: '', phone: '', email: '', officeHours: '', timeZone: '', preferredChannel: '' }),
 });
@@ -73,8 +74,8 @@ export const requestFormInput = z.strictObject({
 const requestFields = {
   kind: z.enum(requestKinds),
   recipient: stateCode,
-  title: requiredText(300, 'The subject line'),
-  summary: text(20_000, 'The summary of facts').default(''),
+  title: requiredText(limits.request.title, 'The subject line'),
+  summary: text(limits.request.summary, 'The summary of facts').default(''),
   urgency: z.enum(urgencies).default('routine'),
   tlp: z.enum(tlpLevels).default('AMBER+STRICT'),
   responseRequestedBy: time.nullable().default(null),
@@ -88,21 +89,21 @@ export const updateRequestBody = z.strictObject({ ...requestFields, version: z.n
 
 export const custodyEntryInput = z.strictObject({
   action: z.enum(custodyActions),
-  by: requiredText(200, 'Who held the item'),
-  organisation: text(200, 'The organisation').default(''),
+  by: requiredText(limits.request.custodyBy, 'Who held the item'),
+  organisation: text(limits.request.custodyOrganisation, 'The organisation').default(''),
   at: time,
-  note: text(1000, 'The note').default(''),
+  note: text(limits.request.custodyNote, 'The note').default(''),
 });
 
 export const requestStepBody = z.strictObject({
   action: z.enum(requestActions),
-  text: text(20_000, 'The message').default(''),
+  text: text(limits.request.message, 'The message').default(''),
   decision: z
     .strictObject({
       decision: z.enum(decisionKinds),
       grounds: z.array(z.enum(refusalGrounds)).max(refusalGrounds.length).default([]),
-      reasons: text(10_000, 'The reasons').default(''),
-      conditions: text(10_000, 'The conditions').default(''),
+      reasons: text(limits.request.reasons, 'The reasons').default(''),
+      conditions: text(limits.request.conditions, 'The conditions').default(''),
       until: time.nullable().default(null),
     })
     .nullable()
@@ -118,9 +119,9 @@ export const requestStepBody = z.strictObject({
 
 export const legalBasisBody = z.strictObject({
   instruments: z.array(z.enum(legalInstruments)).min(1, 'Choose at least one instrument, or “reciprocity”.').max(legalInstruments.length),
-  articles: text(500, 'The articles').default(''),
+  articles: text(limits.legalBasis.articles, 'The articles').default(''),
   channel: z.enum(requestChannels).nullable().default(null),
-  notes: text(2000, 'The notes').default(''),
+  notes: text(limits.legalBasis.notes, 'The notes').default(''),
 });
 
 export const legalBasis = z.object({
@@ -208,7 +209,7 @@ export const requestListQuery = z.strictObject({
   state: stateCode.optional(),
   status: requestStatus.optional(),
   overdue: z.enum(['true', 'false']).optional(),
-  q: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(limits.search).optional(),
   /** `deadline`: what falls due next first (acknowledgement, decision, end of a preservation); default: most recently changed first. */
   sort: z.enum(['updated', 'deadline']).default('updated'),
   limit: z.coerce.number().int().min(1).max(500).default(100),

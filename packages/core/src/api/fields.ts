@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from '@parley/protocol';
 
 /** Shared field schemas: one definition per concept, reused by every boundary. */
 
@@ -8,14 +9,14 @@ const timeZones = new Set<string>([...Intl.supportedValuesOf('timeZone'), 'UTC']
 export const email = z
   .string()
   .trim()
-  .max(254, 'An e-mail address has at most 254 characters.')
+  .max(limits.account.email, `An e-mail address has at most ${limits.account.email} characters.`)
   .pipe(z.email('Enter an e-mail address such as name@ministry.example.'))
   .transform((v) => v.toLowerCase());
 
 export const password = z
   .string()
-  .min(12, 'A password needs at least 12 characters.')
-  .max(256, 'A password has at most 256 characters.')
+  .min(limits.account.passwordMin, `A password needs at least ${limits.account.passwordMin} characters.`)
+  .max(limits.account.password, `A password has at most ${limits.account.password} characters.`)
   // Length alone lets "aaaaaaaaaaaa" or "123412341234" through, which are among the first guessed.
   .refine((p) => new Set(p).size >= 5, 'A password needs at least 5 different characters: a repeated character or short pattern is among the first guessed. A sentence of several words is easy to remember and hard to guess.');
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from '@parley/protocol';
 import { email, languageCode, password, phone, requiredText, role, text, timeZone, uuid } from './fields.js';
 
 // ---- health and node ------------------------------------------------------
@@ -38,14 +39,14 @@ export const user = z.object({
 });
 export type User = z.infer<typeof user>;
 
-export const loginRequest = z.strictObject({ email, password: z.string().min(1, 'Enter your password.').max(256) });
+export const loginRequest = z.strictObject({ email, password: z.string().min(1, 'Enter your password.').max(limits.account.password) });
 export const sessionInfo = z.object({ user, csrfToken: z.string() });
 export type SessionInfo = z.infer<typeof sessionInfo>;
 
 export const setupRequest = z.strictObject({
   token: z.string().min(20).max(200),
   email: email.optional().describe('Required for the first administrator; ignored for invited users.'),
-  displayName: text(200, 'Name').optional(),
+  displayName: text(limits.account.displayName, 'Name').optional(),
   password,
 });
 
@@ -57,11 +58,11 @@ export const setupLinkInfo = z.object({
 
 export const createUserRequest = z.strictObject({
   email,
-  displayName: requiredText(200, 'Name'),
+  displayName: requiredText(limits.account.displayName, 'Name'),
   role,
 });
 export const updateUserRequest = z.strictObject({
-  displayName: requiredText(200, 'Name').optional(),
+  displayName: requiredText(limits.account.displayName, 'Name').optional(),
   role: role.optional(),
   status: z.enum(['active', 'disabled']).optional(),
 });
@@ -82,7 +83,7 @@ export const apiToken = z.object({
   revokedAt: z.string().nullable(),
 });
 export type ApiToken = z.infer<typeof apiToken>;
-export const createTokenRequest = z.strictObject({ name: requiredText(100, 'Token name') });
+export const createTokenRequest = z.strictObject({ name: requiredText(limits.account.tokenName, 'Token name') });
 export const createdToken = z.object({ token: apiToken, secret: z.string().describe('The bearer token; shown once.') });
 export const tokenList = z.object({ tokens: z.array(apiToken) });
 
@@ -93,18 +94,18 @@ export type ContactKind = z.infer<typeof contactKind>;
 
 const contactFields = z.strictObject({
   kind: contactKind,
-  name: requiredText(200, 'Name'),
-  organisation: requiredText(200, 'Organisation'),
-  position: text(200, 'Position'),
+  name: requiredText(limits.contact.name, 'Name'),
+  organisation: requiredText(limits.contact.organisation, 'Organisation'),
+  position: text(limits.contact.position, 'Position'),
   email,
   phone,
   languages: z
     .array(languageCode)
     .min(1, 'Give at least one operational language.')
-    .max(20, 'At most 20 languages.')
+    .max(limits.contact.languages, `At most ${limits.contact.languages} languages.`)
     .refine((l) => new Set(l).size === l.length, 'A language is listed twice.'),
   timeZone,
-  hours: text(200, 'Office hours'),
+  hours: text(limits.contact.hours, 'Office hours'),
   available24x7: z.boolean(),
 });
 
@@ -261,11 +262,11 @@ export const checkQuery = z.strictObject({
 export const startCheckRequest = z.strictObject({
   peers: z.array(z.string().regex(/^[A-Z]{3}$/, 'Use the peer’s state code, such as XAB.')).max(200).optional().describe('Omit to check every trusted peer.'),
   minutes: z.number().int().min(5, 'Give at least 5 minutes.').max(7 * 24 * 60, 'Give at most 10080 minutes (7 days).').optional().describe('Time to confirm; 120 minutes when omitted.'),
-  note: text(500, 'The note').optional(),
+  note: text(limits.check.note, 'The note').optional(),
 });
 export const confirmCheckRequest = z.strictObject({
   contact: z.uuid('Choose the point of contact you answer for.'),
-  confirmedBy: text(200, 'Your name').pipe(z.string().min(1, 'Give your name.')),
+  confirmedBy: text(limits.check.confirmedBy, 'Your name').pipe(z.string().min(1, 'Give your name.')),
 });
 
 export const notification = z.object({

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from '@parley/protocol';
 import { text } from '../api/fields.js';
 import { normPositionValues } from './ports.js';
 
@@ -72,16 +73,16 @@ export const normEntryDetail = z.object({
 export const setNormPositionRequest = z.strictObject({
   entry: entryRef,
   position: normPositionValue,
-  statement: text(5000, 'Statement').default(''),
-  source: text(500, 'Source').default('').describe('A document symbol (such as A/C.1/78/PV.5) or a URL; required with a statement.'),
+  statement: text(limits.norms.statement, 'Statement').default(''),
+  source: text(limits.norms.source, 'Source').default('').describe('A document symbol (such as A/C.1/78/PV.5) or a URL; required with a statement.'),
   date: day.nullable().optional(),
 });
 export type SetNormPosition = z.output<typeof setNormPositionRequest>;
 
 export const setNormNoteRequest = z.strictObject({
   entry: entryRef,
-  text: text(10_000, 'Implementation note'),
-  sources: z.array(text(500, 'Source').pipe(z.string().min(1, 'A source may not be empty.'))).max(20, 'At most 20 sources.').default([]),
+  text: text(limits.norms.note, 'Implementation note'),
+  sources: z.array(text(limits.norms.source, 'Source').pipe(z.string().min(1, 'A source may not be empty.'))).max(limits.norms.noteSources, `At most ${limits.norms.noteSources} sources.`).default([]),
 });
 
 export const normMatrixQuery = z.strictObject({

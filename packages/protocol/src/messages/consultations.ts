@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from '../limits.js';
 import { indicatorSchema } from '../indicators.js';
 import { TLP_LEVELS } from '../tlp.js';
 
@@ -69,19 +70,19 @@ export const evidenceRef = z.strictObject({
 export const attributionClaim = z.strictObject({
   to: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('state'), state: z.string().regex(/^[A-Z]{3}$/) }),
-    z.strictObject({ kind: z.literal('group'), name: z.string().min(1).max(200) }),
+    z.strictObject({ kind: z.literal('group'), name: z.string().min(1).max(limits.consultation.attributionGroup) }),
     z.strictObject({ kind: z.literal('unknown') }),
   ]),
   basis: z.array(z.enum(attributionBases)).min(1).max(attributionBases.length),
   confidence: z.enum(confidenceLevels),
   /** SHA-256 of the evidence items the claim rests on, among those sent in the thread. */
   evidence: z.array(sha256Hex).max(100),
-  statement: z.string().max(5000),
+  statement: z.string().max(limits.consultation.attributionStatement),
 });
 
 export const attributionReply = z.strictObject({
   position: z.enum(attributionReplies),
-  reasons: z.string().max(5000),
+  reasons: z.string().max(limits.consultation.attributionReasons),
 });
 
 /** The step a message takes in the consultation; who may take which step is part of the protocol. */
@@ -103,8 +104,8 @@ export const consultationMessages = {
     group: z.uuid(),
     /** Every state the raiser addressed on this matter, this recipient included. */
     addressees: z.array(z.string().regex(/^[A-Z]{3}$/)).min(1).max(200),
-    title: z.string().min(1).max(300),
-    summary: z.string().max(20_000),
+    title: z.string().min(1).max(limits.consultation.title),
+    summary: z.string().max(limits.consultation.summary),
     periodStart: isoTime.nullable(),
     periodEnd: isoTime.nullable(),
     sectors: z.array(z.enum(sectors)).max(sectors.length),
@@ -113,23 +114,23 @@ export const consultationMessages = {
     communicationKind: z.enum(communicationKinds),
     ackDeadline: isoTime,
     norms: z.array(z.string().min(1).max(64)).max(100),
-    actionsRequested: z.string().max(10_000),
+    actionsRequested: z.string().max(limits.consultation.actionsRequested),
     responseRequestedBy: isoTime.nullable(),
     tlp: z.enum(tlpLevels),
     indicators: z.array(wireIndicator).max(10_000),
     attribution: attributionClaim.nullable(),
     evidence: z.array(evidenceRef).max(1000),
-    raisedBy: z.string().max(200),
+    raisedBy: z.string().max(limits.account.displayName),
   }),
   /** Every later step in a consultation, from either side. */
   'consultation.step': z.strictObject({
     consultation: z.uuid(),
     action: z.enum(consultationActions),
-    text: z.string().max(20_000),
+    text: z.string().max(limits.consultation.message),
     evidence: z.array(evidenceRef).max(1000),
     outcome: z.enum(outcomes).nullable(),
     attributionReply: attributionReply.nullable(),
-    by: z.string().max(200),
+    by: z.string().max(limits.account.displayName),
   }),
 } as const;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from '../limits.js';
 import { TLP_LEVELS } from '../tlp.js';
 import { evidenceRef, urgencies } from './consultations.js';
 
@@ -49,44 +50,44 @@ const line = (max: number) => z.string().max(max);
 
 /** What the requesting officer can be reached by, as the T-CY forms ask. */
 export const requestContact = z.strictObject({
-  name: line(200),
-  position: line(200),
-  phone: line(40),
-  email: line(254),
-  officeHours: line(200),
-  timeZone: line(64),
-  preferredChannel: line(200),
+  name: line(limits.requestContact.name),
+  position: line(limits.requestContact.position),
+  phone: line(limits.requestContact.phone),
+  email: line(limits.requestContact.email),
+  officeHours: line(limits.requestContact.officeHours),
+  timeZone: line(limits.requestContact.timeZone),
+  preferredChannel: line(limits.requestContact.preferredChannel),
 });
 
 /** An earlier request the new one follows or relates to. */
 export const relatedRequest = z.strictObject({
   /** The request's id in Parley, only for a request between the same two states (never a third state's: protocol §7.3). */
   request: z.uuid().nullable(),
-  reference: line(100),
+  reference: line(limits.request.reference),
   kind: z.enum(requestKinds).nullable(),
-  note: line(500),
+  note: line(limits.request.relatedNote),
 });
 
 /** The structured content of a request; which fields are required depends on its kind. */
 export const requestForm = z.strictObject({
-  reference: line(100),
-  requestingAuthority: line(500),
-  investigatingAuthority: line(500),
-  prosecutorOrCourt: line(500),
-  caseNumber: line(100),
-  proceedings: line(5000), // subject and nature of the investigation or proceeding
-  offence: line(2000), // offence and the provisions of law
-  legalBasis: z.strictObject({ instruments: z.array(z.enum(legalInstruments)).max(legalInstruments.length), articles: line(500), channel: z.enum(requestChannels).nullable() }),
-  dataSought: line(10_000), // the data or measure sought
-  linkToOffence: line(5000),
-  custodianOrLocation: line(5000),
-  persons: line(5000), // identity, location, nationality of persons, items or accounts
-  necessity: line(5000), // why preservation is necessary; purpose of the evidence
-  procedure: line(5000), // any particular procedure to follow
-  riskToLife: line(5000), // emergency: the imminent risk to life or safety
+  reference: line(limits.request.reference),
+  requestingAuthority: line(limits.request.authority),
+  investigatingAuthority: line(limits.request.authority),
+  prosecutorOrCourt: line(limits.request.authority),
+  caseNumber: line(limits.request.caseNumber),
+  proceedings: line(limits.request.proceedings), // subject and nature of the investigation or proceeding
+  offence: line(limits.request.offence), // offence and the provisions of law
+  legalBasis: z.strictObject({ instruments: z.array(z.enum(legalInstruments)).max(legalInstruments.length), articles: line(limits.request.articles), channel: z.enum(requestChannels).nullable() }),
+  dataSought: line(limits.request.dataSought), // the data or measure sought
+  linkToOffence: line(limits.request.particulars),
+  custodianOrLocation: line(limits.request.particulars),
+  persons: line(limits.request.particulars), // identity, location, nationality of persons, items or accounts
+  necessity: line(limits.request.particulars), // why preservation is necessary; purpose of the evidence
+  procedure: line(limits.request.particulars), // any particular procedure to follow
+  riskToLife: line(limits.request.particulars), // emergency: the imminent risk to life or safety
   mlaToFollow: z.boolean().nullable(), // preservation: a mutual legal assistance request will follow
-  confidentiality: line(2000),
-  timeLimits: line(2000), // the time limits requested and why
+  confidentiality: line(limits.request.confidentiality),
+  timeLimits: line(limits.request.timeLimits), // the time limits requested and why
   related: z.array(relatedRequest).max(50),
   contact: requestContact,
 });
@@ -94,10 +95,10 @@ export const requestForm = z.strictObject({
 /** One link of an item's chain of custody. */
 export const custodyEntry = z.strictObject({
   action: z.enum(custodyActions),
-  by: line(200),
-  organisation: line(200),
+  by: line(limits.request.custodyBy),
+  organisation: line(limits.request.custodyOrganisation),
   at: isoTime,
-  note: line(1000),
+  note: line(limits.request.custodyNote),
 });
 
 /** The chain of custody of one returned evidence item, named by its SHA-256. */
@@ -109,8 +110,8 @@ export const custodyRecord = z.strictObject({
 export const requestDecision = z.strictObject({
   decision: z.enum(decisionKinds),
   grounds: z.array(z.enum(refusalGrounds)).max(refusalGrounds.length),
-  reasons: line(10_000),
-  conditions: line(10_000),
+  reasons: line(limits.request.reasons),
+  conditions: line(limits.request.conditions),
   /** Postponed until; for an executed preservation, preserved until. */
   until: isoTime.nullable(),
 });
@@ -134,28 +135,28 @@ export const cooperationMessages = {
   'request.open': z.strictObject({
     request: z.uuid(),
     kind: z.enum(requestKinds),
-    title: z.string().min(1).max(300),
-    summary: z.string().max(20_000), // summary of the facts
+    title: z.string().min(1).max(limits.request.title),
+    summary: z.string().max(limits.request.summary), // summary of the facts
     urgency: z.enum(urgencies),
     tlp: z.enum(TLP_LEVELS),
     form: requestForm,
     ackDeadline: isoTime,
     responseRequestedBy: isoTime.nullable(),
     evidence: z.array(evidenceRef).max(1000),
-    raisedBy: z.string().max(200),
+    raisedBy: z.string().max(limits.account.displayName),
   }),
   /** Every later step of a request, from either side. */
   'request.step': z.strictObject({
     request: z.uuid(),
     action: z.enum(requestActions),
-    text: z.string().max(20_000),
+    text: z.string().max(limits.request.message),
     decision: requestDecision.nullable(),
     /** The new preservation end date of an `extend` step. */
     until: isoTime.nullable(),
     outcome: z.enum(requestOutcomes).nullable(),
     evidence: z.array(evidenceRef).max(1000),
     custody: z.array(custodyRecord).max(1000),
-    by: z.string().max(200),
+    by: z.string().max(limits.account.displayName),
   }),
 } as const;
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { limits } from '../limits.js';
 
 /*
  * Rules of responsible state behaviour: a state publishes where it stands on each entry of the
@@ -11,9 +12,9 @@ const entry = z.string().regex(/^[a-z0-9][a-z0-9.-]{1,40}$/);
 export const publishedNormPosition = z.strictObject({
   entry,
   position: z.enum(['endorses', 'endorses_with_reservations', 'does_not_endorse', 'no_stated_position']),
-  statement: z.string().max(5000),
+  statement: z.string().max(limits.norms.statement),
   /** A document symbol or a URL; present whenever there is a statement. */
-  source: z.string().max(500),
+  source: z.string().max(limits.norms.source),
   date: z.iso.date().nullable(),
   updatedAt: z.string(),
 });
@@ -21,8 +22,8 @@ export type PublishedNormPosition = z.infer<typeof publishedNormPosition>;
 
 export const publishedNormNote = z.strictObject({
   entry,
-  text: z.string().max(10_000),
-  sources: z.array(z.string().max(500)).max(20),
+  text: z.string().max(limits.norms.note),
+  sources: z.array(z.string().max(limits.norms.source)).max(limits.norms.noteSources),
   updatedAt: z.string(),
 });
 export type PublishedNormNote = z.infer<typeof publishedNormNote>;

@@ -1,6 +1,7 @@
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { Link, useLocation, useSearch } from 'wouter';
 import { formatFromNow, formatTime, messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { clipText } from '../text.js';
 import { usePolledLoad, type Loaded } from '../use-load.js';
 import { useNow } from '../use-now.js';
@@ -252,7 +253,7 @@ export function CaseFilterForm<F extends CaseFilters>({
       <h2 id={titleId} className="visually-hidden">
         {words.filtersTitle}
       </h2>
-      <TextField id={`${idPrefix}-q`} label={words.search} hint={words.searchHint} type="search" maxChars={200} value={f.q} onChange={set('q')} />
+      <TextField id={`${idPrefix}-q`} label={words.search} hint={words.searchHint} type="search" maxChars={limits.search} value={f.q} onChange={set('q')} />
       <div className="toolbar toolbar-start">{toolbar({ draft: f, set, stateFilter, statusFilter })}</div>
       <CheckboxField id={`${idPrefix}-overdue`} label={words.filterOverdue} checked={f.overdue} onChange={set('overdue')} />
       <div className="actions">

@@ -1,4 +1,5 @@
 import type { MessageType } from '../../../protocol/src/messages.js';
+import { limits } from '../limits.js';
 import { consultationsMessages } from './en-consultations.js';
 import { evidenceMessages } from './en-evidence.js';
 import { normsMessages } from './en-norms.js';
@@ -142,10 +143,10 @@ export const messages = {
     nameHint: 'As colleagues should see it, such as Maria Rossi.',
     nameKeepHint: 'Leave it empty to keep the name your administrator entered.',
     password: 'Password',
-    passwordHint: 'At least 12 characters. A sentence of several words is easy to remember and hard to guess.',
+    passwordHint: `At least ${limits.account.passwordMin} characters. A sentence of several words is easy to remember and hard to guess.`,
     repeat: 'Repeat the password',
     emailMissing: 'Enter your e-mail address, such as name@ministry.example.',
-    tooShort: 'A password needs at least 12 characters.',
+    tooShort: `A password needs at least ${limits.account.passwordMin} characters.`,
     mismatch: 'The two passwords are not the same.',
     submit: 'Save and sign in',
     submitting: 'Saving…',
@@ -405,7 +406,7 @@ export const messages = {
     minutesTooFew: 'Give at least 5 minutes.',
     minutesTooMany: 'Give at most 10080 minutes (7 days).',
     note: 'Note to the other state',
-    noteHint: 'Such as “Quarterly check”. At most 500 characters.',
+    noteHint: `Such as “Quarterly check”. At most ${limits.check.note} characters.`,
     start: 'Send the check',
     starting: 'Sending…',
     started: (codes: string) => `Check sent to ${codes}.`,

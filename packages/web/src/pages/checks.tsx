@@ -8,6 +8,7 @@ import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { actorName, formatDeadline, formatDuration, formatTime, isolate, messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -291,7 +292,7 @@ function IncomingCheck({
             label={k.yourName}
             hint={k.yourNameHint(c.peer)}
             autoComplete="name"
-            maxChars={200}
+            maxChars={limits.check.confirmedBy}
             value={name}
             onChange={setName}
             errors={errorsFor('confirmedBy')}
@@ -394,7 +395,7 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
               onChange={setMinutes}
               errors={errorsFor('minutes')}
             />
-            <TextField id="check-note" label={k.note} hint={k.noteHint} optional maxChars={500} value={note} onChange={setNote} errors={errorsFor('note')} />
+            <TextField id="check-note" label={k.note} hint={k.noteHint} optional maxChars={limits.check.note} value={note} onChange={setNote} errors={errorsFor('note')} />
             <div className="actions">
               <button type="submit" className="button" disabled={busy}>
                 {busy ? k.starting : k.start}

@@ -21,6 +21,7 @@ import {
   type Indicator,
 } from '../consultations/values.js';
 import { messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { useLoad } from '../use-load.js';
 
 const k = t.consultations;
@@ -298,8 +299,8 @@ function ConsultationForm({
         />
 
         <h2>{k.sections.what}</h2>
-        <TextField id="consultation-title" label={k.fields.title} hint={k.hints.title} maxChars={300} value={draft.title} onChange={update('title')} errors={errorsFor('title')} />
-        <TextAreaField id="consultation-summary" label={k.fields.summary} hint={k.hints.summary} optional maxChars={20_000} rows={8} value={draft.summary} onChange={update('summary')} errors={errorsFor('summary')} />
+        <TextField id="consultation-title" label={k.fields.title} hint={k.hints.title} maxChars={limits.consultation.title} value={draft.title} onChange={update('title')} errors={errorsFor('title')} />
+        <TextAreaField id="consultation-summary" label={k.fields.summary} hint={k.hints.summary} optional maxChars={limits.consultation.summary} rows={8} value={draft.summary} onChange={update('summary')} errors={errorsFor('summary')} />
         <div className="field-pair">
           <TextField
             id="consultation-period-start"
@@ -378,7 +379,7 @@ function ConsultationForm({
           label={k.fields.actionsRequested}
           hint={k.hints.actionsRequested}
           optional
-          maxChars={10_000}
+          maxChars={limits.consultation.actionsRequested}
           value={draft.actionsRequested}
           onChange={update('actionsRequested')}
           errors={errorsFor('actionsRequested')}
@@ -447,7 +448,7 @@ function ConsultationForm({
               />
             ) : null}
             {draft.attributionTo === 'group' ? (
-              <TextField id="consultation-attribution-group" label={k.attribution.group} maxChars={200} value={draft.attributionGroup} onChange={update('attributionGroup')} />
+              <TextField id="consultation-attribution-group" label={k.attribution.group} maxChars={limits.consultation.attributionGroup} value={draft.attributionGroup} onChange={update('attributionGroup')} />
             ) : null}
             <CheckboxGroup
               id="consultation-attribution-basis"
@@ -480,7 +481,7 @@ function ConsultationForm({
               label={k.attribution.statement}
               hint={k.attribution.statementHint}
               optional
-              maxChars={5000}
+              maxChars={limits.consultation.attributionStatement}
               value={draft.attributionStatement}
               onChange={update('attributionStatement')}
               errors={errorsFor('attribution.statement')}

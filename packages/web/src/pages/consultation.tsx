@@ -14,6 +14,7 @@ import { IndicatorTable } from '../consultations/indicator-editor.js';
 import { AckDeadline, ConfirmStep, ResponseDeadline, StatusBadge, TextAreaField, UrgencyBadge, joinStates } from '../consultations/parts.js';
 import { attributionReplies, outcomes } from '../consultations/values.js';
 import { formatTime, messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
 import { useNow } from '../use-now.js';
@@ -468,14 +469,14 @@ function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; acti
             label={k.actions.reasons}
             hint={k.actions.reasonsHint}
             optional={position !== 'disputes'}
-            maxChars={5000}
+            maxChars={limits.consultation.attributionReasons}
             value={reasons}
             onChange={setReasons}
             errors={errorsFor('attributionReply.reasons')}
           />
         </>
       ) : null}
-      <TextAreaField id="step-text" label={textLabel} optional={textOptional} maxChars={20_000} value={text} onChange={setText} errors={errorsFor('text')} />
+      <TextAreaField id="step-text" label={textLabel} optional={textOptional} maxChars={limits.consultation.message} value={text} onChange={setText} errors={errorsFor('text')} />
       {action === 'message' || action === 'request_info' || action === 'respond' ? (
         <div id="step-evidence" tabIndex={-1}>
           <p className="hint">{k.evidence.stepHint}</p>

@@ -8,6 +8,7 @@ import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { messages as t } from '../i18n/index.js';
 import { languageSuggestions, resolveLanguage } from '../languages.js';
+import { limits } from '../limits.js';
 import { useLoad } from '../use-load.js';
 import { contactKinds, languageLabel } from '../components/contact-card.js';
 
@@ -194,12 +195,12 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
           onChange={update('kind')}
           errors={errorsFor('kind')}
         />
-        <TextField id="contact-name" label={c.fields.name} hint={c.hints.name} maxChars={200} value={draft.name} onChange={update('name')} errors={errorsFor('name')} />
+        <TextField id="contact-name" label={c.fields.name} hint={c.hints.name} maxChars={limits.contact.name} value={draft.name} onChange={update('name')} errors={errorsFor('name')} />
         <TextField
           id="contact-organisation"
           label={c.fields.organisation}
           autoComplete="organization"
-          maxChars={200}
+          maxChars={limits.contact.organisation}
           value={draft.organisation}
           onChange={update('organisation')}
           errors={errorsFor('organisation')}
@@ -209,7 +210,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
           label={c.fields.position}
           optional
           autoComplete="organization-title"
-          maxChars={200}
+          maxChars={limits.contact.position}
           value={draft.position}
           onChange={update('position')}
           errors={errorsFor('position')}
@@ -220,7 +221,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
           type="email"
           autoComplete="email"
           spellCheck={false}
-          maxChars={254}
+          maxChars={limits.contact.email}
           value={draft.email}
           onChange={update('email')}
           errors={errorsFor('email')}
@@ -322,7 +323,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
             <option key={z} value={z} />
           ))}
         </datalist>
-        <TextField id="contact-hours" label={c.fields.hours} hint={c.hints.hours} optional maxChars={200} value={draft.hours} onChange={update('hours')} errors={errorsFor('hours')} />
+        <TextField id="contact-hours" label={c.fields.hours} hint={c.hints.hours} optional maxChars={limits.contact.hours} value={draft.hours} onChange={update('hours')} errors={errorsFor('hours')} />
         <CheckboxField
           id="contact-available"
           label={c.fields.available24x7}

@@ -9,6 +9,7 @@ import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { CheckboxGroup, ConfirmStep, TextAreaField } from '../consultations/parts.js';
 import { formatTime, messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { may } from '../permissions.js';
 import '../requests/requests.css';
 import { legalInstruments, requestChannels, type LegalInstrument, type RequestChannel } from '../requests/values.js';
@@ -193,7 +194,7 @@ function LegalBasisForm({
           onChange={setInstruments}
           errors={errorsFor('instruments')}
         />
-        <TextField id="legal-basis-articles" label={b.articles} hint={b.articlesHint} optional maxChars={500} value={articles} onChange={setArticles} errors={errorsFor('articles')} />
+        <TextField id="legal-basis-articles" label={b.articles} hint={b.articlesHint} optional maxChars={limits.legalBasis.articles} value={articles} onChange={setArticles} errors={errorsFor('articles')} />
         <SelectField
           id="legal-basis-channel"
           label={b.channel}
@@ -203,7 +204,7 @@ function LegalBasisForm({
           onChange={setChannel}
           errors={errorsFor('channel')}
         />
-        <TextAreaField id="legal-basis-notes" label={b.notes} hint={b.notesHint} optional maxChars={2000} rows={3} value={notes} onChange={setNotes} errors={errorsFor('notes')} />
+        <TextAreaField id="legal-basis-notes" label={b.notes} hint={b.notesHint} optional maxChars={limits.legalBasis.notes} rows={3} value={notes} onChange={setNotes} errors={errorsFor('notes')} />
         <div className="actions">
           <button type="submit" className="button" disabled={busy}>
             {busy ? t.common.saving : b.save}

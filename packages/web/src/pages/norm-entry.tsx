@@ -7,6 +7,7 @@ import { SelectField, TextField, useCharacterLimit } from '../components/fields.
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { actorName, formatDate, formatTime, languageName, messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { may } from '../permissions.js';
 import { useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -268,8 +269,8 @@ function PositionForm({ entry, current, onSaved }: { entry: string; current: Pos
         ]}
       />
       <SelectField id="position" label={n.entry.positionLabel} value={position} options={POSITIONS.map((p) => ({ value: p, label: positionLabel(p) }))} onChange={setPosition} errors={errorsFor('position')} />
-      <TextArea id="statement" label={n.entry.statementLabel} hint={n.entry.statementHint} maxChars={5000} value={statement} onChange={setStatement} errors={errorsFor('statement')} />
-      <TextField id="source" label={n.entry.sourceLabel} hint={n.entry.sourceHint} maxChars={500} value={source} onChange={setSource} errors={errorsFor('source')} />
+      <TextArea id="statement" label={n.entry.statementLabel} hint={n.entry.statementHint} maxChars={limits.norms.statement} value={statement} onChange={setStatement} errors={errorsFor('statement')} />
+      <TextField id="source" label={n.entry.sourceLabel} hint={n.entry.sourceHint} maxChars={limits.norms.source} value={source} onChange={setSource} errors={errorsFor('source')} />
       <TextField id="date" label={n.entry.dateLabel} hint={n.entry.dateHint} value={date} onChange={setDate} errors={errorsFor('date')} className="input-short" inputMode="numeric" placeholder="YYYY-MM-DD" />
       <div className="actions">
         <button type="submit" className="button" disabled={busy}>
@@ -311,7 +312,7 @@ function NoteForm({ entry, current, onSaved }: { entry: string; current: Detail[
           { path: 'sources', id: 'note-sources', label: n.entry.sourcesLabel },
         ]}
       />
-      <TextArea id="note-text" label={n.entry.noteLabel} maxChars={10_000} value={text} onChange={setText} errors={errorsFor('text')} />
+      <TextArea id="note-text" label={n.entry.noteLabel} maxChars={limits.norms.note} value={text} onChange={setText} errors={errorsFor('text')} />
       <TextArea id="note-sources" label={n.entry.sourcesLabel} hint={n.entry.sourcesHint} value={sources} onChange={setSources} errors={errorsFor('sources')} rows={3} />
       <div className="actions">
         <button type="submit" className="button button-secondary" disabled={busy}>

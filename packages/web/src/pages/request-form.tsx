@@ -28,6 +28,7 @@ import {
   type Related,
   type Urgency,
 } from '../requests/form-model.js';
+import { limits } from '../limits.js';
 import { kindLabel } from '../requests/parts.js';
 import '../requests/requests.css';
 import { legalInstruments, requestChannels, requestKinds, type RequestChannel, type RequestKind } from '../requests/values.js';
@@ -459,10 +460,10 @@ function RequestForm({
       'aria-required': r === 'required' ? true : undefined,
     };
   };
-  const text = (path: string, value: string, onChange: (v: string) => void, label: string, hint?: string, maxChars = 500, extra: Record<string, unknown> = {}) => (
+  const text = (path: string, value: string, onChange: (v: string) => void, label: string, hint: string | undefined, maxChars: number, extra: Record<string, unknown> = {}) => (
     <TextField {...described(path, hint)} label={label} maxChars={maxChars} value={value} onChange={onChange} {...extra} />
   );
-  const area = (path: string, value: string, onChange: (v: string) => void, label: string, hint?: string, maxChars = 5000, rows = 4) => (
+  const area = (path: string, value: string, onChange: (v: string) => void, label: string, hint: string | undefined, maxChars: number, rows = 4) => (
     <TextAreaField {...described(path, hint)} label={label} maxChars={maxChars} rows={rows} value={value} onChange={onChange} />
   );
   const f = draft.form;
@@ -509,12 +510,12 @@ function RequestForm({
           <h2 id="request-section-parties">{k.sections.parties}</h2>
           <p className="hint">{k.sectionHelp.parties}</p>
           <SelectField id={fieldId('recipient')} label={k.fields.recipient} hint={k.hints.recipient} value={draft.recipient} options={recipientOptions} onChange={chooseRecipient} errors={errorsFor('recipient')} />
-          {text('form.reference', f.reference, updateForm('reference'), k.fields.reference, k.hints.reference, 100)}
-          {text('form.requestingAuthority', f.requestingAuthority, updateForm('requestingAuthority'), k.fields.requestingAuthority, k.hints.requestingAuthority)}
-          {text('form.investigatingAuthority', f.investigatingAuthority, updateForm('investigatingAuthority'), k.fields.investigatingAuthority, k.hints.investigatingAuthority)}
+          {text('form.reference', f.reference, updateForm('reference'), k.fields.reference, k.hints.reference, limits.request.reference)}
+          {text('form.requestingAuthority', f.requestingAuthority, updateForm('requestingAuthority'), k.fields.requestingAuthority, k.hints.requestingAuthority, limits.request.authority)}
+          {text('form.investigatingAuthority', f.investigatingAuthority, updateForm('investigatingAuthority'), k.fields.investigatingAuthority, k.hints.investigatingAuthority, limits.request.authority)}
           <div className="field-pair">
-            {text('form.prosecutorOrCourt', f.prosecutorOrCourt, updateForm('prosecutorOrCourt'), k.fields.prosecutorOrCourt, k.hints.prosecutorOrCourt)}
-            {text('form.caseNumber', f.caseNumber, updateForm('caseNumber'), k.fields.caseNumber, undefined, 100)}
+            {text('form.prosecutorOrCourt', f.prosecutorOrCourt, updateForm('prosecutorOrCourt'), k.fields.prosecutorOrCourt, k.hints.prosecutorOrCourt, limits.request.authority)}
+            {text('form.caseNumber', f.caseNumber, updateForm('caseNumber'), k.fields.caseNumber, undefined, limits.request.caseNumber)}
           </div>
         </section>
 
@@ -543,7 +544,7 @@ function RequestForm({
               label={k.fields.articles}
               hint={k.hints.articles}
               optional
-              maxChars={500}
+              maxChars={limits.request.articles}
               value={f.legalBasis.articles}
               onChange={updateBasis('articles')}
               errors={errorsFor('form.legalBasis.articles')}
@@ -562,24 +563,24 @@ function RequestForm({
 
         <section className="form-section" aria-labelledby="request-section-facts">
           <h2 id="request-section-facts">{k.sections.facts}</h2>
-          {text('title', draft.title, update('title'), k.fields.title, k.hints.title, 300)}
-          {area('summary', draft.summary, update('summary'), k.fields.summary, k.hints.summary, 20_000, 8)}
-          {area('form.proceedings', f.proceedings, updateForm('proceedings'), k.fields.proceedings, k.hints.proceedings)}
-          {area('form.offence', f.offence, updateForm('offence'), k.fields.offence, k.hints.offence, 2000, 3)}
-          {kind === 'spontaneous' ? area('form.persons', f.persons, updateForm('persons'), k.fields.persons, k.hints.persons) : null}
+          {text('title', draft.title, update('title'), k.fields.title, k.hints.title, limits.request.title)}
+          {area('summary', draft.summary, update('summary'), k.fields.summary, k.hints.summary, limits.request.summary, 8)}
+          {area('form.proceedings', f.proceedings, updateForm('proceedings'), k.fields.proceedings, k.hints.proceedings, limits.request.proceedings)}
+          {area('form.offence', f.offence, updateForm('offence'), k.fields.offence, k.hints.offence, limits.request.offence, 3)}
+          {kind === 'spontaneous' ? area('form.persons', f.persons, updateForm('persons'), k.fields.persons, k.hints.persons, limits.request.particulars) : null}
         </section>
 
         {kind !== 'spontaneous' || f.dataSought || f.linkToOffence || f.custodianOrLocation ? (
           <section className="form-section" aria-labelledby="request-section-sought">
             <h2 id="request-section-sought">{k.sections.sought}</h2>
             <p className="hint">{k.sectionHelp.sought}</p>
-            {shows('form.riskToLife', ['emergency'], f.riskToLife) ? area('form.riskToLife', f.riskToLife, updateForm('riskToLife'), k.fields.riskToLife, k.hints.riskToLife) : null}
-            {area('form.dataSought', f.dataSought, updateForm('dataSought'), k.fields.dataSought, k.hints.dataSought, 10_000, 6)}
-            {area('form.linkToOffence', f.linkToOffence, updateForm('linkToOffence'), k.fields.linkToOffence, k.hints.linkToOffence)}
-            {area('form.custodianOrLocation', f.custodianOrLocation, updateForm('custodianOrLocation'), k.fields.custodianOrLocation, k.hints.custodianOrLocation, 5000, 3)}
-            {kind !== 'spontaneous' ? area('form.persons', f.persons, updateForm('persons'), k.fields.persons, k.hints.persons) : null}
-            {shows('form.necessity', ['preservation'], f.necessity) ? area('form.necessity', f.necessity, updateForm('necessity'), k.fields.necessity, k.hints.necessity) : null}
-            {shows('form.procedure', ['mla', 'disclosure', 'emergency'], f.procedure) ? area('form.procedure', f.procedure, updateForm('procedure'), k.fields.procedure, k.hints.procedure) : null}
+            {shows('form.riskToLife', ['emergency'], f.riskToLife) ? area('form.riskToLife', f.riskToLife, updateForm('riskToLife'), k.fields.riskToLife, k.hints.riskToLife, limits.request.particulars) : null}
+            {area('form.dataSought', f.dataSought, updateForm('dataSought'), k.fields.dataSought, k.hints.dataSought, limits.request.dataSought, 6)}
+            {area('form.linkToOffence', f.linkToOffence, updateForm('linkToOffence'), k.fields.linkToOffence, k.hints.linkToOffence, limits.request.particulars)}
+            {area('form.custodianOrLocation', f.custodianOrLocation, updateForm('custodianOrLocation'), k.fields.custodianOrLocation, k.hints.custodianOrLocation, limits.request.particulars, 3)}
+            {kind !== 'spontaneous' ? area('form.persons', f.persons, updateForm('persons'), k.fields.persons, k.hints.persons, limits.request.particulars) : null}
+            {shows('form.necessity', ['preservation'], f.necessity) ? area('form.necessity', f.necessity, updateForm('necessity'), k.fields.necessity, k.hints.necessity, limits.request.particulars) : null}
+            {shows('form.procedure', ['mla', 'disclosure', 'emergency'], f.procedure) ? area('form.procedure', f.procedure, updateForm('procedure'), k.fields.procedure, k.hints.procedure, limits.request.particulars) : null}
             {shows('form.mlaToFollow', ['preservation'], f.mlaToFollow) ? (
               <RadioGroup
                 id={fieldId('form.mlaToFollow')}
@@ -616,8 +617,8 @@ function RequestForm({
             errors={errorsFor('tlp')}
             optionId={(level) => `${fieldId('tlp')}-${level.replace('+', '-')}`}
           />
-          {area('form.confidentiality', f.confidentiality, updateForm('confidentiality'), k.fields.confidentiality, k.hints.confidentiality, 2000, 3)}
-          {area('form.timeLimits', f.timeLimits, updateForm('timeLimits'), k.fields.timeLimits, k.hints.timeLimits, 2000, 3)}
+          {area('form.confidentiality', f.confidentiality, updateForm('confidentiality'), k.fields.confidentiality, k.hints.confidentiality, limits.request.confidentiality, 3)}
+          {area('form.timeLimits', f.timeLimits, updateForm('timeLimits'), k.fields.timeLimits, k.hints.timeLimits, limits.request.timeLimits, 3)}
           <TextField
             id={fieldId('responseRequestedBy')}
             label={k.fields.responseRequestedBy}
@@ -651,18 +652,18 @@ function RequestForm({
           <h2 id="request-section-contact">{k.sections.contact}</h2>
           <p className="hint">{k.sectionHelp.contact}</p>
           <div className="field-pair">
-            {text('form.contact.name', f.contact.name, updateContact('name'), k.fields.contactName, undefined, 200, { autoComplete: 'name' })}
-            {text('form.contact.position', f.contact.position, updateContact('position'), k.fields.contactPosition, undefined, 200, { autoComplete: 'organization-title' })}
+            {text('form.contact.name', f.contact.name, updateContact('name'), k.fields.contactName, undefined, limits.requestContact.name, { autoComplete: 'name' })}
+            {text('form.contact.position', f.contact.position, updateContact('position'), k.fields.contactPosition, undefined, limits.requestContact.position, { autoComplete: 'organization-title' })}
           </div>
           <div className="field-pair">
-            {text('form.contact.phone', f.contact.phone, updateContact('phone'), k.fields.contactPhone, k.hints.contactPhone, 40, { type: 'tel', autoComplete: 'tel' })}
-            {text('form.contact.email', f.contact.email, updateContact('email'), k.fields.contactEmail, undefined, 254, { type: 'email', autoComplete: 'email', spellCheck: false })}
+            {text('form.contact.phone', f.contact.phone, updateContact('phone'), k.fields.contactPhone, k.hints.contactPhone, limits.requestContact.phone, { type: 'tel', autoComplete: 'tel' })}
+            {text('form.contact.email', f.contact.email, updateContact('email'), k.fields.contactEmail, undefined, limits.requestContact.email, { type: 'email', autoComplete: 'email', spellCheck: false })}
           </div>
           <div className="field-pair">
-            {text('form.contact.officeHours', f.contact.officeHours, updateContact('officeHours'), k.fields.contactOfficeHours, k.hints.contactOfficeHours, 200)}
-            {text('form.contact.timeZone', f.contact.timeZone, updateContact('timeZone'), k.fields.contactTimeZone, k.hints.contactTimeZone, 64, { spellCheck: false })}
+            {text('form.contact.officeHours', f.contact.officeHours, updateContact('officeHours'), k.fields.contactOfficeHours, k.hints.contactOfficeHours, limits.requestContact.officeHours)}
+            {text('form.contact.timeZone', f.contact.timeZone, updateContact('timeZone'), k.fields.contactTimeZone, k.hints.contactTimeZone, limits.requestContact.timeZone, { spellCheck: false })}
           </div>
-          {text('form.contact.preferredChannel', f.contact.preferredChannel, updateContact('preferredChannel'), k.fields.contactPreferredChannel, k.hints.contactPreferredChannel, 200)}
+          {text('form.contact.preferredChannel', f.contact.preferredChannel, updateContact('preferredChannel'), k.fields.contactPreferredChannel, k.hints.contactPreferredChannel, limits.requestContact.preferredChannel)}
         </section>
 
         <section className="form-section" aria-labelledby="request-section-evidence">
@@ -878,7 +879,7 @@ function RelatedEditor({
                   {k.related.remove}
                 </button>
               </div>
-              <TextField id={`${id}-${i}-note`} label={k.related.note} optional maxChars={500} value={r.note} onChange={(v) => setNote(i, v)} />
+              <TextField id={`${id}-${i}-note`} label={k.related.note} optional maxChars={limits.request.relatedNote} value={r.note} onChange={(v) => setNote(i, v)} />
             </li>
           ))}
         </ul>
@@ -908,7 +909,7 @@ function RelatedEditor({
         <TextField
           id={`${id}-reference`}
           label={k.related.typeReference}
-          maxChars={100}
+          maxChars={limits.request.reference}
           value={reference}
           onChange={(v) => {
             setReference(v);

@@ -7,11 +7,11 @@ import { TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { formatTime, messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { useSession } from '../session.js';
 
 type LinkInfo = ResponseOf<'setupInfo'>;
 
-const MIN_PASSWORD = 12;
 
 /** The secret of a one-time link travels in the fragment, which browsers never send to a server. */
 function secretFromHash(): string {
@@ -107,7 +107,7 @@ function SetupForm({ secret, info }: { secret: string; info: LinkInfo }) {
     e.preventDefault();
     const local = [];
     if (first && !email.trim()) local.push({ path: 'email', message: t.setup.emailMissing });
-    if (password.length < MIN_PASSWORD) local.push({ path: 'password', message: t.setup.tooShort });
+    if (password.length < limits.account.passwordMin) local.push({ path: 'password', message: t.setup.tooShort });
     else if (password !== repeat) local.push({ path: 'repeat', message: t.setup.mismatch });
     if (local.length) {
       setError(new ApiError(0, 'validation_failed', t.common.checkFields, local));
@@ -163,7 +163,7 @@ function SetupForm({ secret, info }: { secret: string; info: LinkInfo }) {
           hint={first ? t.setup.nameHint : t.setup.nameKeepHint}
           optional
           autoComplete="name"
-          maxChars={200}
+          maxChars={limits.account.displayName}
           value={displayName}
           onChange={setDisplayName}
           errors={errorsFor('displayName')}

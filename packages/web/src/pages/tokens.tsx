@@ -9,6 +9,7 @@ import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { RecordList, useRecords } from '../components/record-list.js';
 import { formatTime, messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 
 type Created = ResponseOf<'createToken'>;
 
@@ -136,7 +137,7 @@ function CreateForm({ onCreated }: { onCreated: (c: Created) => void }) {
           label={t.tokens.name}
           hint={t.tokens.nameHint}
           autoComplete="off"
-          maxChars={100}
+          maxChars={limits.account.tokenName}
           value={name}
           onChange={setName}
           errors={error instanceof ApiError ? error.forField('name') : undefined}

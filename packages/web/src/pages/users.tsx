@@ -9,6 +9,7 @@ import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { RecordList, useRecords } from '../components/record-list.js';
 import { formatTime, messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import type { Role } from '../permissions.js';
 import { useSession, useUser } from '../session.js';
 
@@ -231,7 +232,7 @@ function InviteForm({ onInvited }: { onInvited: (link: IssuedLink) => void }) {
           onChange={setEmail}
           errors={errorsFor('email')}
         />
-        <TextField id="invite-name" label={t.users.name} autoComplete="off" maxChars={200} value={displayName} onChange={setDisplayName} errors={errorsFor('displayName')} />
+        <TextField id="invite-name" label={t.users.name} autoComplete="off" maxChars={limits.account.displayName} value={displayName} onChange={setDisplayName} errors={errorsFor('displayName')} />
         <SelectField
           id="invite-role"
           label={t.users.role}

@@ -7,6 +7,7 @@ import { RadioGroup, SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { CheckboxGroup, ConfirmStep, TextAreaField, fromLocalInput, toLocalInput } from '../consultations/parts.js';
 import { messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
 import {
@@ -283,12 +284,12 @@ function StepForm({
                 onChange={setGrounds}
                 errors={errorsFor('decision.grounds')}
               />
-              <TextAreaField id={id('refuse-reasons')} label={a.refuseReasons} hint={a.refuseReasonsHint} maxChars={10_000} value={refuseReasons} onChange={setRefuseReasons} errors={errorsFor('decision.reasons')} />
+              <TextAreaField id={id('refuse-reasons')} label={a.refuseReasons} hint={a.refuseReasonsHint} maxChars={limits.request.reasons} value={refuseReasons} onChange={setRefuseReasons} errors={errorsFor('decision.reasons')} />
             </div>
           ) : null}
           {decision === 'postpone' ? (
             <div className="subform">
-              <TextAreaField id={id('postpone-reason')} label={a.postponeReason} maxChars={10_000} value={postponeReason} onChange={setPostponeReason} errors={errorsFor('decision.reasons')} />
+              <TextAreaField id={id('postpone-reason')} label={a.postponeReason} maxChars={limits.request.reasons} value={postponeReason} onChange={setPostponeReason} errors={errorsFor('decision.reasons')} />
               <TextField
                 id={id('postpone-until')}
                 label={a.postponeUntil}
@@ -303,12 +304,12 @@ function StepForm({
           ) : null}
           {decision === 'execute_in_part' ? (
             <div className="subform">
-              <TextAreaField id={id('not-executed')} label={a.notExecuted} maxChars={10_000} value={notExecuted} onChange={setNotExecuted} errors={errorsFor('decision.reasons')} />
+              <TextAreaField id={id('not-executed')} label={a.notExecuted} maxChars={limits.request.reasons} value={notExecuted} onChange={setNotExecuted} errors={errorsFor('decision.reasons')} />
             </div>
           ) : null}
           {decision === 'execute_under_conditions' ? (
             <div className="subform">
-              <TextAreaField id={id('conditions')} label={a.conditions} hint={a.conditionsHint} maxChars={10_000} value={conditions} onChange={setConditions} errors={errorsFor('decision.conditions')} />
+              <TextAreaField id={id('conditions')} label={a.conditions} hint={a.conditionsHint} maxChars={limits.request.conditions} value={conditions} onChange={setConditions} errors={errorsFor('decision.conditions')} />
             </div>
           ) : null}
           {isExecute && c.kind === 'preservation' ? (
@@ -339,7 +340,7 @@ function StepForm({
         />
       ) : null}
 
-      <TextAreaField id={id('text')} label={textLabel} optional={!textRequired && action !== 'message'} maxChars={20_000} value={text} onChange={setText} errors={errorsFor('text')} />
+      <TextAreaField id={id('text')} label={textLabel} optional={!textRequired && action !== 'message'} maxChars={limits.request.message} value={text} onChange={setText} errors={errorsFor('text')} />
 
       {withFiles ? (
         <div id={id('files')} tabIndex={-1} className="step-files">
@@ -439,10 +440,10 @@ function CustodyEditor({
                   onChange={(v) => set(j, { action: v })}
                   errors={errorsFor(`entries.${j}.action`)}
                 />
-                <TextField id={`${p}-by`} label={a.custodyBy} autoComplete="name" maxChars={200} value={l.by} onChange={(v) => set(j, { by: v })} errors={errorsFor(`entries.${j}.by`)} />
-                <TextField id={`${p}-organisation`} label={a.custodyOrganisation} maxChars={200} value={l.organisation} onChange={(v) => set(j, { organisation: v })} errors={errorsFor(`entries.${j}.organisation`)} />
+                <TextField id={`${p}-by`} label={a.custodyBy} autoComplete="name" maxChars={limits.request.custodyBy} value={l.by} onChange={(v) => set(j, { by: v })} errors={errorsFor(`entries.${j}.by`)} />
+                <TextField id={`${p}-organisation`} label={a.custodyOrganisation} maxChars={limits.request.custodyOrganisation} value={l.organisation} onChange={(v) => set(j, { organisation: v })} errors={errorsFor(`entries.${j}.organisation`)} />
                 <TextField id={`${p}-at`} label={a.custodyAt} hint={a.custodyAtHint} type="datetime-local" value={l.at} onChange={(v) => set(j, { at: v })} errors={errorsFor(`entries.${j}.at`)} />
-                <TextField id={`${p}-note`} label={a.custodyNote} optional maxChars={1000} value={l.note} onChange={(v) => set(j, { note: v })} errors={errorsFor(`entries.${j}.note`)} />
+                <TextField id={`${p}-note`} label={a.custodyNote} optional maxChars={limits.request.custodyNote} value={l.note} onChange={(v) => set(j, { note: v })} errors={errorsFor(`entries.${j}.note`)} />
                 {links.length > 1 ? (
                   <p>
                     <button type="button" className="button button-secondary button-small" onClick={() => onChange((ls) => ls.filter((_, k) => k !== j))}>
