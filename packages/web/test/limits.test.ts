@@ -1,6 +1,10 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+// The node's own checks, by path: the web takes no runtime code from core, but these tests hold
+// its boxes to them.
+import { createContactRequest } from '../../core/src/api/schemas.js';
+import { limits } from '../src/limits.js';
 
 const src = new URL('../src/', import.meta.url).pathname;
 const files = (dir: string): string[] =>
@@ -18,5 +22,13 @@ describe('the web interface’s limits are the node’s', () => {
         });
     }
     expect(own).toEqual([]);
+  });
+
+  it('the node refuses a contact’s phone number longer than its peers take, however it is spaced', () => {
+    const phone = (p: string) =>
+      createContactRequest.safeParse({ kind: 'technical', name: 'N', organisation: 'O', email: 'a@b.example', phone: p, languages: ['en'], timeZone: 'UTC', available24x7: true }).success;
+    // Spaces between the digits are allowed, so only a limit on the whole keeps it within what peers take.
+    const spaced = (n: number) => `+41${' '.repeat(n - 12)}229171234`;
+    expect([phone(spaced(limits.contact.phone)), phone(spaced(limits.contact.phone + 1))]).toEqual([true, false]);
   });
 });

@@ -62,6 +62,7 @@ export const timeZone = z.string().refine((tz) => timeZones.has(tz), 'Use an IAN
 export const phone = z
   .string()
   .trim()
+  .max(limits.contact.phone, `A phone number has at most ${limits.contact.phone} characters.`)
   .regex(/^\+[0-9 ()-]+$/, 'Write the phone number in international format, such as +41 22 917 12 34.')
   .refine((v) => {
     const digits = v.replace(/\D/g, '').length;

@@ -232,6 +232,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
           hint={c.hints.phone}
           type="tel"
           autoComplete="tel"
+          maxChars={limits.contact.phone}
           value={draft.phone}
           onChange={update('phone')}
           errors={errorsFor('phone')}
