@@ -1,5 +1,7 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limits } from '../packages/protocol/src/limits.js';
+import { SOURCES_BOX } from '../packages/web/src/norm-sources.js';
 import { isolated, launchBrowser, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
 
 /**
@@ -148,6 +150,43 @@ describe('text at the node’s limit', () => {
     await ime.send('Input.insertText', { text: '中文' });
     expect(await title.inputValue()).toBe(`${'a'.repeat(299)}中`);
     await ime.detach();
+  }, 60_000);
+
+  it('the password, norm sources and indicator value boxes take the node’s limits too', async () => {
+    const p = pageA;
+    // An indicator value: at most 2048 characters, whatever is pasted.
+    await p.goto(`${a!.url}/consultations/new`);
+    const indicator = p.locator('#indicator-one-value');
+    await indicator.fill(`https://example.org/${'a'.repeat(limits.indicator.value)}`);
+    expect(characters(await indicator.inputValue())).toBe(limits.indicator.value);
+
+    // Sources, one per line: the box holds no more than 20 full ones, and the page names a line
+    // or a count the node would refuse before sending anything.
+    await p.goto(`${a!.url}/norms/entries/gge2015-13h`);
+    const sources = p.getByLabel('Sources, one per line');
+    await sources.fill('s'.repeat(SOURCES_BOX + 10));
+    expect(characters(await sources.inputValue())).toBe(SOURCES_BOX);
+    const error = p.locator('#note-sources-error');
+    await sources.fill(Array.from({ length: 21 }, (_, i) => `A/RES/${i + 1}`).join('\n'));
+    await p.getByRole('button', { name: 'Save note' }).click();
+    await error.waitFor();
+    expect(await error.textContent()).toBe('Give at most 20 sources; there are 21.');
+    await sources.fill(`A/RES/1\n${'𠀀'.repeat(limits.norms.source + 1)}`);
+    await p.getByRole('button', { name: 'Save note' }).click();
+    await error.filter({ hasText: 'Source 2' }).waitFor();
+    expect(await error.textContent()).toBe('Source 2 has 501 characters; a source has at most 500.');
+
+    // A password: at most 256 characters, on the sign-in page and where one is chosen.
+    const anonymous = await browser!.newContext();
+    try {
+      const q = await anonymous.newPage();
+      await q.goto(`${a!.url}/sign-in`);
+      const password = q.getByLabel('Password');
+      await password.fill('😀'.repeat(limits.account.password + 4));
+      expect(characters(await password.inputValue())).toBe(limits.account.password);
+    } finally {
+      await anonymous.close();
+    }
   }, 60_000);
 });
 

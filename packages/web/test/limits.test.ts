@@ -3,8 +3,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // The node's own checks, by path: the web takes no runtime code from core, but these tests hold
 // its boxes to them.
-import { createContactRequest } from '../../core/src/api/schemas.js';
+import { setNormNoteRequest } from '../../core/src/norms/schemas.js';
+import { createContactRequest, loginRequest, setupRequest } from '../../core/src/api/schemas.js';
+import { wireIndicator } from '../../protocol/src/messages/consultations.js';
 import { limits } from '../src/limits.js';
+import { SOURCES_BOX, sourcesProblems } from '../src/norm-sources.js';
 
 const src = new URL('../src/', import.meta.url).pathname;
 const files = (dir: string): string[] =>
@@ -24,11 +27,40 @@ describe('the web interface’s limits are the node’s', () => {
     expect(own).toEqual([]);
   });
 
+  it('the node refuses one character past each limit the boxes now take, and accepts the limit', () => {
+    const password = (n: number) => 'pässwörd-'.repeat(40).slice(0, n);
+    const setup = (p: string) => setupRequest.safeParse({ token: 't'.repeat(40), password: p }).success;
+    expect([setup(password(limits.account.password)), setup(password(limits.account.password + 1))]).toEqual([true, false]);
+    const login = (p: string) => loginRequest.safeParse({ email: 'a@b.example', password: p }).success;
+    expect([login(password(limits.account.password)), login(password(limits.account.password + 1))]).toEqual([true, false]);
+
+    const note = (sources: string[]) => setNormNoteRequest.safeParse({ entry: 'gge2015-13h', text: 'Note', sources }).success;
+    expect(note(Array(limits.norms.noteSources).fill('𠀀'.repeat(limits.norms.source)))).toBe(true);
+    expect(note(Array(limits.norms.noteSources + 1).fill('A/RES/1'))).toBe(false);
+    expect(note(['𠀀'.repeat(limits.norms.source + 1)])).toBe(false);
+
+    const url = (n: number) => `https://example.org/${'a'.repeat(n - 'https://example.org/'.length)}`;
+    expect(wireIndicator.safeParse({ type: 'url', value: url(limits.indicator.value) }).success).toBe(true);
+    expect(wireIndicator.safeParse({ type: 'url', value: url(limits.indicator.value + 1) }).success).toBe(false);
+  });
+
   it('the node refuses a contact’s phone number longer than its peers take, however it is spaced', () => {
     const phone = (p: string) =>
       createContactRequest.safeParse({ kind: 'technical', name: 'N', organisation: 'O', email: 'a@b.example', phone: p, languages: ['en'], timeZone: 'UTC', available24x7: true }).success;
     // Spaces between the digits are allowed, so only a limit on the whole keeps it within what peers take.
     const spaced = (n: number) => `+41${' '.repeat(n - 12)}229171234`;
     expect([phone(spaced(limits.contact.phone)), phone(spaced(limits.contact.phone + 1))]).toEqual([true, false]);
+  });
+});
+
+describe('the norm sources box', () => {
+  it('holds as many full sources as the node takes, one per line', () => {
+    expect(SOURCES_BOX).toBe(limits.norms.noteSources * limits.norms.source + limits.norms.noteSources - 1);
+  });
+
+  it('names what the node would refuse: too many sources, or a line too long, counted in characters', () => {
+    expect(sourcesProblems(Array(limits.norms.noteSources).fill('𠀀'.repeat(limits.norms.source)))).toEqual([]);
+    expect(sourcesProblems(Array(21).fill('A/RES/1'))).toEqual(['Give at most 20 sources; there are 21.']);
+    expect(sourcesProblems(['A/RES/1', 'x'.repeat(501)])).toEqual(['Source 2 has 501 characters; a source has at most 500.']);
   });
 });

@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type ChangeEvent } from 'react';
 import { SelectField, TextField } from '../components/fields.js';
 import { messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { INDICATOR_TYPES, type Indicator, type IndicatorType, type tlpLevels } from './values.js';
 
 type Tlp = (typeof tlpLevels)[number];
@@ -230,6 +231,7 @@ export function IndicatorEditor({
             label={ki.value}
             spellCheck={false}
             autoComplete="off"
+            maxChars={limits.indicator.value}
             value={oneValue}
             onChange={setOneValue}
             errors={oneError ? [oneError] : undefined}

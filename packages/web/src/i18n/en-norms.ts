@@ -1,3 +1,4 @@
+import { limits } from '../limits.js';
 import { isolate } from './isolate.js';
 
 /** Sentences of the norms pages (catalogue, entry, matrix, import, public page), in English. */
@@ -67,7 +68,9 @@ export const normsMessages = {
     noteIntro: 'What this state has done to implement this entry: laws, strategies, institutions, with their sources.',
     noteLabel: 'Implementation note',
     sourcesLabel: 'Sources, one per line',
-    sourcesHint: 'A law, a strategy or a report: its title, symbol or URL.',
+    sourcesHint: `A law, a strategy or a report: its title, symbol or URL. At most ${limits.norms.noteSources} sources of ${limits.norms.source} characters each.`,
+    tooManySources: (n: number) => `Give at most ${limits.norms.noteSources} sources; there are ${n}.`,
+    sourceTooLong: (line: number, n: number) => `Source ${line} has ${n} characters; a source has at most ${limits.norms.source}.`,
     saveNote: 'Save note',
     noteSaved: 'The implementation note is saved and published to peers.',
     othersHeading: 'Other states',

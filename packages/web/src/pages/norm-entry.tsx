@@ -8,6 +8,7 @@ import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { actorName, formatDate, formatTime, languageName, messages as t } from '../i18n/index.js';
 import { limits } from '../limits.js';
+import { SOURCES_BOX, sourcesProblems } from '../norm-sources.js';
 import { may } from '../permissions.js';
 import { useSession } from '../session.js';
 import { useLoad } from '../use-load.js';
@@ -290,10 +291,15 @@ function NoteForm({ entry, current, onSaved }: { entry: string; current: Detail[
   const errorsFor = (path: string) => (error instanceof ApiError ? error.forField(path) : undefined);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
+    const list = sources.split('\n').map((s) => s.trim()).filter(Boolean);
+    const problems = sourcesProblems(list);
+    if (problems.length) {
+      setError(new ApiError(0, 'validation_failed', t.common.checkFields, problems.map((message) => ({ path: 'sources', message }))));
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
-      const list = sources.split('\n').map((s) => s.trim()).filter(Boolean);
       await call('setNormNote', { body: { entry, text, sources: list } });
       flash(n.entry.noteSaved);
       onSaved();
@@ -313,7 +319,7 @@ function NoteForm({ entry, current, onSaved }: { entry: string; current: Detail[
         ]}
       />
       <TextArea id="note-text" label={n.entry.noteLabel} maxChars={limits.norms.note} value={text} onChange={setText} errors={errorsFor('text')} />
-      <TextArea id="note-sources" label={n.entry.sourcesLabel} hint={n.entry.sourcesHint} value={sources} onChange={setSources} errors={errorsFor('sources')} rows={3} />
+      <TextArea id="note-sources" label={n.entry.sourcesLabel} hint={n.entry.sourcesHint} maxChars={SOURCES_BOX} value={sources} onChange={setSources} errors={errorsFor('sources')} rows={3} />
       <div className="actions">
         <button type="submit" className="button button-secondary" disabled={busy}>
           {busy ? t.common.saving : n.entry.saveNote}

@@ -149,6 +149,7 @@ function SetupForm({ secret, info }: { secret: string; info: LinkInfo }) {
             type="email"
             autoComplete="username"
             spellCheck={false}
+            maxChars={limits.account.email}
             value={email}
             onChange={setEmail}
             errors={errorsFor('email')}
@@ -174,6 +175,7 @@ function SetupForm({ secret, info }: { secret: string; info: LinkInfo }) {
           hint={t.setup.passwordHint}
           type="password"
           autoComplete="new-password"
+          maxChars={limits.account.password}
           value={password}
           onChange={setPassword}
           errors={errorsFor('password')}
@@ -183,6 +185,7 @@ function SetupForm({ secret, info }: { secret: string; info: LinkInfo }) {
           label={t.setup.repeat}
           type="password"
           autoComplete="new-password"
+          maxChars={limits.account.password}
           value={repeat}
           onChange={setRepeat}
           errors={errorsFor('repeat')}

@@ -5,6 +5,7 @@ import { ErrorSummary, type FieldRef } from '../components/alerts.js';
 import { TextField } from '../components/fields.js';
 import { Loading, Page } from '../components/page.js';
 import { messages as t } from '../i18n/index.js';
+import { limits } from '../limits.js';
 import { useSession } from '../session.js';
 
 /** Where to go after signing in: a path on this node only, never another site. */
@@ -72,6 +73,7 @@ export function SignInPage() {
           type="email"
           autoComplete="username"
           spellCheck={false}
+          maxChars={limits.account.email}
           value={email}
           onChange={setEmail}
           errors={errorsFor('email')}
@@ -81,6 +83,7 @@ export function SignInPage() {
           label={t.signIn.password}
           type="password"
           autoComplete="current-password"
+          maxChars={limits.account.password}
           value={password}
           onChange={setPassword}
           errors={errorsFor('password')}

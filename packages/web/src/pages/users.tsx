@@ -228,6 +228,7 @@ function InviteForm({ onInvited }: { onInvited: (link: IssuedLink) => void }) {
           type="email"
           autoComplete="off"
           spellCheck={false}
+          maxChars={limits.account.email}
           value={email}
           onChange={setEmail}
           errors={errorsFor('email')}
