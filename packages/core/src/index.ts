@@ -31,6 +31,8 @@ export * from './domain/proof-ports.js';
 export * from './domain/proofs.js';
 export * from './api/proof-schemas.js';
 export * from './api/case-file.js';
+export * from './api/labels.js';
+export { caseTime } from './domain/case-file-words.js';
 export * from './domain/consultation-export.js';
 export * from './domain/mail-ports.js';
 export * from './domain/mail.js';

@@ -4,6 +4,7 @@ import { DELIVERY_HEADER, envelopeHash, evidenceCommitment, signDelivery, signEn
 import { notifyOverdueAcknowledgements } from '@parley/core';
 import { Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdfPages, squash } from './pdf-text.js';
 
 const DRAFT = {
   addressees: ['XAB'],
@@ -209,7 +210,18 @@ export function consultationSuite(engine: Engine): void {
       const pdf = await fetch(`${a.node.url}/api/v1/consultations/${id}/export.pdf`, { headers: { authorization: `Bearer ${await tokenOf(officerA)}` } });
       expect(pdf.status).toBe(200);
       expect(pdf.headers.get('content-type')).toBe('application/pdf');
-      expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+      const pdfBytes = Buffer.from(await pdf.arrayBuffer());
+      expect(pdfBytes.subarray(0, 5).toString()).toBe('%PDF-');
+      // The case file says what the page says, and times as people read them, in UTC.
+      const printed = squash((await pdfPages(pdfBytes)).join(' '));
+      const summary = printed.slice(printed.indexOf('ItemValue'), printed.indexOf('Threaddigest'));
+      for (const words of ['Closed (Resolved or mitigated)', 'Request to mitigate activity from your territory', 'UrgencyUrgent', 'SeverityHigh', 'SectorsEnergy', '20 Nov 2026, 00:00 UTC to 24 Nov 2026, 18:00 UTC']) expect(summary).toContain(squash(words));
+      for (const internal of ['resolved_or_mitigated', 'request_to_mitigate', 'urgent', 'high', 'energy', 'T00:00', 'Z']) expect(summary).not.toContain(internal);
+      expect(summary).toMatch(/Sent\d{1,2}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\d{4},\d\d:\d\dUTC/);
+      expect(summary).toMatch(/Acknowledgementdue\d{1,2}[A-Z][a-z]{2}\d{4},\d\d:\d\dUTC\(met\)/);
+      // The annex keeps the exact times of the signed messages and of their receipts.
+      const exact = (json.body.envelopes as { created: string; receiptTime: string | null }[]).flatMap((e) => [e.created, e.receiptTime ?? '']);
+      for (const t of exact) expect(printed).toContain(t);
       const stix = await officerA.get(`/api/v1/consultations/${id}/stix`);
       expect(stix.body.type).toBe('bundle');
       const patterns = (stix.body.objects as { type: string; pattern?: string }[]).filter((o) => o.type === 'indicator').map((o) => o.pattern);

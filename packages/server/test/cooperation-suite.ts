@@ -3,6 +3,7 @@ import { DELIVERY_HEADER, envelopeHash, signDelivery, signEnvelope, uuidv7, veri
 import { notifyLapsingPreservations, notifyOverdueDecisions, requestCaseFile } from '@parley/core';
 import { addPeer, Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pdfPages, squash } from './pdf-text.js';
 
 const CONTACT = { name: 'Insp. Ana Duarte', position: '24/7 point of contact', phone: '+999 21 555 0101', email: 'ana.duarte@police.xaa.example', officeHours: 'around the clock', timeZone: 'Europe/Lisbon', preferredChannel: 'Parley' };
 
@@ -424,9 +425,15 @@ export function cooperationSuite(engine: Engine): void {
       const statsB = (await officerB.get('/api/v1/request-stats')).body.rows as { state: string; direction: string }[];
       expect(statsB.every((r) => r.state === 'XAA' && r.direction === 'incoming')).toBe(true);
 
-      const pdf = await officerA.request('GET', `/api/v1/requests/${mla.id}/export.pdf`);
+      const token = (await officerA.post('/api/v1/tokens', { name: 'case file' })).body.secret as string;
+      const pdf = await fetch(`${a.node.url}/api/v1/requests/${mla.id}/export.pdf`, { headers: { authorization: `Bearer ${token}` } });
       expect(pdf.status).toBe(200);
       expect(pdf.headers.get('content-disposition')).toContain('TLP-AMBER-STRICT');
+      // The case file names the instruments, channel and status as the page does, and times in UTC.
+      const printed = squash((await pdfPages(Buffer.from(await pdf.arrayBuffer()))).join(' '));
+      for (const words of ['Budapest Convention on Cybercrime (2001); Second Additional Protocol', 'Channel: 24/7 network of points of contact', 'StatusSent, not yet acknowledged']) expect(printed).toContain(squash(words));
+      expect(printed).not.toContain('network247');
+      expect(printed).toMatch(/Acknowledgementdue\d{1,2}[A-Z][a-z]{2}\d{4},\d\d:\d\dUTC\((notyetpassed|overdue)\)/);
       const json = await officerA.get(`/api/v1/requests/${mla.id}/export.json`);
       expect(json.body.format).toBe('parley-request-export/1');
       expect(json.body.envelopes[0].type).toBe('request.open');

@@ -1,9 +1,11 @@
 import { indicatorsToStixBundle, parseIndicators, StixBundleError, stixBundleToIndicators, tlpLabel, type Indicator, type StixBundle } from '@parley/protocol';
 import { invalid } from '../errors.js';
 import type { CaseFile } from '../api/case-file.js';
+import { consultationLabels as L } from '../api/labels.js';
 import type { ConsultationDetail } from '../api/consultations.js';
 import { assertMay } from './audit.js';
 import { getConsultation } from './consultations.js';
+import { caseDeadline, caseTime, caseTimeOrDash, labelOf } from './case-file-words.js';
 import type { DomainContext } from './context.js';
 import { decodeStoredEnvelope } from './federation.js';
 import type { Actor } from './policies.js';
@@ -72,7 +74,7 @@ export function annexHashes(envelopes: ExportedEnvelope[]): CaseFile['hashes'] {
   return envelopes.flatMap((e) => [
     { label: `${e.type} ${e.direction} ${e.created} — envelope SHA-256`, value: e.hash },
     { label: `signature (Ed25519, JWS)`, value: e.jws.split('.')[2] ?? '' },
-    ...(e.receipt ? [{ label: 'receipt signature (Ed25519, JWS)', value: e.receipt.split('.')[2] ?? '' }] : []),
+    ...(e.receipt ? [{ label: `receipt signature (Ed25519, JWS)${e.receiptTime ? `, received ${e.receiptTime}` : ''}`, value: e.receipt.split('.')[2] ?? '' }] : []),
   ]);
 }
 
@@ -112,10 +114,10 @@ export async function consultationCaseFile(ctx: DomainContext, actor: Actor, id:
     sections.push({
       heading: 'Attribution',
       paragraphs: [
-        `Attributed to ${to}, with ${attribution.confidence} confidence, on the basis of ${attribution.basis.map(words).join(', ')}.`,
+        `Attributed to ${to}, with ${labelOf(L.confidences, attribution.confidence).toLowerCase()} confidence, on the basis of ${attribution.basis.map((b) => labelOf(L.bases, b).toLowerCase()).join(', ')}.`,
         ...(attribution.statement ? [attribution.statement] : []),
         ...(attribution.evidence.length ? [`Evidence relied on: ${attribution.evidence.join(', ')}`] : []),
-        c.attributionReply ? `Reply of ${c.recipient}: ${words(c.attributionReply.position)}. ${c.attributionReply.reasons}` : `No reply on the attribution yet.`,
+        c.attributionReply ? `Reply of ${c.recipient}: ${labelOf(L.replies, c.attributionReply.position)}. ${c.attributionReply.reasons}` : `No reply on the attribution yet.`,
       ],
     });
   }
@@ -127,25 +129,25 @@ export async function consultationCaseFile(ctx: DomainContext, actor: Actor, id:
     generatedAt: x.exportedAt,
     parties: { from: party(c.raiser), to: c.recipient ? [party(c.recipient)] : c.addressees.map(party) },
     fields: [
-      { label: 'Status', value: words(c.status) + (c.outcome ? ` (${words(c.outcome)})` : '') },
-      { label: 'Kind of communication', value: words(c.communicationKind) },
-      { label: 'Urgency', value: c.urgency },
-      { label: 'Severity', value: c.severity },
-      { label: 'Period of the activity', value: `${c.periodStart ?? 'unknown'} to ${c.periodEnd ?? 'unknown'}` },
-      { label: 'Sectors', value: c.sectors.map(words).join(', ') || '—' },
+      { label: 'Status', value: labelOf(L.statuses, c.status) + (c.outcome ? ` (${labelOf(L.outcomes, c.outcome)})` : '') },
+      { label: 'Kind of communication', value: labelOf(L.kinds, c.communicationKind) },
+      { label: 'Urgency', value: labelOf(L.urgencies, c.urgency) },
+      { label: 'Severity', value: labelOf(L.severities, c.severity) },
+      { label: 'Period of the activity', value: `${c.periodStart ? caseTime(c.periodStart) : 'unknown'} to ${c.periodEnd ? caseTime(c.periodEnd) : 'unknown'}` },
+      { label: 'Sectors', value: c.sectors.map((s) => labelOf(L.sectors, s)).join(', ') || '—' },
       { label: 'Norms at stake', value: c.norms.join(', ') || '—' },
       { label: 'Raised by', value: c.raisedBy },
-      { label: 'Sent', value: c.sentAt ?? '—' },
-      { label: 'Acknowledgement due', value: c.ackDeadline ? `${c.ackDeadline} (${c.ackState})` : '—' },
-      { label: 'Acknowledged', value: c.acknowledgedAt ?? '—' },
-      { label: 'Response requested by', value: c.responseRequestedBy ?? '—' },
+      { label: 'Sent', value: caseTimeOrDash(c.sentAt) },
+      { label: 'Acknowledgement due', value: caseDeadline(c.ackDeadline, c.ackState) },
+      { label: 'Acknowledged', value: caseTimeOrDash(c.acknowledgedAt) },
+      { label: 'Response requested by', value: caseDeadline(c.responseRequestedBy, c.responseState) },
       { label: 'Thread digest', value: c.integrity.digest ?? '—' },
     ],
     sections,
     timeline: c.events.map((e) => {
       const env = e.envelopeHash ? receipts.get(e.envelopeHash) : undefined;
       const hashes = e.envelopeHash ? [{ label: 'Envelope', value: e.envelopeHash }] : [];
-      const detail = [e.text, e.outcome ? `Outcome: ${words(e.outcome)}` : '', e.attributionReply ? `Attribution: ${words(e.attributionReply.position)}. ${e.attributionReply.reasons}` : '', env?.receiptTime ? `Receipt: received at ${env.receiptTime}` : '', e.notApplied ? `Not applied: ${e.notApplied}` : '']
+      const detail = [e.text, e.outcome ? `Outcome: ${labelOf(L.outcomes, e.outcome)}` : '', e.attributionReply ? `Attribution: ${labelOf(L.replies, e.attributionReply.position)}. ${e.attributionReply.reasons}` : '', env?.receiptTime ? `Receipt: received ${caseTime(env.receiptTime)}` : '', e.notApplied ? `Not applied: ${e.notApplied}` : '']
         .filter(Boolean)
         .join('\n');
       return { at: e.at, actor: `${e.state} — ${e.actor}`, event: ACTION_WORDS[e.action] ?? words(e.action), ...(detail ? { detail } : {}), ...(hashes.length ? { hashes } : {}) };

@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { tlpLabel, type CustodyRecord, type Envelope, type MessageBody, type RequestAction, type RequestDecision, type RequestForm, type RequestKind } from '@parley/protocol';
 import type { CaseFile } from '../api/case-file.js';
 import type { CooperationRequest, CreateRequest, LegalBasis, RequestDetail, RequestStats, RequestStep, UpdateRequest } from '../api/cooperation.js';
+import { requestLabels as L } from '../api/labels.js';
 import { conflict, forbidden, invalid, notFound, type FieldIssue } from '../errors.js';
 import { assertMay, record } from './audit.js';
+import { caseDeadline, caseTime, caseTimeOrDash, labelOf } from './case-file-words.js';
 import { annexHashes, stateNames, threadEnvelopes, type ExportedEnvelope } from './consultation-export.js';
 import type { ConsultationEventRecord, ConsultationRecord, ConsultationSide, ConsultationStatus, LegalBasisRecord } from './consultation-ports.js';
 import { actorName, assertDeadlineAhead, caseTimeline, deleteCaseDraft, editCaseDraft, evidenceReceived, evidenceRefs, evidenceSent, loadCase, localEvent, PLAIN_EVENT, selfCode, type CaseNames } from './consultations.js';
@@ -896,16 +898,8 @@ export async function exportRequest(ctx: DomainContext, actor: Actor, id: string
 
 const words = (v: string) => v.replace(/_/g, ' ');
 
-const INSTRUMENT_WORDS: Record<string, string> = {
-  un_cybercrime_2024: 'United Nations Convention against Cybercrime (2024)',
-  budapest_2001: 'Council of Europe Convention on Cybercrime (Budapest, 2001)',
-  budapest_protocol2_2022: 'Second Additional Protocol to the Budapest Convention (2022)',
-  untoc_2000: 'United Nations Convention against Transnational Organized Crime (2000)',
-  bilateral_treaty: 'Bilateral mutual legal assistance treaty',
-  regional_instrument: 'Regional instrument',
-  reciprocity: 'Reciprocity',
-  domestic_law: 'Domestic law of the requested state',
-};
+/** How an executed preservation stands, after its end date. */
+const PRESERVATION_WORDS: Record<string, string> = { running: 'running', lapsing: 'lapsing within a week', lapsed: 'lapsed' };
 
 const GROUND_WORDS: Record<string, string> = {
   sovereignty_security_ordre_public: 'prejudice to sovereignty, security, ordre public or other essential interests',
@@ -940,7 +934,7 @@ export function decisionWords(d: RequestDecision): string {
   };
   return [
     base[d.decision] ?? d.decision,
-    d.until ? (d.decision === 'postpone' ? `Postponed until ${d.until}` : `Data preserved until ${d.until}`) : '',
+    d.until ? (d.decision === 'postpone' ? `Postponed until ${caseTime(d.until)}` : `Data preserved until ${caseTime(d.until)}`) : '',
     d.grounds.length ? `Grounds: ${d.grounds.map((g) => GROUND_WORDS[g] ?? g).join('; ')}` : '',
     d.reasons ? `Reasons: ${d.reasons}` : '',
     d.conditions ? `Conditions: ${d.conditions}` : '',
@@ -960,7 +954,7 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
   const or = (v: string) => v || '—';
   const numbered: Array<[string, string[]]> = [
     ['Requesting authority', [`Requesting authority: ${or(f.requestingAuthority)}`, `Investigating authority: ${or(f.investigatingAuthority)}`, `Prosecutor or court: ${or(f.prosecutorOrCourt)}; case number: ${or(f.caseNumber)}`]],
-    ['Legal basis', [`Instruments: ${f.legalBasis.instruments.map((i) => INSTRUMENT_WORDS[i] ?? i).join('; ') || '—'}`, `Articles: ${or(f.legalBasis.articles)}`, `Channel: ${f.legalBasis.channel ? words(f.legalBasis.channel) : '—'}`]],
+    ['Legal basis', [`Instruments: ${f.legalBasis.instruments.map((i) => labelOf(L.instruments, i)).join('; ') || '—'}`, `Articles: ${or(f.legalBasis.articles)}`, `Channel: ${f.legalBasis.channel ? labelOf(L.channels, f.legalBasis.channel) : '—'}`]],
     ['Subject and nature of the proceedings', [or(f.proceedings)]],
     ['Summary of the facts', [or(r.summary)]],
     ['Offence', [or(f.offence)]],
@@ -1000,12 +994,12 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
     generatedAt: x.exportedAt,
     parties: { from: party(r.raiser), to: r.recipient ? [party(r.recipient)] : [] },
     fields: [
-      { label: 'Status', value: words(r.status) + (r.outcome ? ` (${words(r.outcome)})` : '') },
-      { label: 'Urgency', value: r.urgency },
-      { label: 'Sent', value: r.sentAt ?? '—' },
-      { label: 'Acknowledgement due', value: r.ackDeadline ? `${r.ackDeadline} (${r.ackState})` : '—' },
-      { label: 'Decision requested by', value: r.responseRequestedBy ? `${r.responseRequestedBy} (${r.responseState})` : '—' },
-      ...(r.preserveUntil ? [{ label: 'Data preserved until', value: `${r.preserveUntil} (${r.preservation})` }] : []),
+      { label: 'Status', value: labelOf(L.statuses, r.status) + (r.outcome ? ` (${labelOf(L.outcomes, r.outcome)})` : '') },
+      { label: 'Urgency', value: labelOf(L.urgencies, r.urgency) },
+      { label: 'Sent', value: caseTimeOrDash(r.sentAt) },
+      { label: 'Acknowledgement due', value: caseDeadline(r.ackDeadline, r.ackState) },
+      { label: 'Decision requested by', value: caseDeadline(r.responseRequestedBy, r.responseState) },
+      ...(r.preserveUntil ? [{ label: 'Data preserved until', value: `${caseTime(r.preserveUntil)} (${PRESERVATION_WORDS[r.preservation] ?? r.preservation})` }] : []),
       { label: 'Made by', value: r.raisedBy },
       { label: 'Thread digest', value: r.integrity.digest ?? '—' },
     ],
@@ -1015,10 +1009,10 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
       const detail = [
         e.text,
         e.decision ? decisionWords(e.decision as RequestDecision) : '',
-        e.action === 'extend' && e.until ? `Preserved until ${e.until}` : '',
-        e.outcome ? `Outcome: ${words(e.outcome)}` : '',
+        e.action === 'extend' && e.until ? `Preserved until ${caseTime(e.until)}` : '',
+        e.outcome ? `Outcome: ${labelOf(L.outcomes, e.outcome)}` : '',
         e.custody.length ? `Chain of custody given for ${e.custody.length} item(s)` : '',
-        env?.receiptTime ? `Receipt: received at ${env.receiptTime}` : '',
+        env?.receiptTime ? `Receipt: received ${caseTime(env.receiptTime)}` : '',
         e.notApplied ? `Not applied: ${e.notApplied}` : '',
       ]
         .filter(Boolean)

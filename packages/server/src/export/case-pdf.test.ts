@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CaseFile } from '@parley/core';
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { describe, expect, it } from 'vitest';
+import { pdfPages, squash } from '../../test/pdf-text.js';
 import { renderCasePdf } from './case-pdf.js';
 
 const sha = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -46,19 +46,7 @@ function caseFile(timelineLength: number, evidenceCount: number): CaseFile {
   };
 }
 
-async function extract(pdf: Buffer): Promise<{ pages: string[] }> {
-  const doc = await getDocument({ data: new Uint8Array(pdf), useSystemFonts: false, isEvalSupported: false }).promise;
-  const pages: string[] = [];
-  for (let i = 1; i <= doc.numPages; i++) {
-    const content = await (await doc.getPage(i)).getTextContent();
-    pages.push(content.items.map((item) => ('str' in item ? item.str : '')).join(' '));
-  }
-  await doc.destroy();
-  return { pages };
-}
-
-/** Text with all spacing removed, so a value broken across text items still matches. */
-const squash = (s: string) => s.replace(/\s+/g, '');
+const extract = async (pdf: Buffer) => ({ pages: await pdfPages(pdf) });
 
 describe('renderCasePdf', () => {
   it('renders the title, parties in three scripts, TLP and every hash', async () => {

@@ -1,4 +1,4 @@
-import type { CaseFile } from '@parley/core';
+import { caseTime, type CaseFile } from '@parley/core';
 import { TLP } from '@parley/protocol';
 import { ScriptedDocument } from './pdf-scripts.js';
 
@@ -35,12 +35,6 @@ function formatSize(bytes: number): string {
   }
   const exact = `${bytes.toLocaleString('en')} bytes`;
   return unit ? `${v.toFixed(1)} ${unit} (${exact})` : exact;
-}
-
-function formatTime(iso: string): string {
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
 }
 
 /** The TLP label in FIRST's colours: coloured text on a black box. Returns the box width. */
@@ -165,7 +159,7 @@ export async function renderCasePdf(file: CaseFile): Promise<Buffer> {
   doc.font('bold').fontSize(18).fillColor(INK).text(file.title, { width: contentWidth });
   doc.moveDown(0.3);
   doc.font('regular').fontSize(10).fillColor(INK).text(`Reference: ${file.reference}`);
-  doc.text(`Generated: ${formatTime(file.generatedAt)}`);
+  doc.text(`Generated: ${caseTime(file.generatedAt)}`);
   doc.moveDown(0.4);
   const y = doc.y;
   const w = tlpBox(doc, file.tlp, PAGE.side, y, 'left');
@@ -215,7 +209,7 @@ export async function renderCasePdf(file: CaseFile): Promise<Buffer> {
         { title: 'What', width: contentWidth - 182 },
       ],
       file.timeline.map((e) => [
-        formatTime(e.at),
+        caseTime(e.at),
         e.actor,
         [
           { text: e.event, font: 'bold' as const },

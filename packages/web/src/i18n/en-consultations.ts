@@ -1,3 +1,4 @@
+import { consultationLabels } from '../../../core/src/api/labels.js';
 import { isolate } from './isolate.js';
 
 /** Sentences of the consultation pages (inbox, outbox, drafts, the form and one consultation), in English. */
@@ -52,35 +53,17 @@ export const consultationsMessages = {
   andList: (items: readonly string[]) => (items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`),
 
   // ---- words for values ------------------------------------------------------------------
-  statuses: {
-    draft: 'Draft',
-    sent: 'Sent, not yet acknowledged',
-    acknowledged: 'Acknowledged',
-    in_progress: 'In progress',
-    responded: 'Responded',
-    closed: 'Closed',
-  } as Record<string, string>,
-  outcomes: {
-    resolved_or_mitigated: 'Resolved or mitigated',
-    unfounded: 'Unfounded',
-    no_agreement: 'No agreement',
-    withdrawn: 'Withdrawn',
-  } as Record<string, string>,
+  statuses: consultationLabels.statuses,
+  outcomes: consultationLabels.outcomes,
   closedWith: (outcome: string) => `Closed: ${outcome}`,
-  urgencies: { urgent: 'Urgent', high: 'High', routine: 'Routine' } as Record<string, string>,
+  urgencies: consultationLabels.urgencies,
   urgencyHelp: {
     urgent: 'The other state is asked to acknowledge within 24 hours.',
     high: 'The other state is asked to acknowledge within 72 hours.',
     routine: 'The other state is asked to acknowledge within 10 days.',
   } as Record<string, string>,
-  severities: { low: 'Low', moderate: 'Moderate', high: 'High', critical: 'Critical' } as Record<string, string>,
-  kinds: {
-    notification: 'Notification',
-    request_for_information: 'Request for information',
-    request_for_assistance: 'Request for assistance',
-    request_to_mitigate: 'Request to mitigate activity from your territory',
-    response: 'Response',
-  } as Record<string, string>,
+  severities: consultationLabels.severities,
+  kinds: consultationLabels.kinds,
   kindHelp: {
     notification: 'Informing the other state of an ICT incident, with no request attached.',
     request_for_information: 'Asking the other state for information on an ICT incident.',
@@ -88,37 +71,10 @@ export const consultationsMessages = {
     request_to_mitigate: 'Asking the other state to mitigate malicious ICT activity emanating from its territory.',
     response: 'Answering a communication the other state sent.',
   } as Record<string, string>,
-  sectors: {
-    energy: 'Energy',
-    transport: 'Transport',
-    banking: 'Banking',
-    financial_market_infrastructure: 'Financial market infrastructure',
-    health: 'Health',
-    drinking_water: 'Drinking water',
-    waste_water: 'Waste water',
-    digital_infrastructure: 'Digital infrastructure',
-    telecommunications: 'Telecommunications',
-    ict_service_management: 'ICT service management',
-    public_administration: 'Public administration',
-    elections: 'Elections',
-    emergency_services: 'Emergency services',
-    space: 'Space',
-    food: 'Food',
-    manufacturing: 'Manufacturing',
-    chemicals: 'Chemicals',
-    research: 'Research',
-    postal: 'Postal and courier services',
-    other: 'Other',
-  } as Record<string, string>,
-  bases: {
-    technical_analysis: 'Technical analysis',
-    intelligence: 'Intelligence',
-    law_enforcement_investigation: 'Law-enforcement investigation',
-    third_party_report: 'Third-party report',
-    self_attribution: 'Self-attribution (the actor claimed it)',
-  } as Record<string, string>,
-  confidences: { low: 'Low', moderate: 'Moderate', high: 'High' } as Record<string, string>,
-  replies: { accepts: 'Accepts the attribution', disputes: 'Disputes the attribution', under_investigation: 'Is investigating the attribution' } as Record<string, string>,
+  sectors: consultationLabels.sectors,
+  bases: consultationLabels.bases,
+  confidences: consultationLabels.confidences,
+  replies: consultationLabels.replies,
   replyChoices: { accepts: 'We accept the attribution', disputes: 'We dispute the attribution', under_investigation: 'We are investigating it' } as Record<string, string>,
   indicatorTypes: {
     ipv4: 'IPv4 address',

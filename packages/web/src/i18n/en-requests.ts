@@ -1,3 +1,4 @@
+import { requestLabels } from '../../../core/src/api/labels.js';
 import { isolate } from './isolate.js';
 
 /**
@@ -43,42 +44,20 @@ export const requestsMessages = {
     emergency: 'The other state is asked to acknowledge within 1 hour and to decide within 8 hours.',
     spontaneous: 'The other state is asked to acknowledge receipt within 10 days.',
   } as Record<string, string>,
-  statuses: {
-    draft: 'Draft',
-    sent: 'Sent, not yet acknowledged',
-    acknowledged: 'Acknowledged',
-    postponed: 'Postponed',
-    executed: 'Executed',
-    closed: 'Closed',
-  } as Record<string, string>,
+  statuses: requestLabels.statuses,
   executedAs: {
     execute: 'Executed',
     execute_in_part: 'Executed in part',
     execute_under_conditions: 'Executed under conditions',
   } as Record<string, string>,
-  outcomes: { completed: 'Completed', refused: 'Refused', withdrawn: 'Withdrawn' } as Record<string, string>,
+  outcomes: requestLabels.outcomes,
   closedWith: (outcome: string) => `Closed: ${outcome}`,
   awaitingYou: 'Your state has been asked for more information.',
   awaitingThem: 'Waiting for the other state’s answer to a request for information.',
-  instruments: {
-    un_cybercrime_2024: 'UN Convention against Cybercrime (2024)',
-    budapest_2001: 'Budapest Convention on Cybercrime (2001)',
-    budapest_protocol2_2022: 'Second Additional Protocol to the Budapest Convention (2022)',
-    untoc_2000: 'UN Convention against Transnational Organized Crime (2000)',
-    bilateral_treaty: 'Bilateral treaty on mutual legal assistance',
-    regional_instrument: 'Regional instrument',
-    reciprocity: 'Reciprocity (no treaty applies)',
-    domestic_law: 'Domestic law of the requested state',
-  } as Record<string, string>,
-  channels: {
-    network_24_7: '24/7 network of points of contact',
-    central_authority: 'Between central authorities',
-    diplomatic: 'Diplomatic channel',
-    direct_authority: 'Directly between competent authorities',
-    police_cooperation: 'Police cooperation channel',
-  } as Record<string, string>,
+  instruments: requestLabels.instruments,
+  channels: requestLabels.channels,
   noChannel: 'Not stated',
-  urgencies: { urgent: 'Urgent', high: 'High', routine: 'Routine' } as Record<string, string>,
+  urgencies: requestLabels.urgencies,
 
   // ---- deadlines and the preservation clock --------------------------------------------------
   deadline: {

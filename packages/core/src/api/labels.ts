@@ -1,0 +1,94 @@
+/**
+ * The words people read for the values the node stores: the web interface shows them, and the
+ * printed case file (`domain/case-file-words.ts`) prints the same ones, so a PDF never shows
+ * "request_to_mitigate" where the page said "Request to mitigate activity from your territory".
+ * Plain objects without imports: the web interface imports this file by path.
+ */
+
+export const consultationLabels = {
+  statuses: {
+    draft: 'Draft',
+    sent: 'Sent, not yet acknowledged',
+    acknowledged: 'Acknowledged',
+    in_progress: 'In progress',
+    responded: 'Responded',
+    closed: 'Closed',
+  } as Record<string, string>,
+  outcomes: {
+    resolved_or_mitigated: 'Resolved or mitigated',
+    unfounded: 'Unfounded',
+    no_agreement: 'No agreement',
+    withdrawn: 'Withdrawn',
+  } as Record<string, string>,
+  urgencies: { urgent: 'Urgent', high: 'High', routine: 'Routine' } as Record<string, string>,
+  severities: { low: 'Low', moderate: 'Moderate', high: 'High', critical: 'Critical' } as Record<string, string>,
+  /** The kinds of communication. */
+  kinds: {
+    notification: 'Notification',
+    request_for_information: 'Request for information',
+    request_for_assistance: 'Request for assistance',
+    request_to_mitigate: 'Request to mitigate activity from your territory',
+    response: 'Response',
+  } as Record<string, string>,
+  sectors: {
+    energy: 'Energy',
+    transport: 'Transport',
+    banking: 'Banking',
+    financial_market_infrastructure: 'Financial market infrastructure',
+    health: 'Health',
+    drinking_water: 'Drinking water',
+    waste_water: 'Waste water',
+    digital_infrastructure: 'Digital infrastructure',
+    telecommunications: 'Telecommunications',
+    ict_service_management: 'ICT service management',
+    public_administration: 'Public administration',
+    elections: 'Elections',
+    emergency_services: 'Emergency services',
+    space: 'Space',
+    food: 'Food',
+    manufacturing: 'Manufacturing',
+    chemicals: 'Chemicals',
+    research: 'Research',
+    postal: 'Postal and courier services',
+    other: 'Other',
+  } as Record<string, string>,
+  bases: {
+    technical_analysis: 'Technical analysis',
+    intelligence: 'Intelligence',
+    law_enforcement_investigation: 'Law-enforcement investigation',
+    third_party_report: 'Third-party report',
+    self_attribution: 'Self-attribution (the actor claimed it)',
+  } as Record<string, string>,
+  confidences: { low: 'Low', moderate: 'Moderate', high: 'High' } as Record<string, string>,
+  replies: { accepts: 'Accepts the attribution', disputes: 'Disputes the attribution', under_investigation: 'Is investigating the attribution' } as Record<string, string>,
+};
+
+export const requestLabels = {
+  statuses: {
+    draft: 'Draft',
+    sent: 'Sent, not yet acknowledged',
+    acknowledged: 'Acknowledged',
+    postponed: 'Postponed',
+    executed: 'Executed',
+    closed: 'Closed',
+  } as Record<string, string>,
+  outcomes: { completed: 'Completed', refused: 'Refused', withdrawn: 'Withdrawn' } as Record<string, string>,
+  urgencies: { urgent: 'Urgent', high: 'High', routine: 'Routine' } as Record<string, string>,
+  instruments: {
+    un_cybercrime_2024: 'UN Convention against Cybercrime (2024)',
+    budapest_2001: 'Budapest Convention on Cybercrime (2001)',
+    budapest_protocol2_2022: 'Second Additional Protocol to the Budapest Convention (2022)',
+    untoc_2000: 'UN Convention against Transnational Organized Crime (2000)',
+    bilateral_treaty: 'Bilateral treaty on mutual legal assistance',
+    regional_instrument: 'Regional instrument',
+    reciprocity: 'Reciprocity (no treaty applies)',
+    domestic_law: 'Domestic law of the requested state',
+  } as Record<string, string>,
+  channels: {
+    network_24_7: '24/7 network of points of contact',
+    central_authority: 'Between central authorities',
+    diplomatic: 'Diplomatic channel',
+    direct_authority: 'Directly between competent authorities',
+    police_cooperation: 'Police cooperation channel',
+  } as Record<string, string>,
+};
