@@ -81,18 +81,20 @@ describe('renderCasePdf', () => {
     for (const t of file.timeline) for (const h of t.hashes ?? []) expect(all).toContain(h.value);
   });
 
-  it('prints Chinese and Arabic text as written, in its reading order', async () => {
+  it('prints Chinese, Korean and Arabic text as written, in its reading order, in one string too', async () => {
     const base = caseFile(1, 1);
     const arabic = 'طلب حفظ بيانات حركة المرور على الشبكة منذ 12 يوما';
     const file: CaseFile = {
       ...base,
       title: '电网扫描事件 — Scanning of the grid',
-      parties: { from: base.parties.from, to: [{ state: 'XAB', name: 'وزارة الخارجية' }] },
-      sections: [{ heading: 'Summary', paragraphs: [arabic] }],
+      parties: { from: base.parties.from, to: [{ state: 'XAB', name: 'وزارة الخارجية' }, { state: 'XAC', name: '국가사이버안보센터' }] },
+      sections: [{ heading: 'Summary', paragraphs: [arabic, '来文：وزارة الخارجية'] }],
     };
     const { pages } = await extract(await renderCasePdf(file));
     const all = squash(pages.join(' '));
     expect(all).toContain('电网扫描事件');
+    expect(all).toContain('국가사이버안보센터');
+    expect(all).toContain('来文');
     // pdf.js gives the items of a line left to right: an Arabic line's words come last word first.
     const reversedWords = (s: string) => s.split(' ').reverse().join(' ');
     expect(all).toContain(squash(reversedWords(arabic)));

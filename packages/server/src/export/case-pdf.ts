@@ -9,7 +9,8 @@ import { ScriptedDocument } from './pdf-scripts.js';
  * text, and "Page X of Y".
  *
  * Text in any of the six UN languages prints in its own script and reading order, Arabic right to
- * left and Chinese in a CJK face (ScriptedDocument, pdf-scripts.ts); fonts are embedded as subsets.
+ * left, Chinese and Korean in faces of their own, each run of a mixed string in a face that has it
+ * (ScriptedDocument, pdf-scripts.ts); fonts are embedded as subsets.
  */
 
 const KIND_LABEL: Record<CaseFile['kind'], string> = {

@@ -121,6 +121,45 @@ describe('ScriptedDocument', () => {
     expect(text).not.toMatch(/NotoSansSC-Regular/);
   });
 
+  it('prints Korean in a Korean face, Latin and digits included', async () => {
+    const korean = '정보통신기술 사고 협의: 48시간 안에 확인해 주십시오 (XAA-2026-0001)';
+    const { pdf, items } = await render((doc) => {
+      doc.font('regular').fontSize(12).text(korean, { width: 450 });
+      doc.font('bold').fontSize(12).text('한국 국가사이버안보센터', { width: 450 });
+    });
+    expect(lines(items, false)).toEqual([korean, '한국 국가사이버안보센터']);
+    const text = pdf.toString('latin1');
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansKR-Regular/);
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansKR-Bold/);
+    // Korean alone brings no Chinese face into the file.
+    expect(text).not.toMatch(/NotoSansSC/);
+  });
+
+  it('prints one string of Chinese, Arabic and Korean with each run in a face that has it', async () => {
+    const chinese = '电网扫描事件';
+    const arabic = 'هجوم على الشبكة';
+    const mixed = `${chinese}：${arabic} 한국`;
+    const { pdf, items } = await render((doc) => doc.font('regular').fontSize(12).text(mixed, { width: 450 }));
+    const printed = items.map((i) => i.str).join(' ');
+    expect(printed).toContain(chinese);
+    expect(printed).toContain('한국');
+    // Each Arabic word comes back whole, letters joined and in order: none was set in a face without them.
+    for (const word of arabic.split(' ')) expect(printed).toContain(word);
+    const text = pdf.toString('latin1');
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansSC-Regular/);
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+DejaVuSans\b/);
+    expect(text).toMatch(/\/BaseFont \/[A-Z]{6}\+NotoSansKR-Regular/);
+  });
+
+  it('measures a string of several faces run by run, so that it wraps where it is drawn', async () => {
+    const doc = new ScriptedDocument();
+    doc.font('regular').fontSize(10);
+    const chinese = doc.widthOfString('电网扫描事件');
+    const arabic = doc.widthOfString('هجوم على الشبكة');
+    // Arabic measured in Noto Sans SC would be the width of its empty boxes, one per letter.
+    expect(doc.widthOfString('电网扫描事件هجوم على الشبكة')).toBeCloseTo(chinese + arabic, 0);
+  });
+
   it('measures a Chinese string in the face it is printed in', async () => {
     const doc = new ScriptedDocument();
     doc.font('regular').fontSize(10);

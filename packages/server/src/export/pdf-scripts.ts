@@ -9,10 +9,15 @@ import PDFDocument from 'pdfkit';
  * - **Latin, Cyrillic, Greek, Arabic and Hebrew** with DejaVu Sans (the dejavu-fonts-ttf package),
  *   which has their glyphs and the OpenType tables fontkit shapes Arabic with (joined letters,
  *   lam-alef).
- * - **Chinese (and Japanese kana)** with Noto Sans SC (the @expo-google-fonts/noto-sans-sc
- *   package, regular and bold, read only when a document needs it). A string with a Han, kana or
- *   full-width character is set in it whole: it also has Latin glyphs, so a Chinese title with a
- *   reference number in it stays in one face. It has no Arabic or Hangul.
+ * - **Chinese (and Japanese kana)** with Noto Sans SC, and **Korean** with Noto Sans KR (the
+ *   @expo-google-fonts/noto-sans-sc and noto-sans-kr packages, regular and bold, each read only
+ *   when a document needs it). A string with a Han, kana or full-width character is set in Noto
+ *   Sans SC, else one with Hangul in Noto Sans KR: both have Latin glyphs, so a Chinese title with
+ *   a reference number in it stays in one face.
+ * - **Fallback per run of characters**: within such a string, the characters its face lacks are
+ *   set in the face that has them, measured and drawn run by run: Arabic and Hebrew in DejaVu Sans
+ *   (neither CJK face has them), Hangul in Noto Sans KR (Noto Sans SC has none), Chinese in Noto
+ *   Sans SC (Noto Sans KR has only the hanja of Korean). So one string may mix Chinese and Arabic.
  * - **Right-to-left text** in its reading order. pdfkit lays a line out left to right, word by
  *   word, and fontkit reverses the letters of each Arabic word, so before this class an Arabic
  *   sentence came out with its words in the wrong order. Each line is now put in visual order by
@@ -37,27 +42,68 @@ const FACES = {
 } as const;
 export type Face = keyof typeof FACES;
 
-const CJK_FACES = {
-  regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
-  bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
+/** The faces for scripts DejaVu has no glyphs for, by script and weight; each about 6 to 10 MB. */
+const EAST_ASIAN_FACES = {
+  sc: {
+    regular: '@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf',
+    bold: '@expo-google-fonts/noto-sans-sc/700Bold/NotoSansSC_700Bold.ttf',
+  },
+  kr: {
+    regular: '@expo-google-fonts/noto-sans-kr/400Regular/NotoSansKR_400Regular.ttf',
+    bold: '@expo-google-fonts/noto-sans-kr/700Bold/NotoSansKR_700Bold.ttf',
+  },
 } as const;
+type EastAsian = keyof typeof EAST_ASIAN_FACES;
+type Weight = 'regular' | 'bold';
+/** Which face a run of characters is set in: the caller's (DejaVu), or an East Asian one. */
+type RunFace = 'caller' | EastAsian;
 
 /** Han, kana, bopomofo, CJK punctuation and full-width forms: text DejaVu has no glyphs for. */
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Bopomofo}\u3000-\u303f\uff00-\uffef]/u;
+/** Hangul syllables and letters, which only Noto Sans KR has. */
+const HANGUL = /\p{Script=Hangul}/u;
 /** Strong right-to-left characters (Hebrew, Arabic, Syriac, Thaana, N'Ko and their presentation forms). */
 const RTL = /[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]|[\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
 /** Strong characters of either direction, to find the first one. */
 const STRONG = /[\p{L}\p{Extended_Pictographic}]/u;
 
-/** The Chinese faces, read from disk once: about 10 MB each, so only when a document needs them. */
-const cjkFonts = new Map<string, Buffer>();
-function cjkFont(face: 'regular' | 'bold'): Buffer {
-  let font = cjkFonts.get(face);
+/** The East Asian faces, read from disk once, and only when a document needs them. */
+const eastAsianFonts = new Map<string, Buffer>();
+function eastAsianFont(script: EastAsian, weight: Weight): Buffer {
+  const path = EAST_ASIAN_FACES[script][weight];
+  let font = eastAsianFonts.get(path);
   if (!font) {
-    font = readFileSync(require.resolve(CJK_FACES[face]));
-    cjkFonts.set(face, font);
+    font = readFileSync(require.resolve(path));
+    eastAsianFonts.set(path, font);
   }
   return font;
+}
+
+/** The face a string is set in: Noto Sans SC if it has Chinese or kana, else Noto Sans KR if it has Hangul, else the caller's. */
+export function mainFace(text: string): RunFace {
+  return CJK.test(text) ? 'sc' : HANGUL.test(text) ? 'kr' : 'caller';
+}
+
+/** The face one character is set in, in a string set in `main`: its own script's if `main` lacks it. */
+function faceOf(ch: string, main: RunFace): RunFace {
+  if (CJK.test(ch)) return 'sc';
+  if (HANGUL.test(ch)) return 'kr';
+  // Neither East Asian face has Arabic or Hebrew; everything else (Latin, digits, punctuation,
+  // spaces, Cyrillic, Greek) is in all three, and stays in the string's face.
+  if (main !== 'caller' && RTL.test(ch)) return 'caller';
+  return main;
+}
+
+/** `text` cut into runs of one face each, in order; a space stays in the face of the run it follows. */
+export function faceRuns(text: string, main: RunFace): { text: string; face: RunFace }[] {
+  const runs: { text: string; face: RunFace }[] = [];
+  for (const ch of text) {
+    const last = runs[runs.length - 1];
+    const face = last && /\s/.test(ch) ? last.face : faceOf(ch, main);
+    if (last?.face === face) last.text += ch;
+    else runs.push({ text: ch, face });
+  }
+  return runs;
 }
 
 // The package is CommonJS whose export is the factory; its types declare it as an ES default export.
@@ -118,8 +164,11 @@ interface PdfkitInternals {
 }
 
 export class ScriptedDocument extends PDFDocument {
-  /** The face the caller asked for, before any swap for Chinese. */
+  /** The face the caller asked for, before any swap for Chinese or Korean. */
   private face: Face = 'regular';
+  /** The face of the string being written, and whether some of its characters need another. */
+  private main: RunFace = 'caller';
+  private mixed = false;
   /** The base direction of the text being written, for its lines. */
   private rightToLeft = false;
   private readonly registered = new Set<string>();
@@ -148,15 +197,43 @@ export class ScriptedDocument extends PDFDocument {
   }
 
   override widthOfString(text: string, options?: TextOptions): number {
-    return this.inScript(String(text ?? ''), options, (o) => super.widthOfString(text, o));
+    // pdfkit measures each word of a text being written through here: a word of several faces is
+    // measured run by run, each in the face it will be drawn in.
+    const s = String(text ?? '');
+    return this.inScript(s, options, (o) => (this.mixed ? this.widthInFaces(s, o) : super.widthOfString(text, o)));
+  }
+
+  private widthInFaces(text: string, options?: TextOptions): number {
+    const runs = faceRuns(text, this.main);
+    const spacing = (options?.characterSpacing ?? 0) + (options?.wordSpacing ?? 0);
+    const plain = { ...options, characterSpacing: 0, wordSpacing: 0 };
+    const width = runs.reduce((w, r) => w + this.inFace(r.face, () => super.widthOfString(r.text, plain)), 0);
+    return width + spacing * Math.max(0, [...text].length - 1);
+  }
+
+  /** Runs `f` with the font of `face` (at the caller's weight), then goes back to the string's face. */
+  private inFace<T>(face: RunFace, f: () => T): T {
+    if (face === this.main) return f();
+    this.useFace(face);
+    try {
+      return f();
+    } finally {
+      this.useFace(this.main);
+    }
+  }
+
+  private useFace(face: RunFace): void {
+    if (face === 'caller') super.font(this.face);
+    else this.useEastAsian(face, this.face === 'bold' ? 'bold' : 'regular');
   }
 
   /** Runs `write` with the face the text needs and its base direction, then restores the caller's face. */
   private inScript<T>(text: string, options: TextOptions | undefined, write: (options: TextOptions | undefined) => T): T {
     if (this.inside) return write(options);
     const face = this.face;
-    const swap = CJK.test(text);
-    if (swap) this.useCjk(face === 'bold' ? 'bold' : 'regular');
+    this.main = mainFace(text);
+    this.mixed = this.main !== 'caller' && faceRuns(text, this.main).length > 1;
+    if (this.main !== 'caller') this.useFace(this.main);
     this.inside = true;
     this.rightToLeft = isRightToLeft(text);
     try {
@@ -164,14 +241,16 @@ export class ScriptedDocument extends PDFDocument {
     } finally {
       this.inside = false;
       this.rightToLeft = false;
-      if (swap) this.font(face);
+      this.mixed = false;
+      if (this.main !== 'caller') this.font(face);
+      this.main = 'caller';
     }
   }
 
-  private useCjk(face: 'regular' | 'bold'): void {
-    const name = `cjk-${face}`;
+  private useEastAsian(script: EastAsian, weight: Weight): void {
+    const name = `${script}-${weight}`;
     if (!this.registered.has(name)) {
-      this.registerFont(name, cjkFont(face));
+      this.registerFont(name, eastAsianFont(script, weight));
       this.registered.add(name);
     }
     super.font(name);
@@ -194,26 +273,34 @@ export class ScriptedDocument extends PDFDocument {
     super.end();
   }
 
-  /** Draws one laid-out line: as pdfkit does when it is all left to right, else run by run in visual order. */
+  /**
+   * Draws one laid-out line: as pdfkit does when it is all left to right in one face, else run by
+   * run in visual order, each run in its face.
+   */
   _fragment(text: string, x: number, y: number, options: TextOptions & { lineWidth?: number }): void {
     const internals = PDFDocument.prototype as unknown as PdfkitInternals;
     const line = text.replace(/\n/g, '');
-    if (!this.rightToLeft && !RTL.test(line)) return internals._fragment.call(this, text, x, y, options);
+    if (!this.rightToLeft && !RTL.test(line) && !this.mixed) return internals._fragment.call(this, text, x, y, options);
     const trimmed = line.trim();
     if (!trimmed) return;
-    const font = (this as unknown as PdfkitInternals)._font.font;
+    const layout = (r: { text: string; face: RunFace }) => this.inFace(r.face, () => (this as unknown as PdfkitInternals)._font.font.layout(r.text).direction);
+    // A run is cut where its face changes; a space is drawn in the face of the run before it.
     // fontkit reverses a run it reads as right to left, so such a run is handed over in logical
     // order: it then shapes the letters in the order they join, and lays them out in the visual one.
-    const runs = visualRuns(trimmed, this.rightToLeft).map((r) => ({ ...r, text: !r.space && font.layout(r.text).direction === 'rtl' ? reversed(r.text) : r.text }));
+    const runs: { text: string; space: boolean; face: RunFace }[] = [];
+    for (const r of visualRuns(trimmed, this.rightToLeft)) {
+      if (r.space) runs.push({ ...r, face: runs[runs.length - 1]?.face ?? this.main });
+      else for (const f of faceRuns(r.text, this.main)) runs.push({ ...f, space: false, text: layout(f) === 'rtl' ? reversed(f.text) : f.text });
+    }
     const plain = { ...options, align: 'left' as const, width: undefined, wordSpacing: 0 };
-    const widths = runs.map((r) => super.widthOfString(r.text, plain));
+    const widths = runs.map((r) => this.inFace(r.face, () => super.widthOfString(r.text, plain)));
     const total = widths.reduce((a, b) => a + b, 0);
     const room = options.lineWidth ?? options.width ?? total;
     let at = x;
     if (options.align === 'right' || (options.align === 'justify' && this.rightToLeft)) at += room - total;
     else if (options.align === 'center') at += (room - total) / 2;
     runs.forEach((r, i) => {
-      if (!r.space) internals._fragment.call(this, r.text, at, y, plain);
+      if (!r.space) this.inFace(r.face, () => internals._fragment.call(this, r.text, at, y, plain));
       at += widths[i]!;
     });
   }
