@@ -73,7 +73,14 @@ export const requestLabels = {
     closed: 'Closed',
   } as Record<string, string>,
   outcomes: { completed: 'Completed', refused: 'Refused', withdrawn: 'Withdrawn' } as Record<string, string>,
-  urgencies: { urgent: 'Urgent', high: 'High', routine: 'Routine' } as Record<string, string>,
+  urgencies: consultationLabels.urgencies,
+  decisions: {
+    execute: 'Executed',
+    execute_in_part: 'Executed in part',
+    execute_under_conditions: 'Executed under conditions',
+    postpone: 'Postponed',
+    refuse: 'Refused',
+  } as Record<string, string>,
   instruments: {
     un_cybercrime_2024: 'UN Convention against Cybercrime (2024)',
     budapest_2001: 'Budapest Convention on Cybercrime (2001)',

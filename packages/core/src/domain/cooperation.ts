@@ -925,15 +925,8 @@ const ACTION_WORDS: Record<string, string> = {
 };
 
 export function decisionWords(d: RequestDecision): string {
-  const base: Record<string, string> = {
-    execute: 'Executed',
-    execute_in_part: 'Executed in part',
-    execute_under_conditions: 'Executed under conditions',
-    postpone: 'Postponed',
-    refuse: 'Refused',
-  };
   return [
-    base[d.decision] ?? d.decision,
+    labelOf(L.decisions, d.decision),
     d.until ? (d.decision === 'postpone' ? `Postponed until ${caseTime(d.until)}` : `Data preserved until ${caseTime(d.until)}`) : '',
     d.grounds.length ? `Grounds: ${d.grounds.map((g) => GROUND_WORDS[g] ?? g).join('; ')}` : '',
     d.reasons ? `Reasons: ${d.reasons}` : '',

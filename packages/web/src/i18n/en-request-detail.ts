@@ -1,3 +1,4 @@
+import { requestLabels } from '../../../core/src/api/labels.js';
 import { requestsMessages } from './en-requests.js';
 import { isolate } from './isolate.js';
 
@@ -18,12 +19,8 @@ export const requestDetailMessages = {
     emergency: 'emergency request',
     spontaneous: 'spontaneous information',
   } as Record<string, string>,
-  outcomes: {
-    completed: 'Completed',
-    refused: 'Refused',
-    withdrawn: 'Withdrawn',
-  } as Record<string, string>,
-  urgencies: { urgent: 'Urgent', high: 'High', routine: 'Routine' } as Record<string, string>,
+  outcomes: requestLabels.outcomes,
+  urgencies: requestLabels.urgencies,
   instruments: {
     un_cybercrime_2024: 'UN Convention against Cybercrime (2024)',
     budapest_2001: 'Budapest Convention on Cybercrime (2001)',
@@ -41,13 +38,7 @@ export const requestDetailMessages = {
     direct_authority: 'Directly between the competent authorities',
     police_cooperation: 'Police cooperation channel',
   } as Record<string, string>,
-  decisions: {
-    execute: 'Executed',
-    execute_in_part: 'Executed in part',
-    execute_under_conditions: 'Executed under conditions',
-    postpone: 'Postponed',
-    refuse: 'Refused',
-  } as Record<string, string>,
+  decisions: requestLabels.decisions,
   grounds: {
     sovereignty_security_ordre_public: 'Execution would prejudice the sovereignty, security, ordre public or other essential interests of the requested state',
     political_offence: 'The offence is a political offence',
