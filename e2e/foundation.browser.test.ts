@@ -60,6 +60,26 @@ describe('first run', () => {
     await p.context().close();
   });
 
+  it('counts a password in characters as the node does, so six emoji are too short before the node is asked', async () => {
+    const p = await anonymousPage();
+    await p.goto(node!.setupLink);
+    await heading(p, 'Set up the first administrator').waitFor();
+    const posts: string[] = [];
+    p.on('request', (r) => {
+      if (r.method() !== 'GET') posts.push(`${r.method()} ${new URL(r.url()).pathname}`);
+    });
+    await p.getByLabel('Your e-mail address').fill(ADMIN.email);
+    // Twelve UTF-16 units, six characters.
+    await p.getByLabel('Password', { exact: true }).fill('😀🙂😀🙂😀🙂');
+    await p.getByLabel('Repeat the password').fill('😀🙂😀🙂😀🙂');
+    await p.getByRole('button', { name: 'Save and sign in' }).click();
+    const summary = p.getByRole('alert').filter({ hasText: 'There is a problem' });
+    await summary.waitFor();
+    expect(await summary.getByRole('link').allTextContents()).toEqual(['Password: A password needs at least 12 characters.']);
+    expect(posts).toEqual([]);
+    await p.context().close();
+  });
+
   it('the printed first-run link sets up the administrator, signs them in and removes the secret from the address', async () => {
     await page.goto(node!.setupLink);
     await heading(page, 'Set up the first administrator').waitFor();

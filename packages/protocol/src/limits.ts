@@ -53,4 +53,6 @@ export const limits = {
   indicator: { value: 2048 },
   /** A search of consultations or requests. */
   search: 200,
+  /** A peer node's address as an administrator gives it. */
+  peerUrl: 500,
 } as const;

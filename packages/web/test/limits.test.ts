@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 // The node's own checks, by path: the web takes no runtime code from core, but these tests hold
 // its boxes to them.
 import { setNormNoteRequest } from '../../core/src/norms/schemas.js';
-import { createContactRequest, loginRequest, setupRequest } from '../../core/src/api/schemas.js';
+import { addPeerRequest, createContactRequest, loginRequest, setupRequest } from '../../core/src/api/schemas.js';
 import { wireIndicator } from '../../protocol/src/messages/consultations.js';
 import { limits } from '../src/limits.js';
 import { SOURCES_BOX, sourcesProblems } from '../src/norm-sources.js';
@@ -40,6 +40,9 @@ describe('the web interface’s limits are the node’s', () => {
     expect(note(['𠀀'.repeat(limits.norms.source + 1)])).toBe(false);
 
     const url = (n: number) => `https://example.org/${'a'.repeat(n - 'https://example.org/'.length)}`;
+    const peer = (u: string) => addPeerRequest.safeParse({ url: u, fingerprint: `SHA256:${'A'.repeat(43)}` });
+    expect(peer(url(limits.peerUrl)).success).toBe(true);
+    expect(peer(url(limits.peerUrl + 1)).error?.issues[0]?.message).toBe('A node’s address has at most 500 characters; give its base address, such as https://parley.mfa.example.');
     expect(wireIndicator.safeParse({ type: 'url', value: url(limits.indicator.value) }).success).toBe(true);
     expect(wireIndicator.safeParse({ type: 'url', value: url(limits.indicator.value + 1) }).success).toBe(false);
   });

@@ -200,7 +200,7 @@ export const peer = z.object({
 export type Peer = z.infer<typeof peer>;
 export const peerList = z.object({ peers: z.array(peer) });
 export const addPeerRequest = z.strictObject({
-  url: z.string().trim().min(1, 'Give the peer node’s URL.').max(500),
+  url: z.string().trim().min(1, 'Give the peer node’s URL.').max(limits.peerUrl, `A node’s address has at most ${limits.peerUrl} characters; give its base address, such as https://parley.mfa.example.`),
   fingerprint: z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256: followed by 43 characters; copy it exactly as the other state gave it.'),
 });
 

@@ -6,6 +6,7 @@ import { ConfirmAction } from '../components/confirm.js';
 import { CopyButton } from '../components/copy.js';
 import { TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
+import { limits } from '../limits.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { formatTime, messages as t } from '../i18n/index.js';
@@ -239,6 +240,7 @@ function AddPeerForm({ onAdded }: { onAdded: (peer: Peer) => void }) {
           spellCheck={false}
           value={url}
           onChange={setUrl}
+          maxChars={limits.peerUrl}
           errors={errorsFor('url')}
         />
         <TextField

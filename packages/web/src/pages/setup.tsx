@@ -9,6 +9,7 @@ import { Page } from '../components/page.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { limits } from '../limits.js';
 import { useSession } from '../session.js';
+import { characterCount } from '../text.js';
 
 type LinkInfo = ResponseOf<'setupInfo'>;
 
@@ -107,7 +108,8 @@ function SetupForm({ secret, info }: { secret: string; info: LinkInfo }) {
     e.preventDefault();
     const local = [];
     if (first && !email.trim()) local.push({ path: 'email', message: t.setup.emailMissing });
-    if (password.length < limits.account.passwordMin) local.push({ path: 'password', message: t.setup.tooShort });
+    // In characters, as the node counts them: six emoji are twelve UTF-16 units but six characters.
+    if (characterCount(password) < limits.account.passwordMin) local.push({ path: 'password', message: t.setup.tooShort });
     else if (password !== repeat) local.push({ path: 'repeat', message: t.setup.mismatch });
     if (local.length) {
       setError(new ApiError(0, 'validation_failed', t.common.checkFields, local));
