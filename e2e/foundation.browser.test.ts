@@ -40,15 +40,21 @@ afterAll(async () => {
 
 const heading = (p: Page, name: string) => p.getByRole('heading', { level: 1, name, exact: true });
 
+/** The requests other than GET that the page makes from now on: what it asked the node to do. */
+function writesOf(p: Page): string[] {
+  const writes: string[] = [];
+  p.on('request', (r) => {
+    if (r.method() !== 'GET') writes.push(`${r.method()} ${new URL(r.url()).pathname}`);
+  });
+  return writes;
+}
+
 describe('first run', () => {
   it('an empty first-run form names every field to fill in at once, the e-mail address included, and asks the node nothing', async () => {
     const p = await anonymousPage();
     await p.goto(node!.setupLink);
     await heading(p, 'Set up the first administrator').waitFor();
-    const posts: string[] = [];
-    p.on('request', (r) => {
-      if (r.method() !== 'GET') posts.push(`${r.method()} ${new URL(r.url()).pathname}`);
-    });
+    const posts = writesOf(p);
     await p.getByRole('button', { name: 'Save and sign in' }).click();
     const summary = p.getByRole('alert').filter({ hasText: 'There is a problem' });
     await summary.waitFor();
@@ -64,10 +70,7 @@ describe('first run', () => {
     const p = await anonymousPage();
     await p.goto(node!.setupLink);
     await heading(p, 'Set up the first administrator').waitFor();
-    const posts: string[] = [];
-    p.on('request', (r) => {
-      if (r.method() !== 'GET') posts.push(`${r.method()} ${new URL(r.url()).pathname}`);
-    });
+    const posts = writesOf(p);
     await p.getByLabel('Your e-mail address').fill(ADMIN.email);
     // Twelve UTF-16 units, six characters.
     await p.getByLabel('Password', { exact: true }).fill('😀🙂😀🙂😀🙂');
