@@ -21,23 +21,9 @@ export const requestDetailMessages = {
   } as Record<string, string>,
   outcomes: requestLabels.outcomes,
   urgencies: requestLabels.urgencies,
-  instruments: {
-    un_cybercrime_2024: 'UN Convention against Cybercrime (2024)',
-    budapest_2001: 'Budapest Convention on Cybercrime (2001)',
-    budapest_protocol2_2022: 'Second Additional Protocol to the Budapest Convention (2022)',
-    untoc_2000: 'UN Convention against Transnational Organized Crime (2000)',
-    bilateral_treaty: 'Bilateral treaty',
-    regional_instrument: 'Regional instrument',
-    reciprocity: 'Reciprocity',
-    domestic_law: 'Domestic law',
-  } as Record<string, string>,
-  channels: {
-    network_24_7: '24/7 network of points of contact',
-    central_authority: 'Central authorities',
-    diplomatic: 'Diplomatic channel',
-    direct_authority: 'Directly between the competent authorities',
-    police_cooperation: 'Police cooperation channel',
-  } as Record<string, string>,
+  // The words the request form offers and the case file prints, so that the three never differ.
+  instruments: requestLabels.instruments,
+  channels: requestLabels.channels,
   decisions: requestLabels.decisions,
   grounds: {
     sovereignty_security_ordre_public: 'Execution would prejudice the sovereignty, security, ordre public or other essential interests of the requested state',
