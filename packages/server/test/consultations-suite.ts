@@ -215,7 +215,7 @@ export function consultationSuite(engine: Engine): void {
       // The case file says what the page says, and times as people read them, in UTC.
       const printed = squash((await pdfPages(pdfBytes)).join(' '));
       const summary = printed.slice(printed.indexOf('ItemValue'), printed.indexOf('Threaddigest'));
-      for (const words of ['Closed (Resolved or mitigated)', 'Request to mitigate activity from your territory', 'UrgencyUrgent', 'SeverityHigh', 'SectorsEnergy', '20 Nov 2026, 00:00 UTC to 24 Nov 2026, 18:00 UTC']) expect(summary).toContain(squash(words));
+      for (const words of ['Closed (Resolved or mitigated)', 'Request to mitigate activity from your territory', 'UrgencyUrgent', 'SeverityHigh', 'SectorsEnergy', '20 Nov 2026, 00:00 UTC to 24 Nov 2026, 18:00 UTC', 'Norms at stakeDo not damage critical infrastructure (A/70/174, para. 13 (f); gge2015-13f)']) expect(summary).toContain(squash(words));
       for (const internal of ['resolved_or_mitigated', 'request_to_mitigate', 'urgent', 'high', 'energy', 'T00:00', 'Z']) expect(summary).not.toContain(internal);
       expect(summary).toMatch(/Sent\d{1,2}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\d{4},\d\d:\d\dUTC/);
       expect(summary).toMatch(/Acknowledgementdue\d{1,2}[A-Z][a-z]{2}\d{4},\d\d:\d\dUTC\(met\)/);

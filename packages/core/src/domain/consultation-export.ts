@@ -8,6 +8,7 @@ import { getConsultation } from './consultations.js';
 import { caseDeadline, caseTime, caseTimeOrDash, labelOf } from './case-file-words.js';
 import type { DomainContext } from './context.js';
 import { decodeStoredEnvelope } from './federation.js';
+import { normCatalogue } from '../norms/catalogue.js';
 import type { Actor } from './policies.js';
 
 /*
@@ -97,6 +98,12 @@ const ACTION_WORDS: Record<string, string> = {
 
 const words = (v: string) => v.replace(/_/g, ' ');
 
+/** A norm as a reader of the case file finds it in the agreed text: its title, the document and paragraph, and the catalogue's id. */
+function normCited(id: string): string {
+  const e = normCatalogue().byId.get(id);
+  return e ? `${e.title} (${e.source.symbol}, para. ${e.source.paragraph}; ${id})` : id;
+}
+
 export async function consultationCaseFile(ctx: DomainContext, actor: Actor, id: string): Promise<CaseFile> {
   const x = await exportConsultation(ctx, actor, id);
   const c = x.consultation;
@@ -135,7 +142,7 @@ export async function consultationCaseFile(ctx: DomainContext, actor: Actor, id:
       { label: 'Severity', value: labelOf(L.severities, c.severity) },
       { label: 'Period of the activity', value: `${c.periodStart ? caseTime(c.periodStart) : 'unknown'} to ${c.periodEnd ? caseTime(c.periodEnd) : 'unknown'}` },
       { label: 'Sectors', value: c.sectors.map((s) => labelOf(L.sectors, s)).join(', ') || '—' },
-      { label: 'Norms at stake', value: c.norms.join(', ') || '—' },
+      { label: 'Norms at stake', value: c.norms.map(normCited).join('; ') || '—' },
       { label: 'Raised by', value: c.raisedBy },
       { label: 'Sent', value: caseTimeOrDash(c.sentAt) },
       { label: 'Acknowledgement due', value: caseDeadline(c.ackDeadline, c.ackState) },
