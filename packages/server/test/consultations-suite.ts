@@ -524,7 +524,7 @@ export function consultationSuite(engine: Engine): void {
         expect(await notifyOverdueAcknowledgements(ctx)).toBe(0);
       }
       const notes = (await officerA.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[];
-      expect(notes.some((n) => n.kind === 'consultation.ack_overdue' && n.message.includes('XAB has not acknowledged') && n.message.includes('Unanswered matter'))).toBe(true);
+      expect(notes.find((n) => n.kind === 'consultation.ack_overdue' && n.message.includes('XAB has not acknowledged') && n.message.includes('Unanswered matter'))?.message).toMatch(/the deadline was \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\.$/);
       const notesB = (await officerB.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[];
       expect(notesB.some((n) => n.kind === 'consultation.ack_overdue' && n.message.includes('Unanswered matter'))).toBe(true);
     }, 60_000);

@@ -373,6 +373,9 @@ export function cooperationSuite(engine: Engine): void {
       expect(Date.parse(d.ackDeadline) - Date.parse(d.sentAt)).toBe(3600_000);
       expect(Date.parse(d.responseRequestedBy) - Date.parse(d.sentAt)).toBe(8 * 3600_000);
       await arrived(officerB, emergency.id);
+      // Told in a sentence, with its deadline as people read it.
+      const received = ((await officerB.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[]).find((x) => x.kind === 'request.received' && x.message.includes('Threat to kill'));
+      expect(received?.message).toMatch(/^XAA sent an emergency request \(TLP:[A-Z+]+\): “Threat to kill a named journalist posted from a Borealian account”\. Acknowledge it by \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\.$/);
       // An emergency may be refused without a prior consultation, but never without grounds and reasons.
       const byDeadline = (await officerB.get('/api/v1/requests?box=inbox&sort=deadline')).body.requests as { id: string }[];
       expect(byDeadline[0]?.id).toBe(emergency.id);
@@ -383,7 +386,7 @@ export function cooperationSuite(engine: Engine): void {
         expect(await notifyOverdueDecisions(ctx)).toBe(0);
       }
       const notesA = (await officerA.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[];
-      expect(notesA.some((x) => x.kind === 'request.decision_overdue' && x.message.includes('XAB has not decided on your emergency request'))).toBe(true);
+      expect(notesA.find((x) => x.kind === 'request.decision_overdue' && x.message.includes('XAB has not decided on your emergency request'))?.message).toMatch(/a decision was asked for by \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\.$/);
       // Acknowledged within the hour, it is not overdue yet: its decision is due in 8 hours.
       expect((await step(officerB, emergency.id, { action: 'acknowledge' })).status).toBe(200);
       const overdue = (await officerB.get('/api/v1/requests?overdue=true')).body.requests as { id: string }[];

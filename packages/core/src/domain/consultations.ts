@@ -16,6 +16,8 @@ import type { DomainContext, RequestMeta } from './context.js';
 import { evidenceByHashes, evidenceRefOf, expectEvidence, grantEvidence } from './evidence.js';
 import { logEvidenceCommitments } from './proofs.js';
 import { decodeStoredEnvelope, enqueue, notify } from './federation.js';
+import { consultationLabels } from '../api/labels.js';
+import { caseTimeOrDash, labelOf } from './case-file-words.js';
 import type { Actor } from './policies.js';
 import type { Store } from './ports.js';
 
@@ -705,7 +707,7 @@ export async function onConsultationOpen(tx: Store, ctx: DomainContext, envelope
   await evidenceReceived(tx, ctx, { sender: envelope.sender, envelope: hash, consultation: c.id, evidence: body.evidence });
   // A norm this node's catalogue does not know (a newer list at the sender) is kept on the case but not indexed.
   await recordNormInvocations(tx, { caseType: 'consultation', caseId: c.id, title: c.title, createdAt: c.createdAt, normIds: c.norms.filter(isKnownNorm) });
-  await notify(tx, ctx, 'officer', 'consultation.received', `${envelope.sender} raised a consultation (${c.urgency}, TLP:${c.tlp}): “${c.title}”. Acknowledge it by ${c.ackDeadline?.toISOString()}.`, `/consultations/${c.id}`);
+  await notify(tx, ctx, 'officer', 'consultation.received', `${envelope.sender} raised a consultation (${labelOf(consultationLabels.urgencies, c.urgency).toLowerCase()}, TLP:${c.tlp}): “${c.title}”. Acknowledge it by ${caseTimeOrDash(c.ackDeadline?.toISOString())}.`, `/consultations/${c.id}`);
 }
 
 
@@ -776,8 +778,8 @@ export async function notifyOverdueAcknowledgements(ctx: DomainContext, limit = 
       const noun = CASE_NOUN[c.kind];
       const message =
         c.side === 'raiser'
-          ? `${c.recipient} has not acknowledged the ${noun} “${c.title}”; the deadline was ${c.ackDeadline?.toISOString()}.`
-          : `The acknowledgement of ${c.raiser}'s ${noun} “${c.title}” is overdue; it was due by ${c.ackDeadline?.toISOString()}.`;
+          ? `${c.recipient} has not acknowledged the ${noun} “${c.title}”; the deadline was ${caseTimeOrDash(c.ackDeadline?.toISOString())}.`
+          : `The acknowledgement of ${c.raiser}'s ${noun} “${c.title}” is overdue; it was due by ${caseTimeOrDash(c.ackDeadline?.toISOString())}.`;
       await notify(tx, ctx, 'officer', c.kind === 'consultation' ? 'consultation.ack_overdue' : 'request.ack_overdue', message, casePath(c));
     }
     return due.length;

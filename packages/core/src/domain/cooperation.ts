@@ -61,6 +61,15 @@ export const KIND_WORDS: Record<RequestKind, string> = {
   spontaneous: 'spontaneous information',
 };
 
+/** The kinds as a sentence names them, with their article. */
+const KIND_WITH_ARTICLE: Record<RequestKind, string> = {
+  preservation: 'an expedited preservation request',
+  disclosure: 'an expedited disclosure request',
+  mla: 'a mutual legal assistance request',
+  emergency: 'an emergency request',
+  spontaneous: 'spontaneous information',
+};
+
 const STATUS_WORDS: Record<ConsultationStatus, string> = {
   draft: 'a draft',
   sent: 'sent and not yet acknowledged',
@@ -732,7 +741,7 @@ export async function onRequestOpen(tx: Store, ctx: DomainContext, envelope: Env
   await tx.consultations.insert(c);
   await tx.consultations.addEvent({ ...PLAIN_EVENT, id: randomUUID(), consultationId: c.id, at, side: 'raiser', actor: body.raisedBy, action: 'opened', text: body.summary, evidence: body.evidence, envelopeHash: hash });
   await evidenceReceived(tx, ctx, { sender: envelope.sender, envelope: hash, consultation: c.id, evidence: body.evidence });
-  await notify(tx, ctx, 'officer', 'request.received', `${envelope.sender} sent an ${KIND_WORDS[body.kind]} (TLP:${c.tlp}): “${c.title}”. Acknowledge it by ${c.ackDeadline?.toISOString()}.`, `/requests/${c.id}`);
+  await notify(tx, ctx, 'officer', 'request.received', `${envelope.sender} sent ${KIND_WITH_ARTICLE[body.kind]} (TLP:${c.tlp}): “${c.title}”. Acknowledge it by ${caseTimeOrDash(c.ackDeadline?.toISOString())}.`, `/requests/${c.id}`);
 }
 
 const NOTIFY_ON: Record<RequestAction, string> = {
@@ -813,7 +822,7 @@ export async function notifyOverdueDecisions(ctx: DomainContext, limit = 100): P
     for (const c of due) {
       await tx.consultations.update({ ...c, decisionOverdueNotifiedAt: now, version: c.version + 1 });
       const noun = KIND_WORDS[c.kind as RequestKind];
-      const when = c.responseRequestedBy?.toISOString();
+      const when = caseTimeOrDash(c.responseRequestedBy?.toISOString());
       const message = c.side === 'raiser' ? `${c.recipient} has not decided on your ${noun} “${c.title}”; a decision was asked for by ${when}.` : `A decision on ${c.raiser}'s ${noun} “${c.title}” is overdue; it was asked for by ${when}.`;
       await notify(tx, ctx, 'officer', 'request.decision_overdue', message, `/requests/${c.id}`);
     }
