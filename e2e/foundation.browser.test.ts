@@ -1,6 +1,7 @@
+import { request } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isolated, launchBrowser, scrollsHorizontally, seriousAxeViolations, startCliNode, type CliNode, watchPage } from './browser.js';
+import { inviteOfficer, isolated, launchBrowser, scrollsHorizontally, seriousAxeViolations, startCliNode, type CliNode, watchPage } from './browser.js';
 
 /**
  * The foundation in a real browser: the built CLI runs a node as a child process; Chromium sets
@@ -19,6 +20,18 @@ let page: Page;
 const cspViolations: string[] = [];
 
 const watch = (p: Page): Page => watchPage(p, cspViolations);
+
+/** Signs in over the API from a loopback address of the test's choosing; the answer's status. */
+function signInFrom(localAddress: string, email: string, password: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(new URL('/api/v1/auth/login', node!.url), { method: 'POST', localAddress, headers: { 'Content-Type': 'application/json' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ email, password }));
+  });
+}
 
 /** A fresh browser context: no cookie, so not signed in. */
 async function anonymousPage(viewport = { width: 1280, height: 900 }): Promise<Page> {
@@ -331,6 +344,40 @@ describe('two-step buttons', () => {
     // A click of its own answers it.
     await yes.click();
     await page.getByText(`${isolated('Reporting script')} has been revoked.`).waitFor();
+  });
+
+  const LENA = { email: 'lena@ministry.example', name: 'Lena Locked', password: 'lena password 1234' };
+  const lenaRecord = () => page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: new RegExp(LENA.name) }) });
+
+  it('a locked account shows until when and why, and Unlock asks first, then says the person can sign in again', async () => {
+    await (await inviteOfficer(browser!, context, node!, LENA, cspViolations)).context.close();
+    // From an address of its own, whose allowance the suite's other sign-ins have not touched.
+    const from = '127.0.0.2';
+    for (let i = 0; i < 10; i++) expect(await signInFrom(from, LENA.email, 'not her password')).toBe(401);
+    expect(await signInFrom(from, LENA.email, LENA.password)).toBe(429);
+
+    await page.goto(`${node!.url}/users`);
+    await lenaRecord().getByText(/^Locked after too many failed sign-ins, until .+ \(in .+\)\.$/).waitFor();
+    await lenaRecord().getByRole('button', { name: `Unlock sign-in for ${isolated(LENA.name)}` }).click();
+    await lenaRecord().getByText(`Let ${isolated(LENA.name)} try to sign in again now? Their failed sign-ins are forgotten; their password stays as it is.`, { exact: false }).waitFor();
+    expect(await signInFrom(from, LENA.email, LENA.password)).toBe(429);
+    await lenaRecord().getByRole('button', { name: 'Unlock', exact: true }).click();
+    await page.getByRole('status').getByText(`${isolated(LENA.name)} can sign in again with their password.`).waitFor();
+    expect(await lenaRecord().getByText(/^Locked after/).count()).toBe(0);
+    expect(await signInFrom(from, LENA.email, LENA.password)).toBe(200);
+  });
+
+  it('enabling a disabled account asks first, says its old password will not work, and shows a link to set a new one', async () => {
+    await page.goto(`${node!.url}/users`);
+    await lenaRecord().getByRole('button', { name: 'Disable account' }).click();
+    await page.getByRole('status').getByText(`${isolated(LENA.name)} can no longer sign in.`, { exact: false }).waitFor();
+    await lenaRecord().getByRole('button', { name: `Enable the account of ${isolated(LENA.name)}` }).click();
+    await lenaRecord().getByText('It comes back without its old password, which may be known to others', { exact: false }).waitFor();
+    await lenaRecord().getByRole('button', { name: 'Enable with a new password link' }).click();
+    await page.getByRole('heading', { name: `One-time link for ${isolated(LENA.email)}` }).waitFor();
+    await page.getByText('The old password and the API tokens of this account no longer work.').waitFor();
+    expect(await page.locator('#issued-link').textContent()).toMatch(/\/setup#/);
+    expect(await signInFrom('127.0.0.3', LENA.email, LENA.password)).toBe(401);
   });
 
   // Last of the signed-in tests: it resets the administrator's own password.

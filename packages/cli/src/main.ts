@@ -221,6 +221,17 @@ export function buildProgram(io: Io): Command {
       io.out(`One-time link to set the password (valid 24 hours): ${String(res.setupLink)}`);
     });
 
+  user
+    .command('unlock')
+    .description('lift a sign-in lockout after too many failed sign-ins, so the person can try again at once; the password stays as it is')
+    .requiredOption('--email <email>', 'the account’s e-mail address')
+    .addOption(dataOption())
+    .action(async (o: { email: string; data: string }) => {
+      const input = parseInput(localSchemas.unlockUser, { email: o.email }, {});
+      const res = await viaNode(o.data, 'unlockUser', '/local/v1/users/unlock', input);
+      io.out(res.cleared ? `Forgot the failed sign-ins of ${input.email}: they can sign in again with their password.` : `${input.email} had no failed sign-ins counted: nothing to unlock.`);
+    });
+
   const token = program.command('token').description('manage API tokens');
   token
     .command('create')

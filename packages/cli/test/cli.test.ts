@@ -147,7 +147,38 @@ describe('parley CLI', () => {
     } finally {
       expect(await node.stop()).toBe(0);
     }
-  });
+  }, 120_000);
+
+  it("unlocks an account locked out by failed sign-ins, through the running node or without it, and keeps its password", async () => {
+    const failTenTimes = async (c: Client) => {
+      for (let i = 0; i < 10; i++) expect((await c.login('officer@mfa.example', 'wrong password')).status).toBe(401);
+      expect((await c.login('officer@mfa.example', 'a new officer password')).status).toBe(429);
+    };
+    let node = await startNode(data);
+    try {
+      const c = new Client(node.url);
+      await failTenTimes(c);
+      const unlocked = await parley(['user', 'unlock', '--email', 'Officer@MFA.example', '--data', data]);
+      expect([unlocked.code, unlocked.stdout.trim()]).toEqual([0, 'Forgot the failed sign-ins of officer@mfa.example: they can sign in again with their password.']);
+      // From the same address: the node also forgets that address's count of the account's failures.
+      expect((await c.login('officer@mfa.example', 'a new officer password')).status).toBe(200);
+      const unknown = await parley(['user', 'unlock', '--email', 'nobody@mfa.example', '--data', data]);
+      expect([unknown.code, unknown.stderr]).toEqual([1, expect.stringMatching(/^parley: No user nobody@mfa\.example on this node\./)]);
+      await failTenTimes(c);
+    } finally {
+      expect(await node.stop()).toBe(0);
+    }
+    const offline = await parley(['user', 'unlock', '--email', 'officer@mfa.example', '--data', data]);
+    expect([offline.code, offline.stdout.trim()]).toEqual([0, 'Forgot the failed sign-ins of officer@mfa.example: they can sign in again with their password.']);
+    const again = await parley(['user', 'unlock', '--email', 'officer@mfa.example', '--data', data]);
+    expect(again.stdout.trim()).toBe('officer@mfa.example had no failed sign-ins counted: nothing to unlock.');
+    node = await startNode(data);
+    try {
+      expect((await new Client(node.url).login('officer@mfa.example', 'a new officer password')).status).toBe(200);
+    } finally {
+      expect(await node.stop()).toBe(0);
+    }
+  }, 120_000);
 
   it('reuses the data directory on the next start', async () => {
     const node = await startNode(data);

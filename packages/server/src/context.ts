@@ -13,7 +13,7 @@ import { Checkpointer, defaultCheckpointerOptions, type CheckpointerOptions } fr
 import { DeadlineWatcher, defaultDeadlineWatcherOptions, type DeadlineWatcherOptions } from './deadlines.js';
 import type { NodeConfig } from './config.js';
 import { settleKeyRotation } from './key-rotation.js';
-import { StoreRateLimiter } from './store-limiter.js';
+import { FailedSignInAddresses, StoreRateLimiter } from './store-limiter.js';
 import { defaultWitnessOptions, Witness, type WitnessOptions } from './witness.js';
 import { defaultMailerOptions, Mailer, smtpSettings, type MailerOptions } from './mailer.js';
 import { VERSION } from './version.js';
@@ -47,6 +47,8 @@ export interface AppContext {
   loginLimiter: RateLimiterMemory;
   /** Sign-in attempts per account, kept in the store, so that a restart does not lift a lockout. */
   accountLimiter: StoreRateLimiter;
+  /** Where each account's failed sign-ins came from, so that unlocking it forgets those addresses' counts too. */
+  failedSignIns: FailedSignInAddresses;
   /**
    * The address a request came from, for limits: the connection's, or, when that is a trusted
    * reverse proxy (`trustedProxies`), the nearest address its `X-Forwarded-For` names that is not one.
@@ -158,6 +160,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
     domain,
     loginLimiter: new RateLimiterMemory({ points: config.loginAttempts, duration: config.loginWindowSeconds }),
     accountLimiter: new StoreRateLimiter(store.signInAttempts, { points: config.loginAttempts, duration: config.loginWindowSeconds }),
+    failedSignIns: new FailedSignInAddresses(),
     clientAddress: (request) => (trustProxy ? proxyAddr(request, trustProxy) : request.socket.remoteAddress) ?? 'unknown',
     nodeInfo: () => ({
       stateCode: identity.stateCode,

@@ -1,6 +1,7 @@
-import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, listPeers, notFound, presentToken, presentUser, reissueSetupLink, removePeer, setPeerStatus, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
+import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, listPeers, notFound, presentToken, presentUser, presentUserWithLink, reissueSetupLink, unlockUser, removePeer, setPeerStatus, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
 import type { DataDir } from '@parley/store';
 import { rotateNodeKey } from './key-rotation.js';
+import { accountKey } from './store-limiter.js';
 import { discover } from '@parley/federation';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
@@ -25,6 +26,7 @@ export const localSchemas = {
     password: fields.password.optional(),
   }),
   resetUser: z.strictObject({ email: fields.email }),
+  unlockUser: z.strictObject({ email: fields.email }),
   createToken: z.strictObject({ email: fields.email, name: fields.requiredText(100, 'The token name').default('cli') }),
   addPeer: addPeerRequest,
   listPeers: z.strictObject({}),
@@ -36,6 +38,12 @@ export const localSchemas = {
 
 const operator: Actor = { type: 'operator' };
 
+async function userNamed(domain: DomainContext, email: string) {
+  const found = await domain.store.users.byEmail(email);
+  if (!found) throw notFound('user_not_found', `No user ${email} on this node. See who there is in the web interface under Users, or add one with: parley user add --email E --role R`);
+  return found;
+}
+
 /** What the operator can do from the command line, whether the node runs (via the socket) or not (directly). */
 export const operatorCommands = {
   async addUser(domain: DomainContext, body: z.output<typeof localSchemas.addUser>, meta: RequestMeta) {
@@ -44,10 +52,13 @@ export const operatorCommands = {
   },
   /** A new one-time link: a reset for an account with a password (which ends it, its tokens and sessions at once), an invitation again for one without. */
   async resetUser(domain: DomainContext, body: z.output<typeof localSchemas.resetUser>, meta: RequestMeta) {
-    const found = await domain.store.users.byEmail(body.email);
-    if (!found) throw notFound('user_not_found', `No user ${body.email} on this node. See who there is in the web interface under Users, or add one with: parley user add --email E --role R`);
-    const { user, link } = await reissueSetupLink(domain, operator, found.id, meta);
-    return { user: presentUser(user), setupLink: link.link, expiresAt: link.expiresAt.toISOString() };
+    const { user, link } = await reissueSetupLink(domain, operator, (await userNamed(domain, body.email)).id, meta);
+    return presentUserWithLink(user, link);
+  },
+  /** Forgets the account's failed sign-ins (its password stays); the caller forgets its addresses' counts where a node runs. */
+  async unlockUser(domain: DomainContext, body: z.output<typeof localSchemas.unlockUser>, meta: RequestMeta) {
+    const { user, cleared } = await unlockUser(domain, operator, (await userNamed(domain, body.email)).id, meta);
+    return { user: presentUser(user), cleared };
   },
   async createToken(domain: DomainContext, body: z.output<typeof localSchemas.createToken>, meta: RequestMeta) {
     const { token, secret } = await createToken(domain, operator, { email: body.email }, body.name, meta);
@@ -96,6 +107,12 @@ export function createLocalApp(ctx: AppContext): Hono<Env> {
   app.post('/local/v1/users/reset', async (c) => {
     const body = await parse(c, localSchemas.resetUser);
     return c.json(await operatorCommands.resetUser(ctx.domain, body, { requestId: c.get('requestId') }));
+  });
+  app.post('/local/v1/users/unlock', async (c) => {
+    const body = await parse(c, localSchemas.unlockUser);
+    const result = await operatorCommands.unlockUser(ctx.domain, body, { requestId: c.get('requestId') });
+    await ctx.failedSignIns.forgive(accountKey(result.user.email), ctx.loginLimiter);
+    return c.json(result);
   });
   app.post('/local/v1/tokens', async (c) => {
     const body = await parse(c, localSchemas.createToken);

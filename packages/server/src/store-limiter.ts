@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto';
-import type { AttemptCount, AttemptRepo } from '@parley/core';
-import { RateLimiterRes } from 'rate-limiter-flexible';
+import { accountAttemptKey, attemptKeyHash as hashed, type AttemptCount, type AttemptRepo } from '@parley/core';
+import { RateLimiterRes, type RateLimiterMemory } from 'rate-limiter-flexible';
 
 /**
  * Counts attempts per key in fixed windows, as rate-limiter-flexible's `RateLimiterMemory` does
@@ -28,6 +27,16 @@ export class StoreRateLimiter {
     return this.add(key, -points);
   }
 
+  /** The keys among those given whose allowance is spent, each with when its window ends. */
+  async spent(keys: readonly string[]): Promise<Map<string, Date>> {
+    const counts = await this.attempts.current(keys.map(hashed), new Date());
+    return new Map(keys.flatMap((key) => {
+      const count = counts.get(hashed(key));
+      // The next attempt would be refused: `consume` refuses one that takes the count past the limit.
+      return count && count.points >= this.limit.points ? [[key, count.expiresAt]] : [];
+    }));
+  }
+
   async delete(key: string): Promise<boolean> {
     return this.attempts.delete(hashed(key));
   }
@@ -45,7 +54,31 @@ export class StoreRateLimiter {
   }
 }
 
-/** The key an account's failed sign-ins are counted under. */
-export const accountKey = (email: string) => `account:${email}`;
+/** The key an account's failed sign-ins are counted under; the domain's unlock forgets it. */
+export const accountKey = accountAttemptKey;
 
-const hashed = (key: string) => createHash('sha256').update(key).digest('hex');
+/**
+ * The addresses each account's failed sign-ins came from, in memory like the counts per address.
+ * Both limits count the same failures, so a person who mistyped their password at their desk has
+ * spent their address's allowance as well as their account's; an administrator's unlock forgets
+ * both, or the person would still be refused from where they sit.
+ */
+export class FailedSignInAddresses {
+  private readonly byAccount = new Map<string, Set<string>>();
+  constructor(private readonly maxAccounts = 10_000) {}
+
+  note(accountKey: string, addressKey: string): void {
+    // Bounded: made-up addresses typed from many places could otherwise grow it without end.
+    if (!this.byAccount.has(accountKey) && this.byAccount.size >= this.maxAccounts) this.byAccount.clear();
+    const addresses = this.byAccount.get(accountKey) ?? new Set<string>();
+    addresses.add(addressKey);
+    this.byAccount.set(accountKey, addresses);
+  }
+
+  /** Forgets the counts of the addresses the account's failed sign-ins came from. */
+  async forgive(accountKey: string, perAddress: Pick<RateLimiterMemory, 'delete'>): Promise<void> {
+    const addresses = [...(this.byAccount.get(accountKey) ?? [])];
+    this.byAccount.delete(accountKey);
+    await Promise.all(addresses.map((a) => perAddress.delete(a)));
+  }
+}

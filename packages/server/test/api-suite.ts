@@ -57,7 +57,10 @@ export function apiSuite(engine: Engine): void {
       const invited = await admin.post('/api/v1/users', { email: 'pending@mfa.example', displayName: 'Pending', role: 'viewer' });
       const id = invited.body.user.id as string;
       expect((await admin.patch(`/api/v1/users/${id}`, { status: 'disabled' })).body.status).toBe('disabled');
-      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'active' })).body.status).toBe('invited');
+      const enabled = await admin.post(`/api/v1/users/${id}/enable`, {});
+      expect(enabled.body.user.status).toBe('invited');
+      const inspect = await new Client(node.url).post('/api/v1/auth/setup/inspect', { token: new URL(enabled.body.setupLink).hash.slice(1) });
+      expect(inspect.body).toMatchObject({ purpose: 'invite', email: 'pending@mfa.example' });
     });
 
     it('accepts the first-run link once only', async () => {
@@ -280,7 +283,7 @@ export function apiSuite(engine: Engine): void {
       const id = (await officer.get('/api/v1/auth/session')).body.user.id as string;
       expect((await admin.patch(`/api/v1/users/${id}`, { status: 'disabled' })).status).toBe(200);
       expect((await bot.get('/api/v1/contacts')).status).toBe(401);
-      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'active' })).body.status).toBe('active');
+      expect((await admin.post(`/api/v1/users/${id}/enable`, {})).body.user.status).toBe('active');
       const after = await bot.get('/api/v1/contacts');
       expect([after.status, after.body.code]).toEqual([401, 'invalid_token']);
     });
@@ -345,6 +348,61 @@ export function apiSuite(engine: Engine): void {
       const link = await admin.post(`/api/v1/users/${id}/setup-link`, {});
       expect((await new Client(node.url).setup(link.body.setupLink, { password: 'a new long password' })).status).toBe(200);
       expect((await c.login('locked.out@mfa.example', 'a new long password')).status).toBe(200);
+    });
+
+    const userAudit = async (id: string) =>
+      ((await admin.get(`/api/v1/audit?entityType=user&entityId=${id}`)).body.entries as { action: string; actor: string }[]).map((e) => [e.action, e.actor]);
+
+    it('enables a disabled account without its old password, and gives a one-time link with which its person sets a new one', async () => {
+      const person = await signedInUser(admin, 'officer', 'Came Back');
+      const id = (await person.get('/api/v1/auth/session')).body.user.id as string;
+      await node.restart(); // a fresh count per address
+      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'disabled' })).status).toBe(200);
+      // Enabled only with a link: a plain change of status would bring the old password back.
+      const plain = await admin.patch(`/api/v1/users/${id}`, { status: 'active' });
+      expect([plain.status, plain.body.code]).toEqual([409, 'enable_needs_link']);
+
+      const enabled = await admin.post(`/api/v1/users/${id}/enable`, {});
+      expect(enabled.status).toBe(200);
+      expect(enabled.body.user.status).toBe('active');
+      const old = await new Client(node.url).login('came.back@mfa.example', 'a long test password');
+      expect([old.status, old.body.code]).toEqual([401, 'invalid_credentials']);
+      const again = await admin.post(`/api/v1/users/${id}/enable`, {});
+      expect([again.status, again.body.code]).toEqual([409, 'not_disabled']);
+
+      const inspect = await new Client(node.url).post('/api/v1/auth/setup/inspect', { token: new URL(enabled.body.setupLink).hash.slice(1) });
+      expect(inspect.body).toMatchObject({ purpose: 'reset', email: 'came.back@mfa.example' });
+      expect((await new Client(node.url).setup(enabled.body.setupLink, { password: 'a new long password' })).status).toBe(200);
+      expect((await new Client(node.url).login('came.back@mfa.example', 'a new long password')).status).toBe(200);
+      expect(await userAudit(id)).toContainEqual(['user.enable', ADMIN.email]);
+    });
+
+    it("lets an administrator lift an account's lockout, so its person signs in with the same password from where they tried", async () => {
+      const person = await signedInUser(admin, 'officer', 'Locked Again');
+      const id = (await person.get('/api/v1/auth/session')).body.user.id as string;
+      const officer = await signedInUser(admin, 'officer', 'Not An Admin');
+      const viewer = await signedInUser(admin, 'viewer', 'Only Reads');
+      await node.restart(); // a fresh count per address
+      const c = new Client(node.url);
+      for (let i = 0; i < 3; i++) expect((await c.login('locked.again@mfa.example', 'wrong password')).status).toBe(401);
+      expect((await c.login('locked.again@mfa.example', 'a long test password')).status).toBe(429);
+
+      const listed = async () => (await admin.get('/api/v1/users')).body.users as { id: string; lockedUntil: string | null }[];
+      const lockedUntil = (await listed()).find((u) => u.id === id)!.lockedUntil;
+      expect(Date.parse(lockedUntil!)).toBeGreaterThan(Date.now());
+      expect((await listed()).filter((u) => u.lockedUntil !== null).map((u) => u.id)).toEqual([id]);
+
+      for (const other of [officer, viewer]) {
+        const refused = await other.post(`/api/v1/users/${id}/unlock`, {});
+        expect([refused.status, refused.body.code]).toEqual([403, 'forbidden']);
+      }
+      expect((await c.login('locked.again@mfa.example', 'a long test password')).status).toBe(429);
+
+      const unlocked = await admin.post(`/api/v1/users/${id}/unlock`, {});
+      expect([unlocked.status, unlocked.body.lockedUntil]).toEqual([200, null]);
+      expect((await listed()).find((u) => u.id === id)!.lockedUntil).toBeNull();
+      expect((await c.login('locked.again@mfa.example', 'a long test password')).status).toBe(200);
+      expect(await userAudit(id)).toContainEqual(['user.unlock', ADMIN.email]);
     });
 
     it('limits failed sign-ins and tells when to retry', async () => {

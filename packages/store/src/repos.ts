@@ -175,6 +175,16 @@ export function attemptRepo(db: Db): AttemptRepo {
         .executeTakeFirstOrThrow();
       return { points: r.points, expiresAt: r.expires_at };
     },
+    async current(keyHashes, now) {
+      if (keyHashes.length === 0) return new Map();
+      const rows = await db
+        .selectFrom('sign_in_attempts')
+        .select(['key_hash', 'points', 'expires_at'])
+        .where('key_hash', 'in', [...keyHashes])
+        .where('expires_at', '>', now)
+        .execute();
+      return new Map(rows.map((r) => [r.key_hash, { points: r.points, expiresAt: r.expires_at }]));
+    },
     async delete(keyHash) {
       const r = await db.deleteFrom('sign_in_attempts').where('key_hash', '=', keyHash).executeTakeFirst();
       return Number(r.numDeletedRows) > 0;

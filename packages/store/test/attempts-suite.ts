@@ -26,6 +26,15 @@ export function attemptsSuite(engine: Engine) {
       expect(counts.map((c) => c.points).sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     });
 
+    it('reads the counts of the keys asked whose window has not ended', async () => {
+      const attempts = store.signInAttempts;
+      await attempts.add('k6', 2, WINDOW, at(0));
+      await attempts.add('k7', 1, WINDOW, at(10));
+      expect(await attempts.current(['k6', 'k7', 'k8'], at(20))).toEqual(new Map([['k7', { points: 1, expiresAt: at(25) }]]));
+      expect(await attempts.current(['k6'], at(5))).toEqual(new Map([['k6', { points: 2, expiresAt: at(15) }]]));
+      expect(await attempts.current([], at(5))).toEqual(new Map());
+    });
+
     it('forgets a key, and every key whose window has ended', async () => {
       const attempts = store.signInAttempts;
       await attempts.add('k3', 1, WINDOW, at(0));

@@ -48,6 +48,8 @@ export const routes = {
   createUser: { method: 'post', path: '/users', summary: 'Invite a person; returns a one-time setup link', tag: 'users', access: 'users.manage', body: s.createUserRequest, response: s.userWithLink, status: 201 },
   updateUser: { method: 'patch', path: `/users/${idParam}`, summary: 'Change name, role or status', tag: 'users', access: 'users.manage', body: s.updateUserRequest, response: s.user },
   userLink: { method: 'post', path: `/users/${idParam}/setup-link`, summary: 'A new one-time setup link (invitation or password reset)', tag: 'users', access: 'users.manage', response: s.userWithLink },
+  enableUser: { method: 'post', path: `/users/${idParam}/enable`, summary: 'Enable a disabled account without its old password; returns a one-time link to set a new one', tag: 'users', access: 'users.manage', response: s.userWithLink },
+  unlockUser: { method: 'post', path: `/users/${idParam}/unlock`, summary: 'Lift a sign-in lockout after too many failed sign-ins; the password stays', tag: 'users', access: 'users.manage', response: s.listedUser },
 
   listTokens: { method: 'get', path: '/tokens', summary: 'Your API tokens', tag: 'tokens', access: 'tokens.own', response: s.tokenList },
   createToken: { method: 'post', path: '/tokens', summary: 'Create an API token; the secret is shown once', tag: 'tokens', access: 'tokens.own', body: s.createTokenRequest, response: s.createdToken, status: 201 },

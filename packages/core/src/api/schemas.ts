@@ -71,7 +71,12 @@ export const userWithLink = z.object({
   setupLink: z.string().describe('One-time link for the user to set a password; shown once.'),
   expiresAt: z.string(),
 });
-export const userList = z.object({ users: z.array(user) });
+/** An account as its administrators see it, with its sign-in lockout. */
+export const listedUser = user.extend({
+  lockedUntil: z.string().nullable().describe('Until when sign-ins to the account are refused after too many failed ones; null when they are not.'),
+});
+export type ListedUser = z.infer<typeof listedUser>;
+export const userList = z.object({ users: z.array(listedUser) });
 
 export const apiToken = z.object({
   id: uuid,

@@ -36,9 +36,20 @@ export function presentToken(t: TokenRecord): ApiToken {
   };
 }
 
+/** The key an account's failed sign-ins are counted under (server/src/store-limiter.ts). */
+export const accountAttemptKey = (email: string) => `account:${email}`;
+
+/** A key as the store counts attempts under it: hashed, so the table holds no e-mail addresses. */
+export const attemptKeyHash = (key: string) => sha256Hex(key);
+
 export interface IssuedLink {
   link: string;
   expiresAt: Date;
+}
+
+/** An account with the one-time link just issued for it, shown once. */
+export function presentUserWithLink(user: UserRecord, link: IssuedLink) {
+  return { user: presentUser(user), setupLink: link.link, expiresAt: link.expiresAt.toISOString() };
 }
 
 async function issueLink(
@@ -255,6 +266,9 @@ export async function updateUser(
   return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
     const before = await tx.users.byId(id);
     if (!before) throw notFound('user_not_found', 'No such user.');
+    if (before.status === 'disabled' && patch.status === 'active') {
+      throw conflict('enable_needs_link', 'A disabled account is enabled without its old password, with a one-time link for its person to set a new one: use Enable account under Users, or POST /api/v1/users/{id}/enable.');
+    }
     // An account without a password can only be waiting for its person, never active.
     const status = patch.status === 'active' && !before.passwordHash ? 'invited' : (patch.status ?? before.status);
     const after: UserRecord = {
@@ -278,6 +292,43 @@ export async function updateUser(
     await record(tx, ctx, actor, meta, { action: 'user.update', entityType: 'user', entityId: id, before: presentUser(before), after: presentUser(after) });
     return after;
   }));
+}
+
+/**
+ * Enables a disabled account without its old password. An account is disabled when it may be
+ * compromised or its person has left, so that password may be known to others: like a reset,
+ * enabling ends it and returns a one-time link for the person to set a new one. The API tokens
+ * revoked when the account was disabled stay revoked. An account that had no password is invited again.
+ */
+export async function enableUser(ctx: DomainContext, actor: Actor, id: string, meta: RequestMeta): Promise<{ user: UserRecord; link: IssuedLink }> {
+  assertMay(actor, 'users.manage');
+  return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
+    const before = await tx.users.byId(id);
+    if (!before) throw notFound('user_not_found', 'No such user.');
+    if (before.status !== 'disabled') throw conflict('not_disabled', 'This account is not disabled.');
+    const purpose = before.passwordHash ? 'reset' : 'invite';
+    const after: UserRecord = { ...before, status: purpose === 'reset' ? 'active' : 'invited', passwordHash: null, updatedAt: ctx.now() };
+    await tx.users.update(after);
+    // Nothing to end: disabling ended the sessions and revoked the tokens, and none could be made since.
+    const link = await issueLink(ctx, tx, purpose, id);
+    await record(tx, ctx, actor, meta, { action: 'user.enable', entityType: 'user', entityId: id, before: presentUser(before), after: { ...presentUser(after), passwordCleared: purpose === 'reset' } });
+    return { user: after, link };
+  }));
+}
+
+/**
+ * Lifts an account's sign-in lockout: its failed sign-ins are forgotten, so the person can try
+ * again at once; the password stays as it is. Returns whether any failed sign-ins were counted.
+ */
+export async function unlockUser(ctx: DomainContext, actor: Actor, id: string, meta: RequestMeta): Promise<{ user: UserRecord; cleared: boolean }> {
+  assertMay(actor, 'users.manage');
+  return ctx.store.transaction(async (tx) => {
+    const user = await tx.users.byId(id);
+    if (!user) throw notFound('user_not_found', 'No such user.');
+    const cleared = await tx.signInAttempts.delete(attemptKeyHash(accountAttemptKey(user.email)));
+    if (cleared) await record(tx, ctx, actor, meta, { action: 'user.unlock', entityType: 'user', entityId: id, before: null, after: { failedSignInsCleared: true } });
+    return { user, cleared };
+  });
 }
 
 /**

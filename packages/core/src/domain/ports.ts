@@ -123,6 +123,8 @@ export interface AttemptRepo {
    * returns the count. A key not counted, or whose window has ended, starts a window of `windowMs` at `now`.
    */
   add(keyHash: string, points: number, windowMs: number, now: Date): Promise<AttemptCount>;
+  /** The counts of those keys whose window has not ended at `now`. */
+  current(keyHashes: readonly string[], now: Date): Promise<Map<string, AttemptCount>>;
   /** Forgets the key; whether it was counted. */
   delete(keyHash: string): Promise<boolean>;
   deleteExpired(now: Date): Promise<void>;

@@ -74,7 +74,10 @@ export function authRoutes(app: Hono<Env>): void {
       await Promise.all([ctx.loginLimiter.reward(`ip:${ip}`), ctx.accountLimiter.delete(accountKey(body.email))]);
       return startSession(c, secret, session, user);
     } catch (e) {
-      if (e instanceof DomainError && e.kind === 'unauthenticated') c.get('log').warn({ code: e.code }, 'sign-in refused');
+      if (e instanceof DomainError && e.kind === 'unauthenticated') {
+        c.get('log').warn({ code: e.code }, 'sign-in refused');
+        ctx.failedSignIns.note(accountKey(body.email), `ip:${ip}`);
+      }
       throw e;
     }
   });

@@ -21,6 +21,8 @@ const endpoints = {
   createUser: ['post', '/users'],
   updateUser: ['patch', '/users/{id}'],
   userLink: ['post', '/users/{id}/setup-link'],
+  enableUser: ['post', '/users/{id}/enable'],
+  unlockUser: ['post', '/users/{id}/unlock'],
   listTokens: ['get', '/tokens'],
   createToken: ['post', '/tokens'],
   revokeToken: ['delete', '/tokens/{id}'],

@@ -1,4 +1,4 @@
-import type { ResponseOf, User } from '@parley/core';
+import type { ListedUser, ResponseOf, User } from '@parley/core';
 import { useEffect, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
 import { ErrorFor, ErrorSummary, type FieldRef } from '../components/alerts.js';
@@ -8,10 +8,11 @@ import { SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { RecordList, useRecords } from '../components/record-list.js';
-import { formatTime, messages as t } from '../i18n/index.js';
+import { formatFromNow, formatTime, messages as t } from '../i18n/index.js';
 import { limits } from '../limits.js';
 import type { Role } from '../permissions.js';
 import { useSession, useUser } from '../session.js';
+import { useNow } from '../use-now.js';
 
 type IssuedLink = ResponseOf<'userLink'>;
 
@@ -36,12 +37,12 @@ export function UsersPage() {
               user={u}
               isMe={u.id === me.id}
               onChanged={(user, message) => {
-                replace(user);
+                replace({ ...u, ...user });
                 flash(message);
                 updateMe(user);
               }}
               onLink={(link) => {
-                replace(link.user);
+                replace({ ...u, ...link.user });
                 setIssued(link);
               }}
             />
@@ -50,7 +51,7 @@ export function UsersPage() {
       </RecordList>
       <InviteForm
         onInvited={(link) => {
-          if (result.status === 'ready') set([...result.data, link.user].sort((a, b) => a.email.localeCompare(b.email)));
+          if (result.status === 'ready') set([...result.data, { ...link.user, lockedUntil: null }].sort((a, b) => a.email.localeCompare(b.email)));
           setIssued(link);
         }}
       />
@@ -78,9 +79,10 @@ function UserRecord({
   onChanged,
   onLink,
 }: {
-  user: User;
+  user: ListedUser;
   isMe: boolean;
-  onChanged: (user: User, message: string) => void;
+  /** The account as changed (a lockout lifted: `lockedUntil` null), and what to announce. */
+  onChanged: (user: User & Partial<ListedUser>, message: string) => void;
   onLink: (link: IssuedLink) => void;
 }) {
   const [role, setRole] = useState<Role>(user.role);
@@ -107,12 +109,20 @@ function UserRecord({
       onChanged(updated, t.users.roleChanged(updated.displayName, t.roles[updated.role]));
     });
   };
-  const setStatus = (status: 'active' | 'disabled') =>
+  const disable = () =>
     act(async () => {
-      const updated = await call('updateUser', { id: user.id, body: { status } });
-      onChanged(updated, status === 'disabled' ? t.users.disabled(updated.displayName) : t.users.enabled(updated.displayName));
+      const updated = await call('updateUser', { id: user.id, body: { status: 'disabled' } });
+      onChanged(updated, t.users.disabled(updated.displayName));
     });
   const newLink = () => act(async () => onLink(await call('userLink', { id: user.id })));
+  const enable = () => act(async () => onLink(await call('enableUser', { id: user.id })));
+  const unlock = () =>
+    act(async () => {
+      const unlocked = await call('unlockUser', { id: user.id });
+      onChanged(unlocked, t.users.unlocked(unlocked.displayName));
+    });
+  const now = useNow();
+  const lockedUntil = user.lockedUntil && new Date(user.lockedUntil).getTime() > now ? user.lockedUntil : null;
 
   const titleId = `user-${user.id}`;
   return (
@@ -135,6 +145,12 @@ function UserRecord({
             <span className={`badge badge-${user.status}`}>{t.users.statuses[user.status]}</span>
           </dd>
         </div>
+        {lockedUntil ? (
+          <div>
+            <dt>{t.users.signIn}</dt>
+            <dd>{t.users.lockedUntil(formatTime(lockedUntil), formatFromNow(lockedUntil, now))}</dd>
+          </div>
+        ) : null}
       </dl>
       {error ? <ErrorFor error={error} /> : null}
       <div className="record-actions">
@@ -156,10 +172,25 @@ function UserRecord({
           </div>
         </form>
         <div className="actions">
+          {lockedUntil ? (
+            <ConfirmAction
+              label={t.users.unlock}
+              accessibleLabel={t.users.unlockFor(user.displayName)}
+              question={t.users.unlockQuestion(user.displayName)}
+              confirmLabel={t.users.unlockConfirm}
+              busy={busy}
+              onConfirm={() => void unlock()}
+            />
+          ) : null}
           {user.status === 'disabled' ? (
-            <button type="button" className="button button-secondary" disabled={busy} onClick={() => void setStatus('active')}>
-              {t.users.enable}
-            </button>
+            <ConfirmAction
+              label={t.users.enable}
+              accessibleLabel={t.users.enableFor(user.displayName)}
+              question={t.users.enableQuestion(user.displayName)}
+              confirmLabel={t.users.enableConfirm}
+              busy={busy}
+              onConfirm={() => void enable()}
+            />
           ) : (
             <>
               {user.status === 'invited' ? (
@@ -176,7 +207,7 @@ function UserRecord({
                   onConfirm={() => void newLink()}
                 />
               )}
-              <button type="button" className="button button-warning" disabled={busy} onClick={() => void setStatus('disabled')}>
+              <button type="button" className="button button-warning" disabled={busy} onClick={() => void disable()}>
                 {t.users.disable}
               </button>
             </>
