@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DELIVERY_HEADER, envelopeHash, signDelivery, signEnvelope, uuidv7, verifyProofBundle, type ProofBundle } from '@parley/protocol';
-import { notifyLapsingPreservations, notifyOverdueDecisions, requestCaseFile } from '@parley/core';
+import { decodeStoredEnvelope, notifyLapsingPreservations, notifyOverdueDecisions, requestCaseFile } from '@parley/core';
 import { addPeer, Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfPages, squash } from './pdf-text.js';
@@ -481,6 +481,18 @@ export function cooperationSuite(engine: Engine): void {
         // Aurelia keeps the links its officer made.
         expect((await get(officerA, mla.id)).related.map((r) => r.id).sort()).toEqual([atC.id, withB.id, draft.id].sort());
         expect((await get(officerA, atC.id)).related.map((r) => r.id)).toEqual([mla.id]);
+        // So does the JSON case file Aurelia's officer hands on: it names the request with Caldera
+        // and the draft by what the officer wrote, as the form sent to Borealis does, and keeps
+        // every envelope as signed.
+        const exported = (await officerA.get(`/api/v1/requests/${mla.id}/export.json`)).body as { request: Detail; envelopes: { type: string; jws: string }[] };
+        expect((exported.request.form as unknown as { related: unknown[] }).related).toEqual((atB.form as unknown as { related: unknown[] }).related);
+        expect(exported.request.related.map((r) => r.id)).toEqual([withB.id]);
+        for (const leak of [atC.id, draft.id, 'Preserve the mirror of the mailbox in Caldera', 'A preservation not sent yet']) expect(JSON.stringify(exported)).not.toContain(leak);
+        const sentOpen = (await a.node.ctx.store.consultations.thread(mla.id, 'XAB')).find((m) => decodeStoredEnvelope(m.jws).type === 'request.open')!;
+        expect(exported.envelopes.find((e) => e.type === 'request.open')?.jws).toBe(sentOpen.jws);
+        // The case with Caldera does not name the one with Borealis that refers to it.
+        const toC = JSON.stringify((await officerA.get(`/api/v1/requests/${atC.id}/export.json`)).body);
+        expect(toC).not.toContain(mla.id);
         // The printed form, which may be sent on paper to the requested state, names them by reference only.
         const paper = JSON.stringify(await requestCaseFile(a.node.ctx.domain, { type: 'operator' }, mla.id));
         expect(paper).toContain('XAA-PRES-2026-090 (expedited preservation request): The mirror in Caldera');

@@ -395,14 +395,14 @@ const believedLink = (from: ConsultationRecord, to: ConsultationRecord): boolean
  * the link itself is kept on this node.
  */
 async function formFor(tx: Store, form: RequestForm, recipient: string): Promise<RequestForm> {
-  const related = await Promise.all(
-    form.related.map(async (r) => {
-      if (!r.request) return r;
-      const held = await tx.consultations.byId(r.request);
-      return held && held.status !== 'draft' && counterpartOf(held) === recipient ? r : { ...r, request: null };
-    }),
-  );
+  const related = await Promise.all(form.related.map(async (r) => (r.request && (await knownTo(tx, r.request, recipient)) ? r : { ...r, request: null })));
   return { ...form, related };
+}
+
+/** Whether `state` knows of the request `id`: it is sent (not a draft) and held with that state. */
+async function knownTo(tx: Store, id: string, state: string | null): Promise<boolean> {
+  const held = await tx.consultations.byId(id);
+  return held !== undefined && held.status !== 'draft' && counterpartOf(held) === state;
 }
 
 // ---- writing ------------------------------------------------------------------------------
@@ -893,8 +893,23 @@ export async function removeLegalBasis(ctx: DomainContext, actor: Actor, state: 
 
 export const REQUEST_EXPORT_FORMAT = 'parley-request-export/1';
 
+/**
+ * What leaves the node about a request: the JSON case file an officer hands on (to a prosecutor,
+ * a court, the requested state), its envelopes as signed, and the printed form made from it. It
+ * names related requests as the messages to the counterpart do (protocol §7.3), not as this node
+ * links them: the id and details of a request only when the counterpart knows it (sent to or
+ * received from that same state); any other, a draft or a case with a third state, by the
+ * reference, type and note its officer wrote. The ids it keeps are those in its signed envelopes.
+ */
 export async function exportRequest(ctx: DomainContext, actor: Actor, id: string): Promise<{ format: string; marking: string; exportedAt: string; exportedBy: { state: string; node: string }; request: RequestDetail; envelopes: ExportedEnvelope[] }> {
-  const request = await getRequest(ctx, actor, id);
+  const local = await getRequest(ctx, actor, id);
+  const shared = await Promise.all(local.related.map((r) => knownTo(ctx.store, r.id, local.counterpart)));
+  const request: RequestDetail = {
+    ...local,
+    // A received form is the counterpart's own, as its envelope carries it.
+    form: local.side === 'recipient' || !local.counterpart ? local.form : await formFor(ctx.store, local.form as RequestForm, local.counterpart),
+    related: local.related.filter((_, i) => shared[i]),
+  };
   return {
     format: REQUEST_EXPORT_FORMAT,
     marking: tlpLabel(request.tlp),
