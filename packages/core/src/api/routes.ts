@@ -46,7 +46,7 @@ export const routes = {
 
   listUsers: { method: 'get', path: '/users', summary: 'All accounts on this node', tag: 'users', access: 'users.manage', response: s.userList },
   createUser: { method: 'post', path: '/users', summary: 'Invite a person; returns a one-time setup link', tag: 'users', access: 'users.manage', body: s.createUserRequest, response: s.userWithLink, status: 201 },
-  updateUser: { method: 'patch', path: `/users/${idParam}`, summary: 'Change name, role or status', tag: 'users', access: 'users.manage', body: s.updateUserRequest, response: s.user },
+  updateUser: { method: 'patch', path: `/users/${idParam}`, summary: 'Change name or role, or disable the account (enabling it again is POST /users/{id}/enable)', tag: 'users', access: 'users.manage', body: s.updateUserRequest, response: s.user },
   userLink: { method: 'post', path: `/users/${idParam}/setup-link`, summary: 'A new one-time setup link (invitation or password reset)', tag: 'users', access: 'users.manage', response: s.userWithLink },
   enableUser: { method: 'post', path: `/users/${idParam}/enable`, summary: 'Enable a disabled account without its old password; returns a one-time link to set a new one', tag: 'users', access: 'users.manage', response: s.userWithLink },
   unlockUser: { method: 'post', path: `/users/${idParam}/unlock`, summary: 'Lift a sign-in lockout after too many failed sign-ins; the password stays', tag: 'users', access: 'users.manage', response: s.listedUser },
