@@ -36,8 +36,13 @@ export const configSchema = z.object({
       }
     })
     .optional(),
-  /** Login attempts allowed per client address and per account within the window. */
+  /** Failed sign-ins allowed per account within the window, and tries with setup links per client address. */
   loginAttempts: z.number().int().positive().default(10),
+  /**
+   * Failed sign-ins allowed per client address within the window; by default `ADDRESS_SHARERS` (context.ts)
+   * times `loginAttempts`, because one address is often a whole ministry behind its gateway.
+   */
+  loginAttemptsPerAddress: z.number().int().positive().optional(),
   loginWindowSeconds: z.number().int().positive().default(15 * 60),
   /** Hours a state has to acknowledge a consultation, by urgency (PARLEY_ACK_HOURS="urgent=24,high=72,routine=240"). */
   ackHours: z

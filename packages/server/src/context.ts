@@ -18,6 +18,14 @@ import { defaultWitnessOptions, Witness, type WitnessOptions } from './witness.j
 import { defaultMailerOptions, Mailer, smtpSettings, type MailerOptions } from './mailer.js';
 import { VERSION } from './version.js';
 
+/**
+ * How many people a client address is allowed the failed sign-ins of, by default. An address is
+ * often a ministry's or a CERT's gateway, shared by everyone there: with the per-account allowance
+ * per address, one person's mistyped passwords shut their colleagues out too. Guessing across
+ * accounts from one address is still bounded, at this many accounts' worth of tries.
+ */
+export const ADDRESS_SHARERS = 5;
+
 /** Everything a request handler may use, built once from the configuration and closed by its owner. */
 export interface AppContext {
   config: NodeConfig;
@@ -43,8 +51,10 @@ export interface AppContext {
   mailer: Mailer | null;
   discovery(): DiscoveryDocument;
   log: Logger;
-  /** Sign-in attempts per address, and tries with setup links per address: in memory, lost on restart. */
+  /** Sign-in attempts per address: in memory, lost on restart. */
   loginLimiter: RateLimiterMemory;
+  /** Tries with setup links per address: in memory, lost on restart. */
+  setupLinkLimiter: RateLimiterMemory;
   /** Sign-in attempts per account, kept in the store, so that a restart does not lift a lockout. */
   accountLimiter: StoreRateLimiter;
   /** Where each account's failed sign-ins came from, so that unlocking it forgets those addresses' counts too. */
@@ -158,7 +168,8 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
     log,
     publicUrl,
     domain,
-    loginLimiter: new RateLimiterMemory({ points: config.loginAttempts, duration: config.loginWindowSeconds }),
+    loginLimiter: new RateLimiterMemory({ points: config.loginAttemptsPerAddress ?? config.loginAttempts * ADDRESS_SHARERS, duration: config.loginWindowSeconds }),
+    setupLinkLimiter: new RateLimiterMemory({ points: config.loginAttempts, duration: config.loginWindowSeconds }),
     accountLimiter: new StoreRateLimiter(store.signInAttempts, { points: config.loginAttempts, duration: config.loginWindowSeconds }),
     failedSignIns: new FailedSignInAddresses(),
     clientAddress: (request) => (trustProxy ? proxyAddr(request, trustProxy) : request.socket.remoteAddress) ?? 'unknown',

@@ -112,6 +112,28 @@ describe('a node under attack', () => {
       expect(statuses.filter((s) => s === 429)).toHaveLength(9);
     });
 
+    it("lets a colleague behind the same address sign in after one person's account is locked, and still bounds guessing across accounts from one address", async () => {
+      // Each account may fail 3 times, and an address 5 × 3 = 15 times (ADDRESS_SHARERS). A node of
+      // its own: the other tests' failures from this address count too.
+      const office = await startTestNode({ config: { loginAttempts: 3 } });
+      try {
+        await signedInUser(await signedInAdmin(office), 'officer', 'Same Office');
+        const c = new Client(office.url);
+        for (let i = 0; i < 3; i++) expect((await c.login('mistyped@mfa.example', `wrong password ${i}`)).status).toBe(401);
+        expect((await c.login('mistyped@mfa.example', 'wrong password')).status).toBe(429);
+        expect((await c.login('same.office@mfa.example', 'a long test password')).status).toBe(200);
+        // Spraying other accounts from the same address: 15 failures in all, then no more tries (a
+        // refused try and the colleague's sign-in cost nothing).
+        const spray = [];
+        for (let i = 0; i < 14; i++) spray.push((await c.login(`sprayed${i}@mfa.example`, 'a common password')).status);
+        expect(spray.filter((s) => s === 401)).toHaveLength(12);
+        expect(spray.slice(12)).toEqual([429, 429]);
+        expect((await c.login('same.office@mfa.example', 'a long test password')).status).toBe(429);
+      } finally {
+        await office.close();
+      }
+    }, 120_000);
+
     it('limits tries with setup links that do not work, per address, and says when to retry', async () => {
       const c = new Client(limited.url);
       const made = (i: number) => `made-up-setup-link-secret-${i}-xxxxxxxxxxxxxxxx`;
@@ -135,7 +157,7 @@ describe('a node behind a reverse proxy', () => {
     new Client(node.url).request('POST', '/api/v1/auth/login', { email: `nobody${i}@mfa.example`, password: 'not the password' }, { headers: { 'x-forwarded-for': from } });
 
   it('with PARLEY_TRUSTED_PROXIES, counts sign-in attempts per address the proxy names, so one guesser does not lock everybody out', async () => {
-    const node = await startTestNode({ config: { loginAttempts: 3, trustedProxies: ['loopback'] } });
+    const node = await startTestNode({ config: { loginAttempts: 3, loginAttemptsPerAddress: 3, trustedProxies: ['loopback'] } });
     try {
       for (let i = 0; i < 3; i++) expect((await guess(node, '203.0.113.7', i)).status).toBe(401);
       expect((await guess(node, '203.0.113.7', 3)).status).toBe(429);
@@ -148,7 +170,7 @@ describe('a node behind a reverse proxy', () => {
   });
 
   it('without it, ignores X-Forwarded-For, which anybody can write: a new address in it buys no new tries', async () => {
-    const node = await startTestNode({ config: { loginAttempts: 3 } });
+    const node = await startTestNode({ config: { loginAttempts: 3, loginAttemptsPerAddress: 3 } });
     try {
       for (let i = 0; i < 3; i++) expect((await guess(node, `203.0.113.${i}`, i)).status).toBe(401);
       expect((await guess(node, '203.0.113.99', 3)).status).toBe(429);

@@ -92,20 +92,20 @@ export function authRoutes(app: Hono<Env>): void {
   // tries with links that do not work are limited per address like sign-ins.
   mount(app, 'setupInfo', async ({ c, body }) => {
     const key = `link:${clientAddress(c)}`;
-    await attempt([[c.get('ctx').loginLimiter, key]], 'attempts with setup links');
+    await attempt([[c.get('ctx').setupLinkLimiter, key]], 'attempts with setup links');
     const info = await describeSetupLink(c.get('ctx').domain, body.token);
-    await c.get('ctx').loginLimiter.reward(key);
+    await c.get('ctx').setupLinkLimiter.reward(key);
     return info;
   });
 
   mount(app, 'setup', async ({ c, body, meta }) => {
     const ctx = c.get('ctx');
     const key = `link:${clientAddress(c)}`;
-    await attempt([[ctx.loginLimiter, key]], 'attempts with setup links');
+    await attempt([[ctx.setupLinkLimiter, key]], 'attempts with setup links');
     const user = await completeSetup(ctx.domain, body, meta);
     // A password set through a link counts as a sign-in: the account's failed attempts, which
     // may be why an administrator issued the link, no longer hold the person back.
-    await Promise.all([ctx.loginLimiter.reward(key), ctx.accountLimiter.delete(accountKey(user.email))]);
+    await Promise.all([ctx.setupLinkLimiter.reward(key), ctx.accountLimiter.delete(accountKey(user.email))]);
     const { secret, session } = await login(ctx.domain, { email: user.email, password: body.password });
     return startSession(c, secret, session, user);
   });
