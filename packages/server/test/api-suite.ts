@@ -1,4 +1,4 @@
-import { routes } from '@parley/core';
+import { permissions, routes, type RouteSpec } from '@parley/core';
 import { ADMIN, Client, signedInAdmin, signedInUser, startTestNode, type Engine, type TestNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -14,6 +14,18 @@ const CONTACT = {
   hours: 'Mon-Fri 08:00-18:00',
   available24x7: false,
 };
+
+/** Every route of the contract, by name, with its path made concrete: any well-formed id, state code or hash. */
+const everyRoute = (Object.entries(routes) as [string, RouteSpec][]).map(([name, spec]) => ({
+  name,
+  spec,
+  method: spec.method.toUpperCase(),
+  path: `/api/v1${spec.path.replace('{id}', '0190a0a0-0000-7000-8000-00000000a11c').replace('{code}', 'XAB').replace('{hash}', `sha256:${'A'.repeat(43)}`)}`,
+}));
+
+/** A route's call as a client makes it: a write with an empty JSON body, which no check before the role's reads. */
+const call = (client: Client, r: (typeof everyRoute)[number], headers: Record<string, string> = {}) =>
+  client.request(r.method, r.path, r.method === 'GET' ? undefined : {}, { headers });
 
 /** The node's HTTP API, over real loopback HTTP, against one storage engine. */
 export function apiSuite(engine: Engine): void {
@@ -250,6 +262,72 @@ export function apiSuite(engine: Engine): void {
       expect((await viewer.get('/api/v1/audit')).status).toBe(403);
     });
 
+    describe('authorisation of every route of the contract', () => {
+      /** The newest audit entry: a refused call must leave the trail as it was. */
+      const lastAudit = async () => (await admin.get('/api/v1/audit?limit=1')).body.entries[0]?.id as string | undefined;
+
+      it('opens only the routes meant for anyone without sign-in, and answers every other one 401', async () => {
+        const open = everyRoute.filter((r) => r.spec.access === 'public').map((r) => r.name);
+        // A new public route is a decision: it is added here, by name, or it is not public.
+        expect(open.sort()).toEqual(['login', 'nodeIdentity', 'publicNorms', 'setup', 'setupInfo', 'verifyProof']);
+        const before = await lastAudit();
+        const anyone = new Client(node.url);
+        for (const r of everyRoute.filter((x) => x.spec.access !== 'public')) {
+          const res = await call(anyone, r);
+          expect([res.status, res.body.code], `${r.method} ${r.path}`).toEqual([401, 'sign_in_required']);
+        }
+        // The CSV export is served beside the contract, as a file.
+        const csv = await anyone.get('/api/v1/norms/export.csv');
+        expect([csv.status, csv.body.code]).toEqual([401, 'sign_in_required']);
+        expect(await lastAudit()).toBe(before);
+      });
+
+      it('answers 403 to each role, by session or by API token, on every route its permission leaves out, and changes nothing', async () => {
+        const before = await lastAudit();
+        for (const role of ['viewer', 'officer'] as const) {
+          const session = await signedInUser(admin, role, `Route ${role}`);
+          const token = new Client(node.url).withToken((await session.post('/api/v1/tokens', { name: 'routes' })).body.secret);
+          const barred = everyRoute.filter((r) => r.spec.access !== 'public' && r.spec.access !== 'session' && !(permissions[r.spec.access as keyof typeof permissions] as readonly string[]).includes(role));
+          expect(barred.length, role).toBeGreaterThan(role === 'viewer' ? 20 : 5);
+          for (const client of [session, token]) {
+            for (const r of barred) {
+              const res = await call(client, r);
+              expect([res.status, res.body.code], `${role} ${client.bearer ? 'token' : 'session'}: ${r.method} ${r.path}`).toEqual([403, 'forbidden']);
+            }
+          }
+        }
+        // Only the tokens the two people made, and their accounts, were written meanwhile.
+        const since = (await admin.get('/api/v1/audit?limit=20')).body.entries as { id: string; action: string }[];
+        const fresh = since.slice(0, since.findIndex((e) => e.id === before));
+        expect(fresh.map((e) => e.action).sort()).toEqual(['token.create', 'token.create', 'user.accept_invite', 'user.accept_invite', 'user.create', 'user.create']);
+      });
+
+      it('refuses every write by a session cookie without its CSRF token, even an administrator\'s, and changes nothing', async () => {
+        const before = await lastAudit();
+        const writes = everyRoute.filter((r) => r.spec.access !== 'public' && r.method !== 'GET');
+        expect(writes.length).toBeGreaterThan(30);
+        for (const r of writes) {
+          for (const headers of [{ 'x-csrf-token': 'not the token of this session' }, { 'x-csrf-token': '' }]) {
+            const res = await call(admin, r, headers);
+            expect([res.status, res.body.code], `${r.method} ${r.path}`).toEqual([403, 'csrf_failed']);
+          }
+        }
+        expect(await lastAudit()).toBe(before);
+        // The refused logout did not end the session.
+        expect((await admin.get('/api/v1/auth/session')).status).toBe(200);
+      });
+
+      it('serves the operator\'s control API only on the control socket, never over HTTP', async () => {
+        for (const [method, path] of [['GET', '/local/v1/status'], ['GET', '/local/v1/peers'], ['POST', '/local/v1/users'], ['POST', '/local/v1/tokens']] as const) {
+          const res = await new Client(node.url).request(method, path, method === 'POST' ? { email: 'intruder@x.example', role: 'admin' } : undefined);
+          // The control API answers JSON; over HTTP these paths are at most the web interface's page.
+          expect(res.headers.get('content-type') ?? '', `${method} ${path}`).not.toMatch(/json/);
+          expect(JSON.stringify(res.body), `${method} ${path}`).not.toMatch(/"(node|secret|user|peers)"/);
+        }
+        expect((await admin.get('/api/v1/users')).body.users.map((u: { email: string }) => u.email)).not.toContain('intruder@x.example');
+      });
+    });
+
     it('keeps at least one active administrator', async () => {
       const me = (await admin.get('/api/v1/auth/session')).body.user;
       const r = await admin.patch(`/api/v1/users/${me.id}`, { role: 'viewer' });
@@ -286,6 +364,44 @@ export function apiSuite(engine: Engine): void {
       expect((await admin.post(`/api/v1/users/${id}/enable`, {})).body.user.status).toBe('active');
       const after = await bot.get('/api/v1/contacts');
       expect([after.status, after.body.code]).toEqual([401, 'invalid_token']);
+    });
+
+    it('ends the sessions of a disabled account, refuses its sign-in and setup links, and enabling it again brings no session back', async () => {
+      const officer = await signedInUser(admin, 'officer', 'Disabled Officer');
+      const id = (await officer.get('/api/v1/auth/session')).body.user.id as string;
+      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'disabled' })).status).toBe(200);
+      const read = await officer.get('/api/v1/contacts');
+      expect([read.status, read.body.code]).toEqual([401, 'sign_in_required']);
+      const write = await officer.post('/api/v1/contacts', CONTACT);
+      expect([write.status, write.body.code]).toEqual([401, 'sign_in_required']);
+      const login = await new Client(node.url).login('disabled.officer@mfa.example', 'a long test password');
+      expect([login.status, login.body.code]).toEqual([401, 'account_disabled']);
+      const refusedLink = await admin.post(`/api/v1/users/${id}/setup-link`, {});
+      expect([refusedLink.status, refusedLink.body.code]).toEqual([400, 'account_disabled']);
+
+      const enabled = await admin.post(`/api/v1/users/${id}/enable`, {});
+      expect(enabled.status).toBe(200);
+      expect((await officer.get('/api/v1/contacts')).status).toBe(401);
+      // The link enabling gave no longer lets anyone in once the account is disabled again.
+      expect((await admin.patch(`/api/v1/users/${id}`, { status: 'disabled' })).status).toBe(200);
+      const setup = await new Client(node.url).setup(enabled.body.setupLink, { password: 'a password to get back in' });
+      expect([setup.status, setup.body.code]).toEqual([400, 'account_disabled']);
+    });
+
+    it("keeps each person's API tokens their own: another officer neither lists nor revokes them, an administrator may revoke them", async () => {
+      const owner = await signedInUser(admin, 'officer', 'Token Owner');
+      const other = await signedInUser(admin, 'officer', 'Other Officer');
+      const made = await owner.post('/api/v1/tokens', { name: 'owner script' });
+      const bot = new Client(node.url).withToken(made.body.secret);
+      expect((await other.get('/api/v1/tokens')).body.tokens).toEqual([]);
+      const refused = await other.delete(`/api/v1/tokens/${made.body.token.id}`);
+      expect([refused.status, refused.body.code]).toEqual([403, 'forbidden']);
+      // Nor with a token of its own, which acts with the same rights as its person.
+      const otherBot = new Client(node.url).withToken((await other.post('/api/v1/tokens', { name: 'other script' })).body.secret);
+      expect((await otherBot.delete(`/api/v1/tokens/${made.body.token.id}`)).status).toBe(403);
+      expect((await bot.get('/api/v1/contacts')).status).toBe(200);
+      expect((await admin.delete(`/api/v1/tokens/${made.body.token.id}`)).status).toBe(200);
+      expect((await bot.get('/api/v1/contacts')).status).toBe(401);
     });
 
     it('makes a password reset take effect when an administrator issues the link: the old password, API tokens and sessions stop working', async () => {
