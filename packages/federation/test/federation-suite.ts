@@ -1,6 +1,6 @@
 import { DELIVERY_HEADER, envelopeHash, generateNodeKeyPair, fingerprint, signDelivery, signEnvelope, uuidv7, type Envelope } from '@parley/protocol';
 import { rotateNodeKey } from '@parley/server';
-import { addPeer, eventually, signedInAdmin, startNetwork, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
+import { addPeer, deliverAs, eventually, signedInAdmin, startNetwork, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CONTACT = {
@@ -137,6 +137,36 @@ export function federationSuite(engine: Engine): void {
         const d = (await a.admin.get('/api/v1/federation/directory')).body.states.find((s: { stateCode: string }) => s.stateCode === 'XAB');
         return d?.contacts[0]?.verifiedAt ? d : undefined;
       }, 10_000, 'verified contact in XAA view');
+    });
+
+    it("applies no check's confirmation from a peer the check was not sent to, nor a check under the id of one this node holds: stored with the reason, nothing changed", async () => {
+      const started = await a.admin.post('/api/v1/checks', { peers: ['XAB'], note: 'For Borealis only' });
+      const id = started.body.checks[0].id as string;
+      // Caldera confirms Borealis's check, and then starts one of its own under the same id.
+      const answer = await deliverAs(c, a, { type: 'check.response', thread: id, body: { check: id, confirmedAt: new Date().toISOString(), confirmedBy: 'Someone at Caldera', contact: null } });
+      const request = await deliverAs(c, a, { type: 'check.request', thread: id, body: { check: id, deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'Ours now' } });
+      expect([answer.status, request.status]).toEqual([200, 200]);
+      expect((await a.node.ctx.store.inbox.byHash(answer.hash))?.applyError).toBe(`no outgoing check ${id} to XAC`);
+      expect((await a.node.ctx.store.inbox.byHash(request.hash))?.applyError).toBe(`check ${id} is not one XAC started`);
+      const held = (await a.admin.get('/api/v1/checks')).body.checks.filter((x: { id: string }) => x.id === id);
+      expect(held).toHaveLength(1);
+      expect(held[0]).toMatchObject({ direction: 'outgoing', peer: 'XAB', note: 'For Borealis only', confirmedAt: null, confirmedBy: null });
+      // The same check delivered again by the peer it came from is no error: it was applied once.
+      const again = await deliverAs(a, b, { type: 'check.request', thread: id, body: { check: id, deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'For Borealis only' } });
+      const twice = await deliverAs(a, b, { type: 'check.request', thread: id, body: { check: id, deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'For Borealis only' } });
+      for (const h of [again.hash, twice.hash]) expect((await b.node.ctx.store.inbox.byHash(h))?.applyError).toBeNull();
+    });
+
+    it('refuses envelopes from a peer once it is removed, and again takes them when it is added back', async () => {
+      expect((await b.admin.delete('/api/v1/peers/XAC')).status).toBe(204);
+      try {
+        const refused = await deliverAs(c, b, { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } });
+        expect([refused.status, refused.body.code]).toEqual([403, 'unknown_sender']);
+        expect(await b.node.ctx.store.inbox.byHash(refused.hash)).toBeUndefined();
+      } finally {
+        await addPeer(b, c);
+      }
+      expect((await deliverAs(c, b, { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } })).status).toBe(200);
     });
 
     it('records every envelope sent, every envelope accepted and both receipts in the transparency logs', async () => {

@@ -491,7 +491,13 @@ export async function startCheck(
 }
 
 async function onCheckRequest(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'check.request'>) {
-  if (await tx.checks.byId(body.check)) return;
+  const held = await tx.checks.byId(body.check);
+  if (held) {
+    // The same check delivered again has no second effect; an id this node holds for another
+    // check (its own, or another peer's) is not the sender's to take.
+    if (held.direction === 'incoming' && held.peer === envelope.sender) return;
+    throw new Error(`check ${body.check} is not one ${envelope.sender} started`);
+  }
   await tx.checks.insert({
     id: body.check,
     direction: 'incoming',
