@@ -258,6 +258,24 @@ export function evidenceFederationSuite(engine: Engine): void {
       expect(state.error).toContain('evidence_not_granted');
     });
 
+    it('refuses a fetch by a peer that was granted the content once that peer is suspended or removed, and serves it again once trusted', async () => {
+      const bytes = randomBytes(4000);
+      const rec = await send(b, bytes, 'granted-to-b.txt');
+      await until(b, rec.id, 'received');
+      const hash = sha(bytes);
+      const askAsB = async () => {
+        const token = await signFetch({ from: 'XAB', to: 'XAA', sha256: hash, sent: new Date() }, b.node.ctx.keys.privateKey, b.node.ctx.nodeInfo().fingerprint);
+        const res = await fetch(`${a.node.url}${EVIDENCE_PATH}/${hash}`, { headers: { [FETCH_HEADER]: token } });
+        return [res.status, res.status === 200 ? null : ((await res.json()) as { code: string }).code];
+      };
+      expect((await a.admin.post('/api/v1/peers/XAB/suspend')).status).toBe(200);
+      expect(await askAsB()).toEqual([403, 'requester_suspended']);
+      expect((await a.admin.delete('/api/v1/peers/XAB')).status).toBe(204);
+      expect(await askAsB()).toEqual([403, 'unknown_requester']);
+      await addPeer(a, b);
+      expect(await askAsB()).toEqual([200, null]);
+    });
+
     it('does not tell a peer which files it holds: content a peer announces is fetched from it unless it came from or went to that peer', async () => {
       const bytes = randomBytes(3000);
       const up = await uploadToA(bytes, 'own-file.txt');

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DELIVERY_HEADER, envelopeHash, evidenceCommitment, signDelivery, signEnvelope, uuidv7 } from '@parley/protocol';
 import { notifyOverdueAcknowledgements } from '@parley/core';
-import { Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { Client, deliverAs, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfPages, squash } from './pdf-text.js';
 
@@ -324,6 +324,44 @@ export function consultationSuite(engine: Engine): void {
       const atB = await detail(officerB, id);
       expect(atB.status).toBe('sent');
       expect(atB.events.map((e) => e.action)).toEqual(['opened']);
+    }, 60_000);
+
+    it('applies no step the rules keep for the other side: a close by the state consulted, an acknowledgement by the state that raised it, each kept in the thread as not applied with the reason', async () => {
+      const sent = await officerA.post<Detail>('/api/v1/consultations', { ...DRAFT, title: 'Steps out of turn', send: true });
+      const id = sent.body.id;
+      await arrived(officerB, id);
+      const step = (action: string, outcome: string | null) => ({ type: 'consultation.step', thread: id, body: { consultation: id, action, text: `${action} out of turn`, evidence: [], outcome, attributionReply: null, by: 'Someone' } });
+      const close = await deliverAs(b, a, step('close', 'resolved_or_mitigated'));
+      const acknowledge = await deliverAs(a, b, step('acknowledge', null));
+      expect([close.status, acknowledge.status]).toEqual([200, 200]);
+      for (const [client, hash, reason] of [
+        [officerA, close.hash, 'Only the state that raised the consultation can close it.'],
+        [officerB, acknowledge.hash, 'Only the state the consultation was raised with can acknowledge it.'],
+      ] as const) {
+        const held = await arrived(client, id, (d) => d.events.some((e) => e.envelopeHash === hash));
+        expect([held.status, held.outcome]).toEqual(['sent', null]);
+        expect(held.events.find((e) => e.envelopeHash === hash)?.notApplied).toBe(reason);
+      }
+    }, 60_000);
+
+    it('lets no third state open a consultation under the id of one held between two others, and changes nothing', async () => {
+      const sent = await officerA.post<Detail>('/api/v1/consultations', { ...DRAFT, title: 'Held between Aurelia and Borealis', send: true });
+      const id = sent.body.id;
+      await arrived(officerB, id);
+      const open = await deliverAs(c, b, {
+        type: 'consultation.open',
+        thread: id,
+        body: {
+          consultation: id, group: id, addressees: ['XAB'], title: 'Taken over', summary: 'Caldera writes over it.', periodStart: null, periodEnd: null, sectors: [], severity: 'low', urgency: 'routine',
+          communicationKind: 'notification', ackDeadline: new Date(Date.now() + 86_400_000).toISOString(), norms: [], actionsRequested: '', responseRequestedBy: null, tlp: 'GREEN', indicators: [], attribution: null, evidence: [], raisedBy: 'Caldera',
+        },
+      });
+      expect(open.status).toBe(200);
+      expect((await b.node.ctx.store.inbox.byHash(open.hash))?.applyError).toBe(`consultation ${id} already exists on this node`);
+      const atB = (await detail(officerB, id)) as Detail & { raiser: string; title: string };
+      expect([atB.raiser, atB.title, atB.status]).toEqual(['XAA', 'Held between Aurelia and Borealis', 'sent']);
+      expect(atB.events.map((e) => e.action)).toEqual(['opened']);
+      expect((await officerB.get(`/api/v1/requests/${id}`)).status).toBe(404);
     }, 60_000);
 
     it("keeps a third state out of a thread whose id it learnt: its envelope naming the thread neither becomes what the next step follows nor enters the thread's record", async () => {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DELIVERY_HEADER, envelopeHash, signDelivery, signEnvelope, uuidv7, verifyProofBundle, type ProofBundle } from '@parley/protocol';
 import { decodeStoredEnvelope, notifyLapsingPreservations, notifyOverdueDecisions, requestCaseFile } from '@parley/core';
-import { addPeer, Client, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { addPeer, Client, deliverAs, eventually, signedInUser, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pdfPages, squash } from './pdf-text.js';
 
@@ -342,6 +342,33 @@ export function cooperationSuite(engine: Engine): void {
       expect(((await officerA.get('/api/v1/consultations')).body.consultations as { id: string }[]).some((c) => c.id === info.id)).toBe(false);
       expect((await officerA.get(`/api/v1/requests/00000000-0000-4000-8000-000000000000`)).body.code).toBe('request_not_found');
     }, 120_000);
+
+    it('applies no request step from a state that is not a party, nor a request opened under the id of one held with another state, nor a decision by the requesting state; nothing changes', async () => {
+      const req = await send({ ...PRESERVATION, title: 'Held between Aurelia and Borealis only' });
+      await arrived(officerB, req.id);
+      // Caldera, a peer Borealis trusts, knows the request's id and form (however it learnt them).
+      const [c] = (await startNetwork(['XAC'], { engine, peered: false })) as [NetworkNode];
+      try {
+        await addPeer(b, c);
+        const exported = (await officerA.get(`/api/v1/requests/${req.id}/export.json`)).body as { envelopes: { type: string; jws: string }[] };
+        const opened = decodeStoredEnvelope(exported.envelopes.find((e) => e.type === 'request.open')!.jws) as { body: Record<string, unknown> };
+        const stepBody = { request: req.id, text: '', decision: null, until: null, outcome: null, evidence: [], custody: [], by: 'Someone at Caldera' };
+        const withdraw = await deliverAs(c, b, { type: 'request.step', thread: req.id, body: { ...stepBody, action: 'withdraw', outcome: 'withdrawn' } });
+        const reopen = await deliverAs(c, b, { type: 'request.open', thread: req.id, body: { ...opened.body, title: 'Preserve nothing' } });
+        expect([withdraw.status, reopen.status]).toEqual([200, 200]);
+        expect((await b.node.ctx.store.inbox.byHash(withdraw.hash))?.applyError).toBe(`XAC is not a party to request ${req.id}`);
+        expect((await b.node.ctx.store.inbox.byHash(reopen.hash))?.applyError).toBe(`request ${req.id} already exists on this node`);
+      } finally {
+        await c.node.close();
+      }
+      // Aurelia, the requesting state, decides on its own request: kept in the thread, not applied.
+      const decide = await deliverAs(a, b, { type: 'request.step', thread: req.id, body: { request: req.id, action: 'decide', text: '', decision: { decision: 'execute', grounds: [], reasons: '', conditions: '', until: null }, until: null, outcome: null, evidence: [], custody: [], by: 'Someone at Aurelia' } });
+      expect(decide.status).toBe(200);
+      const atB = await arrived(officerB, req.id, (d) => d.events.some((e) => e.envelopeHash === decide.hash));
+      expect(atB.events.find((e) => e.envelopeHash === decide.hash)?.notApplied).toContain('Only the requested state');
+      expect([atB.status, atB.decision, (atB as Detail & { title: string }).title]).toEqual(['sent', null, 'Held between Aurelia and Borealis only']);
+      expect(atB.events.map((e) => e.action)).toEqual(['opened', 'decide']);
+    }, 90_000);
 
     it('warns both sides once before a preservation lapses', async () => {
       const req = await send({ ...PRESERVATION, title: 'A preservation left to lapse' });
