@@ -1,6 +1,6 @@
 import { AuthCache, ReadCache, claimLogOrigin, displayStateName, type DomainContext, type NodeIdentity, type NodeInfo, type NodeSelf, type Store } from '@parley/core';
 import { Inbox, Sender, defaultInboxOptions, defaultSenderOptions, type InboxOptions, type SenderOptions } from '@parley/federation';
-import { PROTOCOL_VERSION, INBOX_BATCH_PATH, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
+import { DELIVERY_HEADER, FETCH_HEADER, PROTOCOL_VERSION, INBOX_BATCH_PATH, INBOX_PATH, type DiscoveryDocument } from '@parley/protocol';
 import { fingerprint, formatVerifierKey, rawPublicKey, type NodeKeyPair } from '@parley/protocol';
 import { DataDir, FsBlobStore, openStore } from '@parley/store';
 import { EvidenceFetcher, EvidenceGate, defaultEvidenceFetcherOptions, defaultEvidenceGateOptions, type EvidenceFetcherOptions } from '@parley/federation';
@@ -73,9 +73,13 @@ export function createLogger(config: Pick<NodeConfig, 'logLevel'>, destination?:
   return pino(
     {
       level: config.logLevel,
-      // Secrets never reach the log, whatever a later change passes to it.
+      // Secrets never reach the log, whatever a later change passes to it: each field that holds
+      // one, at the top or one level down, and the headers that carry one, in any object's headers.
       redact: {
-        paths: ['req.headers.authorization', 'req.headers.cookie', 'password', '*.password', 'token', '*.token', 'secret', '*.secret', 'csrfToken', 'smtpUrl', '*.smtpUrl', 'pass', '*.pass'],
+        paths: [
+          ...['password', 'pass', 'token', 'secret', 'csrfToken', 'setupLink', 'privateKey', 'smtpUrl', 'databaseUrl'].flatMap((f) => [f, `*.${f}`]),
+          ...['authorization', 'cookie', 'set-cookie', DELIVERY_HEADER, FETCH_HEADER].flatMap((h) => [`headers["${h}"]`, `*.headers["${h}"]`]),
+        ],
         censor: '[redacted]',
       },
     },

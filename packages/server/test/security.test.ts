@@ -88,6 +88,29 @@ describe('a node under attack', () => {
     });
   });
 
+  describe('secrets in the most verbose log', () => {
+    it('logs, at level trace, neither the password of a sign-in (right or wrong), nor an API token sent as a bearer token, nor the session cookie', async () => {
+      const verbose = await startTestNode({ config: { logLevel: 'trace' } });
+      try {
+        const first = await signedInAdmin(verbose);
+        const token = (await first.post('/api/v1/tokens', { name: 'verbose' })).body.secret as string;
+        const wrong = 'a wrong password tried once';
+        expect((await new Client(verbose.url).login(ADMIN.email, wrong)).status).toBe(401);
+        const signIn = await new Client(verbose.url).request('POST', '/api/v1/auth/login', { email: ADMIN.email, password: ADMIN.password });
+        expect(signIn.status).toBe(200);
+        const session = /^parley_session=([^;]+)/.exec(signIn.headers.get('set-cookie') ?? '')![1]!;
+        const bot = new Client(verbose.url).withToken(token);
+        expect((await bot.get('/api/v1/contacts')).status).toBe(200);
+        expect((await bot.post('/api/v1/contacts', { kind: 'technical', name: 'Desk', organisation: 'CERT', email: 'desk@cert.example', phone: '+41 58 000 00 00', languages: ['en'], timeZone: 'UTC', available24x7: false })).status).toBe(201);
+        const text = verbose.logText();
+        expect(verbose.logs.some((l) => l.msg === 'request' && l.path === '/api/v1/contacts')).toBe(true);
+        for (const secret of [ADMIN.password, wrong, token, session, signIn.body.csrfToken as string]) expect(text).not.toContain(secret);
+      } finally {
+        await verbose.close();
+      }
+    });
+  });
+
   describe('sign-in limits', () => {
     let limited: TestNode;
     let limitedAdmin: Client;
