@@ -1,6 +1,6 @@
 import { DELIVERY_HEADER, envelopeHash, generateNodeKeyPair, fingerprint, signDelivery, signEnvelope, uuidv7, type Envelope } from '@parley/protocol';
 import { rotateNodeKey } from '@parley/server';
-import { addPeer, deliverAs, eventually, signedInAdmin, startNetwork, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
+import { addPeer, deliverAs, eventually, signedInAdmin, signedInUser, startNetwork, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CONTACT = {
@@ -354,6 +354,13 @@ export function federationSuite(engine: Engine): void {
         return p?.fingerprint === rotated.current ? p : undefined;
       }, 10_000, 'XAB to learn the new key');
       expect(seenByB.status).toBe('trusted');
+      // Confirming a peer's new key out of band is an administrator's task: only they are told.
+      const told = (await b.admin.get('/api/v1/notifications')).body.notifications as { kind: string }[];
+      expect(told.some((n) => n.kind === 'peer.key_rotated')).toBe(true);
+      for (const role of ['officer', 'viewer'] as const) {
+        const person = await signedInUser(b.admin, role, `Key ${role}`);
+        expect(((await person.get('/api/v1/notifications')).body.notifications as { kind: string }[]).some((n) => n.kind === 'peer.key_rotated'), role).toBe(false);
+      }
 
       const after = await a.admin.post('/api/v1/checks', { peers: ['XAB'], note: 'signed with the new key' });
       await eventually(async () => (await b.admin.get('/api/v1/checks?direction=incoming')).body.checks.find((x: { id: string }) => x.id === after.body.checks[0].id), 10_000, 'new-key message at XAB');

@@ -565,6 +565,8 @@ export function consultationSuite(engine: Engine): void {
       expect(notes.find((n) => n.kind === 'consultation.ack_overdue' && n.message.includes('XAB has not acknowledged') && n.message.includes('Unanswered matter'))?.message).toMatch(/the deadline was \d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d UTC\.$/);
       const notesB = (await officerB.get('/api/v1/notifications')).body.notifications as { kind: string; message: string }[];
       expect(notesB.some((n) => n.kind === 'consultation.ack_overdue' && n.message.includes('Unanswered matter'))).toBe(true);
+      // Notifications call for action: a viewer, who can take none, gets none.
+      expect((await viewerB.get('/api/v1/notifications')).body.notifications).toEqual([]);
     }, 60_000);
   });
 }
