@@ -15,7 +15,7 @@ export function openApiDocument(): Record<string, unknown> {
       operationId: name,
       summary: spec.summary,
       tags: [spec.tag],
-      security: spec.access === 'public' ? [] : [{ bearer: [] }, { session: [] }],
+      security: spec.access === 'public' ? [] : spec.sessionOnly ? [{ session: [] }] : [{ bearer: [] }, { session: [] }],
       ...(spec.access !== 'public' && spec.access !== 'session' ? { 'x-parley-permission': spec.access } : {}),
     };
     const parameters: unknown[] = [];
@@ -39,7 +39,7 @@ export function openApiDocument(): Record<string, unknown> {
           ? { description: 'Success', content: { 'application/json': { schema: schema(spec.response, 'output') } } }
           : { description: 'Success, no content' },
       '400': problemResponse('Invalid input; `errors` lists each field'),
-      ...(spec.access === 'public' ? {} : { '401': problemResponse('Not signed in, or the token is invalid or revoked'), '403': problemResponse('Not allowed for this role, or CSRF token missing') }),
+      ...(spec.access === 'public' ? {} : { '401': problemResponse('Not signed in, or the token is invalid or revoked'), '403': problemResponse(spec.sessionOnly ? 'Not allowed for this role, CSRF token missing, or called with an API token' : 'Not allowed for this role, or CSRF token missing') }),
       '413': problemResponse('Body larger than the limit'),
     };
     const path = `/api/v1${spec.path}`;

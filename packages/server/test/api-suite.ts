@@ -353,6 +353,22 @@ export function apiSuite(engine: Engine): void {
       expect([after.status, after.body.code]).toEqual([401, 'invalid_token']);
     });
 
+    it('lets no API token create another, so revoking a token that leaked ends what it can do, and says where tokens are made', async () => {
+      const holder = await signedInUser(admin, 'officer', 'Token Minter');
+      const bot = new Client(node.url).withToken((await holder.post('/api/v1/tokens', { name: 'leaked' })).body.secret);
+      const refused = await bot.post('/api/v1/tokens', { name: 'made by the leaked token' });
+      expect([refused.status, refused.body.code]).toEqual([403, 'session_required']);
+      expect(refused.body.detail).toBe('An API token cannot do this; sign in to the web interface. API tokens are made there under Tokens, or with: parley token create --user EMAIL');
+      expect((await holder.get('/api/v1/tokens')).body.tokens.map((t: { name: string }) => t.name)).toEqual(['leaked']);
+      // The token still reads, lists and revokes, itself included.
+      const mine = await bot.get('/api/v1/tokens');
+      expect(mine.status).toBe(200);
+      expect((await bot.delete(`/api/v1/tokens/${mine.body.tokens[0].id}`)).status).toBe(200);
+      expect((await bot.get('/api/v1/contacts')).status).toBe(401);
+      const doc = (await admin.get('/api/v1/openapi.json')).body;
+      expect(doc.paths['/api/v1/tokens'].post.security).toEqual([{ session: [] }]);
+    });
+
     it('revokes a person\'s API tokens when the account is disabled, so enabling it again does not bring them back', async () => {
       const officer = await signedInUser(admin, 'officer', 'Token Holder');
       const secret = (await officer.post('/api/v1/tokens', { name: 'nightly export' })).body.secret as string;

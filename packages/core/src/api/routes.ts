@@ -21,6 +21,8 @@ export interface RouteSpec {
   tag: string;
   /** `public` needs no sign-in; `session` needs any signed-in user; otherwise the permission. */
   access: 'public' | 'session' | Permission;
+  /** Only for a person signed in, never for an API token: a token that leaked must not make others that outlive its revocation. */
+  sessionOnly?: true;
   body?: z.ZodType;
   query?: z.ZodType;
   response: z.ZodType | null;
@@ -52,7 +54,7 @@ export const routes = {
   unlockUser: { method: 'post', path: `/users/${idParam}/unlock`, summary: 'Lift a sign-in lockout after too many failed sign-ins; the password stays', tag: 'users', access: 'users.manage', response: s.listedUser },
 
   listTokens: { method: 'get', path: '/tokens', summary: 'Your API tokens', tag: 'tokens', access: 'tokens.own', response: s.tokenList },
-  createToken: { method: 'post', path: '/tokens', summary: 'Create an API token; the secret is shown once', tag: 'tokens', access: 'tokens.own', body: s.createTokenRequest, response: s.createdToken, status: 201 },
+  createToken: { method: 'post', path: '/tokens', summary: 'Create an API token; the secret is shown once. Signed in only: an API token cannot create another', tag: 'tokens', access: 'tokens.own', sessionOnly: true, body: s.createTokenRequest, response: s.createdToken, status: 201 },
   revokeToken: { method: 'delete', path: `/tokens/${idParam}`, summary: 'Revoke an API token', tag: 'tokens', access: 'tokens.own', response: s.apiToken },
 
   listContacts: { method: 'get', path: '/contacts', summary: "This state's points of contact", tag: 'contacts', access: 'contacts.read', query: s.contactListQuery, response: s.contactList },

@@ -51,7 +51,7 @@ function storableOnly(value: unknown, detail: string): void {
 }
 
 /**
- * Sign-in, CSRF and permission for a route of the contract; also used by routes that stream a
+ * Sign-in, CSRF, permission and, where the route asks for it, a session rather than a token, for a route of the contract; also used by routes that stream a
  * raw body or response (evidence files) and so are not mounted by `mount`.
  */
 export function checkAccess(spec: RouteSpec, c: Context<Env>): Auth {
@@ -67,6 +67,9 @@ export function checkAccess(spec: RouteSpec, c: Context<Env>): Auth {
   }
   if (spec.access !== 'session' && !may(auth.actor, spec.access)) {
     throw forbidden('forbidden', 'Your role does not allow this. Ask an administrator of this node.');
+  }
+  if (spec.sessionOnly && auth.via !== 'session') {
+    throw forbidden('session_required', 'An API token cannot do this; sign in to the web interface. API tokens are made there under Tokens, or with: parley token create --user EMAIL');
   }
   return auth;
 }
