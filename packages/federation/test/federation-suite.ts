@@ -146,8 +146,8 @@ export function federationSuite(engine: Engine): void {
       const answer = await deliverAs(c, a, { type: 'check.response', thread: id, body: { check: id, confirmedAt: new Date().toISOString(), confirmedBy: 'Someone at Caldera', contact: null } });
       const request = await deliverAs(c, a, { type: 'check.request', thread: id, body: { check: id, deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'Ours now' } });
       expect([answer.status, request.status]).toEqual([200, 200]);
-      expect((await a.node.ctx.store.inbox.byHash(answer.hash))?.applyError).toBe(`no outgoing check ${id} to XAC`);
-      expect((await a.node.ctx.store.inbox.byHash(request.hash))?.applyError).toBe(`check ${id} is not one XAC started`);
+      expect((await a.node.ctx.store.inbox.byHash(answer.hash))?.applyError).toBe(`not_a_party: XAC is not a party to check ${id}`);
+      expect((await a.node.ctx.store.inbox.byHash(request.hash))?.applyError).toBe(`id_taken: check ${id} is not one XAC started`);
       const held = (await a.admin.get('/api/v1/checks')).body.checks.filter((x: { id: string }) => x.id === id);
       expect(held).toHaveLength(1);
       expect(held[0]).toMatchObject({ direction: 'outgoing', peer: 'XAB', note: 'For Borealis only', confirmedAt: null, confirmedBy: null });

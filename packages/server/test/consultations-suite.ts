@@ -320,7 +320,7 @@ export function consultationSuite(engine: Engine): void {
       const res = await fetch(`${b.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: forged });
       expect(res.status).toBe(200);
       const held = await b.node.ctx.store.inbox.byHash(envelopeHash(forged));
-      expect(held?.applyError).toContain('XAC is not a party');
+      expect(held?.applyError).toBe(`not_a_party: XAC is not a party to consultation ${id}`);
       const atB = await detail(officerB, id);
       expect(atB.status).toBe('sent');
       expect(atB.events.map((e) => e.action)).toEqual(['opened']);
@@ -357,7 +357,7 @@ export function consultationSuite(engine: Engine): void {
         },
       });
       expect(open.status).toBe(200);
-      expect((await b.node.ctx.store.inbox.byHash(open.hash))?.applyError).toBe(`consultation ${id} already exists on this node`);
+      expect((await b.node.ctx.store.inbox.byHash(open.hash))?.applyError).toBe(`id_taken: consultation ${id} already exists on this node`);
       const atB = (await detail(officerB, id)) as Detail & { raiser: string; title: string };
       expect([atB.raiser, atB.title, atB.status]).toEqual(['XAA', 'Held between Aurelia and Borealis', 'sent']);
       expect(atB.events.map((e) => e.action)).toEqual(['opened']);

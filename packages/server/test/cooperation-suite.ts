@@ -275,7 +275,7 @@ export function cooperationSuite(engine: Engine): void {
       const token = await signDelivery({ envelope: envelopeHash(forged), to: 'XAA', sent: new Date() }, b.node.ctx.keys.privateKey, b.node.ctx.nodeInfo().fingerprint);
       const res = await fetch(`${a.node.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: token }, body: forged });
       expect(res.status).toBe(200);
-      expect((await a.node.ctx.store.inbox.byHash(envelopeHash(forged)))?.applyError).toContain(`no consultation ${req.id} is held with XAB`);
+      expect((await a.node.ctx.store.inbox.byHash(envelopeHash(forged)))?.applyError).toBe(`unknown_case: no consultation ${req.id} is held with XAB`);
       const atA = await get(officerA, req.id);
       expect(atA.status).toBe('acknowledged');
       expect(atA.events.map((e) => e.action)).toEqual(['created', 'opened', 'acknowledge']);
@@ -356,8 +356,8 @@ export function cooperationSuite(engine: Engine): void {
         const withdraw = await deliverAs(c, b, { type: 'request.step', thread: req.id, body: { ...stepBody, action: 'withdraw', outcome: 'withdrawn' } });
         const reopen = await deliverAs(c, b, { type: 'request.open', thread: req.id, body: { ...opened.body, title: 'Preserve nothing' } });
         expect([withdraw.status, reopen.status]).toEqual([200, 200]);
-        expect((await b.node.ctx.store.inbox.byHash(withdraw.hash))?.applyError).toBe(`XAC is not a party to request ${req.id}`);
-        expect((await b.node.ctx.store.inbox.byHash(reopen.hash))?.applyError).toBe(`request ${req.id} already exists on this node`);
+        expect((await b.node.ctx.store.inbox.byHash(withdraw.hash))?.applyError).toBe(`not_a_party: XAC is not a party to request ${req.id}`);
+        expect((await b.node.ctx.store.inbox.byHash(reopen.hash))?.applyError).toBe(`id_taken: request ${req.id} already exists on this node`);
       } finally {
         await c.node.close();
       }

@@ -8,7 +8,7 @@ import type {
   CreateConsultation,
   UpdateDraft,
 } from '../api/consultations.js';
-import { conflict, invalid, notFound } from '../errors.js';
+import { conflict, forbidden, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import type { CaseKind, ConsultationEventRecord, ConsultationRecord, ConsultationSide, ConsultationStatus, ThreadMessage } from './consultation-ports.js';
 import { assertKnownNorms, isKnownNorm, recordNormInvocations } from '../norms/index.js';
@@ -661,8 +661,8 @@ export async function takeStep(ctx: DomainContext, actor: Actor, id: string, inp
 // ---- receiving ----------------------------------------------------------------------------
 
 export async function onConsultationOpen(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'consultation.open'>, hash: string): Promise<void> {
-  if (envelope.thread !== body.consultation) throw new Error('a consultation opens its own thread: thread and consultation id differ');
-  if (await tx.consultations.byId(body.consultation)) throw new Error(`consultation ${body.consultation} already exists on this node`);
+  if (envelope.thread !== body.consultation) throw invalid('wrong_thread', 'a consultation opens its own thread: thread and consultation id differ');
+  if (await tx.consultations.byId(body.consultation)) throw conflict('id_taken', `consultation ${body.consultation} already exists on this node`);
   const at = new Date(envelope.created);
   const c: ConsultationRecord = {
     id: body.consultation,
@@ -725,10 +725,10 @@ const NOTIFY_ON: Partial<Record<ConsultationAction, string>> = {
 export async function onConsultationStep(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'consultation.step'>, hash: string): Promise<void> {
   const c = await tx.consultations.byId(body.consultation);
   // A request's steps follow the requests' rules: a consultation step names a consultation or nothing.
-  if (!c || c.status === 'draft' || c.kind !== 'consultation') throw new Error(`no consultation ${body.consultation} is held with ${envelope.sender}`);
+  if (!c || c.status === 'draft' || c.kind !== 'consultation') throw notFound('unknown_case', `no consultation ${body.consultation} is held with ${envelope.sender}`);
   const counterpart = c.side === 'raiser' ? c.recipient : c.raiser;
-  if (counterpart !== envelope.sender) throw new Error(`${envelope.sender} is not a party to consultation ${c.id}`);
-  if (envelope.thread !== c.id) throw new Error('a consultation step must travel in the consultation thread');
+  if (counterpart !== envelope.sender) throw forbidden('not_a_party', `${envelope.sender} is not a party to consultation ${c.id}`);
+  if (envelope.thread !== c.id) throw invalid('wrong_thread', 'a consultation step must travel in the consultation thread');
   const side: ConsultationSide = c.side === 'raiser' ? 'recipient' : 'raiser';
   const at = new Date(envelope.created);
   const why = refusal(c, side, body.action);

@@ -690,8 +690,8 @@ function stepEvent(
 // ---- receiving ----------------------------------------------------------------------------
 
 export async function onRequestOpen(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'request.open'>, hash: string): Promise<void> {
-  if (envelope.thread !== body.request) throw new Error('a request opens its own thread: thread and request id differ');
-  if (await tx.consultations.byId(body.request)) throw new Error(`request ${body.request} already exists on this node`);
+  if (envelope.thread !== body.request) throw invalid('wrong_thread', 'a request opens its own thread: thread and request id differ');
+  if (await tx.consultations.byId(body.request)) throw conflict('id_taken', `request ${body.request} already exists on this node`);
   const at = new Date(envelope.created);
   const now = ctx.now();
   const c: ConsultationRecord = {
@@ -759,10 +759,10 @@ const NOTIFY_ON: Record<RequestAction, string> = {
 
 export async function onRequestStep(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'request.step'>, hash: string): Promise<void> {
   const c = await tx.consultations.byId(body.request);
-  if (!c || c.status === 'draft' || c.kind === 'consultation') throw new Error(`no request ${body.request} is held with ${envelope.sender}`);
+  if (!c || c.status === 'draft' || c.kind === 'consultation') throw notFound('unknown_case', `no request ${body.request} is held with ${envelope.sender}`);
   const counterpart = counterpartOf(c);
-  if (counterpart !== envelope.sender) throw new Error(`${envelope.sender} is not a party to request ${c.id}`);
-  if (envelope.thread !== c.id) throw new Error('a request step must travel in the request thread');
+  if (counterpart !== envelope.sender) throw forbidden('not_a_party', `${envelope.sender} is not a party to request ${c.id}`);
+  if (envelope.thread !== c.id) throw invalid('wrong_thread', 'a request step must travel in the request thread');
   const side: ConsultationSide = c.side === 'raiser' ? 'recipient' : 'raiser';
   const at = new Date(envelope.created);
   // The same rules as on the sending node; a custody record must name a file the step carries.

@@ -11,7 +11,7 @@ import {
   type MessageType,
   type PublishedContact,
 } from '@parley/protocol';
-import { conflict, DomainError, invalid, notFound } from '../errors.js';
+import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import type { DomainContext, PeerEntry, RequestMeta } from './context.js';
 import { onConsultationOpen, onConsultationStep } from './consultations.js';
@@ -294,12 +294,17 @@ async function applyWaiting(tx: Store, ctx: DomainContext, hash: string): Promis
   }
 }
 
-/** The envelope stays received and receipted even when it cannot take effect; why is kept with it. */
+/**
+ * The envelope stays received and receipted even when it cannot take effect; why is kept with it,
+ * after the refusal's stable code (`not_a_party`, `id_taken`, `unknown_case`, …) when a handler
+ * refused it, so refusals of one kind can be found whatever their wording.
+ */
 async function applySafely(tx: Store, ctx: DomainContext, envelope: Envelope, hash: string): Promise<string | null> {
   try {
     await applyEnvelope(tx, ctx, envelope, hash);
     return null;
   } catch (e) {
+    if (e instanceof DomainError) return `${e.code}: ${e.message}`;
     return e instanceof Error ? e.message : String(e);
   }
 }
@@ -353,9 +358,9 @@ async function onDirectory(tx: Store, ctx: DomainContext, envelope: Envelope, bo
 
 async function onKeyRotate(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'key.rotate'>) {
   const peer = await tx.peers.byState(envelope.sender);
-  if (!peer) throw new Error(`unknown peer ${envelope.sender}`);
+  if (!peer) throw forbidden('unknown_sender', `unknown peer ${envelope.sender}`);
   const computed = fingerprintOf(Buffer.from(body.publicKey, 'base64url'));
-  if (computed !== body.fingerprint) throw new Error('announced key does not match its fingerprint');
+  if (computed !== body.fingerprint) throw invalid('key_mismatch', 'announced key does not match its fingerprint');
   const now = ctx.now();
   await tx.peers.addKey(peer.stateCode, { fingerprint: computed, publicKey: body.publicKey, validFrom: now });
   await tx.peers.retireKeys(peer.stateCode, computed, now);
@@ -496,7 +501,7 @@ async function onCheckRequest(tx: Store, ctx: DomainContext, envelope: Envelope,
     // The same check delivered again has no second effect; an id this node holds for another
     // check (its own, or another peer's) is not the sender's to take.
     if (held.direction === 'incoming' && held.peer === envelope.sender) return;
-    throw new Error(`check ${body.check} is not one ${envelope.sender} started`);
+    throw conflict('id_taken', `check ${body.check} is not one ${envelope.sender} started`);
   }
   await tx.checks.insert({
     id: body.check,
@@ -545,7 +550,8 @@ export async function confirmCheck(
 
 async function onCheckResponse(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'check.response'>) {
   const check = await tx.checks.byId(body.check);
-  if (!check || check.direction !== 'outgoing' || check.peer !== envelope.sender) throw new Error(`no outgoing check ${body.check} to ${envelope.sender}`);
+  if (!check || check.direction !== 'outgoing') throw notFound('unknown_check', `no outgoing check ${body.check}`);
+  if (check.peer !== envelope.sender) throw forbidden('not_a_party', `${envelope.sender} is not a party to check ${check.id}`);
   if (check.confirmedAt) return;
   await tx.checks.update({ ...check, confirmedAt: new Date(body.confirmedAt), confirmedBy: body.confirmedBy, confirmedContact: body.contact });
 }
