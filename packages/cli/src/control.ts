@@ -79,3 +79,20 @@ export function describeError(e: unknown): string {
 
 /** An error whose message is written for the person at the terminal; the CLI prints it and exits 1. */
 export class CliError extends Error {}
+
+/**
+ * A command's own arguments are wrong (a value its flags cannot take, flags that only go
+ * together): the CLI prints it and, as for the mistakes the argument parser finds, the command
+ * whose --help to read.
+ */
+export class UsageError extends CliError {}
+
+/** Runs a check of a command's own arguments: whatever it refuses is a `UsageError`, with its words. */
+export function checkArguments<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (e) {
+    if (e instanceof UsageError || !(e instanceof Error)) throw e;
+    throw new UsageError(e.message);
+  }
+}

@@ -1,10 +1,11 @@
-import { DomainError, displayStateName, isUserAssignedCode } from '@parley/core';
+import { checkIdentity, DomainError, displayStateName, isUserAssignedCode } from '@parley/core';
+import { checkPeerUrl } from '@parley/federation';
 import { fingerprint } from '@parley/protocol';
 import { configFromEnv, flagName, localSchemas, operatorCommands, startNode, type NodeConfig } from '@parley/server';
 import { DataDir, openStore } from '@parley/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
-import { CliError, controlRequest, describeError, findRunningNode, lockForCommand } from './control.js';
+import { checkArguments, CliError, controlRequest, describeError, findRunningNode, lockForCommand, UsageError } from './control.js';
 import { DEMO_PORT, runDemo } from './demo.js';
 import { promptHidden, promptLine, readStdin } from './prompt.js';
 import { addVerifyCommand } from './verify.js';
@@ -101,7 +102,7 @@ async function viaNode<T extends keyof typeof operatorCommands>(
 function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: Record<string, string>): z.output<T> {
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
-    throw new CliError(
+    throw new UsageError(
       parsed.error.issues
         .map((i) => {
           const field = String(i.path[0] ?? '');
@@ -127,6 +128,7 @@ export function buildProgram(io: Io): Command {
     .option('--test-state', 'a test or demonstration node with a user-assigned code (AAA to AAZ, QMA to QZZ, XAA to XZZ, ZZA to ZZZ)', false)
     .addOption(dataOption())
     .action(async (o: { state: string; name: string; testState: boolean; data: string }) => {
+      checkArguments(() => checkIdentity({ stateCode: o.state, name: o.name, testState: o.testState }));
       const dataDir = new DataDir(o.data);
       const identity = await dataDir.init({ stateCode: o.state, name: o.name, testState: o.testState });
       const { keys } = await dataDir.load();
@@ -147,13 +149,14 @@ export function buildProgram(io: Io): Command {
     .option('--state <ISO3>', 'with --init-if-needed: the state code (default XAA, a test state)')
     .option('--name <name>', 'with --init-if-needed: the node name')
     .action(async (o: { data: string; port?: number; host?: string; tlsCert?: string; tlsKey?: string; initIfNeeded: boolean; state?: string; name?: string }) => {
-      const config: NodeConfig = configFromEnv({ dataDir: o.data, port: o.port, host: o.host, tlsCert: o.tlsCert, tlsKey: o.tlsKey });
+      const config: NodeConfig = checkArguments(() => configFromEnv({ dataDir: o.data, port: o.port, host: o.host, tlsCert: o.tlsCert, tlsKey: o.tlsKey }));
       const dataDir = new DataDir(config.dataDir);
       if (o.initIfNeeded && !(await dataDir.isInitialised())) {
         const stateCode = (o.state ?? process.env.PARLEY_STATE ?? 'XAA').toUpperCase();
         // A user-assigned code (XAA, the default, or any other) can only be a test state.
         const testState = isUserAssignedCode(stateCode);
         const name = o.name ?? process.env.PARLEY_NAME ?? (testState ? `Parley test node ${stateCode}` : `Parley node ${stateCode}`);
+        checkArguments(() => checkIdentity({ stateCode, name, testState }));
         const identity = await dataDir.init({ stateCode, name, testState });
         io.err(`First start: created node ${identity.stateCode} (${displayStateName(identity)}) in ${dataDir.path}`);
       }
@@ -195,7 +198,7 @@ export function buildProgram(io: Io): Command {
       let password: string | undefined;
       if (o.passwordStdin) password = await readStdin();
       else if (!o.invite) {
-        if (!process.stdin.isTTY) throw new CliError('no terminal to ask for a password: pass --password-stdin and pipe it in, or --invite for a one-time link.');
+        if (!process.stdin.isTTY) throw new UsageError('no terminal to ask for a password: pass --password-stdin and pipe it in, or --invite for a one-time link.');
         password = await promptHidden('Password: ');
         if ((await promptHidden('Repeat password: ')) !== password) throw new CliError('the two passwords differ; nothing was changed.');
       }
@@ -255,6 +258,7 @@ export function buildProgram(io: Io): Command {
     .addOption(dataOption())
     .action(async (url: string, o: { fingerprint: string; data: string }) => {
       const input = parseInput(localSchemas.addPeer, { url, fingerprint: o.fingerprint }, { url: 'the URL' });
+      checkArguments(() => checkPeerUrl(input.url));
       const res = await viaNode(o.data, 'addPeer', '/local/v1/peers', input);
       const p = res.peer as { stateCode: string; name: string; fingerprint: string; isTestState: boolean };
       io.out(`Trusted ${p.stateCode} (${p.name}${p.isTestState ? ', a test state' : ''}) with key ${p.fingerprint}.`);
@@ -374,6 +378,8 @@ export async function main(argv: string[], terminal: Io): Promise<number> {
     }
     if (e instanceof CliError || e instanceof DomainError) io.err(`parley: ${e.message}`);
     else io.err(`parley: ${describeError(e)}`);
+    // The command's own check of its arguments refused them: say where its usage is, as above.
+    if (e instanceof UsageError) io.err(`See: ${commandName(program, argv)} --help`);
     return 1;
   }
 }

@@ -91,9 +91,9 @@ describe('parley CLI', () => {
 
   it('refuses an empty token name or display name in words, naming the flag', async () => {
     const token = await parley(['token', 'create', '--user', 'officer@mfa.example', '--name', ' ', '--data', data]);
-    expect([token.code, token.stderr.trim()]).toEqual([1, 'parley: --name: The token name is required.']);
+    expect([token.code, token.stderr.trim()]).toEqual([1, 'parley: --name: The token name is required.\nSee: parley token create --help']);
     const user = await parley(['user', 'add', '--email', 'y@mfa.example', '--role', 'viewer', '--display-name', '', '--invite', '--data', data]);
-    expect([user.code, user.stderr.trim()]).toEqual([1, 'parley: --display-name: The name is required.']);
+    expect([user.code, user.stderr.trim()]).toEqual([1, 'parley: --display-name: The name is required.\nSee: parley user add --help']);
   });
 
   it('works through the running node, whose API accepts the printed token', async () => {

@@ -37,6 +37,34 @@ describe('parley refuses broken files and settings in words', () => {
     expect(runs[0]!.stderr).toContain("error: required option '--fingerprint <SHA256:...>' not specified");
   });
 
+  it('follows an argument a command refuses itself with the command whose --help to read', async () => {
+    const runs = await Promise.all(
+      [
+        ['peer', 'add', 'https://parley.other.example', '--fingerprint', 'SHA256:tooshort', '--data', data],
+        ['peer', 'add', 'parley.other.example', '--fingerprint', `SHA256:${'A'.repeat(43)}`, '--data', data],
+        ['user', 'add', '--email', 'not-an-address', '--role', 'officer', '--invite', '--data', data],
+        ['user', 'add', '--email', 'officer@mfa.example', '--role', 'officer', '--data', data],
+        ['token', 'create', '--user', 'nobody', '--data', data],
+        ['init', '--state', 'XAA', '--name', 'Test', '--data', join(root, 'never-created')],
+        ['start', '--tls-cert', join(root, 'cert.pem'), '--data', data],
+      ].map((argv) => parleyCli(argv)),
+    );
+    expect(runs.map((r) => [r.code, ...r.stderr.trim().split('\n')])).toEqual([
+      [1, 'parley: --fingerprint: A fingerprint looks like SHA256: followed by 43 characters; copy it exactly as the other state gave it.', 'See: parley peer add --help'],
+      [1, 'parley: "parley.other.example" is not a URL: it does not start with https://. If the node is there, give https://parley.other.example', 'See: parley peer add --help'],
+      [1, 'parley: --email: Enter an e-mail address such as name@ministry.example.', 'See: parley user add --help'],
+      [1, 'parley: no terminal to ask for a password: pass --password-stdin and pipe it in, or --invite for a one-time link.', 'See: parley user add --help'],
+      [1, 'parley: --user: Enter an e-mail address such as name@ministry.example.', 'See: parley token create --help'],
+      [1, "parley: XAA is a user-assigned code, reserved for test states. Pass --test-state to create a test node, or use your state's ISO 3166-1 alpha-3 code.", 'See: parley init --help'],
+      [1, 'parley: invalid configuration: --tls-cert: give both a TLS certificate and its key, or neither', 'See: parley start --help'],
+    ]);
+  });
+
+  it('gives no --help hint where the arguments were right and the node refused', async () => {
+    const r = await parleyCli(['token', 'create', '--user', 'nobody@mfa.example', '--data', data]);
+    expect([r.code, r.stderr.trim()]).toEqual([1, 'parley: No user nobody@mfa.example on this node. Add one with: parley user add --email E --role R']);
+  });
+
   it('refuses a data directory under /proc at once, instead of looping in mkdir', async () => {
     const started = Date.now();
     const r = await parleyCli(['init', '--state', 'XAA', '--name', 'Nowhere', '--test-state', '--data', '/proc/nope']);

@@ -56,7 +56,7 @@ describe('parley peer', () => {
     const r = await parleyCli(['peer', 'add', `${nodeB!.url}/api/v1`, '--fingerprint', fingerprintB, '--data', data.a]);
     expect([r.code, r.stderr.trim()]).toEqual([
       1,
-      `parley: ${nodeB!.url}/api/v1 is the address of a node's API, not of the node itself. Give the node's base address instead: ${nodeB!.url}`,
+      `parley: ${nodeB!.url}/api/v1 is the address of a node's API, not of the node itself. Give the node's base address instead: ${nodeB!.url}\nSee: parley peer add --help`,
     ]);
   });
 

@@ -107,7 +107,7 @@ describe('parley settings', { timeout: 90_000 }, () => {
   it('checks the e-mail address before asking for a password, so that a typo does not cost the password typed', async () => {
     // No terminal here: before the fix the command answered that it could not ask for the password.
     const r = await parleyCli(['user', 'add', '--email', 'officer.mfa.example', '--role', 'viewer', '--data', join(root, 'flags')]);
-    expect([r.code, r.stderr.trim()]).toEqual([1, 'parley: --email: Enter an e-mail address such as name@ministry.example.']);
+    expect([r.code, r.stderr.trim()]).toEqual([1, 'parley: --email: Enter an e-mail address such as name@ministry.example.\nSee: parley user add --help']);
   });
 
   it('refuses --password-stdin with --invite, which would set a password and send no link', async () => {
