@@ -1,7 +1,9 @@
+import { rm, readdir, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { checkIdentity, DomainError, displayStateName, isUserAssignedCode } from '@parley/core';
 import { checkPeerUrl } from '@parley/federation';
 import { fingerprint } from '@parley/protocol';
-import { configFromEnv, flagName, localSchemas, operatorCommands, startNode, type NodeConfig } from '@parley/server';
+import { checkCanServe, configFromEnv, flagName, localSchemas, operatorCommands, startNode, type NodeConfig } from '@parley/server';
 import { DataDir, openStore } from '@parley/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
@@ -98,6 +100,31 @@ async function viaNode<T extends keyof typeof operatorCommands>(
   }
 }
 
+/**
+ * How to take back what creating a node at `path` is about to make: the highest of its
+ * directories that does not exist yet, or, when the directory is already there, each entry that
+ * appears in it from now on.
+ */
+async function undoCreation(path: string): Promise<() => Promise<void>> {
+  let missing: string | undefined;
+  for (let dir = path; dirname(dir) !== dir; dir = dirname(dir)) {
+    const there = await stat(dir).then(
+      () => true,
+      (e: NodeJS.ErrnoException) => e.code !== 'ENOENT',
+    );
+    if (there) break;
+    missing = dir;
+  }
+  if (missing) {
+    const top = missing;
+    return () => rm(top, { recursive: true, force: true });
+  }
+  const before = new Set(await readdir(path).catch(() => []));
+  return async () => {
+    for (const name of await readdir(path).catch(() => [])) if (!before.has(name)) await rm(join(path, name), { recursive: true, force: true });
+  };
+}
+
 /** Checks a command's input; an error names where the value came from (`where`: field → flag, or words such as "the password"). */
 function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: Record<string, string>): z.output<T> {
   const parsed = schema.safeParse(input);
@@ -151,16 +178,32 @@ export function buildProgram(io: Io): Command {
     .action(async (o: { data: string; port?: number; host?: string; tlsCert?: string; tlsKey?: string; initIfNeeded: boolean; state?: string; name?: string }) => {
       const config: NodeConfig = checkArguments(() => configFromEnv({ dataDir: o.data, port: o.port, host: o.host, tlsCert: o.tlsCert, tlsKey: o.tlsKey }));
       const dataDir = new DataDir(config.dataDir);
+      let undo: (() => Promise<void>) | undefined;
       if (o.initIfNeeded && !(await dataDir.isInitialised())) {
         const stateCode = (o.state ?? process.env.PARLEY_STATE ?? 'XAA').toUpperCase();
         // A user-assigned code (XAA, the default, or any other) can only be a test state.
         const testState = isUserAssignedCode(stateCode);
         const name = o.name ?? process.env.PARLEY_NAME ?? (testState ? `Parley test node ${stateCode}` : `Parley node ${stateCode}`);
         checkArguments(() => checkIdentity({ stateCode, name, testState }));
+        // Before anything is created: a first start that cannot listen leaves no node behind.
+        await checkCanServe(config);
+        const creation = await undoCreation(dataDir.path);
         const identity = await dataDir.init({ stateCode, name, testState });
+        // Only once this command's init has written the node is it this command's to take back.
+        undo = creation;
         io.err(`First start: created node ${identity.stateCode} (${displayStateName(identity)}) in ${dataDir.path}`);
       }
-      const node = await startNode(config);
+      let node;
+      try {
+        node = await startNode(config);
+      } catch (e) {
+        // The node created above never ran: take it back, so that the next start creates it afresh.
+        if (undo) {
+          await undo();
+          io.err(`Removed the node created in ${dataDir.path}, as it could not start.`);
+        }
+        throw e;
+      }
       const info = node.ctx.nodeInfo();
       io.err(`Parley node ${info.stateCode} (${info.stateName}) “${info.name}” is running`);
       io.err(`  Web and API:  ${node.url}`);

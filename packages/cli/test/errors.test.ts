@@ -1,4 +1,4 @@
-import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -134,6 +134,45 @@ describe('parley refuses broken files and settings in words', () => {
     } finally {
       await new Promise((resolve) => taken.close(resolve));
     }
+  }, 60_000);
+
+  it('start --init-if-needed on a port in use says so before it creates the node, and leaves no data directory', async () => {
+    const taken = createServer().listen(0, '127.0.0.1');
+    await new Promise((resolve) => taken.once('listening', resolve));
+    const { port } = taken.address() as { port: number };
+    const fresh = join(root, 'port-taken', 'data');
+    try {
+      const r = await parleyCli(['start', '--init-if-needed', '--data', fresh, '--port', String(port)]);
+      expect([r.code, r.stderr.trim()]).toEqual([
+        1,
+        `parley: port ${port} on 127.0.0.1 is in use, by another node or program. Choose another with --port N, or PARLEY_PORT=N (as with npm start).`,
+      ]);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+    expect(await readdir(root)).not.toContain('port-taken');
+  }, 60_000);
+
+  it('start --init-if-needed takes back the node it created when the node then cannot start, and only what it created', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = s.address() as { port: number };
+        s.close(() => resolve(port));
+      });
+    });
+    const env = { DATABASE_URL: `postgres://user:pw@127.0.0.1:${port}/parley` };
+    const fresh = join(root, 'no-database');
+    const created = await parleyCli(['start', '--init-if-needed', '--data', fresh, '--port', '0'], '', env);
+    expect(created.code).toBe(1);
+    expect(created.stderr).toContain(`Removed the node created in ${fresh}, as it could not start.`);
+    expect(await readdir(root)).not.toContain('no-database');
+    // A directory that was there keeps what it held.
+    const kept = join(root, 'kept');
+    await mkdir(kept);
+    await writeFile(join(kept, 'README.txt'), 'the administrator’s own note\n');
+    const r = await parleyCli(['start', '--init-if-needed', '--data', kept, '--port', '0'], '', env);
+    expect(r.code).toBe(1);
+    expect(await readdir(kept)).toEqual(['README.txt']);
   }, 60_000);
 
   it('says the PostgreSQL server in DATABASE_URL refuses connections, without its password, and refuses a URL that is not postgres://', async () => {

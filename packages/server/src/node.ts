@@ -2,7 +2,7 @@ import { createPrivateKey, X509Certificate } from 'node:crypto';
 import { chmod, readFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo, type Server as NetServer } from 'node:net';
 import { createSecureContext } from 'node:tls';
 import { firstAdminLink } from '@parley/core';
 import { createAdaptorServer } from '@hono/node-server';
@@ -20,7 +20,7 @@ export interface RunningNodeHandle {
   close(): Promise<void>;
 }
 
-function listen(server: Server, target: { port: number; host: string } | string): Promise<void> {
+function listen(server: NetServer, target: { port: number; host: string } | string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
     const done = () => {
@@ -84,6 +84,21 @@ async function readTls(certFile: string, keyFile: string): Promise<{ cert: Buffe
     throw new Error(mismatch ? `the TLS key file ${keyFile} is not the key of the certificate in ${certFile}.` : `cannot use the TLS certificate ${certFile} with the key ${keyFile}: ${(e as Error).message}`);
   }
   return { cert, key };
+}
+
+/**
+ * Finds out whether a node with this configuration could serve: reads its TLS files and listens
+ * on its host and port for a moment. `parley start --init-if-needed` asks before it creates the
+ * node, so that a first start on a port in use, or with a wrong --host or TLS file, leaves no
+ * data directory, key or database behind to be found by the next start.
+ */
+export async function checkCanServe(config: NodeConfig): Promise<void> {
+  if (config.tlsCert && config.tlsKey) await readTls(config.tlsCert, config.tlsKey);
+  const probe = createNetServer();
+  await listen(probe, { port: config.port, host: config.host }).catch((e: NodeJS.ErrnoException) => {
+    throw listenError(e, config);
+  });
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
 }
 
 /**
