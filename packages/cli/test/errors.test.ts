@@ -2,7 +2,7 @@ import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parleyCli } from '@parley/testkit';
+import { freePort, parleyCli } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // What an administrator sees when a path, a file or a setting is wrong: one line naming it, never a raw system error.
@@ -154,12 +154,7 @@ describe('parley refuses broken files and settings in words', () => {
   }, 60_000);
 
   it('start --init-if-needed takes back the node it created when the node then cannot start, and only what it created', async () => {
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => resolve(port));
-      });
-    });
+    const port = await freePort();
     const env = { DATABASE_URL: `postgres://user:pw@127.0.0.1:${port}/parley` };
     const fresh = join(root, 'no-database');
     const created = await parleyCli(['start', '--init-if-needed', '--data', fresh, '--port', '0'], '', env);
@@ -176,13 +171,7 @@ describe('parley refuses broken files and settings in words', () => {
   }, 60_000);
 
   it('says the PostgreSQL server in DATABASE_URL refuses connections, without its password, and refuses a URL that is not postgres://', async () => {
-    // A port nothing listens on: taken from the system, then released.
-    const port = await new Promise<number>((resolve) => {
-      const s = createServer().listen(0, '127.0.0.1', () => {
-        const { port } = s.address() as { port: number };
-        s.close(() => resolve(port));
-      });
-    });
+    const port = await freePort();
     const r = await parleyCli(['peer', 'list', '--data', data], '', { DATABASE_URL: `postgres://user:s3cret-pw@127.0.0.1:${port}/parley` });
     expect([r.code, r.stderr.trim()]).toEqual([1, `parley: cannot connect to the PostgreSQL server in DATABASE_URL (127.0.0.1:${port}): connection refused. Is it running and listening there?`]);
     const mysql = await parleyCli(['peer', 'list', '--data', data], '', { DATABASE_URL: 'mysql://user:s3cret-pw@127.0.0.1:3306/parley' });

@@ -1,25 +1,12 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { CLI_BIN, Client, parleyCli, spawnCliNode } from '@parley/testkit';
+import { CLI_BIN, Client, freePort, parleyCli, spawnCliNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // How the CLI takes its settings: flags over the environment (README's table) over the defaults,
 // and what it says about a bad one.
-
-/** A port nothing listens on right now. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** `parley start` with these environment variables and flags, until it prints where it listens; then SIGTERM. */
 function startWithEnv(env: NodeJS.ProcessEnv, args: string[] = []): Promise<{ stderr: string; url: string }> {

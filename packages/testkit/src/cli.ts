@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 /** The built `parley` command; `npm test` builds it first. */
@@ -83,6 +84,18 @@ export function spawnCliNode(dataDir: string, extra: string[] = []): Promise<Cli
         clearTimeout(timer);
         reject(new Error(`node exited (${code}) before it started:\n${stderr}`));
       }
+    });
+  });
+}
+
+/** A port on 127.0.0.1 that nothing listens on right now: taken from the system, then released. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
     });
   });
 }
