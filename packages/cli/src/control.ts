@@ -47,6 +47,8 @@ export async function findRunningNode(dataDir: DataDir): Promise<boolean> {
     return res.status === 200;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
+    // The node's directory and socket are its owner's alone (0700, 0600).
+    if (code === 'EACCES' || code === 'EPERM') throw new CliError(`cannot reach the node in ${dataDir.path} (permission denied). Run parley as the user that owns it.`);
     // ENOTDIR: --data names a file, which the lock refuses in words.
     if (code !== 'ENOENT' && code !== 'ECONNREFUSED' && code !== 'ENOTDIR') throw e;
     return false;

@@ -1,8 +1,8 @@
-import { cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, cp, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freePort, parleyCli } from '@parley/testkit';
+import { freePort, parleyCli, spawnCliNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // What an administrator sees when a path, a file or a setting is wrong: one line naming it, never a raw system error.
@@ -83,6 +83,20 @@ describe('parley refuses broken files and settings in words', () => {
     expect([start.code, start.stderr.trim()]).toEqual([1, expected]);
     expect([list.code, list.stderr.trim()]).toEqual([1, expected]);
   });
+
+  it('says a command cannot reach a running node it has no permission for, instead of connect EACCES', async () => {
+    const dir = await copy('other-user');
+    const node = await spawnCliNode(dir, ['--port', '0']);
+    try {
+      // Root passes every permission check, so run the command as nobody; anyone else is kept out of a socket without permissions.
+      const root = process.getuid?.() === 0;
+      if (!root) await chmod(join(dir, 'parley.sock'), 0);
+      const r = await parleyCli(['peer', 'list', '--data', dir], '', {}, root ? { uid: 65534, gid: 65534 } : {});
+      expect([r.code, r.stderr.trim()]).toEqual([1, `parley: cannot reach the node in ${dir} (permission denied). Run parley as the user that owns it.`]);
+    } finally {
+      await node.stop();
+    }
+  }, 90_000);
 
   it('names node.json when it is not valid JSON', async () => {
     const dir = await copy('bad-identity');

@@ -11,10 +11,10 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Runs `parley ARGS` as a user would, with standard input and a time limit. */
-export function parleyCli(args: string[], input = '', env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/** Runs `parley ARGS` as a user would, with standard input and a time limit; `as` another user when the tests run as root. */
+export function parleyCli(args: string[], input = '', env: NodeJS.ProcessEnv = {}, as: { uid?: number; gid?: number } = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '', ...env } });
+    const child = spawn(process.execPath, [CLI_BIN, ...args], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, DATABASE_URL: '', ...env }, ...as });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
