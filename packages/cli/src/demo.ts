@@ -193,7 +193,8 @@ export async function runDemo(io: Io, options: { dir: string; port?: number }): 
     if (taken.code === 'EADDRINUSE') {
       throw new CliError(
         `port ${String(taken.port)} on 127.0.0.1 is in use, and the demo needs ports ${first}, ${first + 1} and ${first + 2}. ` +
-          'If another demo is still running, stop it with Ctrl-C; or start this one on other ports with --port N (it takes N, N+1 and N+2).',
+          // npm takes a --port before its `--` for itself, and the demo would fail on the same ports again.
+          'If another demo is still running, stop it with Ctrl-C; or start this one on other ports with --port N (it takes N, N+1 and N+2; with npm: npm run demo -- --port N).',
       );
     }
     throw e;

@@ -168,7 +168,7 @@ describe('parley demo', () => {
       const r = await parleyCli(['demo', '--dir', join(root, 'taken'), '--port', String(taken)]);
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`parley: port ${taken + 1} on 127.0.0.1 is in use, and the demo needs ports ${taken}, ${taken + 1} and ${taken + 2}.`);
-      expect(r.stderr).toContain('start this one on other ports with --port N (it takes N, N+1 and N+2)');
+      expect(r.stderr).toContain('start this one on other ports with --port N (it takes N, N+1 and N+2; with npm: npm run demo -- --port N).');
       const first = await listenOn(taken);
       expect(first).not.toBeNull();
       await close(first!);
