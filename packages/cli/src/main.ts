@@ -184,7 +184,13 @@ export function buildProgram(io: Io): Command {
         // A user-assigned code (XAA, the default, or any other) can only be a test state.
         const testState = isUserAssignedCode(stateCode);
         const name = o.name ?? process.env.PARLEY_NAME ?? (testState ? `Parley test node ${stateCode}` : `Parley node ${stateCode}`);
-        checkArguments(() => checkIdentity({ stateCode, name, testState }));
+        try {
+          checkIdentity({ stateCode, name, testState });
+        } catch (e) {
+          // Say which setting to correct: the flag, or the variable npm start reads.
+          const where = (e as DomainError).code === 'invalid_node_name' ? (o.name !== undefined ? '--name' : 'PARLEY_NAME') : o.state !== undefined ? '--state' : 'PARLEY_STATE';
+          throw new UsageError(`${where}: ${(e as Error).message}`);
+        }
         // Before anything is created: a first start that cannot listen leaves no node behind.
         await checkCanServe(config);
         const creation = await undoCreation(dataDir.path);

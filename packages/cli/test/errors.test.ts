@@ -60,6 +60,21 @@ describe('parley refuses broken files and settings in words', () => {
     ]);
   });
 
+  it('start --init-if-needed names the flag or the variable a wrong state code or node name came from', async () => {
+    const fresh = join(root, 'never-started');
+    const runs = await Promise.all([
+      parleyCli(['start', '--init-if-needed', '--state', 'ABCD', '--data', fresh, '--port', '0']),
+      parleyCli(['start', '--init-if-needed', '--data', fresh, '--port', '0'], '', { PARLEY_STATE: 'ZZ' }),
+      parleyCli(['start', '--init-if-needed', '--data', fresh, '--port', '0'], '', { PARLEY_NAME: '\u0007' }),
+    ]);
+    expect(runs.map((r) => [r.code, r.stderr.trim().split('\n')[0]])).toEqual([
+      [1, 'parley: --state: "ABCD" is not an ISO 3166-1 alpha-3 code: use three letters, such as CHE or KEN.'],
+      [1, 'parley: PARLEY_STATE: "ZZ" is not an ISO 3166-1 alpha-3 code: use three letters, such as CHE or KEN.'],
+      [1, 'parley: PARLEY_NAME: The node name must be 1 to 200 printable characters, such as "Ministry of Foreign Affairs".'],
+    ]);
+    expect(await readdir(root)).not.toContain('never-started');
+  });
+
   it('gives no --help hint where the arguments were right and the node refused', async () => {
     const r = await parleyCli(['token', 'create', '--user', 'nobody@mfa.example', '--data', data]);
     expect([r.code, r.stderr.trim()]).toEqual([1, 'parley: No user nobody@mfa.example on this node. Add one with: parley user add --email E --role R']);
