@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { checkIdentity, DomainError, displayStateName, isUserAssignedCode } from '@parley/core';
 import { checkPeerUrl } from '@parley/federation';
 import { fingerprint } from '@parley/protocol';
-import { checkCanServe, configFromEnv, flagName, localSchemas, operatorCommands, startNode, type NodeConfig } from '@parley/server';
+import { checkCanServe, configFromEnv, flagName, localSchemas, operatorCommands, startNode, VERSION, type NodeConfig } from '@parley/server';
 import { DataDir, openStore } from '@parley/store';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
@@ -144,6 +144,7 @@ function parseInput<T extends z.ZodType>(schema: T, input: unknown, where: Recor
 export function buildProgram(io: Io): Command {
   const program = new Command('parley')
     .description('Parley: a sovereign node for cooperation between states on information security')
+    .version(VERSION, '-V, --version', 'print the version of Parley, to quote when asking for help')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
     .exitOverride();
 

@@ -37,6 +37,12 @@ describe('parley CLI', () => {
     expect(help.out).toContain('Usage: parley [options] [command]');
   });
 
+  it('prints its version with --version, the one the node reports', async () => {
+    const { version } = JSON.parse(await readFile(new URL('../../server/package.json', import.meta.url), 'utf8')) as { version: string };
+    const r = await parley(['--version']);
+    expect([r.code, r.stdout.trim()]).toEqual([0, version]);
+  });
+
   it('refuses a state code that does not exist, and says what to do', async () => {
     const r = await parley(['init', '--state', 'ABC', '--name', 'Nowhere', '--data', data]);
     expect(r.code).toBe(1);
