@@ -218,8 +218,15 @@ export function buildProgram(io: Io): Command {
       io.err(`  Store:        ${node.ctx.store.engine === 'pglite' ? `embedded (PGlite) in ${dataDir.path}` : 'PostgreSQL (DATABASE_URL)'}`);
       if (node.firstRunLink) {
         io.err('');
-        io.err('No administrator yet. Open this one-time link within 24 hours to set the first administrator’s password:');
-        io.err(`  ${node.firstRunLink}`);
+        if (process.stderr.isTTY) {
+          io.err('No administrator yet. Open this one-time link within 24 hours to set the first administrator’s password:');
+          io.err(`  ${node.firstRunLink}`);
+        } else {
+          // Not a terminal: a service manager's journal or a log file, which others may read and
+          // keep, and whoever opens the link first becomes the node's administrator.
+          io.err('No administrator yet. The one-time link to make one is shown only on a terminal, since this output may be kept in a log. On this machine, run:');
+          io.err(`  parley user add --email YOUR-ADDRESS --role admin --data ${dataDir.path}`);
+        }
       }
       await new Promise<void>((resolve) => {
         const stop = () => {

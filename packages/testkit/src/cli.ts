@@ -31,7 +31,6 @@ export function parleyCli(args: string[], input = '', env: NodeJS.ProcessEnv = {
 
 export interface CliNode {
   url: string;
-  link: string | null;
   child: ChildProcess;
   stderr(): string;
   /** SIGTERM, and the exit code. */
@@ -64,7 +63,6 @@ export function spawnCliNode(dataDir: string, extra: string[] = []): Promise<Cli
         setTimeout(() => {
           resolve({
             url,
-            link: /(https?:\S+\/setup#\S+)/.exec(stderr)?.[1] ?? null,
             child,
             stderr: () => stderr,
             stop: async () => {
