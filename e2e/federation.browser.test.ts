@@ -180,6 +180,14 @@ describe('two states connect', () => {
     }).toEqual({ fingerprint: 1, status: 'Trusted', test: 'Test state' });
   });
 
+  it('after adding, focus is on the new peer’s heading and the form is empty for the next one', async () => {
+    expect({
+      focused: await pageA.evaluate(() => ({ tag: document.activeElement?.tagName, text: document.activeElement?.textContent })),
+      url: await pageA.getByLabel('Node address').inputValue(),
+      fingerprint: await pageA.getByLabel('Key fingerprint').inputValue(),
+    }).toEqual({ focused: { tag: 'H3', text: expect.stringMatching(/XAB.*Parley test node XAB/) }, url: '', fingerprint: '' });
+  });
+
   it('a point of contact B adds reaches A’s directory of states, unverified', async () => {
     const apiB = await sessionApi(contextB, b!.url);
     expect((await apiB('POST', '/contacts', CONTACT_B)).status).toBe(201);

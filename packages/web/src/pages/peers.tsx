@@ -1,5 +1,5 @@
 import type { Peer } from '@parley/core';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
 import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
 import { ConfirmAction } from '../components/confirm.js';
@@ -21,6 +21,8 @@ export function PeersPage() {
   const canManage = may(user.role, 'peers.manage');
   const flash = useFlash();
   const { result, set } = useLoad(() => call('listPeers').then((r) => r.peers), []);
+  // The peer just added takes focus, so that the person lands on what they made, not in an emptied form.
+  const [added, setAdded] = useState<string | null>(null);
 
   const replace = (peer: Peer) => {
     if (result.status !== 'ready') return;
@@ -44,6 +46,7 @@ export function PeersPage() {
                   key={peer.stateCode}
                   peer={peer}
                   canManage={canManage}
+                  takeFocus={added === peer.stateCode}
                   onChanged={(changed, message) => {
                     replace(changed);
                     flash(message);
@@ -62,6 +65,7 @@ export function PeersPage() {
         <AddPeerForm
           onAdded={(peer) => {
             replace(peer);
+            setAdded(peer.stateCode);
             flash(p.addedFlash(peer.stateCode, peer.name));
           }}
         />
@@ -73,11 +77,13 @@ export function PeersPage() {
 function PeerRecord({
   peer,
   canManage,
+  takeFocus,
   onChanged,
   onRemoved,
 }: {
   peer: Peer;
   canManage: boolean;
+  takeFocus: boolean;
   onChanged: (peer: Peer, message: string) => void;
   onRemoved: (code: string) => void;
 }) {
@@ -85,6 +91,10 @@ function PeerRecord({
   const [error, setError] = useState<unknown>(null);
   const code = peer.stateCode;
   const suspended = peer.status === 'suspended';
+  const heading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (takeFocus) heading.current?.focus();
+  }, [takeFocus]);
 
   const act = async (action: () => Promise<void>) => {
     setBusy(true);
@@ -105,7 +115,7 @@ function PeerRecord({
 
   return (
     <li className={`record${suspended ? ' record-muted' : ''}`}>
-      <h3 className="record-title">
+      <h3 className="record-title" id={`peer-${code}`} tabIndex={-1} ref={heading}>
         <StateLabel code={code} name={peer.name} isTestState={peer.isTestState} />
       </h3>
       <p className="record-subtitle">
