@@ -11,8 +11,11 @@ export const limits = {
   account: { email: 254, passwordMin: 12, password: 256, displayName: 200, tokenName: 100 },
   /** A point of contact in the directory that every peer receives. */
   contact: { name: 200, organisation: 200, position: 200, email: 254, phone: 40, timeZone: 64, hours: 200, languages: 20 },
-  /** A communication check and its confirmation. */
-  check: { note: 500, confirmedBy: 200 },
+  /**
+   * A communication check and its confirmation; `minutesMin` and `minutesMax` bound, in minutes, the
+   * time the other state is given to confirm (five minutes to seven days).
+   */
+  check: { note: 500, confirmedBy: 200, minutesMin: 5, minutesMax: 7 * 24 * 60 },
   consultation: {
     title: 300,
     summary: 20_000,

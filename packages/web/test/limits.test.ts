@@ -4,27 +4,43 @@ import { describe, expect, it } from 'vitest';
 // The node's own checks, by path: the web takes no runtime code from core, but these tests hold
 // its boxes to them.
 import { setNormNoteRequest } from '../../core/src/norms/schemas.js';
-import { addPeerRequest, createContactRequest, loginRequest, setupRequest } from '../../core/src/api/schemas.js';
+import { addPeerRequest, createContactRequest, loginRequest, setupRequest, startCheckRequest } from '../../core/src/api/schemas.js';
 import { wireIndicator } from '../../protocol/src/messages/consultations.js';
+import { messages as t } from '../src/i18n/index.js';
 import { limits } from '../src/limits.js';
 import { SOURCES_BOX, sourcesProblems } from '../src/norm-sources.js';
 
 const src = new URL('../src/', import.meta.url).pathname;
-const files = (dir: string): string[] =>
-  readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith('.tsx') ? [join(dir, e.name)] : []));
+const files = (dir: string, ext: RegExp): string[] =>
+  readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? files(join(dir, e.name), ext) : ext.test(e.name) && !e.name.includes('.test.') ? [join(dir, e.name)] : [],
+  );
+
+/** Each line of the web's sources that matches `pattern`, as file:line: text. */
+const linesMatching = (ext: RegExp, pattern: RegExp, except: (line: string) => boolean = () => false): string[] =>
+  files(src, ext).flatMap((file) =>
+    readFileSync(file, 'utf8')
+      .split('\n')
+      .flatMap((line, i) => (pattern.test(line) && !except(line) ? [`${file.slice(src.length)}:${i + 1}: ${line.trim()}`] : [])),
+  );
 
 describe('the web interface’s limits are the node’s', () => {
   it('no box states a limit of its own: each names one from the table the node checks with', () => {
-    const own: string[] = [];
-    for (const file of files(src)) {
-      readFileSync(file, 'utf8')
-        .split('\n')
-        .forEach((line, i) => {
-          // A state code is three letters by its format, not by a limit on text.
-          if (/maxChars(=\{|\s*=\s*)\d/.test(line) && !line.includes('maxChars={3}')) own.push(`${file.slice(src.length)}:${i + 1}: ${line.trim()}`);
-        });
-    }
-    expect(own).toEqual([]);
+    // A state code is three letters by its format, not by a limit on text.
+    expect(linesMatching(/\.tsx$/, /\b(maxChars|min|max)(=\{|\s*=\s*)['"]?\d/, (line) => line.includes('maxChars={3}'))).toEqual([]);
+  });
+
+  it('no message states a limit in a number of its own', () => {
+    expect(linesMatching(/\.tsx?$/, /\b\d[\d,_]*\s+(characters|minutes)\b|\bFrom \d+ to \d+/)).toEqual([]);
+  });
+
+  it('the minutes a check may wait are the node’s, in the box, its hint and its messages', () => {
+    const start = (minutes: number) => startCheckRequest.safeParse({ minutes });
+    const { minutesMin: min, minutesMax: max } = limits.check;
+    expect([start(min).success, start(max).success]).toEqual([true, true]);
+    expect([start(min - 1).error?.issues[0]?.message, start(max + 1).error?.issues[0]?.message]).toEqual([t.checks.minutesTooFew, t.checks.minutesTooMany]);
+    expect([t.checks.minutesTooFew, t.checks.minutesTooMany]).toEqual(['Give at least 5 minutes.', 'Give at most 10080 minutes (7 days).']);
+    expect(t.checks.minutesHint).toMatch(/^From 5 to 10080 \(7 days\);/);
   });
 
   it('the node refuses one character past each limit the boxes now take, and accepts the limit', () => {

@@ -266,7 +266,13 @@ export const checkQuery = z.strictObject({
 });
 export const startCheckRequest = z.strictObject({
   peers: z.array(z.string().regex(/^[A-Z]{3}$/, 'Use the peer’s state code, such as XAB.')).max(200).optional().describe('Omit to check every trusted peer.'),
-  minutes: z.number().int().min(5, 'Give at least 5 minutes.').max(7 * 24 * 60, 'Give at most 10080 minutes (7 days).').optional().describe('Time to confirm; 120 minutes when omitted.'),
+  minutes: z
+    .number()
+    .int()
+    .min(limits.check.minutesMin, `Give at least ${limits.check.minutesMin} minutes.`)
+    .max(limits.check.minutesMax, `Give at most ${limits.check.minutesMax} minutes (${limits.check.minutesMax / (24 * 60)} days).`)
+    .optional()
+    .describe('Time to confirm; 120 minutes when omitted.'),
   note: text(limits.check.note, 'The note').optional(),
 });
 export const confirmCheckRequest = z.strictObject({

@@ -314,9 +314,6 @@ const startFields: FieldRef[] = [
   { path: 'note', id: 'check-note', label: k.note },
 ];
 
-/** The longest a check may wait for its confirmation: seven days, as the node allows. */
-const MAX_MINUTES = 7 * 24 * 60;
-
 function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (checks: Check[]) => void }) {
   const [to, setTo] = useState('all');
   const [minutes, setMinutes] = useState('120');
@@ -333,7 +330,7 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
     const typed = minutes.trim();
     const n = Number(typed);
     // The field starts at 120, so an empty one was cleared on purpose: it is not read as the default.
-    const problem = typed === '' ? k.minutesRequired : !Number.isInteger(n) ? k.minutesWhole : n < 5 ? k.minutesTooFew : n > MAX_MINUTES ? k.minutesTooMany : null;
+    const problem = typed === '' ? k.minutesRequired : !Number.isInteger(n) ? k.minutesWhole : n < limits.check.minutesMin ? k.minutesTooFew : n > limits.check.minutesMax ? k.minutesTooMany : null;
     if (problem) {
       setError(new ApiError(0, 'validation_failed', t.common.checkFields, [{ path: 'minutes', message: problem }]));
       return;
@@ -387,8 +384,8 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
               hint={k.minutesHint}
               type="number"
               inputMode="numeric"
-              min={5}
-              max={MAX_MINUTES}
+              min={limits.check.minutesMin}
+              max={limits.check.minutesMax}
               step={1}
               className="input-short"
               value={minutes}
