@@ -144,6 +144,17 @@ describe('points of contact', () => {
     });
   });
 
+  it('a phone number in words gets one message at its field, saying what to type', async () => {
+    await page.getByLabel('Telephone').fill('call us');
+    await page.getByRole('button', { name: 'Add point of contact' }).click();
+    const said = 'Write the phone number in digits, starting with + and the country code, such as +41 22 917 12 34. Spaces may separate the digits.';
+    await page.locator('#contact-phone-error').filter({ hasText: said }).waitFor();
+    expect({
+      field: await page.locator('#contact-phone-error').textContent(),
+      summary: await page.getByRole('alert').filter({ hasText: 'There is a problem' }).getByText(said).count(),
+    }).toEqual({ field: said, summary: 1 });
+  });
+
   it('a point of contact added with two languages is still listed after a reload', async () => {
     await page.getByLabel('Technical (CERT)').check();
     await page.getByLabel('Name', { exact: true }).fill(CONTACT.name);

@@ -58,15 +58,32 @@ export const languageCode = z
 
 export const timeZone = z.string().refine((tz) => timeZones.has(tz), 'Use an IANA time zone such as Europe/Zurich or UTC.');
 
-/** International format: a leading +, then 7 to 15 digits, optionally grouped by spaces, dashes or parentheses. */
+/**
+ * International format: a leading +, then 7 to 15 digits, optionally grouped by spaces, dashes or
+ * parentheses. Each check runs only when those before it pass (`when`), so that "call us" gets one
+ * sentence saying what to type, not also one about how many digits it has; none aborts, so the
+ * other fields of the same form are still checked and named. The pattern is given to the
+ * published schema as `meta`, since a refinement has none.
+ */
+const phoneFormat = /^\+[0-9 ()-]+$/;
+const short = (v: unknown): v is string => typeof v === 'string' && characterCount(v) <= limits.contact.phone;
 export const phone = z
   .string()
   .trim()
-  .max(limits.contact.phone, `A phone number has at most ${limits.contact.phone} characters.`)
-  .regex(/^\+[0-9 ()-]+$/, 'Write the phone number in international format, such as +41 22 917 12 34.')
-  .refine((v) => {
-    const digits = v.replace(/\D/g, '').length;
-    return digits >= 7 && digits <= 15;
-  }, 'An international phone number has 7 to 15 digits.');
+  .max(limits.contact.phone, {
+    error: (issue) => `A phone number has at most ${limits.contact.phone} characters, spaces included; this one has ${typeof issue.input === 'string' ? characterCount(issue.input) : 'more'}.`,
+  })
+  .refine((v) => phoneFormat.test(v), {
+    message: 'Write the phone number in digits, starting with + and the country code, such as +41 22 917 12 34. Spaces may separate the digits.',
+    when: (payload) => short(payload.value),
+  })
+  .refine(
+    (v) => {
+      const digits = v.replace(/\D/g, '').length;
+      return digits >= 7 && digits <= 15;
+    },
+    { message: 'An international phone number has 7 to 15 digits, the country code included.', when: (payload) => short(payload.value) && phoneFormat.test(payload.value) },
+  )
+  .meta({ pattern: phoneFormat.source });
 
 export const isoTime = z.string();
