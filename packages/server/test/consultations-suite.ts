@@ -219,6 +219,10 @@ export function consultationSuite(engine: Engine): void {
       for (const internal of ['resolved_or_mitigated', 'request_to_mitigate', 'urgent', 'high', 'energy', 'T00:00', 'Z']) expect(summary).not.toContain(internal);
       expect(summary).toMatch(/Sent\d{1,2}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\d{4},\d\d:\d\dUTC/);
       expect(summary).toMatch(/Acknowledgementdue\d{1,2}[A-Z][a-z]{2}\d{4},\d\d:\d\dUTC\(met\)/);
+      // Each step in the words of the page's timeline.
+      const timeline = printed.slice(printed.indexOf('Timeline'), printed.indexOf('Evidence'));
+      for (const words of ['Raised the consultation', 'Acknowledged the consultation', 'Asked for more information', 'Wrote', 'Responded', 'Closed the consultation']) expect(timeline).toContain(squash(words));
+      for (const old of ['Consultationraised', 'Message']) expect(timeline).not.toContain(old);
       // The annex keeps the exact times of the signed messages and of their receipts.
       const exact = (json.body.envelopes as { created: string; receiptTime: string | null }[]).flatMap((e) => [e.created, e.receiptTime ?? '']);
       for (const t of exact) expect(printed).toContain(t);

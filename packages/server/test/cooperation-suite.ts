@@ -251,6 +251,19 @@ export function cooperationSuite(engine: Engine): void {
       const late = await step(officerB, mla.id, { action: 'decide', decision: { decision: 'execute' } });
       expect([late.status, late.body.code]).toEqual([409, 'invalid_transition']);
       expect(late.body.detail).toContain('closed');
+
+      // The case files say each step in the words of the page's timeline.
+      const token = (await officerA.post('/api/v1/tokens', { name: 'custody case file' })).body.secret as string;
+      const printed = async (id: string) => {
+        const pdf = await fetch(`${a.node.url}/api/v1/requests/${id}/export.pdf`, { headers: { authorization: `Bearer ${token}` } });
+        expect(pdf.status).toBe(200);
+        return squash((await pdfPages(Buffer.from(await pdf.arrayBuffer()))).join(' '));
+      };
+      const presFile = await printed(pres.id);
+      for (const words of ['Sent the request', 'Acknowledged the request', 'Asked for the preservation to be extended', 'Extended the preservation']) expect(presFile).toContain(squash(words));
+      const mlaFile = await printed(mla.id);
+      for (const words of ['Sent the request', 'Asked for more information', 'Wrote', 'Decided', 'Closed the request']) expect(mlaFile).toContain(squash(words));
+      for (const old of ['Requestsent', 'Preservationextended', 'Extensionrequested']) expect(presFile + mlaFile).not.toContain(old);
     }, 180_000);
 
     it('does not apply a consultation step sent for a request, even by the other party, and changes nothing', async () => {

@@ -61,6 +61,19 @@ export const consultationLabels = {
   } as Record<string, string>,
   confidences: { low: 'Low', moderate: 'Moderate', high: 'High' } as Record<string, string>,
   replies: { accepts: 'Accepts the attribution', disputes: 'Disputes the attribution', under_investigation: 'Is investigating the attribution' } as Record<string, string>,
+  /** The steps of the timeline, by action, said of the person who took them. */
+  events: {
+    created: 'Created the draft',
+    opened: 'Raised the consultation',
+    acknowledge: 'Acknowledged the consultation',
+    start: 'Started work on it',
+    respond: 'Responded',
+    request_info: 'Asked for more information',
+    message: 'Wrote',
+    reply_attribution: 'Replied on the attribution',
+    close: 'Closed the consultation',
+    withdraw: 'Withdrew the consultation',
+  } as Record<string, string>,
 };
 
 export const requestLabels = {
@@ -97,5 +110,20 @@ export const requestLabels = {
     diplomatic: 'Diplomatic channel',
     direct_authority: 'Directly between competent authorities',
     police_cooperation: 'Police cooperation channel',
+  } as Record<string, string>,
+  /** The steps of the timeline, by action, said of the person who took them. */
+  events: {
+    created: 'Created the draft',
+    opened: 'Sent the request',
+    acknowledge: 'Acknowledged the request',
+    request_info: 'Asked for more information',
+    message: 'Wrote',
+    consult: 'Consulted the requesting state',
+    decide: 'Decided',
+    return_evidence: 'Returned evidence',
+    request_extension: 'Asked for the preservation to be extended',
+    extend: 'Extended the preservation',
+    close: 'Closed the request',
+    withdraw: 'Withdrew the request',
   } as Record<string, string>,
 };

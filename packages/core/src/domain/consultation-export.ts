@@ -83,21 +83,6 @@ export async function stateNames(ctx: DomainContext): Promise<Map<string, string
   return names(ctx);
 }
 
-const ACTION_WORDS: Record<string, string> = {
-  created: 'Draft created',
-  opened: 'Consultation raised',
-  acknowledge: 'Acknowledged',
-  start: 'Work started',
-  respond: 'Responded',
-  request_info: 'Asked for more information',
-  message: 'Message',
-  reply_attribution: 'Replied on attribution',
-  close: 'Closed',
-  withdraw: 'Withdrawn',
-};
-
-const words = (v: string) => v.replace(/_/g, ' ');
-
 /** A norm as a reader of the case file finds it in the agreed text: its title, the document and paragraph, and the catalogue's id. */
 function normCited(id: string): string {
   const e = normCatalogue().byId.get(id);
@@ -157,7 +142,7 @@ export async function consultationCaseFile(ctx: DomainContext, actor: Actor, id:
       const detail = [e.text, e.outcome ? `Outcome: ${labelOf(L.outcomes, e.outcome)}` : '', e.attributionReply ? `Attribution: ${labelOf(L.replies, e.attributionReply.position)}. ${e.attributionReply.reasons}` : '', env?.receiptTime ? `Receipt: received ${caseTime(env.receiptTime)}` : '', e.notApplied ? `Not applied: ${e.notApplied}` : '']
         .filter(Boolean)
         .join('\n');
-      return { at: e.at, actor: `${e.state} — ${e.actor}`, event: ACTION_WORDS[e.action] ?? words(e.action), ...(detail ? { detail } : {}), ...(hashes.length ? { hashes } : {}) };
+      return { at: e.at, actor: `${e.state} — ${e.actor}`, event: labelOf(L.events, e.action), ...(detail ? { detail } : {}), ...(hashes.length ? { hashes } : {}) };
     }),
     evidence: c.evidence.map((ev) => ({ name: ev.name, size: ev.size, sha256: ev.sha256, status: ev.malware ? `${ev.status} (malware sample)` : ev.status })),
     hashes: annexHashes(x.envelopes),

@@ -920,8 +920,6 @@ export async function exportRequest(ctx: DomainContext, actor: Actor, id: string
   };
 }
 
-const words = (v: string) => v.replace(/_/g, ' ');
-
 /** How an executed preservation stands, after its end date. */
 const PRESERVATION_WORDS: Record<string, string> = { running: 'running', lapsing: 'lapsing within a week', lapsed: 'lapsed' };
 
@@ -931,21 +929,6 @@ const GROUND_WORDS: Record<string, string> = {
   domestic_law_bars: 'domestic law would bar the measure for a similar domestic offence',
   non_conformity: 'the request does not conform to the instrument',
   discrimination: 'substantial grounds to believe the request aims to punish a person on account of sex, race, language, religion, nationality, ethnic origin or political opinions',
-};
-
-const ACTION_WORDS: Record<string, string> = {
-  created: 'Draft created',
-  opened: 'Request sent',
-  acknowledge: 'Acknowledged',
-  request_info: 'Asked for more information',
-  message: 'Message',
-  consult: 'Consultation before a decision',
-  decide: 'Decision',
-  return_evidence: 'Evidence returned',
-  request_extension: 'Extension requested',
-  extend: 'Preservation extended',
-  close: 'Closed',
-  withdraw: 'Withdrawn',
 };
 
 export function decisionWords(d: RequestDecision): string {
@@ -1034,7 +1017,7 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
       ]
         .filter(Boolean)
         .join('\n');
-      return { at: e.at, actor: `${e.state} — ${e.actor}`, event: ACTION_WORDS[e.action] ?? words(e.action), ...(detail ? { detail } : {}), ...(e.envelopeHash ? { hashes: [{ label: 'Envelope', value: e.envelopeHash }] } : {}) };
+      return { at: e.at, actor: `${e.state} — ${e.actor}`, event: labelOf(L.events, e.action), ...(detail ? { detail } : {}), ...(e.envelopeHash ? { hashes: [{ label: 'Envelope', value: e.envelopeHash }] } : {}) };
     }),
     evidence: r.evidence.map((ev) => ({ name: ev.name, size: ev.size, sha256: ev.sha256, status: ev.malware ? `${ev.status} (malware sample)` : ev.status })),
     hashes: annexHashes(x.envelopes),

@@ -309,18 +309,7 @@ export const consultationsMessages = {
   },
 
   // ---- timeline ------------------------------------------------------------------------
-  events: {
-    created: 'Created the draft',
-    opened: 'Raised the consultation',
-    acknowledge: 'Acknowledged the consultation',
-    start: 'Started work on it',
-    respond: 'Responded',
-    request_info: 'Asked for more information',
-    message: 'Wrote',
-    reply_attribution: 'Replied on the attribution',
-    close: 'Closed the consultation',
-    withdraw: 'Withdrew the consultation',
-  } as Record<string, string>,
+  events: consultationLabels.events,
   who: (state: string, person: string) => `${state}, ${isolate(person)}`,
   outcomeWas: (outcome: string) => `Outcome: ${outcome}`,
   delivery: {

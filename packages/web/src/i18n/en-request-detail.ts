@@ -191,20 +191,7 @@ export const requestDetailMessages = {
   evidenceTitle: 'Evidence sent with the request',
 
   // ---- timeline ----------------------------------------------------------------------------------
-  events: {
-    created: 'Created the draft',
-    opened: 'Sent the request',
-    acknowledge: 'Acknowledged the request',
-    request_info: 'Asked for more information',
-    message: 'Wrote',
-    consult: 'Consulted the requesting state',
-    decide: 'Decided',
-    return_evidence: 'Returned evidence',
-    request_extension: 'Asked for the preservation to be extended',
-    extend: 'Extended the preservation',
-    close: 'Closed the request',
-    withdraw: 'Withdrew the request',
-  } as Record<string, string>,
+  events: requestLabels.events,
   notApplied: (why: string) => `This step was recorded but did not change the request: ${why}`,
   eventDecision: (decision: string) => `Decision: ${decision}`,
   eventExtended: (date: string) => `Data now preserved until ${date}.`,
