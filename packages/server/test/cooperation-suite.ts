@@ -252,7 +252,8 @@ export function cooperationSuite(engine: Engine): void {
       expect([late.status, late.body.code]).toEqual([409, 'invalid_transition']);
       expect(late.body.detail).toContain('closed');
 
-      // The case files say each step in the words of the page's timeline.
+      // The case files say each step in the words of the page's timeline, and the chain of custody's
+      // times as people read them; the annex quotes those times exactly, as they were signed.
       const token = (await officerA.post('/api/v1/tokens', { name: 'custody case file' })).body.secret as string;
       const printed = async (id: string) => {
         const pdf = await fetch(`${a.node.url}/api/v1/requests/${id}/export.pdf`, { headers: { authorization: `Bearer ${token}` } });
@@ -264,6 +265,13 @@ export function cooperationSuite(engine: Engine): void {
       const mlaFile = await printed(mla.id);
       for (const words of ['Sent the request', 'Asked for more information', 'Wrote', 'Decided', 'Closed the request']) expect(mlaFile).toContain(squash(words));
       for (const old of ['Requestsent', 'Preservationextended', 'Extensionrequested']) expect(presFile + mlaFile).not.toContain(old);
+      const custody = mlaFile.slice(mlaFile.indexOf('Chainofcustodyofreturnedevidence'), mlaFile.indexOf('Timeline'));
+      expect(custody).toContain(squash('23 Nov 2026, 09:00 UTC collected by Det. Sgt. Moro (Borealis Cyber Police) — Produced by MailCo under order 77/26'));
+      expect(custody).toContain(squash('23 Nov 2026, 11:30 UTC handled by Evidence Officer K. Lind'));
+      expect(custody).not.toMatch(/\d{4}-\d\d-\d\dT/);
+      const annex = mlaFile.slice(mlaFile.indexOf('Annex'));
+      const sent = inPart.body.custody[0]!.entries[2]!.at;
+      expect(annex).toContain(squash(`collected 2026-11-23T09:00:00Z; handled 2026-11-23T11:30:00Z; sent ${sent}`));
     }, 180_000);
 
     it('does not apply a consultation step sent for a request, even by the other party, and changes nothing', async () => {

@@ -41,7 +41,7 @@ export const caseFileSchema = z.strictObject({
       status: z.string(),
     }),
   ),
-  /** The signature and receipt hashes for the annex, each printed in full. */
+  /** The signature and receipt hashes for the annex, and signed times quoted exactly, each printed in full. */
   hashes: z.array(z.strictObject({ label: z.string(), value: z.string() })),
 });
 export type CaseFile = z.infer<typeof caseFileSchema>;

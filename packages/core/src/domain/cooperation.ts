@@ -983,7 +983,7 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
   if (r.custody.length) {
     sections.push({
       heading: 'Chain of custody of returned evidence',
-      paragraphs: r.custody.flatMap((k) => [`${k.name} — SHA-256 ${k.sha256}`, ...k.entries.map((e) => `    ${e.at}  ${e.action} by ${e.by}${e.organisation ? ` (${e.organisation})` : ''}${e.note ? ` — ${e.note}` : ''}`)]),
+      paragraphs: r.custody.flatMap((k) => [`${k.name} — SHA-256 ${k.sha256}`, ...k.entries.map((e) => `    ${caseTime(e.at)}  ${e.action} by ${e.by}${e.organisation ? ` (${e.organisation})` : ''}${e.note ? ` — ${e.note}` : ''}`)]),
     });
   }
   return {
@@ -1020,6 +1020,10 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
       return { at: e.at, actor: `${e.state} — ${e.actor}`, event: labelOf(L.events, e.action), ...(detail ? { detail } : {}), ...(e.envelopeHash ? { hashes: [{ label: 'Envelope', value: e.envelopeHash }] } : {}) };
     }),
     evidence: r.evidence.map((ev) => ({ name: ev.name, size: ev.size, sha256: ev.sha256, status: ev.malware ? `${ev.status} (malware sample)` : ev.status })),
-    hashes: annexHashes(x.envelopes),
+    // The chain of custody is signed with its times to the second; the annex quotes them as signed.
+    hashes: [
+      ...annexHashes(x.envelopes),
+      ...r.custody.map((k) => ({ label: `chain of custody of ${k.name} (SHA-256 ${k.sha256.slice(0, 12)}…), times as signed`, value: k.entries.map((e) => `${e.action} ${e.at}`).join('; ') })),
+    ],
   };
 }

@@ -240,7 +240,7 @@ export async function renderCasePdf(file: CaseFile): Promise<Buffer> {
     );
 
   heading(doc, 'Annex: signature and receipt hashes');
-  doc.font('regular').fontSize(9).fillColor(SOFT).text('Each value below identifies a signed message or receipt in the transparency log; a reader can check them against a proof bundle with `parley verify`.', { width: contentWidth });
+  doc.font('regular').fontSize(9).fillColor(SOFT).text('Each value below identifies a signed message or receipt in the transparency log, or quotes exactly a time that was signed; a reader can check them against a proof bundle with `parley verify`.', { width: contentWidth });
   doc.moveDown(0.4);
   if (file.hashes.length === 0) doc.font('regular').fontSize(10).fillColor(INK).text('None.');
   else
