@@ -230,6 +230,9 @@ describe('a preservation request', () => {
     await p.getByRole('link', { name: PRESERVATION }).waitFor({ timeout: FEDERATION_MS });
     await p.getByRole('link', { name: PRESERVATION }).click();
     await heading(p, PRESERVATION).waitFor();
+    // The form names both parties, this state by its name too, as the printed form does.
+    const requested = p.locator('dl[aria-labelledby="form-parties"] > div').filter({ hasText: 'Requested state' }).locator('dd');
+    await requested.filter({ hasText: 'Parley test node XAB' }).waitFor({ timeout: 10_000 });
     await (await open(p, 'Acknowledge', 'acknowledge')).getByRole('button', { name: 'Send the acknowledgement' }).click();
     await flash(p, 'The request is acknowledged.');
     const decide = await open(p, 'Decide', 'decide');
