@@ -339,6 +339,8 @@ describe('working it between the two states', () => {
     expect(full).toMatch(/^[0-9a-f]{64}$/);
     expect(shown).toBe(`${full.slice(0, 16)}…`);
     expect(await pageA.getByText('No problem found in the chain.').count()).toBe(1);
+    // The copy button is said once: a hidden term repeating its label made screen readers say it twice.
+    expect(await pageA.getByRole('region', { name: 'Thread integrity' }).getByText('Copy the full digest').count()).toBe(1);
     expect(await pageB.locator('.delivery-received').count()).toBe(3);
     expect(await pageA.locator('.delivery-delivered').count()).toBe(3);
     // Every signed step, sent and delivered or received, can be proven to a third party.

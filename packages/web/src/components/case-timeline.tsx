@@ -168,11 +168,7 @@ export function CaseIntegrity({ integrity }: { integrity: ConsultationDetail['in
               </span>
               <br />
               <span className="muted">{d.messages(messages)}</span>
-            </dd>
-          </div>
-          <div>
-            <dt className="visually-hidden">{d.copyDigest}</dt>
-            <dd>
+              <br />
               <CopyButton text={digest} label={d.copyDigest} />
             </dd>
           </div>
