@@ -236,6 +236,10 @@ describe('a preservation request', () => {
     await (await open(p, 'Acknowledge', 'acknowledge')).getByRole('button', { name: 'Send the acknowledgement' }).click();
     await flash(p, 'The request is acknowledged.');
     const decide = await open(p, 'Decide', 'decide');
+    // Nothing is chosen for the officer: the decision is signed and sent, so sending without one is stopped at its field.
+    expect(await decide.getByRole('radio', { checked: true }).count()).toBe(0);
+    await decide.getByRole('button', { name: 'Send the decision' }).click();
+    await decide.locator('#decide-decision-error').filter({ hasText: 'Choose your decision: execute the request, in part or under conditions, postpone it or refuse it.' }).waitFor({ timeout: 10_000 });
     await decide.getByRole('radio', { name: 'Execute the request' }).check();
     await decide.getByRole('button', { name: 'Send the decision' }).click();
     await flash(p, 'Your decision was sent.');

@@ -266,6 +266,7 @@ export const requestDetailMessages = {
     evidenceHint: 'Files uploaded here are sent with this step.',
     // decide
     decisionLegend: 'Your decision',
+    decisionRequired: 'Choose your decision: execute the request, in part or under conditions, postpone it or refuse it.',
     decisionChoices: {
       execute: 'Execute the request',
       execute_in_part: 'Execute it in part',

@@ -141,7 +141,8 @@ function StepForm({
   const id = (name: string) => `${action}-${name}`;
   const [now] = useState(() => Date.now());
   const [text, setText] = useState('');
-  const [decision, setDecision] = useState<DecisionKind>('execute');
+  // No choice until the officer makes one: a decision is signed and sent to the other state, and cannot be taken back.
+  const [decision, setDecision] = useState<DecisionKind | null>(null);
   const [grounds, setGrounds] = useState<RefusalGround[]>([]);
   const [refuseReasons, setRefuseReasons] = useState('');
   const [notExecuted, setNotExecuted] = useState('');
@@ -176,7 +177,7 @@ function StepForm({
     action,
     text,
     decision:
-      action === 'decide'
+      action === 'decide' && decision
         ? {
             decision,
             grounds: decision === 'refuse' ? grounds : [],
@@ -208,6 +209,10 @@ function StepForm({
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (action === 'decide' && !decision) {
+      setError(new ApiError(0, 'validation_failed', t.common.checkFields, [{ path: 'decision.decision', message: a.decisionRequired }]));
+      return;
+    }
     if (action !== 'withdraw') void send();
   };
   const errorsFor = (path: string) => (error instanceof ApiError ? error.forField(path) : undefined);
