@@ -379,6 +379,39 @@ async function open(path: string, viewport = { width: 1280, height: 900 }): Prom
   return p;
 }
 
+describe('a reply on an attribution', () => {
+  it('starts with no position chosen, and sending it without one is stopped at its field', async () => {
+    const apiA = await sessionApi(contextA, a!.url);
+    const sent = await apiA('POST', '/consultations', {
+      addressees: ['XAB'],
+      title: 'Intrusion into the electoral commission',
+      summary: 'An intrusion into the electoral commission’s network, from infrastructure in your territory.',
+      severity: 'high',
+      urgency: 'high',
+      communicationKind: 'notification',
+      tlp: 'GREEN',
+      attribution: { to: { kind: 'group', name: 'Example Panda' }, basis: ['technical_analysis'], confidence: 'moderate', statement: 'Infrastructure overlaps with earlier reports.' },
+      send: true,
+    });
+    expect(sent.status, JSON.stringify(sent.body)).toBe(201);
+    const id = (sent.body as { id: string }).id;
+    const apiB = await sessionApi(contextB, b!.url);
+    await eventually('the consultation at B', async () => (await apiB('GET', `/consultations/${id}`)).status === 200, { timeoutMs: FEDERATION_MS, intervalMs: 1_000 });
+    const p = pageB;
+    await p.goto(`${b!.url}/consultations/${id}`);
+    await heading(p, 'Intrusion into the electoral commission').waitFor();
+    await takeStep(p, 'Acknowledge', 'Acknowledge', {}, 'You acknowledged the consultation.');
+    await p.getByRole('region', { name: 'What you can do now' }).getByRole('button', { name: 'Reply on the attribution', exact: true }).click();
+    const form = p.locator('#step-form');
+    expect(await form.getByRole('radio', { checked: true }).count()).toBe(0);
+    await form.getByRole('button', { name: 'Send the reply', exact: true }).click();
+    await form.locator('#step-position-error').filter({ hasText: 'Choose your state’s position: it accepts the attribution, disputes it, or is investigating it.' }).waitFor({ timeout: 10_000 });
+    await form.getByRole('radio', { name: 'We are investigating it' }).check();
+    await form.getByRole('button', { name: 'Send the reply', exact: true }).click();
+    await flash(p, 'Your reply on the attribution was sent.');
+  }, 90_000);
+});
+
 describe('accessibility', () => {
   it.each(pages)('axe-core finds no serious or critical violation on $name', async ({ path, ready }) => {
     const p = await open(path());

@@ -369,6 +369,7 @@ export const consultationsMessages = {
       no_agreement: 'The states could not agree.',
     } as Record<string, string>,
     position: 'Your state’s position',
+    positionRequired: 'Choose your state’s position: it accepts the attribution, disputes it, or is investigating it.',
     reasons: 'Reasons',
     reasonsHint: 'Required when you dispute the attribution.',
     outcomeRequired: 'Choose the outcome to close with.',

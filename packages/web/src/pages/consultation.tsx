@@ -393,7 +393,8 @@ function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; acti
   const [text, setText] = useState('');
   // No outcome is chosen for the officer: closing says what happened, so they pick it.
   const [outcome, setOutcome] = useState<(typeof closingOutcomes)[number] | null>(null);
-  const [position, setPosition] = useState<(typeof attributionReplies)[number]>('under_investigation');
+  // Nor a position on an attribution: the reply is the state's signed word on it.
+  const [position, setPosition] = useState<(typeof attributionReplies)[number] | null>(null);
   const [reasons, setReasons] = useState('');
   const [files, setFiles] = useState<Evidence[]>([]);
   const [busy, setBusy] = useState(false);
@@ -414,7 +415,7 @@ function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; acti
           text,
           evidence: files.map((f) => f.id),
           outcome: action === 'close' ? outcome : null,
-          attributionReply: action === 'reply_attribution' ? { position, reasons } : null,
+          attributionReply: action === 'reply_attribution' && position ? { position, reasons } : null,
         },
       });
       onDone(next);
@@ -425,6 +426,10 @@ function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; acti
   };
   const submit = (e: FormEvent) => {
     e.preventDefault();
+    if (action === 'reply_attribution' && !position) {
+      setError(new ApiError(0, 'validation_failed', t.common.checkFields, [{ path: 'attributionReply.position', message: k.actions.positionRequired }]));
+      return;
+    }
     if (action !== 'withdraw' && action !== 'close') void send();
   };
   /** Closing is asked about once an outcome is chosen; without one the field says so. */
