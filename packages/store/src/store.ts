@@ -16,7 +16,6 @@ import { witnessRepo } from './witness-repo.js';
 import { mailRepo } from './mail-repo.js';
 import { attemptRepo, auditRepo, contactRepo, sessionRepo, setupLinkRepo, tokenRepo, userRepo } from './repos.js';
 import type { Database } from './schema.js';
-import { coalesceWrites, type CoalescibleClient } from './write-coalescing.js';
 
 export type StoreOptions =
   | { engine: 'pglite'; dataDir: string }
@@ -283,10 +282,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     // An idle connection the server ends (a restart, an administrator) is dropped by the pool and
     // replaced on the next query; without a listener its error would end the whole process.
     pool.on('error', () => undefined);
-    pool.on('connect', (client) => {
-      statements.install(client);
-      coalesceWrites(client as unknown as CoalescibleClient);
-    });
+    pool.on('connect', (client) => statements.install(client));
     dialect = new PostgresDialect({ pool });
   }
   const db = new Kysely<Database>({ dialect });
