@@ -6,10 +6,12 @@ export { isolate } from './isolate.js';
 export const locale = 'en';
 export const messages: Messages = en;
 
-const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+// With its time zone ("Nov 28, 2026, 2:04 PM GMT+1"): officers of different states read the same
+// record, quote its times to each other, and compare them with case files, which give UTC.
+const dateTime = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
 const languageNames = new Intl.DisplayNames([locale], { type: 'language', fallback: 'none' });
 
-/** A time as people read it, in the browser's time zone. */
+/** A time as people read it, in the browser's time zone, which it names. */
 export function formatTime(iso: string | null | undefined): string {
   if (!iso) return messages.common.unknownTime;
   const d = new Date(iso);
