@@ -345,7 +345,12 @@ export function buildProgram(io: Io): Command {
       .addOption(dataOption());
     if (ask) command.addOption(yesOption());
     return command.action(async (state: string, o: { data: string; yes?: boolean }) => {
-      if (ask) await confirmed(ask(state), o.yes);
+      if (ask) {
+        // Asked only about a peer there is: the node would refuse any other after the question.
+        const peers = (await viaNode(o.data, 'listPeers', '/local/v1/peers', {}, 'GET')).peers as { stateCode: string }[];
+        if (!peers.some((p) => p.stateCode === state)) throw new CliError(`${state} is not a peer of this node.`);
+        await confirmed(ask(state), o.yes);
+      }
       await viaNode(o.data, `${name}Peer`, `/local/v1/peers/${name}`, { state });
       for (const line of done(state)) io.out(line);
     });

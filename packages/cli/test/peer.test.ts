@@ -83,6 +83,9 @@ describe('parley peer', () => {
   it('refuses a state that is not a peer, and a name that is no state code, saying what to do', async () => {
     const stranger = await parleyCli(['peer', 'suspend', 'XAC', '--data', data.a]);
     expect([stranger.code, stranger.stderr.trim()]).toEqual([1, 'parley: XAC is not a peer of this node.']);
+    // Removing one asks first, but not about a state that is no peer.
+    const gone = await parleyCli(['peer', 'remove', 'XAC', '--data', data.a]);
+    expect([gone.code, gone.stderr.trim()]).toEqual([1, 'parley: XAC is not a peer of this node.']);
     const bad = await parleyCli(['peer', 'remove', 'Borealis', '--data', data.a]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('a peer is named by its state’s three-letter code, such as XAB (see: parley peer list).');
