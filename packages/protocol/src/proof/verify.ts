@@ -104,6 +104,9 @@ function describeNoteError(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+/** A parser's message on one line: JSON.parse quotes the start of the text, line breaks and all. */
+const oneLine = (message: string) => message.replace(/\r?\n/g, '\\n');
+
 function parseBundle(input: string | Uint8Array | unknown): ProofBundle {
   let value: unknown = input;
   if (typeof input === 'string' || input instanceof Uint8Array) {
@@ -116,7 +119,7 @@ function parseBundle(input: string | Uint8Array | unknown): ProofBundle {
     try {
       value = JSON.parse(text);
     } catch (e) {
-      throw new ProofError('malformed', '(file)', `The file is not valid JSON (${(e as Error).message}), so it is not a proof bundle.`);
+      throw new ProofError('malformed', '(file)', `The file is not valid JSON (${oneLine((e as Error).message)}), so it is not a proof bundle.`);
     }
   }
   const parsed = proofBundleSchema.safeParse(value);
@@ -446,7 +449,7 @@ export function parseTrustedKeys(text: string): Map<string, string[]> {
     try {
       value = JSON.parse(trimmed);
     } catch (e) {
-      throw new Error(`the keys file is not valid JSON: ${(e as Error).message}`);
+      throw new Error(`the keys file is not valid JSON: ${oneLine((e as Error).message)}`);
     }
     for (const [state, fps] of Object.entries(value as Record<string, unknown>)) {
       const list = Array.isArray(fps) ? fps : [fps];
