@@ -5,7 +5,7 @@ import { checkPeerUrl } from '@parley/federation';
 import { fingerprint } from '@parley/protocol';
 import { checkCanServe, configFromEnv, flagName, localSchemas, operatorCommands, startNode, VERSION, type NodeConfig } from '@parley/server';
 import { DataDir, openStore } from '@parley/store';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Help, InvalidArgumentError, Option } from 'commander';
 import type { z } from 'zod';
 import { checkArguments, CliError, controlRequest, describeError, findRunningNode, lockForCommand, UsageError } from './control.js';
 import { DEMO_PORT, runDemo } from './demo.js';
@@ -146,6 +146,13 @@ export function buildProgram(io: Io): Command {
     .description('Parley: a sovereign node for cooperation between states on information security')
     .version(VERSION, '-V, --version', 'print the version of Parley, to quote when asking for help')
     .configureOutput({ writeOut: (s) => io.out(s.trimEnd()), writeErr: (s) => io.err(s.trimEnd()) })
+    // Commander's help shows nothing of an option a command cannot run without; say so first.
+    .configureHelp({
+      optionDescription(this: Help, option: Option) {
+        const description = Help.prototype.optionDescription.call(this, option);
+        return option.mandatory ? `required: ${description}` : description;
+      },
+    })
     .exitOverride();
 
   program

@@ -55,6 +55,14 @@ describe('parley CLI', () => {
     expect(r.stderr).toMatch(/--test-state/);
   });
 
+  it('says in --help which options a command cannot run without', async () => {
+    const init = (await parley(['init', '--help'])).stdout;
+    expect(init).toMatch(/--state <ISO3> +required: ISO 3166-1 alpha-3 code/);
+    expect(init).toMatch(/--name <name> +required: display name/);
+    expect(init).not.toMatch(/--test-state +required/);
+    expect((await parley(['user', 'add', '--help'])).stdout).toMatch(/--role <role> +required: what they may do/);
+  });
+
   it('names in init --help every range of user-assigned codes a test state may take, as the node accepts them', async () => {
     const help = await parley(['init', '--help']);
     expect(help.code).toBe(0);
