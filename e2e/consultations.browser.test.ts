@@ -328,7 +328,7 @@ describe('working it between the two states', () => {
       'the same digest over six messages on both nodes',
       async () => {
         const [da, db, ma, mb] = await Promise.all([digest(pageA), digest(pageB), messages(pageA), messages(pageB)]);
-        return da !== null && da === db && ma === 'Over 6 signed messages' && mb === ma;
+        return da !== null && da === db && ma === 'Covers 6 signed messages' && mb === ma;
       },
       { timeoutMs: FEDERATION_MS, intervalMs: 1_000 },
     );

@@ -293,7 +293,7 @@ export const consultationsMessages = {
     digest: 'Thread digest',
     digestShort: (short: string) => `${short}…`,
     copyDigest: 'Copy the full digest',
-    messages: (n: number) => (n === 1 ? 'Over 1 signed message' : `Over ${n} signed messages`),
+    messages: (n: number) => (n === 1 ? 'Covers 1 signed message' : `Covers ${n} signed messages`),
     noDigest: 'No message has been settled yet.',
     problemsTitle: 'Problems found',
     noProblems: 'No problem found in the chain.',
