@@ -148,6 +148,15 @@ export function federationSuite(engine: Engine): void {
       expect([answer.status, request.status]).toEqual([200, 200]);
       expect((await a.node.ctx.store.inbox.byHash(answer.hash))?.applyError).toBe(`not_a_party: XAC is not a party to check ${id}`);
       expect((await a.node.ctx.store.inbox.byHash(request.hash))?.applyError).toBe(`id_taken: check ${id} is not one XAC started`);
+      // The administrators are told, in words that say what to do.
+      const told = ((await a.admin.get('/api/v1/notifications')).body.notifications as { kind: string; message: string; link: string }[]).filter((n) => n.kind === 'peer.message_not_applied');
+      expect(told.map((n) => n.message)).toEqual(
+        expect.arrayContaining([
+          `XAC sent a check.response message that this node did not apply (not_a_party: XAC is not a party to check ${id}). It is kept, with the receipt it was given; if this recurs, raise it with XAC's administrators.`,
+          `XAC sent a check.request message that this node did not apply (id_taken: check ${id} is not one XAC started). It is kept, with the receipt it was given; if this recurs, raise it with XAC's administrators.`,
+        ]),
+      );
+      expect(told.every((n) => n.link === '/peers')).toBe(true);
       const held = (await a.admin.get('/api/v1/checks')).body.checks.filter((x: { id: string }) => x.id === id);
       expect(held).toHaveLength(1);
       expect(held[0]).toMatchObject({ direction: 'outgoing', peer: 'XAB', note: 'For Borealis only', confirmedAt: null, confirmedBy: null });

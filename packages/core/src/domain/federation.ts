@@ -297,14 +297,21 @@ async function applyWaiting(tx: Store, ctx: DomainContext, hash: string): Promis
 /**
  * The envelope stays received and receipted even when it cannot take effect; why is kept with it,
  * after the refusal's stable code (`not_a_party`, `id_taken`, `unknown_case`, …) when a handler
- * refused it, so refusals of one kind can be found whatever their wording.
+ * refused it, so refusals of one kind can be found whatever their wording; the administrators
+ * are told of such a refusal.
  */
 async function applySafely(tx: Store, ctx: DomainContext, envelope: Envelope, hash: string): Promise<string | null> {
   try {
     await applyEnvelope(tx, ctx, envelope, hash);
     return null;
   } catch (e) {
-    if (e instanceof DomainError) return `${e.code}: ${e.message}`;
+    if (e instanceof DomainError) {
+      const reason = `${e.code}: ${e.message}`;
+      // A peer sending what it may not is a fault on its side or an attempt on this node's
+      // record: its administrators hear of it here, not only from the inbox's table.
+      await notify(tx, ctx, 'admin', 'peer.message_not_applied', `${envelope.sender} sent a ${envelope.type} message that this node did not apply (${reason}). It is kept, with the receipt it was given; if this recurs, raise it with ${envelope.sender}'s administrators.`, '/peers');
+      return reason;
+    }
     return e instanceof Error ? e.message : String(e);
   }
 }
