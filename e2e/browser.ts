@@ -48,7 +48,8 @@ export interface CliNode {
 
 /**
  * Runs the built `parley start --init-if-needed` as a real child process on a free loopback port,
- * in a fresh data directory, and reads its address and first-run link from standard error.
+ * in a fresh data directory, and reads its address from standard error and its first-run link
+ * from the file standard error names.
  */
 export async function startCliNode(options: { state?: string; timeoutMs?: number } = {}): Promise<CliNode> {
   if (!existsSync(cliBin)) throw new Error(`${cliBin} is missing: run npm run build first`);
@@ -81,11 +82,12 @@ export async function startCliNode(options: { state?: string; timeoutMs?: number
       const look = () => {
         const url = /Web and API:\s+(http:\/\/\S+)/.exec(stderr)?.[1];
         const fingerprint = /Key:\s+(SHA256:\S+)/.exec(stderr)?.[1];
-        const setupLink = /(http:\/\/\S+\/setup#\S+)/.exec(stderr)?.[1];
-        if (url && fingerprint && setupLink) {
+        // Standard error is no terminal here, so the node writes its first-run link to a file.
+        const linkFile = /password \(valid 24 hours\) is in (\S+), readable only/.exec(stderr)?.[1];
+        if (url && fingerprint && linkFile) {
           clearTimeout(timer);
           child.stderr!.off('data', look);
-          resolve({ url, setupLink, fingerprint });
+          readFile(linkFile, 'utf8').then((link) => resolve({ url, setupLink: link.trim(), fingerprint }), reject);
         }
       };
       child.stderr!.on('data', look);

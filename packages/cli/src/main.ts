@@ -1,4 +1,4 @@
-import { rm, readdir, stat } from 'node:fs/promises';
+import { rm, readdir, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { checkIdentity, DomainError, displayStateName, isUserAssignedCode } from '@parley/core';
 import { checkPeerUrl } from '@parley/federation';
@@ -11,6 +11,9 @@ import { checkArguments, CliError, controlRequest, describeError, findRunningNod
 import { DEMO_PORT, runDemo } from './demo.js';
 import { promptHidden, promptLine, readStdin } from './prompt.js';
 import { addVerifyCommand } from './verify.js';
+
+/** In the data directory, the first-run link of a node started without a terminal. */
+export const FIRST_RUN_LINK_FILE = 'first-run-link';
 
 export interface Io {
   out: (line: string) => void;
@@ -223,16 +226,19 @@ export function buildProgram(io: Io): Command {
       io.err(`  Web and API:  ${node.url}`);
       io.err(`  Key:          ${info.fingerprint}`);
       io.err(`  Store:        ${node.ctx.store.engine === 'pglite' ? `embedded (PGlite) in ${dataDir.path}` : 'PostgreSQL (DATABASE_URL)'}`);
+      // Whoever opens the first-run link first becomes the node's administrator. Not on a
+      // terminal, standard error goes to a service manager's journal or a log file, which others
+      // may read and keep: the link is then written to a file only the node's user can read.
+      const linkFile = join(dataDir.path, FIRST_RUN_LINK_FILE);
+      await rm(linkFile, { force: true });
       if (node.firstRunLink) {
         io.err('');
         if (process.stderr.isTTY) {
           io.err('No administrator yet. Open this one-time link within 24 hours to set the first administrator’s password:');
           io.err(`  ${node.firstRunLink}`);
         } else {
-          // Not a terminal: a service manager's journal or a log file, which others may read and
-          // keep, and whoever opens the link first becomes the node's administrator.
-          io.err('No administrator yet. The one-time link to make one is shown only on a terminal, since this output may be kept in a log. On this machine, run:');
-          io.err(`  parley user add --email YOUR-ADDRESS --role admin --data ${dataDir.path}`);
+          await writeFile(linkFile, `${node.firstRunLink}\n`, { mode: 0o600 });
+          io.err(`No administrator yet. The one-time link to set the first administrator’s password (valid 24 hours) is in ${linkFile}, readable only by this user: it is not printed here, since this output may be kept in a log.`);
         }
       }
       await new Promise<void>((resolve) => {

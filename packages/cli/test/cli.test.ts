@@ -114,9 +114,13 @@ describe('parley CLI', () => {
     const node = await startNode(data);
     try {
       // No administrator yet, and standard error is not a terminal (a journal, a log file): the
-      // first-run link, which makes whoever opens it the administrator, is not written there.
+      // first-run link, which makes whoever opens it the administrator, is not written there but
+      // to a file only the node's user can read.
+      const linkFile = join(data, 'first-run-link');
       expect(node.stderr()).not.toContain('/setup#');
-      expect(node.stderr()).toContain(`No administrator yet. The one-time link to make one is shown only on a terminal, since this output may be kept in a log. On this machine, run:\n  parley user add --email YOUR-ADDRESS --role admin --data ${data}`);
+      expect(node.stderr()).toContain(`No administrator yet. The one-time link to set the first administrator’s password (valid 24 hours) is in ${linkFile}, readable only by this user`);
+      expect(await readFile(linkFile, 'utf8')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/setup#\S+\n$/);
+      expect((await stat(linkFile)).mode & 0o777).toBe(0o600);
       expect((await stat(join(data, 'parley.sock'))).mode & 0o777).toBe(0o600);
       const second = await parley(['start', '--data', data, '--port', '0']);
       expect(second.code).toBe(1);
