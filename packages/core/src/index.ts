@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './states.js';
 export * as fields from './api/fields.js';
 export * from './api/schemas.js';
+export * from './api/plain-issues.js';
 export * from './api/routes.js';
 export * from './api/log.js';
 export * from './domain/policies.js';

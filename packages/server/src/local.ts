@@ -1,4 +1,4 @@
-import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, listPeers, notFound, presentToken, presentUser, presentUserWithLink, reissueSetupLink, unlockUser, removePeer, setPeerStatus, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
+import { addPeer, addPeerRequest, addUser, createToken, fields, invalid, listPeers, plainIssue, notFound, presentToken, presentUser, presentUserWithLink, reissueSetupLink, unlockUser, removePeer, setPeerStatus, type Actor, type DomainContext, type NodeSelf, type RequestMeta } from '@parley/core';
 import type { DataDir } from '@parley/store';
 import { rotateNodeKey } from './key-rotation.js';
 import { accountKey } from './store-limiter.js';
@@ -88,7 +88,7 @@ export const operatorCommands = {
 };
 
 async function parse<T extends z.ZodType>(c: Context<Env>, schema: T): Promise<z.output<T>> {
-  const parsed = schema.safeParse(await c.req.json().catch(() => undefined));
+  const parsed = schema.safeParse(await c.req.json().catch(() => undefined), { error: plainIssue });
   if (!parsed.success) {
     throw invalid('validation_failed', parsed.error.issues.map((i) => `${i.path.join('.') || 'input'}: ${i.message}`).join('; '));
   }

@@ -1,4 +1,4 @@
-import { DomainError, forbidden, invalid, may, routes, sameSecret, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
+import { DomainError, forbidden, invalid, may, plainIssue, routes, sameSecret, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
 import { MAX_JSON_DEPTH, nestsDeeperThan, unstorableText } from '@parley/protocol';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
@@ -20,7 +20,19 @@ export interface HandlerInput<N extends RouteName> {
   meta: { requestId: string };
 }
 
-const issuesOf = (error: z.ZodError) => error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
+/**
+ * A request's body or query by its schema, in plain words where the schema has none of its own
+ * (`plainIssue`), or refused with 400 `validation_failed` naming each field and what is wrong with it.
+ */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown, detail: string): z.output<S> {
+  const parsed = schema.safeParse(value, { error: plainIssue });
+  if (!parsed.success) throw invalid('validation_failed', detail, parsed.error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message })));
+  return parsed.data;
+}
+
+/** A query string by its schema, as `parseInput`. */
+export const parseQuery = <S extends z.ZodType>(schema: S, c: Context<Env>): z.output<S> =>
+  parseInput(schema, Object.fromEntries(new URL(c.req.url).searchParams), 'Some query parameters are not valid.');
 
 async function readJson(c: Context<Env>): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
@@ -95,17 +107,13 @@ export function mount<N extends RouteName>(app: Hono<Env>, name: N, handler: (in
     if (spec.body) {
       const json = await readJson(c);
       storableOnly(json, 'Some fields are not valid.');
-      const parsed = spec.body.safeParse(json);
-      if (!parsed.success) throw invalid('validation_failed', 'Some fields are not valid.', issuesOf(parsed.error));
-      body = parsed.data;
+      body = parseInput(spec.body, json, 'Some fields are not valid.');
     }
     let query: unknown;
     if (spec.query) {
       const params = Object.fromEntries(new URL(c.req.url).searchParams);
       storableOnly(params, 'Some query parameters are not valid.');
-      const parsed = spec.query.safeParse(params);
-      if (!parsed.success) throw invalid('validation_failed', 'Some query parameters are not valid.', issuesOf(parsed.error));
-      query = parsed.data;
+      query = parseInput(spec.query, params, 'Some query parameters are not valid.');
     }
     const result = await handler({ c, body, query, id, code, auth, meta: { requestId: c.get('requestId') } } as HandlerInput<N>);
     // A file to download (an export) is answered as the handler made it.

@@ -16,20 +16,15 @@ import type { Context, Hono } from 'hono';
 import type { AppContext } from '../context.js';
 import type { Env } from '../http/env.js';
 import { authenticate } from '../http/middleware.js';
-import { checkAccess, mount } from '../http/mount.js';
+import { checkAccess, mount, parseQuery } from '../http/mount.js';
 import { problemResponse, toProblem } from '../http/problem.js';
 import { parseRange } from '../http/range.js';
 
 /** Marks a download that is a malware sample, for tools and proxies as well as people. */
 export const MALWARE_HEADER = 'x-parley-malware-sample';
 
-const issuesOf = (error: { issues: { path: PropertyKey[]; message: string }[] }) => error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message }));
-
 function uploadQuery(c: Context<Env>) {
-  const spec = routes.uploadEvidence;
-  const parsed = spec.query.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
-  if (!parsed.success) throw invalid('validation_failed', 'Some query parameters are not valid.', issuesOf(parsed.error));
-  return parsed.data;
+  return parseQuery(routes.uploadEvidence.query, c);
 }
 
 /** The request body as a Node stream: the socket itself under node:http, so nothing is buffered on the way. */

@@ -3,7 +3,6 @@ import {
   consistencyProofResponse,
   inclusionProofQuery,
   inclusionProofResponse,
-  invalid,
   latestCheckpoint,
   logEntriesQuery,
   logEntriesResponse,
@@ -12,22 +11,10 @@ import {
   readLogEntries,
 } from '@parley/core';
 import { LOG_PATHS } from '@parley/protocol';
-import type { Context, Hono } from 'hono';
-import type { z } from 'zod';
+import type { Hono } from 'hono';
 import type { AppContext } from '../context.js';
 import type { Env } from '../http/env.js';
-
-function parseQuery<S extends z.ZodType>(schema: S, c: Context<Env>): z.output<S> {
-  const parsed = schema.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
-  if (!parsed.success) {
-    throw invalid(
-      'validation_failed',
-      'Some query parameters are not valid.',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
-  return parsed.data;
-}
+import { parseQuery } from '../http/mount.js';
 
 const b64 = (hash: Buffer) => hash.toString('base64');
 

@@ -1,19 +1,16 @@
-import { buildMessageProof, invalid, logLookupQuery, logLookupResponse, lookupLogEntries } from '@parley/core';
+import { buildMessageProof, logLookupQuery, logLookupResponse, lookupLogEntries } from '@parley/core';
 import { httpPeerLog } from '@parley/federation';
 import { LOG_PATHS, ProofError, verifyProofBundle } from '@parley/protocol';
 import type { Hono } from 'hono';
 import type { AppContext } from '../context.js';
 import type { Env } from '../http/env.js';
-import { mount } from '../http/mount.js';
+import { mount, parseQuery } from '../http/mount.js';
 
 /** `GET /log/lookup?hash=`: public like the rest of the log, so a peer or a verifier finds the entries about an envelope. */
 export function logLookupRoute(app: Hono<Env>, ctx: AppContext): void {
   app.get(LOG_PATHS.lookup, async (c) => {
-    const parsed = logLookupQuery.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
-    if (!parsed.success) {
-      throw invalid('validation_failed', 'Some query parameters are not valid.', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })));
-    }
-    const entries = await lookupLogEntries(ctx.store, parsed.data.hash);
+    const { hash } = parseQuery(logLookupQuery, c);
+    const entries = await lookupLogEntries(ctx.store, hash);
     return c.json(
       logLookupResponse.parse({ entries: entries.map((e) => ({ index: e.index, kind: e.kind, data: e.data.toString('utf8'), leafHash: e.leafHash.toString('base64') })) }),
     );

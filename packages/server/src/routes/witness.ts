@@ -1,22 +1,9 @@
-import { cosignatureFor, cosignatureQuery, cosignedCheckpoint, cosignedCheckpointQuery, forkEvidenceById, invalid, witnessedDocumentOf, witnessOverview } from '@parley/core';
+import { cosignatureFor, cosignatureQuery, cosignedCheckpoint, cosignedCheckpointQuery, forkEvidenceById, witnessedDocumentOf, witnessOverview } from '@parley/core';
 import { WITNESS_PATHS, witnessedDocument } from '@parley/protocol';
 import type { Context, Hono } from 'hono';
-import type { z } from 'zod';
 import type { AppContext } from '../context.js';
 import type { Env } from '../http/env.js';
-import { mount } from '../http/mount.js';
-
-function parseQuery<S extends z.ZodType>(schema: S, c: Context<Env>): z.output<S> {
-  const parsed = schema.safeParse(Object.fromEntries(new URL(c.req.url).searchParams));
-  if (!parsed.success) {
-    throw invalid(
-      'validation_failed',
-      'Some query parameters are not valid.',
-      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
-    );
-  }
-  return parsed.data;
-}
+import { mount, parseQuery } from '../http/mount.js';
 
 const note = (c: Context<Env>, text: string) => {
   c.header('Cache-Control', 'no-cache');
