@@ -394,7 +394,7 @@ export function buildProgram(io: Io): Command {
       );
       const res = await viaNode(o.data, 'rotateKey', '/local/v1/key/rotate', {});
       io.out(`Rotated the node key: ${String(res.previous)} → ${String(res.current)}.`);
-      io.out(`Announced to ${String(res.peers)} peer(s). Tell their administrators the new fingerprint through your usual separate channel.`);
+      io.out(`Announced to ${res.peers === 1 ? '1 peer' : `${String(res.peers)} peers`}. Tell their administrators the new fingerprint through your usual separate channel.`);
     });
 
   program

@@ -102,7 +102,7 @@ describe('parley peer', () => {
     expect(rotated.code).toBe(0);
     const [, previous, current] = /Rotated the node key: (SHA256:\S+) → (SHA256:\S+)\./.exec(rotated.stdout)!;
     expect(current).not.toBe(previous);
-    expect(rotated.stdout).toContain('Announced to 1 peer(s).');
+    expect(rotated.stdout).toContain('Announced to 1 peer. Tell');
   });
 
   it('works on a stopped node too, opening its store, and removes a peer once told to go ahead', async () => {

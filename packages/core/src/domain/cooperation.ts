@@ -1011,7 +1011,7 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
         e.decision ? decisionWords(e.decision as RequestDecision) : '',
         e.action === 'extend' && e.until ? `Preserved until ${caseTime(e.until)}` : '',
         e.outcome ? `Outcome: ${labelOf(L.outcomes, e.outcome)}` : '',
-        e.custody.length ? `Chain of custody given for ${e.custody.length} item(s)` : '',
+        e.custody.length ? `Chain of custody given for ${e.custody.length === 1 ? '1 item' : `${e.custody.length} items`}` : '',
         env?.receiptTime ? `Receipt: received ${caseTime(env.receiptTime)}` : '',
         e.notApplied ? `Not applied: ${e.notApplied}` : '',
       ]
