@@ -4,6 +4,7 @@ import { consultationMessages } from './messages/consultations.js';
 import { normMessages } from './messages/norms.js';
 import { cooperationMessages } from './messages/cooperation.js';
 import { unstorableText } from './text.js';
+import { isoTime } from './messages/time.js';
 
 /**
  * Bodies of the envelope types this version of the protocol defines. A receiver refuses a type
@@ -21,27 +22,27 @@ const publishedContact = z.object({
   timeZone: z.string().max(limits.contact.timeZone),
   hours: z.string().max(limits.contact.hours),
   available24x7: z.boolean(),
-  verifiedAt: z.string().nullable(),
-  updatedAt: z.string(),
+  verifiedAt: isoTime.nullable(),
+  updatedAt: isoTime,
 });
 export type PublishedContact = z.infer<typeof publishedContact>;
 
 const bodies = {
   /** The sender's whole current directory of points of contact; a newer one replaces an older one. */
   'directory.update': z.strictObject({
-    publishedAt: z.string(),
+    publishedAt: isoTime,
     contacts: z.array(publishedContact).max(500),
   }),
   /** A communication check: a person at the receiving state is asked to confirm by hand before the deadline. */
   'check.request': z.strictObject({
     check: z.uuid(),
-    deadline: z.string(),
+    deadline: isoTime,
     note: z.string().max(limits.check.note),
   }),
   /** A person's confirmation of a check, naming the point of contact who answered. */
   'check.response': z.strictObject({
     check: z.uuid(),
-    confirmedAt: z.string(),
+    confirmedAt: isoTime,
     confirmedBy: z.string().max(limits.check.confirmedBy),
     contact: z.uuid().nullable(),
   }),
@@ -49,7 +50,7 @@ const bodies = {
   'key.rotate': z.strictObject({
     publicKey: z.string().regex(/^[A-Za-z0-9_-]{43}$/),
     fingerprint: z.string(),
-    effective: z.string(),
+    effective: isoTime,
   }),
   ...consultationMessages,
   ...normMessages,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime } from './time.js';
 import { limits } from '../limits.js';
 import { indicatorSchema } from '../indicators.js';
 import { TLP_LEVELS } from '../tlp.js';
@@ -48,7 +49,6 @@ export const attributionReplies = ['accepts', 'disputes', 'under_investigation']
 export const outcomes = ['resolved_or_mitigated', 'unfounded', 'no_agreement', 'withdrawn'] as const;
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
-const isoTime = z.iso.datetime({ offset: true });
 
 /** A typed technical indicator; the receiving node checks each value again. */
 export const wireIndicator = indicatorSchema;

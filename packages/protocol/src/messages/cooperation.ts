@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isoTime } from './time.js';
 import { limits } from '../limits.js';
 import { TLP_LEVELS } from '../tlp.js';
 import { evidenceRef, urgencies } from './consultations.js';
@@ -44,7 +45,6 @@ export const requestOutcomes = ['completed', 'refused', 'withdrawn'] as const;
 
 export const custodyActions = ['collected', 'handled', 'analysed', 'transferred', 'sent'] as const;
 
-const isoTime = z.iso.datetime({ offset: true });
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const line = (max: number) => z.string().max(max);
 

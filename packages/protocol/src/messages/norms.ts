@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { limits } from '../limits.js';
+import { isoTime } from './time.js';
 
 /*
  * Rules of responsible state behaviour: a state publishes where it stands on each entry of the
@@ -16,7 +17,7 @@ export const publishedNormPosition = z.strictObject({
   /** A document symbol or a URL; present whenever there is a statement. */
   source: z.string().max(limits.norms.source),
   date: z.iso.date().nullable(),
-  updatedAt: z.string(),
+  updatedAt: isoTime,
 });
 export type PublishedNormPosition = z.infer<typeof publishedNormPosition>;
 
@@ -24,14 +25,14 @@ export const publishedNormNote = z.strictObject({
   entry,
   text: z.string().max(limits.norms.note),
   sources: z.array(z.string().max(limits.norms.source)).max(limits.norms.noteSources),
-  updatedAt: z.string(),
+  updatedAt: isoTime,
 });
 export type PublishedNormNote = z.infer<typeof publishedNormNote>;
 
 export const normMessages = {
   /** The sender's current positions on the norms catalogue and its implementation notes; a newer snapshot replaces an older one. */
   'norms.positions': z.strictObject({
-    publishedAt: z.string(),
+    publishedAt: isoTime,
     positions: z.array(publishedNormPosition).max(2000),
     notes: z.array(publishedNormNote).max(2000),
   }),
