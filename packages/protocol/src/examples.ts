@@ -9,7 +9,7 @@ import { batchDigest, type BatchDelivery, type BatchResponse, type DeliveryClaim
 import { encodeLogEntry, logOrigin, type LogEntry } from './log-entry.js';
 import { leafHash, merkleRoot } from './merkle/index.js';
 import { ed25519NoteSigner, formatVerifierKey, signCheckpoint } from './note/index.js';
-import { exampleProofBundle } from './proof/example.js';
+import { exampleProofBundle, rfc8032Key } from './proof/example.js';
 
 /**
  * The worked example of docs/protocol.md, built from the RFC 8032 section 7.1 TEST 1 key so that
@@ -54,8 +54,9 @@ export async function protocolExamples() {
   const jws = await signEnvelope(envelope, key);
   const hash = envelopeHash(jws);
   const receipt = createReceipt(jws, 'XAB', new Date('2026-11-25T12:00:00.412Z'));
-  // The example receipt is signed with the same key for brevity; a real one is signed by the receiver.
-  const receiptJws = await signReceipt(receipt, key);
+  // Signed by the receiver, XAB, with the RFC 8032 TEST 2 key (as in the proof bundle example):
+  // a second implementation checks it as §4.2 says, with the receiver's key.
+  const receiptJws = await signReceipt(receipt, rfc8032Key('XAB'));
   const delivery: DeliveryClaims = { envelope: hash, to: 'XAB', sent: '2026-11-25T12:00:00.105Z', nonce: '5b0e1f0c-8a3e-4c55-9a77-1d2b3c4d5e6f' };
   // XAA's log after sending the example envelope and getting its receipt back.
   const origin = logOrigin('XAA', pub);

@@ -17,6 +17,7 @@ import {
   type LogEntry,
 } from '../src/index.js';
 import { exampleKey, protocolExamples } from '../src/examples.js';
+import { rfc8032Key } from '../src/proof/example.js';
 
 const docs = new URL('../../../docs/protocol/', import.meta.url);
 const read = (path: string) => readFileSync(new URL(path, docs), 'utf8');
@@ -77,7 +78,9 @@ describe('docs/protocol: the published schemas and the worked example', () => {
       maxSkewMs: 300_000,
     });
     expect(envelope).toEqual(json('examples/envelope.json'));
-    const receipt = await verifyReceipt(read('examples/receipt.jws').trim(), { publicKeyFor: () => key.publicKey, expectedEnvelope: envelopeHash(jws) });
+    const receiver = rfc8032Key('XAB');
+    await expect(verifyReceipt(read('examples/receipt.jws').trim(), { publicKeyFor: () => key.publicKey, expectedEnvelope: envelopeHash(jws) })).rejects.toThrow();
+    const receipt = await verifyReceipt(read('examples/receipt.jws').trim(), { publicKeyFor: () => receiver.publicKey, expectedEnvelope: envelopeHash(jws) });
     expect(receipt).toEqual(json('examples/receipt.json'));
   });
 
