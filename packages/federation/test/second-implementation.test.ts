@@ -83,6 +83,67 @@ describe('second implementation: the worked example of docs/protocol.md, rebuilt
   });
 });
 
+describe('second implementation: the example proof bundle of §9.6, checked offline', () => {
+  interface Party {
+    state: string;
+    keys: { publicKey: string; fingerprint: string }[];
+    log: { origin: string; verifierKey: string };
+  }
+  interface Log {
+    checkpoint: string;
+    entries: { index: number; data: string; proof: string[] }[];
+  }
+  const bundle = JSON.parse(read('examples/proof-bundle.json')) as {
+    envelope: { hash: string; jws: string };
+    receipt: string;
+    sender: Party;
+    receiver: Party;
+    logs: { sender: Log; receiver: Log };
+    evidence: { commitment: string; salt: string; fileSha256: string }[];
+  };
+  const keyOf = (party: Party) => {
+    const [key] = party.keys;
+    expect(fingerprintOf(Buffer.from(key!.publicKey, 'base64url'))).toBe(key!.fingerprint);
+    return Buffer.from(key!.publicKey, 'base64url');
+  };
+
+  it("verifies the sender's envelope and the receiver's receipt with the keys the bundle states", () => {
+    expect(envelopeHash(bundle.envelope.jws)).toBe(bundle.envelope.hash);
+    const envelope = openCompact(bundle.envelope.jws, 'parley-envelope+jws');
+    expect(envelope.verifiesWith(keyOf(bundle.sender))).toBe(true);
+    expect(envelope.payload).toMatchObject({ sender: bundle.sender.state, recipient: bundle.receiver.state });
+    const receipt = openCompact(bundle.receipt, 'parley-receipt+jws');
+    expect(receipt.verifiesWith(keyOf(bundle.receiver))).toBe(true);
+    expect(receipt.payload).toMatchObject({ envelope: bundle.envelope.hash, receiver: bundle.receiver.state });
+  });
+
+  it('finds the four log entries of §9.6 in both logs by inclusion proofs against signed checkpoints', () => {
+    const kinds: string[] = [];
+    for (const side of ['sender', 'receiver'] as const) {
+      const party = bundle[side];
+      expect(party.log.origin.startsWith(`parley.${party.state.toLowerCase()}.`)).toBe(true);
+      const checkpoint = verifyCheckpoint(bundle.logs[side].checkpoint, party.log.verifierKey);
+      for (const e of bundle.logs[side].entries) {
+        const entry = JSON.parse(e.data) as Record<string, string>;
+        expect(canonicalEntry(entry)).toBe(e.data);
+        expect(entry.envelope ?? entry.hash).toBe(bundle.envelope.hash);
+        if (entry.kind!.startsWith('receipt.')) expect(entry.hash).toBe(envelopeHash(bundle.receipt));
+        const root = rootFromInclusionProof(e.index, checkpoint.size, leafHash(Buffer.from(e.data, 'utf8')), e.proof.map((p) => Buffer.from(p, 'base64')));
+        expect(root.equals(checkpoint.root), `${side} entry ${e.index}`).toBe(true);
+        kinds.push(`${side} ${entry.kind}`);
+      }
+    }
+    expect(kinds).toEqual(expect.arrayContaining(['sender envelope.sent', 'sender receipt.received', 'receiver envelope.received', 'receiver receipt.issued']));
+  });
+
+  it('recomputes each disclosed evidence commitment as SHA-256(salt || SHA-256(file)) (§9.1)', () => {
+    for (const item of bundle.evidence) {
+      const commitment = createHash('sha256').update(Buffer.from(item.salt, 'base64url')).update(Buffer.from(item.fileSha256, 'hex')).digest('base64url');
+      expect(`sha256:${commitment}`).toBe(item.commitment);
+    }
+  });
+});
+
 describe("second implementation: RFC 9162 Merkle math against transparency-dev/merkle's known answers", () => {
   const known = JSON.parse(readFileSync(new URL('../../../fixtures/merkle/known-answers.json', import.meta.url), 'utf8')) as {
     rootHashes: string[];
@@ -256,6 +317,14 @@ describe('second implementation: federating with a real Parley node', () => {
     other.verifyReceipt(results[1]!.receipt!, 'XAA', second.hash);
     const incoming = ((await admin.get('/api/v1/checks?direction=incoming')).body as { checks: { id: string; peer: string }[] }).checks;
     expect(incoming).toContainEqual(expect.objectContaining({ id: checkId, peer: 'XZZ' }));
+
+    // Each envelope stands alone: one that fails its own checks is refused in its place.
+    const good = other.envelope('XAA', { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } });
+    const misdirected = other.envelope('XAB', { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } });
+    const mixed = await other.deliverBatch('XAA', [misdirected.jws, good.jws]);
+    expect(mixed.status).toBe(200);
+    expect(mixed.body.results![0]).toMatchObject({ status: 400, code: 'wrong_recipient' });
+    other.verifyReceipt(mixed.body.results![1]!.receipt!, 'XAA', good.hash);
 
     // A single envelope's token is no good for a batch holding it.
     const third = other.envelope('XAA', { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } });
