@@ -180,6 +180,8 @@ describe('second implementation: federating with a real Parley node', () => {
   const contactId = randomUUID();
   /** The directory.update this node delivered and its receipt, whose log entries the last test proves. */
   let delivered: { hash: string; receipt: string } | undefined;
+  /** The check this node started at Parley, which Parley's officer confirms in a later test. */
+  let ownCheck: { id: string; hash: string } | undefined;
 
   beforeAll(async () => {
     parley = await startTestNode({ state: 'XAA', name: 'Ministry of Foreign Affairs of Aurelia' });
@@ -315,6 +317,7 @@ describe('second implementation: federating with a real Parley node', () => {
     expect(results).toHaveLength(2);
     other.verifyReceipt(results[0]!.receipt!, 'XAA', first.hash);
     other.verifyReceipt(results[1]!.receipt!, 'XAA', second.hash);
+    ownCheck = { id: checkId, hash: first.hash };
     const incoming = ((await admin.get('/api/v1/checks?direction=incoming')).body as { checks: { id: string; peer: string }[] }).checks;
     expect(incoming).toContainEqual(expect.objectContaining({ id: checkId, peer: 'XZZ' }));
 
@@ -332,6 +335,41 @@ describe('second implementation: federating with a real Parley node', () => {
     const refused = await other.deliverBatch('XAA', [third.jws], wrongToken);
     expect(refused.status).toBe(400);
     expect(refused.body.code).toBe('delivery_mismatch');
+  });
+
+  it("takes Parley's confirmation of its check and Parley's directory as one batch, under a token naming the batch", async () => {
+    const contact = await admin.post('/api/v1/contacts', {
+      kind: 'technical',
+      name: 'Aurelia CERT',
+      organisation: 'CERT XAA',
+      position: 'Duty officer',
+      email: 'duty@cert.aurelia.example',
+      phone: '+1 555 010 0202',
+      languages: ['en'],
+      timeZone: 'UTC',
+      hours: '',
+      available24x7: true,
+    });
+    expect(contact.status, JSON.stringify(contact.body)).toBe(201);
+    const contactId = (contact.body as { id: string }).id;
+    const names = (r: { envelope: Envelope }) => (r.envelope.body.contacts as { id: string; verifiedAt: string | null }[] | undefined)?.find((c) => c.id === contactId);
+    // The new contact's directory goes out alone; the confirmation then queues two messages at once.
+    await eventually(async () => other.received.find((r) => r.envelope.type === 'directory.update' && names(r)), 15_000, 'the directory with the new contact');
+    const { id, hash } = ownCheck!;
+    const confirmed = await admin.post(`/api/v1/checks/${id}/confirm`, { contact: contactId, confirmedBy: 'Duty officer, Aurelia CERT' });
+    expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+
+    const response = await eventually(async () => other.received.find((r) => r.envelope.type === 'check.response' && r.envelope.body.check === id), 15_000, 'check.response');
+    expectValid('body.check.response.schema.json', response.envelope.body);
+    expect(response.envelope).toMatchObject({ sender: 'XAA', recipient: 'XZZ', thread: id, prev: hash });
+    expect(response.envelope.body).toMatchObject({ confirmedBy: 'Duty officer, Aurelia CERT', contact: contactId });
+    // Through the batch inbox, whose token this node checked against the batch's hash and count.
+    expect(response.via).toBe('batch');
+    const verified = other.received.find((r) => r.via === 'batch' && r.envelope.type === 'directory.update' && names(r)?.verifiedAt);
+    expect(verified, 'the directory naming the contact as verified, in the same batch').toBeDefined();
+    for (const r of [response, verified!]) {
+      await eventually(async () => (await outbox()).messages.find((m) => m.hash === r.hash && m.status === 'delivered' && m.hasReceipt), 15_000, `${r.envelope.type} delivered`);
+    }
   });
 
   it("proves offline, from Parley's signed checkpoints and RFC 9162 proofs, that Parley logged what it received", async () => {
