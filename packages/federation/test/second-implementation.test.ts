@@ -461,6 +461,17 @@ describe('second implementation: federating with a real Parley node', () => {
       expect([mismatch.status, mismatch.body.code]).toEqual([400, 'delivery_mismatch']);
     });
 
+    it('a signature spelled in non-canonical base64url (another hash for the same bytes): malformed (400)', async () => {
+      const { jws } = directory();
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+      // 64 bytes take 86 characters, the last carrying 2 bits and 4 unused ones: flip an unused one.
+      const last = alphabet.indexOf(jws.at(-1)!);
+      const respelled = jws.slice(0, -1) + alphabet[last ^ 1];
+      expect(Buffer.from(respelled.split('.')[2]!, 'base64url').equals(Buffer.from(jws.split('.')[2]!, 'base64url'))).toBe(true);
+      const answer = await other.deliver('XAA', respelled);
+      expect([answer.status, answer.body.code]).toEqual([400, 'malformed']);
+    });
+
     it('a payload naming a member twice: malformed (400)', async () => {
       const e = directory().envelope;
       const text = JSON.stringify(e).replace('"recipient":"XAA"', '"recipient":"XAB","recipient":"XAA"');

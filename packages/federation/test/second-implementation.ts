@@ -113,7 +113,10 @@ export interface OpenedJws {
 export function openCompact(jws: string, typ: JwsType, malformedCode = 'malformed'): OpenedJws {
   const parts = jws.split('.');
   const bad = (why: string) => new Refusal(malformedCode, 400, `Not a ${typ} compact JWS: ${why}.`);
-  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) throw bad('three base64url parts expected');
+  // Canonical base64url only: another spelling of the same signature would give a second hash.
+  if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p) || Buffer.from(p, 'base64url').toString('base64url') !== p)) {
+    throw bad('three canonical base64url parts expected');
+  }
   let header: OpenedJws['header'];
   let payload: Record<string, unknown>;
   try {
