@@ -417,6 +417,32 @@ describe('second implementation: federating with a real Parley node', () => {
     expect(verifyConsistency(first.size, second.size, first.root, second.root, proof.map((p) => Buffer.from(p, 'base64')))).toBe(true);
   });
 
+  it('rotates its key as §8 says: announced under the old key, then signing with the new one, whose receipts Parley takes', async () => {
+    const old = other.keys;
+    const next = newKeyPair();
+    const announce = other.envelope('XAA', { type: 'key.rotate', body: { publicKey: next.publicKey.toString('base64url'), fingerprint: next.fingerprint, effective: new Date().toISOString() } });
+    expectValid('body.key.rotate.schema.json', announce.envelope.body);
+    const answer = await other.deliver('XAA', announce.jws);
+    expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    other.verifyReceipt(answer.body.receipt!, 'XAA', announce.hash);
+    other.keys = next;
+    const peers = ((await admin.get('/api/v1/peers')).body as { peers: { stateCode: string; fingerprint: string }[] }).peers;
+    expect(peers.find((p) => p.stateCode === 'XZZ')?.fingerprint).toBe(next.fingerprint);
+
+    const signedNew = other.envelope('XAA', { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } });
+    expect((await other.deliver('XAA', signedNew.jws)).status).toBe(200);
+    // Still in flight under the old key: accepted for the retry period, its token signed with the same key.
+    const inFlight = other.envelope('XAA', { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } }, old);
+    const late = await other.deliver('XAA', inFlight.jws, other.deliveryToken({ envelope: inFlight.hash }, 'XAA', { key: old }));
+    expect(late.status, JSON.stringify(late.body)).toBe(200);
+
+    const started = await admin.post('/api/v1/checks', { peers: ['XZZ'], note: 'After the rotation' });
+    expect(started.status).toBe(201);
+    const request = await eventually(async () => other.received.find((r) => r.envelope.body.note === 'After the rotation'), 15_000, 'the check after the rotation');
+    expect(openCompact(request.receipt, 'parley-receipt+jws').header.kid).toBe(next.fingerprint);
+    await eventually(async () => (await outbox()).messages.find((m) => m.hash === request.hash && m.status === 'delivered' && m.hasReceipt), 15_000, 'delivered on a receipt under the new key');
+  });
+
   describe('refusals by their documented codes', () => {
     const directory = () => other.envelope('XAA', { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } });
 

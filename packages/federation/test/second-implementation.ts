@@ -201,7 +201,8 @@ const RFC3339_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
  * sender side that signs envelopes and delivery tokens and verifies receipts.
  */
 export class IndependentNode {
-  readonly keys = newKeyPair();
+  /** The node key; §8's rotation replaces it, after announcing the next one with `key.rotate`. */
+  keys = newKeyPair();
   readonly peers = new Map<string, Peer>();
   readonly received: Received[] = [];
   /** Every inbox request, refused or not, so a test can see what the other side sent. */
@@ -263,9 +264,9 @@ export class IndependentNode {
   }
 
   /** Signs an envelope from this node; fields given override the defaults. */
-  envelope(to: string, fields: Pick<Envelope, 'type' | 'body'> & Partial<Envelope>): { jws: string; hash: string; envelope: Envelope } {
+  envelope(to: string, fields: Pick<Envelope, 'type' | 'body'> & Partial<Envelope>, key = this.keys): { jws: string; hash: string; envelope: Envelope } {
     const envelope: Envelope = { v: 1, id: uuidv7(), sender: this.stateCode, recipient: to, created: new Date().toISOString(), ...fields };
-    const jws = signCompact('parley-envelope+jws', envelope, this.keys);
+    const jws = signCompact('parley-envelope+jws', envelope, key);
     return { jws, hash: envelopeHash(jws), envelope };
   }
 
