@@ -18,6 +18,7 @@ import {
   signCompact,
   verifyCheckpoint,
   verifyConsistency,
+  verifyCosignature,
   type Envelope,
 } from './second-implementation.js';
 
@@ -91,6 +92,7 @@ describe('second implementation: the example proof bundle of §9.6, checked offl
   }
   interface Log {
     checkpoint: string;
+    cosigners?: string[];
     entries: { index: number; data: string; proof: string[] }[];
   }
   const bundle = JSON.parse(read('examples/proof-bundle.json')) as {
@@ -134,6 +136,14 @@ describe('second implementation: the example proof bundle of §9.6, checked offl
       }
     }
     expect(kinds).toEqual(expect.arrayContaining(['sender envelope.sent', 'sender receipt.received', 'receiver envelope.received', 'receiver receipt.issued']));
+  });
+
+  it("verifies the witness's cosignature on the receiver's checkpoint as C2SP tlog-cosignature defines it (§9.5)", () => {
+    const { checkpoint, cosigners } = bundle.logs.receiver;
+    expect(cosigners).toHaveLength(1);
+    const time = verifyCosignature(checkpoint, cosigners![0]!);
+    expect(time).toBeGreaterThan(Date.UTC(2026, 0, 1) / 1000);
+    expect(() => verifyCosignature(checkpoint.replace('\n5\n', '\n6\n'), cosigners![0]!)).toThrow(/no cosignature/);
   });
 
   it('recomputes each disclosed evidence commitment as SHA-256(salt || SHA-256(file)) (§9.1)', () => {

@@ -549,3 +549,29 @@ export function verifyConsistency(first: number, second: number, firstRoot: Buff
   }
   return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
 }
+
+/**
+ * §9.5: a witness's cosignature line on a checkpoint, as C2SP tlog-cosignature defines it: the
+ * verifier key holds 0x04 and the key, the line's base64 holds the key ID, an 8-byte big-endian
+ * Unix time and the signature over `cosignature/v1`, `time <t>` and the checkpoint's text.
+ * Returns the time the witness cosigned at.
+ */
+export function verifyCosignature(note: string, witnessKey: string): number {
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(witnessKey);
+  if (!m) throw new Error('not a verifier key <name>+<key ID>+<key>');
+  const [, name, idHex, keyB64] = m as unknown as [string, string, string, string];
+  const key = Buffer.from(keyB64, 'base64');
+  if (key.length !== 33 || key[0] !== 0x04) throw new Error('not a cosignature/v1 key');
+  if (sha256(Buffer.concat([Buffer.from(`${name}\n`), key])).subarray(0, 4).toString('hex') !== idHex) throw new Error('verifier key ID does not match its key');
+  const cut = note.indexOf('\n\n');
+  const text = note.slice(0, cut + 1);
+  for (const line of note.slice(cut + 2).split('\n')) {
+    const l = /^— (\S+) (\S+)$/.exec(line);
+    if (!l || l[1] !== name) continue;
+    const sig = Buffer.from(l[2]!, 'base64');
+    if (sig.length !== 76 || sig.subarray(0, 4).toString('hex') !== idHex) continue;
+    const time = Number(sig.readBigUInt64BE(4));
+    if (verify(null, Buffer.from(`cosignature/v1\ntime ${time}\n${text}`, 'utf8'), publicKeyObject(key.subarray(1)), sig.subarray(12))) return time;
+  }
+  throw new Error(`no cosignature of ${name} verifies`);
+}
