@@ -458,61 +458,74 @@ export interface Checkpoint {
 }
 
 /**
- * §9.2 and §9.3: a C2SP signed note whose first line is the origin, verified with the verifier key
- * `<name>+<key ID hex>+<base64 of 0x01 and the Ed25519 key>`: the key ID is the first 4 bytes of
- * SHA-256(name, a line feed, 0x01, key), and the signature covers the text up to the blank line.
+ * §9.2: a C2SP verifier key `<name>+<key ID hex>+<base64 of the signature type and the Ed25519
+ * key>`, split at its first two '+' only (standard base64 may hold '+'); the key ID is the first 4
+ * bytes of SHA-256 over the name, a line feed, the type and the key.
  */
-export function verifyCheckpoint(note: string, verifierKey: string): Checkpoint {
-  // Split at the first two '+' only: standard base64 may hold '+' itself.
+function noteKey(verifierKey: string, type: number): { name: string; id: Buffer; key: KeyObject } {
   const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(verifierKey);
   if (!m) throw new Error('not a verifier key <name>+<key ID>+<key>');
   const [, name, idHex, keyB64] = m as unknown as [string, string, string, string];
   const key = Buffer.from(keyB64, 'base64');
-  if (key.length !== 33 || key[0] !== 0x01) throw new Error('not an Ed25519 verifier key');
+  if (key.length !== 33 || key[0] !== type) throw new Error(`not a verifier key of type 0x0${type}`);
   const id = sha256(Buffer.concat([Buffer.from(`${name}\n`), key])).subarray(0, 4);
   if (id.toString('hex') !== idHex) throw new Error('verifier key ID does not match its key');
+  return { name, id, key: publicKeyObject(key.subarray(1)) };
+}
+
+/** A signed note's text (up to and including the line feed before the blank line) and the signatures of `name`, decoded. */
+function noteSignatures(note: string, name: string): { text: string; signatures: Buffer[] } {
   const cut = note.indexOf('\n\n');
   if (cut < 0) throw new Error('no blank line before the signatures');
-  const text = note.slice(0, cut + 1);
-  const signed = note
+  const signatures = note
     .slice(cut + 2)
     .split('\n')
-    .filter(Boolean)
-    .some((line) => {
-      const m = /^— (\S+) (\S+)$/.exec(line);
-      if (!m || m[1] !== name) return false;
-      const sig = Buffer.from(m[2]!, 'base64');
-      return sig.length === 68 && sig.subarray(0, 4).equals(id) && verify(null, Buffer.from(text, 'utf8'), publicKeyObject(key.subarray(1)), sig.subarray(4));
-    });
+    .map((line) => /^— (\S+) (\S+)$/.exec(line))
+    .filter((m) => m?.[1] === name)
+    .map((m) => Buffer.from(m![2]!, 'base64'));
+  return { text: note.slice(0, cut + 1), signatures };
+}
+
+/** §9.3: a checkpoint whose first line is the origin, with a signature of the log's verifier key. */
+export function verifyCheckpoint(note: string, verifierKey: string): Checkpoint {
+  const { name, id, key } = noteKey(verifierKey, 0x01);
+  const { text, signatures } = noteSignatures(note, name);
+  const signed = signatures.some((sig) => sig.length === 68 && sig.subarray(0, 4).equals(id) && verify(null, Buffer.from(text, 'utf8'), key, sig.subarray(4)));
   if (!signed) throw new Error(`no signature of ${name} verifies`);
   const [origin, size, root] = text.split('\n') as [string, string, string];
   if (origin !== name || !/^(0|[1-9]\d*)$/.test(size)) throw new Error('not a checkpoint of this log');
   return { origin, size: Number(size), root: Buffer.from(root, 'base64') };
 }
 
+/**
+ * The walk RFC 9162 §2.1.3.2 and §2.1.4.2 share: for each hash of `path`, whether it joins on the
+ * left, read from the bits of `fn` and `sn`. Returns the final `sn`, which a valid proof brings to 0
+ * (-1 when the path is longer than the tree is high).
+ */
+function walk(fn: number, sn: number, path: Buffer[], join: (hash: Buffer, onLeft: boolean) => void): number {
+  const half = () => {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  };
+  for (const hash of path) {
+    if (sn === 0) return -1;
+    if (fn % 2 === 1 || fn === sn) {
+      join(hash, true);
+      while (fn % 2 === 0 && fn !== 0) half();
+    } else {
+      join(hash, false);
+    }
+    half();
+  }
+  return sn;
+}
+
 /** RFC 9162 §2.1.3.2: the root an inclusion proof gives for leaf `index` of a tree of `size`. */
 export function rootFromInclusionProof(index: number, size: number, leaf: Buffer, proof: Buffer[]): Buffer {
   if (index >= size) throw new Error('index beyond size');
-  let fn = index;
-  let sn = size - 1;
   let r = leaf;
-  for (const p of proof) {
-    if (sn === 0) throw new Error('proof too long');
-    if (fn % 2 === 1 || fn === sn) {
-      r = nodeHash(p, r);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      r = nodeHash(r, p);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  if (sn !== 0) throw new Error('proof too short');
+  const sn = walk(index, size - 1, proof, (p, onLeft) => (r = onLeft ? nodeHash(p, r) : nodeHash(r, p)));
+  if (sn !== 0) throw new Error('proof of the wrong length');
   return r;
 }
 
@@ -520,8 +533,7 @@ export function rootFromInclusionProof(index: number, size: number, leaf: Buffer
 export function verifyConsistency(first: number, second: number, firstRoot: Buffer, secondRoot: Buffer, proof: Buffer[]): boolean {
   if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
   if (first === 0 || first > second || proof.length === 0) return false;
-  const path = (first & (first - 1)) === 0 ? [firstRoot, ...proof] : [...proof];
-  if (path.length === 0) return false;
+  const path = (first & (first - 1)) === 0 ? [firstRoot, ...proof] : proof;
   let fn = first - 1;
   let sn = second - 1;
   while (fn % 2 === 1) {
@@ -530,24 +542,11 @@ export function verifyConsistency(first: number, second: number, firstRoot: Buff
   }
   let fr = path[0]!;
   let sr = path[0]!;
-  for (const c of path.slice(1)) {
-    if (sn === 0) return false;
-    if (fn % 2 === 1 || fn === sn) {
-      fr = nodeHash(c, fr);
-      sr = nodeHash(c, sr);
-      if (fn % 2 === 0) {
-        while (fn % 2 === 0 && fn !== 0) {
-          fn = Math.floor(fn / 2);
-          sn = Math.floor(sn / 2);
-        }
-      }
-    } else {
-      sr = nodeHash(sr, c);
-    }
-    fn = Math.floor(fn / 2);
-    sn = Math.floor(sn / 2);
-  }
-  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+  const end = walk(fn, sn, path.slice(1), (c, onLeft) => {
+    if (onLeft) fr = nodeHash(c, fr);
+    sr = onLeft ? nodeHash(c, sr) : nodeHash(sr, c);
+  });
+  return end === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
 }
 
 /**
@@ -557,21 +556,12 @@ export function verifyConsistency(first: number, second: number, firstRoot: Buff
  * Returns the time the witness cosigned at.
  */
 export function verifyCosignature(note: string, witnessKey: string): number {
-  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+=*)$/.exec(witnessKey);
-  if (!m) throw new Error('not a verifier key <name>+<key ID>+<key>');
-  const [, name, idHex, keyB64] = m as unknown as [string, string, string, string];
-  const key = Buffer.from(keyB64, 'base64');
-  if (key.length !== 33 || key[0] !== 0x04) throw new Error('not a cosignature/v1 key');
-  if (sha256(Buffer.concat([Buffer.from(`${name}\n`), key])).subarray(0, 4).toString('hex') !== idHex) throw new Error('verifier key ID does not match its key');
-  const cut = note.indexOf('\n\n');
-  const text = note.slice(0, cut + 1);
-  for (const line of note.slice(cut + 2).split('\n')) {
-    const l = /^— (\S+) (\S+)$/.exec(line);
-    if (!l || l[1] !== name) continue;
-    const sig = Buffer.from(l[2]!, 'base64');
-    if (sig.length !== 76 || sig.subarray(0, 4).toString('hex') !== idHex) continue;
+  const { name, id, key } = noteKey(witnessKey, 0x04);
+  const { text, signatures } = noteSignatures(note, name);
+  for (const sig of signatures) {
+    if (sig.length !== 76 || !sig.subarray(0, 4).equals(id)) continue;
     const time = Number(sig.readBigUInt64BE(4));
-    if (verify(null, Buffer.from(`cosignature/v1\ntime ${time}\n${text}`, 'utf8'), publicKeyObject(key.subarray(1)), sig.subarray(12))) return time;
+    if (verify(null, Buffer.from(`cosignature/v1\ntime ${time}\n${text}`, 'utf8'), key, sig.subarray(12))) return time;
   }
   throw new Error(`no cosignature of ${name} verifies`);
 }
