@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DELIVERY_HEADER, envelopeHash, generateNodeKeyPair, fingerprint, signDelivery, signEnvelope, uuidv7, type Envelope } from '@parley/protocol';
 import { rotateNodeKey } from '@parley/server';
 import { addPeer, deliverAs, eventually, signedInAdmin, signedInUser, startNetwork, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
@@ -166,6 +167,21 @@ export function federationSuite(engine: Engine): void {
       for (const h of [again.hash, twice.hash]) expect((await b.node.ctx.store.inbox.byHash(h))?.applyError).toBeNull();
     });
 
+    it("applies no check, nor a check's confirmation, sent outside the check's own thread", async () => {
+      const id = randomUUID();
+      const request = await deliverAs(a, b, { type: 'check.request', thread: randomUUID(), body: { check: id, deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'Astray' } });
+      expect(request.status).toBe(200);
+      expect((await b.node.ctx.store.inbox.byHash(request.hash))?.applyError).toBe('wrong_thread: a communication check opens its own thread: thread and check id differ');
+      expect((await b.admin.get('/api/v1/checks')).body.checks.some((x: { id: string }) => x.id === id)).toBe(false);
+
+      const started = await a.admin.post('/api/v1/checks', { peers: ['XAB'], note: 'Answer in the thread' });
+      const check = started.body.checks[0].id as string;
+      const answer = await deliverAs(b, a, { type: 'check.response', thread: randomUUID(), body: { check, confirmedAt: new Date().toISOString(), confirmedBy: 'Someone', contact: null } });
+      expect((await a.node.ctx.store.inbox.byHash(answer.hash))?.applyError).toBe("wrong_thread: a check's confirmation must travel in the check's thread");
+      const held = (await a.admin.get('/api/v1/checks')).body.checks.find((x: { id: string }) => x.id === check);
+      expect(held).toMatchObject({ confirmedAt: null, confirmedBy: null });
+    });
+
     it('refuses envelopes from a peer once it is removed, and again takes them when it is added back', async () => {
       expect((await b.admin.delete('/api/v1/peers/XAC')).status).toBe(204);
       try {
@@ -201,7 +217,7 @@ export function federationSuite(engine: Engine): void {
     });
 
     it('answers an accepted envelope with a receipt, and the same envelope again with the same receipt and no second effect', async () => {
-      const jws = await sign(a, envelopeFrom(a, 'XAB', { type: 'check.request', thread: undefined, body: { check: '0190a0a0-0000-7000-8000-000000000001', deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'dup' } }));
+      const jws = await sign(a, envelopeFrom(a, 'XAB', { type: 'check.request', thread: '0190a0a0-0000-7000-8000-000000000001', body: { check: '0190a0a0-0000-7000-8000-000000000001', deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'dup' } }));
       const first = await deliver(b, jws, await token(a, jws, 'XAB'));
       expect(first.status).toBe(200);
       expect(first.body.duplicate).toBe(false);

@@ -503,6 +503,8 @@ export async function startCheck(
 }
 
 async function onCheckRequest(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'check.request'>) {
+  // The check's thread is what its response follows and what thread integrity is computed over.
+  if (envelope.thread !== body.check) throw invalid('wrong_thread', 'a communication check opens its own thread: thread and check id differ');
   const held = await tx.checks.byId(body.check);
   if (held) {
     // The same check delivered again has no second effect; an id this node holds for another
@@ -556,6 +558,7 @@ export async function confirmCheck(
 }
 
 async function onCheckResponse(tx: Store, ctx: DomainContext, envelope: Envelope, body: MessageBody<'check.response'>) {
+  if (envelope.thread !== body.check) throw invalid('wrong_thread', "a check's confirmation must travel in the check's thread");
   const check = await tx.checks.byId(body.check);
   if (!check || check.direction !== 'outgoing') throw notFound('unknown_check', `no outgoing check ${body.check}`);
   if (check.peer !== envelope.sender) throw forbidden('not_a_party', `${envelope.sender} is not a party to check ${check.id}`);
