@@ -42,3 +42,24 @@ export const unauthenticated = (code: string, message: string) => new DomainErro
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }
+
+/**
+ * The store cannot reach its database (the server is down, restarting, or cut off). What the
+ * request asked for was not done, unless the connection was lost after its COMMIT was sent and
+ * before the answer came back. Peers retry a delivery this answers (a repeat of one stored
+ * meanwhile gets its first receipt); people are told to try again.
+ */
+export class StoreUnavailable extends DomainError {
+  constructor(
+    /** For the operator's log: what failed, naming the server by host and port only. */
+    readonly reason: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super('unavailable', 'store_unavailable', "This node cannot reach its database just now, so it can neither read nor save anything. Try again in a minute; if this lasts, tell the node's administrator.", {
+      retryAfterSeconds: 30,
+    });
+    this.cause = options.cause;
+  }
+}
+
+export const isStoreUnavailable = (e: unknown): e is StoreUnavailable => e instanceof StoreUnavailable;

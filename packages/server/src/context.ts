@@ -106,8 +106,20 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
   const smtp = smtpSettings(config);
   const { identity } = await dataDir.load();
   const log = (options.log ?? createLogger(config)).child({ state: identity.stateCode });
+  const storeLog = log.child({ component: 'store' });
   const store = await openStore(
-    config.databaseUrl ? { engine: 'postgres', url: config.databaseUrl } : { engine: 'pglite', dataDir: dataDir.path },
+    config.databaseUrl
+      ? {
+          engine: 'postgres',
+          url: config.databaseUrl,
+          // One line when the database goes and one when it is back: each request it fails meanwhile
+          // is answered 503 and logged only by its access line.
+          onReachability: (change) =>
+            change.reachable
+              ? storeLog.info({ afterSeconds: Math.round(change.afterMs / 1000) }, 'database reachable again')
+              : storeLog.error({ reason: change.reason }, `database unreachable: ${change.reason} Answering 503 and retrying until it is back.`),
+        }
+      : { engine: 'pglite', dataDir: dataDir.path },
   );
   await settleKeyRotation(dataDir, store);
   const { keys } = await dataDir.load();

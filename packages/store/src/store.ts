@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type ConnectionProvider, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
 import pg from 'pg';
-import type { Store } from '@parley/core';
+import { StoreUnavailable, type Store } from '@parley/core';
 import { migrations } from './migrations/index.js';
 import { PREPARED_STATEMENTS, PreparedPGliteDialect } from './pglite-dialect.js';
 import { checkRepo, inboxRepo, notificationRepo, outboxRepo, peerDirectoryRepo, peerRepo } from './federation-repos.js';
@@ -17,9 +17,25 @@ import { mailRepo } from './mail-repo.js';
 import { attemptRepo, auditRepo, contactRepo, sessionRepo, setupLinkRepo, tokenRepo, userRepo } from './repos.js';
 import type { Database } from './schema.js';
 
+/** The database became unreachable (with why, naming the server by host and port only), or reachable again. */
+export type Reachability = { reachable: false; reason: string } | { reachable: true; afterMs: number };
+
 export type StoreOptions =
   | { engine: 'pglite'; dataDir: string }
-  | { engine: 'postgres'; url: string; maxConnections?: number };
+  | {
+      engine: 'postgres';
+      url: string;
+      maxConnections?: number;
+      /** Called once each time the database stops or starts answering, not at every failed query. */
+      onReachability?: (change: Reachability) => void;
+    };
+
+/**
+ * How long a connection to PostgreSQL may take to open, and a query to wait for a connection: a
+ * host that does not answer (a firewall that drops packets) would otherwise hold a start, or a
+ * request, for the operating system's TCP timeout, minutes.
+ */
+export const CONNECT_TIMEOUT_MS = 10_000;
 
 /** A store over `db`; inside a transaction, `pipeline` is the one connection it runs on. */
 function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], pipeline?: PipelinedConnection): Store {
@@ -221,9 +237,10 @@ class NamedStatements {
 const describe = (e: unknown) => (e instanceof Error ? e.message : typeof (e as { message?: unknown })?.message === 'string' ? (e as { message: string }).message : JSON.stringify(e));
 
 /**
- * Why the PostgreSQL server in DATABASE_URL cannot be used, when the first statement shows the
- * server cannot be reached or refuses the user or database; undefined for any other failure.
- * The server is named by host and port only: the URL holds a password.
+ * Why the PostgreSQL server in DATABASE_URL cannot be used, when a failure shows the server
+ * cannot be reached, has cut the connection, or refuses the user or database; undefined for any
+ * other failure (a statement's own error). The server is named by host and port only: the URL
+ * holds a password.
  */
 function postgresUnusable(url: string, e: unknown): string | undefined {
   let host = 'its host';
@@ -238,25 +255,93 @@ function postgresUnusable(url: string, e: unknown): string | undefined {
     // pg accepts forms the URL parser does not; the message then names no host.
   }
   const server = `the PostgreSQL server in DATABASE_URL (${host})`;
-  const err = e as { code?: unknown; message?: unknown };
-  switch (err.code) {
+  const err = e as { code?: unknown; message?: unknown } | undefined;
+  const message = String(err?.message ?? err);
+  const code = typeof err?.code === 'string' ? err.code : '';
+  switch (code) {
     case 'ECONNREFUSED':
       return `cannot connect to ${server}: connection refused. Is it running and listening there?`;
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
-      return `cannot connect to ${server}: no such host.`;
+      return `cannot connect to ${server}: no such host. Check the host name in DATABASE_URL.`;
     case 'ETIMEDOUT':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
-      return `cannot connect to ${server}: it cannot be reached from this machine.`;
+      return `cannot connect to ${server}: it cannot be reached from this machine. Check the host in DATABASE_URL, and the network or firewall between them.`;
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return `the connection to ${server} was cut (${code}).`;
     case '28P01':
     case '28000':
-      return `${server} refused the user ${user || '(none)'}: ${String(err.message)}. Check the user and password in DATABASE_URL.`;
+      return `${server} refused the user ${user || '(none)'}: ${message}. Check the user and password in DATABASE_URL.`;
     case '3D000':
       return `the database ${database || '(none)'} does not exist on ${server}. Create it (createdb), or name another in DATABASE_URL.`;
-    default:
-      return undefined;
+    case '57P01':
+    case '57P02':
+    case '57P03':
+      return `${server} is shutting down or starting up: ${message}.`;
+    case '53300':
+      return `${server} has no connection to spare: ${message}. Raise its max_connections, or run fewer clients.`;
   }
+  if (code.startsWith('08')) return `${server} broke off the connection: ${message}.`;
+  if (/timeout/i.test(message)) {
+    return `cannot connect to ${server}: no answer within ${CONNECT_TIMEOUT_MS / 1000} seconds. Check the host and port in DATABASE_URL, and that a firewall lets this machine reach it.`;
+  }
+  if (/^Connection terminated|not queryable/.test(message)) return `the connection to ${server} was cut.`;
+  return undefined;
+}
+
+/**
+ * The pool Kysely is given: every failure to reach the server becomes a StoreUnavailable (a
+ * 503 to clients and peers, not a 500), and `onReachability` hears of each change between
+ * reachable and not, once.
+ */
+function watchedPool(pool: pg.Pool, url: string, onReachability: (change: Reachability) => void): { connect(): Promise<pg.PoolClient>; end(): Promise<void> } {
+  let downSince: number | null = null;
+  const up = () => {
+    if (downSince === null) return;
+    const afterMs = Date.now() - downSince;
+    downSince = null;
+    onReachability({ reachable: true, afterMs });
+  };
+  const failure = (e: unknown): unknown => {
+    if (e instanceof StoreUnavailable) return e;
+    const reason = postgresUnusable(url, e);
+    if (!reason) return e;
+    if (downSince === null) {
+      downSince = Date.now();
+      onReachability({ reachable: false, reason });
+    }
+    return new StoreUnavailable(reason, { cause: e });
+  };
+  pool.on('connect', (client) => {
+    const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+    client.query = ((...args: unknown[]) => {
+      const answer = query(...args);
+      // Kysely awaits the promise form; a callback or cursor form is left as it is.
+      return answer instanceof Promise
+        ? answer.then(
+            (r) => r,
+            (e: unknown) => {
+              throw failure(e);
+            },
+          )
+        : answer;
+    }) as typeof client.query;
+  });
+  return {
+    connect: () =>
+      pool.connect().then(
+        (client) => {
+          up();
+          return client;
+        },
+        (e: unknown) => {
+          throw failure(e);
+        },
+      ),
+    end: () => pool.end(),
+  };
 }
 
 /** The directory under a node's data directory where the embedded database lives. */
@@ -278,21 +363,24 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     dialect = new PreparedPGliteDialect(pglite);
   } else {
     // Pipeline mode: statements sent together on one connection travel together (see pipelinedTransaction).
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true });
-    // An idle connection the server ends (a restart, an administrator) is dropped by the pool and
-    // replaced on the next query; without a listener its error would end the whole process.
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+    // A connection the server ends or the network cuts (a restart, an outage) is dropped by the
+    // pool and replaced on the next query, and the query it was running fails; without these
+    // listeners its error event would end the whole process, whether it was idle or in use.
     pool.on('error', () => undefined);
-    pool.on('connect', (client) => statements.install(client));
-    dialect = new PostgresDialect({ pool });
+    pool.on('connect', (client) => {
+      client.on('error', () => undefined);
+      statements.install(client);
+    });
+    // Reported from the first open on: before that, a failure is the start's own error message.
+    const report = options.onReachability ?? (() => undefined);
+    dialect = new PostgresDialect({ pool: watchedPool(pool, options.url, (change) => statements.ready && report(change)) });
   }
   const db = new Kysely<Database>({ dialect });
   try {
     const { error, results } = await new Migrator({ db, provider: migrations }).migrateToLatest();
     if (error) {
-      if (options.engine === 'postgres') {
-        const unusable = postgresUnusable(options.url, error);
-        if (unusable) throw new Error(unusable);
-      }
+      if (error instanceof StoreUnavailable) throw new Error(error.reason);
       const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
       throw new Error(`database migration ${failed} failed: ${describe(error)}`);
     }

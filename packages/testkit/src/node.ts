@@ -26,7 +26,15 @@ export interface TestNode extends RunningNodeHandle {
  * directory, or a fresh database on the test PostgreSQL server.
  */
 export async function startTestNode(
-  options: { engine?: Engine; state?: string; name?: string; config?: Partial<NodeConfig>; context?: ContextOptions } = {},
+  options: {
+    engine?: Engine;
+    state?: string;
+    name?: string;
+    config?: Partial<NodeConfig>;
+    context?: ContextOptions;
+    /** The URL the node is given for its fresh PostgreSQL database, such as one through a `startTcpProxy`. */
+    databaseUrl?: (direct: string) => string;
+  } = {},
 ): Promise<TestNode> {
   const engine = options.engine ?? 'pglite';
   const dir = await mkdtemp(join(tmpdir(), 'parley-test-'));
@@ -45,7 +53,7 @@ export async function startTestNode(
     host: '127.0.0.1',
     port: 0,
     logLevel: 'info',
-    ...(db ? { databaseUrl: db.url } : {}),
+    ...(db ? { databaseUrl: options.databaseUrl ? options.databaseUrl(db.url) : db.url } : {}),
     ...options.config,
   });
   const boot = (port: number) => startNode({ ...config, port }, { log: createLogger(config, sink), ...fastFederation, ...options.context });
