@@ -10,6 +10,7 @@ import {
 } from '@parley/core';
 import { EVIDENCE_PATH, FETCH_HEADER, signFetch } from '@parley/protocol';
 import type { Logger } from 'pino';
+import { logRoundFailure, Rounds } from './rounds.js';
 import { readBoundedJson } from './bounded-body.js';
 import { backoff } from './sender.js';
 
@@ -56,8 +57,9 @@ class FetchFailure extends Error {}
 export class EvidenceFetcher {
   private running = false;
   private readonly inFlight = new Map<string, Promise<void>>();
-  private wakeUp: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  /** The loop's waits, and its wake-ups. */
+  private readonly rounds: Rounds;
   private stopping = new AbortController();
 
   constructor(
@@ -65,7 +67,9 @@ export class EvidenceFetcher {
     private readonly blobs: BlobStore,
     private readonly log: Logger,
     private readonly options: EvidenceFetcherOptions = defaultEvidenceFetcherOptions,
-  ) {}
+  ) {
+    this.rounds = new Rounds(options.pollMs, log, 'the evidence to fetch');
+  }
 
   start(): void {
     if (this.running) return;
@@ -75,7 +79,7 @@ export class EvidenceFetcher {
   }
 
   wake(): void {
-    this.wakeUp?.();
+    this.rounds.wake();
   }
 
   /** Stops at once: transfers in progress keep what they have and resume at the next start. */
@@ -88,33 +92,32 @@ export class EvidenceFetcher {
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
-      const room = this.options.concurrency - this.inFlight.size;
-      let started = 0;
-      if (room > 0) {
-        const due = await this.ctx.store.evidence.due(this.ctx.now(), room, [...this.inFlight.keys()]);
-        for (const record of due) {
-          if (this.inFlight.has(record.sha256)) continue;
-          const p = this.fetchOne(record)
-            .catch((err) => this.log.error({ err, evidence: record.id }, 'evidence bookkeeping failed'))
-            .finally(() => {
-              this.inFlight.delete(record.sha256);
-              this.wake();
-            });
-          this.inFlight.set(record.sha256, p);
-          started++;
-        }
-      }
-      if (started > 0 && this.inFlight.size < this.options.concurrency) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          this.wakeUp = null;
-          resolve();
-        };
-      });
+    await this.rounds.run(
+      () => this.running,
+      async () => this.room() > 0 && (await this.startDue()) > 0 && this.room() > 0,
+    );
+  }
+
+  private room(): number {
+    return this.options.concurrency - this.inFlight.size;
+  }
+
+  /** Starts fetching what is due, as far as there is room; how many fetches it started. */
+  private async startDue(): Promise<number> {
+    let started = 0;
+    const due = await this.ctx.store.evidence.due(this.ctx.now(), this.room(), [...this.inFlight.keys()]);
+    for (const record of due) {
+      if (this.inFlight.has(record.sha256)) continue;
+      const p = this.fetchOne(record)
+        .catch((err) => logRoundFailure(this.log, err, { evidence: record.id }, 'evidence bookkeeping failed'))
+        .finally(() => {
+          this.inFlight.delete(record.sha256);
+          this.wake();
+        });
+      this.inFlight.set(record.sha256, p);
+      started++;
     }
+    return started;
   }
 
   private async fetchOne(record: EvidenceRecord): Promise<void> {

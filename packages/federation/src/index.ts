@@ -5,3 +5,4 @@ export { Sender, backoff, defaultSenderOptions, type SenderOptions } from './sen
 export { httpPeerLog } from './log-client.js';
 export { EvidenceFetcher, defaultEvidenceFetcherOptions, type EvidenceFetcherOptions } from './evidence-fetcher.js';
 export { EvidenceGate, defaultEvidenceGateOptions, type EvidenceGateOptions } from './evidence-gate.js';
+export { logRoundFailure } from './rounds.js';

@@ -17,6 +17,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Logger } from 'pino';
 import { BodyTooLarge, readBoundedJson } from './bounded-body.js';
 import { GroupCommit, type Settled } from './group-commit.js';
+import { logRoundFailure, Rounds } from './rounds.js';
 
 export interface SenderOptions {
   /** Delivery requests in flight at once. */
@@ -113,8 +114,9 @@ export class Sender {
   readonly sent = { requests: 0, envelopes: 0 };
   /** Peer URLs that answered a batch with 404 or 405, until when they are sent one envelope per request. */
   private readonly noBatch = new Map<string, number>();
-  private wakeUp: (() => void) | null = null;
   private loop: Promise<void> | null = null;
+  /** The loop's waits, and its wake-ups. */
+  private readonly rounds: Rounds;
   /** Peers' public keys by their raw base64url form: importing one costs more than using it. */
   private readonly keys = new Map<string, KeyObject>();
   /** Receipts that arrive while one batch is being marked are marked together in the next transaction. */
@@ -124,7 +126,9 @@ export class Sender {
     private readonly ctx: DomainContext & { self: NodeSelf },
     private readonly log: Logger,
     private readonly options: SenderOptions = defaultSenderOptions,
-  ) {}
+  ) {
+    this.rounds = new Rounds(options.pollMs, log, 'the outbox');
+  }
 
   start(): void {
     if (this.running) return;
@@ -134,7 +138,7 @@ export class Sender {
 
   /** Looks for due messages now instead of at the next poll. */
   wake(): void {
-    this.wakeUp?.();
+    this.rounds.wake();
   }
 
   async stop(): Promise<void> {
@@ -145,35 +149,36 @@ export class Sender {
   }
 
   private async run(): Promise<void> {
-    while (this.running) {
-      const room = this.options.concurrency - this.requests;
-      let started = 0;
-      if (room > 0) {
-        const due = await this.ctx.store.outbox.due(this.ctx.now(), room * this.options.batchSize, [...this.inFlight.keys()]);
-        for (const group of groupForDelivery(due, this.options.batchSize)) {
-          if (this.requests >= this.options.concurrency) break;
-          this.requests++;
-          const p = this.deliver(group)
-            .catch((err) => this.log.error({ err, messages: group.map((m) => m.id) }, 'delivery bookkeeping failed'))
-            .finally(() => {
-              this.requests--;
-              for (const m of group) this.inFlight.delete(m.id);
-              this.wake();
-            });
-          for (const m of group) this.inFlight.set(m.id, p);
-          started++;
-        }
-      }
-      if (started > 0 && this.requests < this.options.concurrency) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, this.options.pollMs);
-        this.wakeUp = () => {
-          clearTimeout(timer);
-          this.wakeUp = null;
-          resolve();
-        };
-      });
+    await this.rounds.run(
+      () => this.running,
+      async () => this.room() > 0 && (await this.startDue()) > 0 && this.room() > 0,
+    );
+  }
+
+  private room(): number {
+    return this.options.concurrency - this.requests;
+  }
+
+  /** Starts delivering what is due, as far as there is room; how many requests it started. */
+  private async startDue(): Promise<number> {
+    let started = 0;
+    const due = await this.ctx.store.outbox.due(this.ctx.now(), this.room() * this.options.batchSize, [...this.inFlight.keys()]);
+    for (const group of groupForDelivery(due, this.options.batchSize)) {
+      if (this.requests >= this.options.concurrency) break;
+      this.requests++;
+      // A delivery whose outcome could not be recorded stays due and is made again: a peer answers
+      // a repeat with its first receipt.
+      const p = this.deliver(group)
+        .catch((err) => logRoundFailure(this.log, err, { messages: group.map((m) => m.id) }, 'delivery bookkeeping failed'))
+        .finally(() => {
+          this.requests--;
+          for (const m of group) this.inFlight.delete(m.id);
+          this.wake();
+        });
+      for (const m of group) this.inFlight.set(m.id, p);
+      started++;
     }
+    return started;
   }
 
   /** Delivers messages to one recipient: in one batch request where it takes them, else one by one. */

@@ -1,6 +1,7 @@
 import { LogInconsistencyError, signNextCheckpoint, type DomainContext, type NodeSelf } from '@parley/core';
 import type { Logger } from 'pino';
 import { Periodic } from './periodic.js';
+import { logRoundFailure } from '@parley/federation';
 
 export interface CheckpointerOptions {
   /** How often to look whether the log grew; at most one checkpoint per interval. */
@@ -50,7 +51,7 @@ export class Checkpointer {
       if (signed) this.log.debug({ size: signed.size }, 'checkpoint signed');
     } catch (err) {
       if (!(err instanceof LogInconsistencyError)) {
-        this.log.error({ err }, 'could not sign a checkpoint; will try again');
+        logRoundFailure(this.log, err, {}, 'could not sign a checkpoint; will try again');
         return;
       }
       this.halted = err;

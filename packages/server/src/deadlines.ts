@@ -1,6 +1,7 @@
 import { notifyLapsingPreservations, notifyOverdueAcknowledgements, notifyOverdueDecisions, type DomainContext } from '@parley/core';
 import type { Logger } from 'pino';
 import { Periodic } from './periodic.js';
+import { logRoundFailure } from '@parley/federation';
 
 export interface DeadlineWatcherOptions {
   /** How often to look for deadlines that have passed. */
@@ -44,7 +45,7 @@ export class DeadlineWatcher {
       const lapsing = await notifyLapsingPreservations(this.ctx);
       if (lapsing > 0) this.log.info({ lapsing }, 'preservations of data about to lapse; officers notified');
     } catch (err) {
-      this.log.error({ err }, 'could not check deadlines; will try again');
+      logRoundFailure(this.log, err, {}, 'could not check deadlines; will try again');
     }
   }
 }

@@ -3,6 +3,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { Logger } from 'pino';
 import { Periodic } from './periodic.js';
 import type { NodeConfig } from './config.js';
+import { logRoundFailure } from '@parley/federation';
 
 export interface MailerOptions {
   /** How often to look for notifications to mail and for e-mails due again. */
@@ -142,7 +143,7 @@ export class Mailer {
         if (relayDown) return;
       }
     } catch (err) {
-      this.log.error({ err }, 'could not process notification e-mail; will try again');
+      logRoundFailure(this.log, err, {}, 'could not process notification e-mail; will try again');
     }
   }
 

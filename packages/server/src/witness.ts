@@ -11,7 +11,7 @@ import {
   type WitnessTransport,
 } from '@parley/core';
 import { discoveryDocument, LOG_PATHS, WITNESS_LIMITS, WITNESS_PATHS, witnessedDocument, type WitnessedDocument } from '@parley/protocol';
-import { BodyTooLarge, readBounded } from '@parley/federation';
+import { BodyTooLarge, logRoundFailure, readBounded } from '@parley/federation';
 import type { Logger } from 'pino';
 import { Periodic } from './periodic.js';
 
@@ -149,7 +149,7 @@ export class Witness {
     try {
       await this.round();
     } catch (err) {
-      this.log.error({ err }, 'witness round failed; will try again');
+      logRoundFailure(this.log, err, {}, 'witness round failed; will try again');
     }
   }
 
