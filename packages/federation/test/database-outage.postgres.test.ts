@@ -1,9 +1,10 @@
 import { addPeer, deliverAs, eventually, postgresUrl, serverOf, signedInAdmin, startTcpProxy, startTestNode, throughProxy, type NetworkNode, type TcpProxy } from '@parley/testkit';
+import { envelopeHash } from '@parley/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-type Message = { id: string; type: string; status: string; attempts: number; lastError: string | null };
+type Message = { id: string; hash: string; type: string; status: string; attempts: number; lastError: string | null };
 const messagesTo = async (from: NetworkNode, state: string): Promise<Message[]> => (await from.admin.get(`/api/v1/messages?recipient=${state}`)).body.messages;
 const incomingChecks = async (at: NetworkNode, id: string) => (await at.admin.get('/api/v1/checks?direction=incoming')).body.checks.filter((c: { id: string }) => c.id === id);
 
@@ -111,5 +112,49 @@ describe('a node whose PostgreSQL goes away and comes back', () => {
     const back = a.node.logs.slice(logsBefore).filter((l) => l.msg === 'database reachable again');
     expect(back).toHaveLength(1);
     expect(a.node.logText()).not.toContain(`:${new URL(postgresUrl()).password}@`);
+  }, 60_000);
+
+  it('keeps a message whose receipt came back while its database was gone, and sends it again once: the peer answers with its first receipt', async () => {
+    // XAB takes the message, and XAA's database goes away before XAA can record the receipt.
+    // XAB's answers are noted by envelope hash, whether the envelope came alone or in a batch.
+    const inbox = b.node.ctx.inbox;
+    const receive = inbox.receive.bind(inbox);
+    const receiveBatch = inbox.receiveBatch.bind(inbox);
+    const answers: { hash: string; duplicate: boolean }[] = [];
+    const cutOnFirst = async () => {
+      if (answers.length === 0) await proxy.cut();
+    };
+    inbox.receive = async (jws, token) => {
+      await cutOnFirst();
+      const answer = await receive(jws, token);
+      answers.push({ hash: envelopeHash(jws), duplicate: answer.duplicate });
+      return answer;
+    };
+    inbox.receiveBatch = async (envelopes, token) => {
+      await cutOnFirst();
+      const settled = await receiveBatch(envelopes, token);
+      settled.forEach((r, i) => r.ok && answers.push({ hash: envelopeHash(envelopes[i]!), duplicate: r.value.duplicate }));
+      return settled;
+    };
+    const earlier = new Set((await messagesTo(a, 'XAB')).map((m) => m.id));
+    try {
+      const started = await a.admin.post('/api/v1/checks', { peers: ['XAB'], note: 'receipt lost on the way back' });
+      expect(started.status).toBe(201);
+      const id = started.body.checks[0].id as string;
+      await eventually(async () => answers.length > 0, 10_000, 'XAB receiving the check');
+      await sleep(1_000);
+      await proxy.restore();
+      const delivered = await eventually(
+        async () => (await messagesTo(a, 'XAB')).find((m) => !earlier.has(m.id) && m.type === 'check.request' && m.status === 'delivered'),
+        30_000,
+        'the check delivered after the outage',
+      );
+      expect(answers.filter((x) => x.hash === delivered.hash).map((x) => x.duplicate)).toEqual([false, true]);
+      expect(await incomingChecks(b, id)).toHaveLength(1);
+    } finally {
+      inbox.receive = receive;
+      inbox.receiveBatch = receiveBatch;
+      await proxy.restore();
+    }
   }, 60_000);
 });
