@@ -99,6 +99,21 @@ describe('parley refuses broken files and settings in words', () => {
     expect([list.code, list.stderr.trim()]).toEqual([1, expected]);
   });
 
+  it('says start cannot write in a data directory it has no permission for, and who should run it', async () => {
+    const dir = await copy('not-writable');
+    // Root passes every permission check, so start as nobody, who may pass through the test's directory but not write in the node's.
+    const asRoot = process.getuid?.() === 0;
+    if (asRoot) await chmod(root, 0o755);
+    else await chmod(dir, 0o500);
+    try {
+      const r = await parleyCli(['start', '--data', dir, '--port', '0'], '', {}, asRoot ? { uid: 65534, gid: 65534 } : {});
+      expect([r.code, r.stderr.trim()]).toEqual([1, `parley: cannot write in ${dir} (permission denied). Run parley as the user that owns it.`]);
+    } finally {
+      if (asRoot) await chmod(root, 0o700);
+      else await chmod(dir, 0o700);
+    }
+  }, 60_000);
+
   it('says a command cannot reach a running node it has no permission for, instead of connect EACCES', async () => {
     const dir = await copy('other-user');
     const node = await spawnCliNode(dir, ['--port', '0']);
