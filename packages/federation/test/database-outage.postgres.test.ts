@@ -64,6 +64,9 @@ describe('a node whose PostgreSQL goes away and comes back', () => {
     });
     const api = await a.admin.get('/api/v1/checks');
     expect([api.status, api.body.code, api.body.detail]).toEqual([503, 'store_unavailable', healthBody.detail]);
+    // What API clients are told to expect, which needs no database to read.
+    const doc = (await (await fetch(`${a.node.url}/api/v1/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
+    expect(Object.keys(doc.paths['/api/v1/checks']!.get!.responses)).toContain('503');
 
     // A peer's delivery is answered with a status its sender retries, so the peer keeps the message.
     const direct = await deliverAs(b, a, { type: 'directory.update', body: { publishedAt: new Date().toISOString(), contacts: [] } });

@@ -41,6 +41,7 @@ export function openApiDocument(): Record<string, unknown> {
       '400': problemResponse('Invalid input; `errors` lists each field'),
       ...(spec.access === 'public' ? {} : { '401': problemResponse('Not signed in, or the token is invalid or revoked'), '403': problemResponse(spec.sessionOnly ? 'Not allowed for this role, CSRF token missing, or called with an API token' : 'Not allowed for this role, or CSRF token missing') }),
       '413': problemResponse('Body larger than the limit'),
+      '503': problemResponse('Unavailable for now (`store_unavailable`: the node cannot reach its database); try again later, after `Retry-After` seconds when given'),
     };
     const path = `/api/v1${spec.path}`;
     paths[path] = { ...paths[path], [spec.method]: op };
