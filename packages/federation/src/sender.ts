@@ -358,8 +358,9 @@ export class Sender {
   }
 }
 
+// A 503 is the peer unable to take the message for now (its database down, say), not a refusal of it.
 const refusal = (peer: PeerRecord, status: number, body: { code?: unknown; detail?: unknown }) =>
-  new DeliveryFailure(`${peer.stateCode} refused the message (${status}${typeof body.code === 'string' ? ` ${body.code.slice(0, 100)}` : ''}): ${typeof body.detail === 'string' ? body.detail.slice(0, 1000) : 'no receipt'}`);
+  new DeliveryFailure(`${peer.stateCode} ${status === 503 ? 'could not take the message for now' : 'refused the message'} (${status}${typeof body.code === 'string' ? ` ${body.code.slice(0, 100)}` : ''}): ${typeof body.detail === 'string' ? body.detail.slice(0, 1000) : 'no receipt'}`);
 
 /** A receipt, or a problem, is a few hundred bytes; a batch's answer is one of those per envelope. */
 const MAX_ANSWER_BYTES = 64 * 1024;

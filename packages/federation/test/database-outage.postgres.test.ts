@@ -79,7 +79,7 @@ describe('a node whose PostgreSQL goes away and comes back', () => {
       15_000,
       'XAB retrying its delivery to XAA',
     );
-    expect(refused.lastError).toBe(`XAA refused the message (503 store_unavailable): ${healthBody.detail}`);
+    expect(refused.lastError).toBe(`XAA could not take the message for now (503 store_unavailable): ${healthBody.detail}`);
 
     await sleep(Math.max(0, 6_000 - (Date.now() - cutAt)));
     const readsDuringOutage = reads;
