@@ -31,9 +31,9 @@ export type StoreOptions =
     };
 
 /**
- * How long a connection to PostgreSQL may take to open, and a query to wait for a connection: a
- * host that does not answer (a firewall that drops packets) would otherwise hold a start, or a
- * request, for the operating system's TCP timeout, minutes.
+ * How long a connection to PostgreSQL may take to open: a host that does not answer (a firewall
+ * that drops packets) would otherwise hold a start, or a request, for the operating system's TCP
+ * timeout, minutes.
  */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -292,6 +292,17 @@ function postgresUnusable(url: string, e: unknown): string | undefined {
 }
 
 /**
+ * A pg client whose connection must open within CONNECT_TIMEOUT_MS. The pool's own
+ * `connectionTimeoutMillis` would also bound the wait for a free connection, failing requests
+ * that only queue behind others under load.
+ */
+class BoundedClient extends pg.Client {
+  constructor(config?: pg.ClientConfig) {
+    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
+/**
  * The pool Kysely is given: every failure to reach the server becomes a StoreUnavailable (a
  * 503 to clients and peers, not a 500), and `onReachability` hears of each change between
  * reachable and not, once.
@@ -363,7 +374,7 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     dialect = new PreparedPGliteDialect(pglite);
   } else {
     // Pipeline mode: statements sent together on one connection travel together (see pipelinedTransaction).
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true, Client: BoundedClient });
     // A connection the server ends or the network cuts (a restart, an outage) is dropped by the
     // pool and replaced on the next query, and the query it was running fails; without these
     // listeners its error event would end the whole process, whether it was idle or in use.
