@@ -284,6 +284,8 @@ function postgresUnusable(url: string, e: unknown): string | undefined {
       return `${server} has no connection to spare: ${message}. Raise its max_connections, or run fewer clients.`;
   }
   if (code.startsWith('08')) return `${server} broke off the connection: ${message}.`;
+  // pg's own failures carry no code; a statement's do (57014 is a statement timeout, not the server's).
+  if (code) return undefined;
   if (/timeout/i.test(message)) {
     return `cannot connect to ${server}: no answer within ${CONNECT_TIMEOUT_MS / 1000} seconds. Check the host and port in DATABASE_URL, and that a firewall lets this machine reach it.`;
   }
