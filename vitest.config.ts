@@ -12,7 +12,7 @@ const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/inde
 const ci = Boolean(process.env.CI);
 const exclude: string[] = [];
 if (!ci && !process.env.PARLEY_TEST_PG_URL) {
-  exclude.push('**/*.postgres.test.ts');
+  exclude.push('**/*.postgres.test.ts', '**/*.postgres.browser.test.ts');
   console.warn('[parley] PostgreSQL suites not run: set PARLEY_TEST_PG_URL (see README, "Develop").');
 }
 if (!ci && !existsSync('/usr/bin/chromium')) {
