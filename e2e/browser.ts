@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -47,23 +47,78 @@ export interface CliNode {
 }
 
 /**
+ * How long a browser suite waits for a node to be ready. Idle, a node is ready in a few seconds;
+ * in CI two cores run this suite's two nodes, Chromium and other suites at once, and a first
+ * start (key, PGlite's WebAssembly, migrations) has been seen to take over 45 s. The limit only
+ * bounds a failure: a ready node is used the moment it says so, whatever the limit.
+ */
+export const NODE_START_MS = 150_000;
+
+/** A suite's beforeAll limit: its nodes' start, plus `afterMs` for what it does with them. */
+export const setupTimeout = (afterMs: number) => NODE_START_MS + afterMs;
+
+/** What the test waits to read on the node's standard error, in the order the node prints it. */
+const READY_STEPS = [
+  { what: 'that it created the node', pattern: /^First start: created node/m, before: 'loading Node and the CLI, checking the port, creating the key' },
+  { what: 'its address ("Web and API:")', pattern: /Web and API:\s+http:\/\/\S+/, before: 'opening the store (PGlite) and migrating it, then listening' },
+  { what: 'its key fingerprint ("Key:")', pattern: /Key:\s+SHA256:\S+/, before: 'printing its address' },
+  { what: 'where its first-run link is', pattern: /password \(valid 24 hours\) is in \S+, readable only/, before: 'writing the first-run link' },
+] as const;
+
+/** The last `lines` lines of a process's output, to quote in a failure. */
+function tail(text: string, lines = 20): string {
+  const all = text.trimEnd().split('\n');
+  const shown = all.slice(-lines).map((l) => `    | ${l}`).join('\n');
+  if (!text.trim()) return '    (nothing)';
+  return all.length > lines ? `    (last ${lines} of ${all.length} lines)\n${shown}` : shown;
+}
+
+/**
+ * Why a node did not become ready: what the test was waiting for, what of it the node had said
+ * and when, whether the process is still alive, how loaded the machine was, and what the node
+ * wrote on standard error. A bare "timed out" tells the reader of a CI log nothing.
+ */
+export function notReadyMessage(o: { state: string; pid: number | undefined; reason: string; elapsedMs: number; seen: Map<string, number>; stderr: string }): string {
+  const steps = READY_STEPS.map(({ what }) => {
+    const at = o.seen.get(what);
+    return `    ${at === undefined ? '[ ]' : '[x]'} ${what}${at === undefined ? '' : ` (after ${(at / 1000).toFixed(1)} s)`}`;
+  });
+  const load = loadavg().map((l) => l.toFixed(2)).join(', ');
+  const next = READY_STEPS.find(({ what }) => !o.seen.has(what));
+  return [
+    `node ${o.state} (pid ${o.pid ?? 'none'}) was not ready: ${o.reason}, ${(o.elapsedMs / 1000).toFixed(1)} s after it was started.`,
+    'The test waits for the node to print on standard error:',
+    ...steps,
+    ...(next ? [`So the node was still ${next.before}.`] : []),
+    `Load average (1, 5, 15 min): ${load} on ${availableParallelism()} cores.`,
+    "The node's standard error:",
+    tail(o.stderr),
+  ].join('\n');
+}
+
+/**
  * Runs the built `parley start --init-if-needed` as a real child process on a free loopback port,
  * in a fresh data directory, and reads its address from standard error and its first-run link
  * from the file standard error names.
  */
 export async function startCliNode(options: { state?: string; timeoutMs?: number } = {}): Promise<CliNode> {
   if (!existsSync(cliBin)) throw new Error(`${cliBin} is missing: run npm run build first`);
+  const state = options.state ?? 'XAA';
+  const timeoutMs = options.timeoutMs ?? NODE_START_MS;
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-e2e-'));
-  const child = spawn(
-    process.execPath,
-    [cliBin, 'start', '--init-if-needed', '--state', options.state ?? 'XAA', '--data', dataDir, '--host', '127.0.0.1', '--port', '0'],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: nodeEnv() },
-  );
+  const started = Date.now();
+  const child = spawn(process.execPath, [cliBin, 'start', '--init-if-needed', '--state', state, '--data', dataDir, '--host', '127.0.0.1', '--port', '0'], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    env: nodeEnv(),
+  });
   let stderr = '';
+  const seen = new Map<string, number>();
   child.stderr!.setEncoding('utf8');
   child.stderr!.on('data', (chunk: string) => {
     stderr += chunk;
+    for (const { what, pattern } of READY_STEPS) if (!seen.has(what) && pattern.test(stderr)) seen.set(what, Date.now() - started);
   });
+  const failure = (reason: string) => new Error(notReadyMessage({ state, pid: child.pid, reason, elapsedMs: Date.now() - started, seen, stderr }));
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async () => {
@@ -78,7 +133,7 @@ export async function startCliNode(options: { state?: string; timeoutMs?: number
 
   try {
     const found = await new Promise<{ url: string; setupLink: string; fingerprint: string }>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the node printed no first-run link within ${options.timeoutMs ?? 45_000} ms:\n${stderr}`)), options.timeoutMs ?? 45_000);
+      const timer = setTimeout(() => reject(failure(`it was still running when the limit of ${timeoutMs / 1000} s passed`)), timeoutMs);
       const look = () => {
         const url = /Web and API:\s+(http:\/\/\S+)/.exec(stderr)?.[1];
         const fingerprint = /Key:\s+(SHA256:\S+)/.exec(stderr)?.[1];
@@ -87,13 +142,16 @@ export async function startCliNode(options: { state?: string; timeoutMs?: number
         if (url && fingerprint && linkFile) {
           clearTimeout(timer);
           child.stderr!.off('data', look);
-          readFile(linkFile, 'utf8').then((link) => resolve({ url, setupLink: link.trim(), fingerprint }), reject);
+          readFile(linkFile, 'utf8').then(
+            (link) => resolve({ url, setupLink: link.trim(), fingerprint }),
+            (e: Error) => reject(failure(`its first-run link file could not be read (${e.message})`)),
+          );
         }
       };
       child.stderr!.on('data', look);
       void exited.then((code) => {
         clearTimeout(timer);
-        reject(new Error(`the node exited (code ${code}) before it was ready:\n${stderr}`));
+        reject(failure(`the process exited with code ${code} (signal ${child.signalCode ?? 'none'})`));
       });
     });
     return { ...found, dataDir, stop };

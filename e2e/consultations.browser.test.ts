@@ -13,6 +13,7 @@ import {
   seriousAxeViolations,
   sessionApi,
   setUpFirstAdmin,
+  setupTimeout,
   startCliNode,
   type CliNode,
   type Person,
@@ -152,7 +153,7 @@ beforeAll(async () => {
   }
   browser = await launchBrowser();
   // Migrations on a busy machine can take most of a minute per node.
-  [a, b] = await Promise.all([startCliNode({ state: 'XAA', timeoutMs: 150_000 }), startCliNode({ state: 'XAB', timeoutMs: 150_000 })]);
+  [a, b] = await Promise.all([startCliNode({ state: 'XAA' }), startCliNode({ state: 'XAB' })]);
   adminA = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   adminB = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const [pa, pb] = [watch(await adminA.newPage()), watch(await adminB.newPage())];
@@ -163,7 +164,7 @@ beforeAll(async () => {
   const [offA, offB] = await Promise.all([officer(adminA, a, OFFICER_A), officer(adminB, b, OFFICER_B)]);
   ({ context: contextA, page: pageA } = offA);
   ({ context: contextB, page: pageB } = offB);
-}, 300_000);
+}, setupTimeout(150_000));
 
 afterAll(async () => {
   await browser?.close();

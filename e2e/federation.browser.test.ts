@@ -9,6 +9,7 @@ import {
   seriousAxeViolations,
   sessionApi,
   setUpFirstAdmin,
+  setupTimeout,
   startCliNode,
   type CliNode,
   type Person,
@@ -59,7 +60,7 @@ beforeAll(async () => {
   contextB = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   pageA = watch(await contextA.newPage());
   pageB = watch(await contextB.newPage());
-}, 120_000);
+}, setupTimeout(75_000));
 
 afterAll(async () => {
   await browser?.close();

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inviteOfficer, isolated, launchBrowser, scrollsHorizontally, seriousAxeViolations, startCliNode, type CliNode, watchPage } from './browser.js';
+import { inviteOfficer, isolated, launchBrowser, scrollsHorizontally, seriousAxeViolations, setupTimeout, startCliNode, type CliNode, watchPage } from './browser.js';
 
 /**
  * The foundation in a real browser: the built CLI runs a node as a child process; Chromium sets
@@ -44,7 +44,7 @@ beforeAll(async () => {
   node = await startCliNode();
   context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   page = watch(await context.newPage());
-}, 90_000);
+}, setupTimeout(45_000));
 
 afterAll(async () => {
   await browser?.close();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, seriousAxeViolations, setUpFirstAdmin, startCliNode, type CliNode } from './browser.js';
+import { launchBrowser, seriousAxeViolations, setUpFirstAdmin, setupTimeout, startCliNode, type CliNode } from './browser.js';
 
 /**
  * "Your settings" on the Notifications page in a real browser: a person turns notification
@@ -17,7 +17,7 @@ beforeAll(async () => {
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(10_000);
   await setUpFirstAdmin(page, node, { email: 'admin@aurelia.example', name: 'Maria Rossi', password: 'correct horse battery staple' });
-}, 120_000);
+}, setupTimeout(75_000));
 
 afterAll(async () => {
   await browser?.close();

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, isolated, launchBrowser, scrollsHorizontally, seriousAxeViolations, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
+import { eventually, isolated, launchBrowser, scrollsHorizontally, seriousAxeViolations, sessionApi, setUpFirstAdmin, setupTimeout, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
 
 /**
  * Norms in a real browser: two states trust each other; an administrator at XAB sets XAB's
@@ -36,7 +36,7 @@ beforeAll(async () => {
   const [apiA, apiB] = await Promise.all([sessionApi(contextA, a.url), sessionApi(contextB, b.url)]);
   expect((await apiA('POST', '/peers', { url: b.url, fingerprint: b.fingerprint })).status).toBe(201);
   expect((await apiB('POST', '/peers', { url: a.url, fingerprint: a.fingerprint })).status).toBe(201);
-}, 180_000);
+}, setupTimeout(135_000));
 
 afterAll(async () => {
   await browser?.close();

@@ -2,7 +2,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { limits } from '../packages/protocol/src/limits.js';
 import { SOURCES_BOX } from '../packages/web/src/norm-sources.js';
-import { isolated, launchBrowser, sessionApi, setUpFirstAdmin, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
+import { isolated, launchBrowser, sessionApi, setUpFirstAdmin, setupTimeout, startCliNode, type CliNode, type Person, watchPage } from './browser.js';
 
 /**
  * Text written right to left in a real browser: officers write in the six UN languages, Arabic
@@ -45,14 +45,14 @@ const message = (p: Page, text: string) => p.locator('.consultation-timeline > l
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  [a, b] = await Promise.all([startCliNode({ state: 'XAA', timeoutMs: 150_000 }), startCliNode({ state: 'XAB', timeoutMs: 150_000 })]);
+  [a, b] = await Promise.all([startCliNode({ state: 'XAA' }), startCliNode({ state: 'XAB' })]);
   const contexts: BrowserContext[] = await Promise.all([0, 1].map(() => browser!.newContext({ viewport: { width: 1280, height: 900 } })));
   [pageA, pageB] = await Promise.all(contexts.map(async (c) => watchPage(await c.newPage(), cspViolations)));
   await Promise.all([setUpFirstAdmin(pageA, a, ADMIN_A), setUpFirstAdmin(pageB, b, ADMIN_B)]);
   const [apiA, apiB] = await Promise.all([sessionApi(contexts[0]!, a.url), sessionApi(contexts[1]!, b.url)]);
   expect((await apiA('POST', '/peers', { url: b.url, fingerprint: b.fingerprint })).status).toBe(201);
   expect((await apiB('POST', '/peers', { url: a.url, fingerprint: a.fingerprint })).status).toBe(201);
-}, 300_000);
+}, setupTimeout(150_000));
 
 afterAll(async () => {
   await browser?.close();

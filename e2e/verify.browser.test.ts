@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { EXAMPLE_EVIDENCE_FILE, exampleProofBundle } from '@parley/protocol';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, seriousAxeViolations, startCliNode, type CliNode } from './browser.js';
+import { launchBrowser, seriousAxeViolations, setupTimeout, startCliNode, type CliNode } from './browser.js';
 
 /**
  * The public verify page in a real browser: reached from the sign-in page without an account,
@@ -22,7 +22,7 @@ beforeAll(async () => {
   node = await startCliNode({ state: 'XAA' });
   page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
   page.setDefaultTimeout(10_000);
-}, 120_000);
+}, setupTimeout(75_000));
 
 afterAll(async () => {
   await browser?.close();
