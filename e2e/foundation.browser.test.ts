@@ -403,6 +403,64 @@ describe('two-step buttons', () => {
   });
 });
 
+describe('loading pages', () => {
+  /** The scripts the page fetches from now on, with the Cache-Control the node sent each with. */
+  function scriptsOf(p: Page): { name: string; cache: string | undefined }[] {
+    const scripts: { name: string; cache: string | undefined }[] = [];
+    p.on('response', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (path.startsWith('/assets/') && path.endsWith('.js')) scripts.push({ name: path.slice('/assets/'.length).replace(/-[\w-]{8}\.js$/, ''), cache: r.headers()['cache-control'] });
+    });
+    return scripts;
+  }
+
+  it('the first load fetches no page it does not show; a page’s code comes on its first visit, cached for good, and its heading takes focus', async () => {
+    const ctx = await browser!.newContext({ viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
+    const p = watch(await ctx.newPage());
+    try {
+      const scripts = scriptsOf(p);
+      await p.goto(`${node!.url}/`);
+      await p.locator('#fingerprint').waitFor();
+      const first = scripts.map((s) => s.name);
+      expect(first).toContain('react');
+      expect(first).not.toContain('checks');
+      expect(first).not.toContain('request-form');
+      expect(first).not.toContain('charts');
+
+      await p.getByRole('navigation').getByRole('link', { name: 'Communication checks' }).click();
+      await heading(p, 'Communication checks').waitFor();
+      expect(scripts.find((s) => s.name === 'checks')?.cache).toBe('public, max-age=31536000, immutable');
+      await expect.poll(() => p.evaluate(() => document.activeElement?.tagName + ' ' + document.activeElement?.textContent)).toBe('H1 Communication checks');
+    } finally {
+      await ctx.close();
+    }
+  });
+
+  it('a page whose code cannot be fetched says so under the navigation, the navigation still works, and Reload the page brings it', async () => {
+    const ctx = await browser!.newContext({ viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
+    const p = watch(await ctx.newPage());
+    try {
+      await p.goto(`${node!.url}/`);
+      await p.locator('#fingerprint').waitFor();
+      // As after the node was updated: the page names a file of the build it came with.
+      await p.route('**/assets/tokens-*.js', (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'gone' }));
+      await p.getByRole('navigation').getByRole('link', { name: 'API tokens' }).click();
+      await heading(p, 'This page could not be loaded').waitFor();
+      await p.getByRole('alert').filter({ hasText: 'Reload the page to continue.' }).waitFor();
+      // The navigation stayed, and another page opens from it.
+      await p.getByRole('navigation').getByRole('link', { name: 'Points of contact' }).click();
+      await heading(p, 'Points of contact').waitFor();
+      await p.goBack();
+      await heading(p, 'This page could not be loaded').waitFor();
+      await p.unroute('**/assets/tokens-*.js');
+      await p.getByRole('button', { name: 'Reload the page' }).click();
+      await heading(p, 'API tokens').waitFor();
+    } finally {
+      await ctx.close();
+    }
+  });
+});
+
 describe('content security policy', () => {
   it('no page of the suite broke the node’s CSP (no inline script or style)', () => {
     expect(cspViolations).toEqual([]);

@@ -22,5 +22,20 @@ export default defineConfig({
     // The node's CSP allows no inline script or style; keep every asset a file.
     assetsInlineLimit: 0,
     sourcemap: false,
+    // Pages are loaded on first visit (app.tsx, React.lazy); beside them, chunks that change at
+    // other times than the app's code, so that a browser keeps them across updates (the node
+    // serves assets as immutable): React, which changes with its version; the interface's words;
+    // the charts, which only the statistics and matrix pages draw.
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          groups: [
+            { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
+            { name: 'locale-en', test: /[\\/]src[\\/]i18n[\\/]/, priority: 2 },
+            { name: 'charts', test: /[\\/]src[\\/]components[\\/][\w-]+-chart\.tsx$/, priority: 1 },
+          ],
+        },
+      },
+    },
   },
 });

@@ -1,41 +1,45 @@
-import type { ReactNode } from 'react';
+import { Suspense, type ReactNode } from 'react';
 import { Link, Redirect, Route, Switch, useLocation, useSearch } from 'wouter';
 import { FlashProvider } from './components/flash.js';
 import { Loading, Page } from './components/page.js';
 import { messages as t } from './i18n/index.js';
 import { Layout } from './layout.js';
-import { ContactFormPage } from './pages/contact-form.js';
-import { ContactHistoryPage } from './pages/contact-history.js';
-import { CheckHistoryPage } from './pages/check-history.js';
-import { ChecksPage } from './pages/checks.js';
-import { ContactsPage } from './pages/contacts.js';
-import { ConsultationFormPage } from './pages/consultation-form.js';
-import { ConsultationPage } from './pages/consultation.js';
-import { ConsultationsPage } from './pages/consultations.js';
-import { FederationDirectoryPage } from './pages/federation-directory.js';
-import { LogWitnessPage } from './pages/log-witness.js';
-import { MessagesPage } from './pages/messages.js';
+import { lazyPage, PageBoundary, PageLoading } from './lazy-page.js';
 import { NodePage } from './pages/node.js';
-import { NotificationsPage } from './pages/notifications.js';
-import { NormsPage } from './pages/norms.js';
-import { NormEntryPage } from './pages/norm-entry.js';
-import { NormMatrixPage } from './pages/norm-matrix.js';
-import { NormImportPage } from './pages/norm-import.js';
-import { PublicNormsPage } from './pages/public-norms.js';
-import { PeersPage } from './pages/peers.js';
-import { RequestPage } from './pages/request.js';
-import { LegalBasesPage } from './pages/legal-bases.js';
-import { RequestFormPage } from './pages/request-form.js';
-import { RequestStatsPage } from './pages/request-stats.js';
-import { RequestsPage } from './pages/requests.js';
-import { SetupPage } from './pages/setup.js';
 import { SignInPage } from './pages/sign-in.js';
-import { TokensPage } from './pages/tokens.js';
-import { UsersPage } from './pages/users.js';
-import { VerifyPage } from './pages/verify.js';
 import { NotificationsProvider } from './notifications.js';
 import { may, type UiPermission } from './permissions.js';
 import { SessionProvider, useSession } from './session.js';
+
+// Each page but the two a visit starts on (signing in, this node) is loaded on its first visit,
+// in a chunk of its own: the first load carries only React, the shell and those two pages.
+const ContactFormPage = lazyPage(() => import('./pages/contact-form.js').then((m) => m.ContactFormPage));
+const ContactHistoryPage = lazyPage(() => import('./pages/contact-history.js').then((m) => m.ContactHistoryPage));
+const CheckHistoryPage = lazyPage(() => import('./pages/check-history.js').then((m) => m.CheckHistoryPage));
+const ChecksPage = lazyPage(() => import('./pages/checks.js').then((m) => m.ChecksPage));
+const ContactsPage = lazyPage(() => import('./pages/contacts.js').then((m) => m.ContactsPage));
+const ConsultationFormPage = lazyPage(() => import('./pages/consultation-form.js').then((m) => m.ConsultationFormPage));
+const ConsultationPage = lazyPage(() => import('./pages/consultation.js').then((m) => m.ConsultationPage));
+const ConsultationsPage = lazyPage(() => import('./pages/consultations.js').then((m) => m.ConsultationsPage));
+const FederationDirectoryPage = lazyPage(() => import('./pages/federation-directory.js').then((m) => m.FederationDirectoryPage));
+const LogWitnessPage = lazyPage(() => import('./pages/log-witness.js').then((m) => m.LogWitnessPage));
+const MessagesPage = lazyPage(() => import('./pages/messages.js').then((m) => m.MessagesPage));
+const NotificationsPage = lazyPage(() => import('./pages/notifications.js').then((m) => m.NotificationsPage));
+const NormsPage = lazyPage(() => import('./pages/norms.js').then((m) => m.NormsPage));
+const NormEntryPage = lazyPage(() => import('./pages/norm-entry.js').then((m) => m.NormEntryPage));
+const NormMatrixPage = lazyPage(() => import('./pages/norm-matrix.js').then((m) => m.NormMatrixPage));
+const NormImportPage = lazyPage(() => import('./pages/norm-import.js').then((m) => m.NormImportPage));
+const PublicNormsPage = lazyPage(() => import('./pages/public-norms.js').then((m) => m.PublicNormsPage));
+const PeersPage = lazyPage(() => import('./pages/peers.js').then((m) => m.PeersPage));
+const RequestPage = lazyPage(() => import('./pages/request.js').then((m) => m.RequestPage));
+const LegalBasesPage = lazyPage(() => import('./pages/legal-bases.js').then((m) => m.LegalBasesPage));
+const RequestFormPage = lazyPage(() => import('./pages/request-form.js').then((m) => m.RequestFormPage));
+const RequestStatsPage = lazyPage(() => import('./pages/request-stats.js').then((m) => m.RequestStatsPage));
+const RequestsPage = lazyPage(() => import('./pages/requests.js').then((m) => m.RequestsPage));
+const SetupPage = lazyPage(() => import('./pages/setup.js').then((m) => m.SetupPage));
+const TokensPage = lazyPage(() => import('./pages/tokens.js').then((m) => m.TokensPage));
+const UsersPage = lazyPage(() => import('./pages/users.js').then((m) => m.UsersPage));
+const VerifyPage = lazyPage(() => import('./pages/verify.js').then((m) => m.VerifyPage));
 
 /** Pages for signed-in people; `permission` hides what the role may not use (the node refuses it anyway). */
 function Protected({ permission, children }: { permission?: UiPermission; children: ReactNode }) {
@@ -89,6 +93,8 @@ export function App() {
       <NotificationsProvider>
         <FlashProvider>
           <Layout>
+            <PageBoundary>
+              <Suspense fallback={<PageLoading />}>
             <Switch>
               <Route path="/sign-in" component={SignInPage} />
               <Route path="/setup" component={SetupPage} />
@@ -254,6 +260,8 @@ export function App() {
                 <NotFoundPage />
               </Route>
             </Switch>
+              </Suspense>
+            </PageBoundary>
           </Layout>
         </FlashProvider>
       </NotificationsProvider>

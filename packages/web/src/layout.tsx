@@ -28,6 +28,30 @@ function skipToMain(e: MouseEvent<HTMLAnchorElement>) {
   document.getElementById('main')?.focus();
 }
 
+/**
+ * Focuses the page's <h1>, now or, for a page whose code or data is still on its way, when it
+ * appears; unless the person has moved focus meanwhile. While a page's code loads, React keeps
+ * the previous page in the document, hidden: its heading is not the one. Returns what stops waiting.
+ */
+function focusHeadingWhenShown(main: HTMLElement | null): (() => void) | undefined {
+  if (!main) return undefined;
+  const heading = () => [...main.querySelectorAll<HTMLElement>('h1')].find((h1) => h1.getClientRects().length > 0);
+  const now = heading();
+  if (now) {
+    now.focus();
+    return undefined;
+  }
+  const focusedBefore = document.activeElement;
+  const observer = new MutationObserver(() => {
+    const h1 = heading();
+    if (!h1) return;
+    observer.disconnect();
+    if (document.activeElement === focusedBefore || document.activeElement === document.body) h1.focus();
+  });
+  observer.observe(main, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'hidden'] });
+  return () => observer.disconnect();
+}
+
 /** The way to the notifications, with the number that arrived since the person last looked. */
 function NotificationsLink() {
   const { unseen } = useNotifications();
@@ -58,7 +82,7 @@ export function Layout({ children }: { children: ReactNode }) {
     if (previous.current === location) return;
     previous.current = location;
     setSignOutError(null);
-    document.querySelector<HTMLElement>('#main h1')?.focus();
+    return focusHeadingWhenShown(document.getElementById('main'));
   }, [location]);
 
   const signedIn = state.status === 'signed-in' ? state : null;
