@@ -228,7 +228,7 @@ describe('raising a consultation', () => {
 });
 
 describe('working it between the two states', () => {
-  it('B’s officer finds it in the inbox, urgent, marked and due, with a count in the navigation', async () => {
+  it('B’s officer finds it in the inbox, received, urgent, marked and due, with a count in the navigation', async () => {
     await pageB.goto(`${b!.url}/consultations`);
     await heading(pageB, 'Consultations').waitFor();
     const row = pageB.getByRole('listitem').filter({ has: pageB.getByRole('link', { name: TITLE }) });
@@ -238,7 +238,7 @@ describe('working it between the two states', () => {
       status: await row.locator('.badge-consultation').textContent(),
       urgency: await row.locator('.badge-urgency').textContent(),
       from: await row.locator('dd').first().textContent(),
-    }).toEqual({ tlp: 'TLP:AMBER', status: 'Sent, not yet acknowledged', urgency: 'Urgent', from: 'XAA Parley test node XAA' });
+    }).toEqual({ tlp: 'TLP:AMBER', status: 'Received, not yet acknowledged', urgency: 'Urgent', from: 'XAA Parley test node XAA' });
     expect(await row.locator('.deadline').textContent()).toMatch(/^Due by /);
     await pageB.reload();
     await nav(pageB).filter({ hasText: '1 needs your attention' }).waitFor();
@@ -258,10 +258,14 @@ describe('working it between the two states', () => {
     await pageB.getByRole('link', { name: TITLE }).waitFor();
   });
 
-  it('B acknowledges it and asks for more information', async () => {
+  it('B reads that it is the state asked to acknowledge, acknowledges it and asks for more information', async () => {
     await pageB.getByRole('link', { name: TITLE }).click();
     await heading(pageB, TITLE).waitFor();
     expect(await pageB.getByRole('table', { name: 'Indicators' }).getByRole('row').count()).toBe(4);
+    // B is the state asked to acknowledge, and did not send it: the words say so from B's side.
+    const urgency = pageB.locator('.consultation-facts div').filter({ hasText: 'Urgency' }).locator('dd');
+    expect(await urgency.textContent()).toBe('Urgent This state is asked to acknowledge within 24 hours.');
+    expect(await pageB.locator('.consultation-facts .badge-consultation').textContent()).toBe('Received, not yet acknowledged');
     await takeStep(pageB, 'Acknowledge', 'Acknowledge', { text: STEPS.acknowledge }, 'You acknowledged the consultation.');
     expect(await pageB.locator('.consultation-facts .badge-consultation').textContent()).toBe('Acknowledged');
     // Focus goes to the timeline, where the new step is.

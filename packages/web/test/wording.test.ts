@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actorName, messages } from '../src/i18n/index.js';
+import { statusWords, urgencyHint } from '../src/consultations/parts.js';
 
 describe('words people read instead of codes', () => {
   it('names the operator acting through the parley command, recorded as local-cli, in words', () => {
@@ -11,5 +12,19 @@ describe('words people read instead of codes', () => {
     expect(messages.roleHelp.officer).toMatch(/consultations/);
     expect(messages.roleHelp.officer).toMatch(/cooperation requests/);
     expect(messages.roleHelp.officer).toMatch(/communication checks/);
+  });
+});
+
+describe('a consultation as each side reads it', () => {
+  it('to the state that received it, a consultation not yet acknowledged was received, not sent', () => {
+    expect(statusWords('sent', null, 'recipient')).toBe('Received, not yet acknowledged');
+    expect(statusWords('sent', null, 'raiser')).toBe('Sent, not yet acknowledged');
+    expect(statusWords('closed', 'unfounded', 'recipient')).toBe('Closed: Unfounded');
+  });
+
+  it('to the state that received it, the urgency asks this state to acknowledge, not the other', () => {
+    expect(urgencyHint('urgent', 'recipient')).toBe('This state is asked to acknowledge within 24 hours.');
+    expect(urgencyHint('urgent', 'raiser')).toBe('The other state is asked to acknowledge within 24 hours.');
+    for (const urgency of ['urgent', 'high', 'routine']) expect(urgencyHint(urgency, 'recipient')).toMatch(/^This state is asked/);
   });
 });

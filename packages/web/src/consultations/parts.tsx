@@ -6,10 +6,26 @@ import { formatDeadline, formatTime, messages as t } from '../i18n/index.js';
 
 const k = t.consultations;
 
-/** The status in words, with the outcome once closed; the badge's colour only repeats the words. */
-export function StatusBadge({ status, outcome }: { status: string; outcome: string | null }) {
-  const words = status === 'closed' && outcome ? k.closedWith(k.outcomes[outcome] ?? outcome) : (k.statuses[status] ?? status);
-  return <span className={`badge badge-consultation badge-consultation-${status.replace('_', '-')}`}>{words}</span>;
+type Side = Consultation['side'];
+
+/**
+ * The status in words, with the outcome once closed, as `side` reads it: the state that received
+ * a consultation did not send it, so to it `sent` is "Received, not yet acknowledged".
+ */
+export function statusWords(status: string, outcome: string | null, side: Side): string {
+  if (status === 'closed' && outcome) return k.closedWith(k.outcomes[outcome] ?? outcome);
+  if (status === 'sent' && side === 'recipient') return k.receivedNotAcknowledged;
+  return k.statuses[status] ?? status;
+}
+
+/** What the urgency asks, as `side` reads it: to the state that received it, "this state" is the one asked. */
+export function urgencyHint(urgency: string, side: Side): string {
+  return (side === 'recipient' ? k.urgencyHelpReceived : k.urgencyHelp)[urgency] ?? '';
+}
+
+/** The status in words; the badge's colour only repeats the words. */
+export function StatusBadge({ status, outcome, side }: { status: string; outcome: string | null; side: Side }) {
+  return <span className={`badge badge-consultation badge-consultation-${status.replace('_', '-')}`}>{statusWords(status, outcome, side)}</span>;
 }
 
 export function UrgencyBadge({ urgency }: { urgency: string }) {

@@ -62,6 +62,14 @@ export const consultationsMessages = {
     high: 'The other state is asked to acknowledge within 72 hours.',
     routine: 'The other state is asked to acknowledge within 10 days.',
   } as Record<string, string>,
+  /** The same, as the state that received the consultation reads it: it is the one asked. */
+  urgencyHelpReceived: {
+    urgent: 'This state is asked to acknowledge within 24 hours.',
+    high: 'This state is asked to acknowledge within 72 hours.',
+    routine: 'This state is asked to acknowledge within 10 days.',
+  } as Record<string, string>,
+  /** Status `sent` as the state that received the consultation reads it. */
+  receivedNotAcknowledged: 'Received, not yet acknowledged',
   severities: consultationLabels.severities,
   kinds: consultationLabels.kinds,
   kindHelp: {

@@ -45,6 +45,8 @@ export const requestsMessages = {
     spontaneous: 'The other state is asked to acknowledge receipt within 10 days.',
   } as Record<string, string>,
   statuses: requestLabels.statuses,
+  /** Status `sent` as the requested state reads it. */
+  receivedNotAcknowledged: 'Received, not yet acknowledged',
   executedAs: {
     execute: 'Executed',
     execute_in_part: 'Executed in part',

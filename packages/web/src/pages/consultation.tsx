@@ -11,7 +11,7 @@ import { useFlash } from '../components/flash.js';
 import { Page } from '../components/page.js';
 import { StateLabel } from '../components/state-label.js';
 import { IndicatorTable } from '../consultations/indicator-editor.js';
-import { AckDeadline, ConfirmStep, ResponseDeadline, StatusBadge, TextAreaField, UrgencyBadge, joinStates } from '../consultations/parts.js';
+import { AckDeadline, ConfirmStep, ResponseDeadline, StatusBadge, TextAreaField, UrgencyBadge, joinStates, urgencyHint } from '../consultations/parts.js';
 import { attributionReplies, outcomes } from '../consultations/values.js';
 import { formatTime, messages as t } from '../i18n/index.js';
 import { limits } from '../limits.js';
@@ -88,7 +88,7 @@ function Header({ c, names }: { c: ConsultationDetail; names: Names }) {
       <div>
         <dt>{d.status}</dt>
         <dd>
-          <StatusBadge status={c.status} outcome={c.outcome} />
+          <StatusBadge status={c.status} outcome={c.outcome} side={c.side} />
         </dd>
       </div>
       <div>
@@ -113,7 +113,7 @@ function Header({ c, names }: { c: ConsultationDetail; names: Names }) {
       <div>
         <dt>{d.urgency}</dt>
         <dd>
-          <UrgencyBadge urgency={c.urgency} /> <span className="muted">{k.urgencyHelp[c.urgency]}</span>
+          <UrgencyBadge urgency={c.urgency} /> <span className="muted">{urgencyHint(c.urgency, c.side)}</span>
         </dd>
       </div>
       <div>

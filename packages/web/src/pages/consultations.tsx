@@ -107,7 +107,7 @@ function ConsultationRow({ c, name, now }: { c: Consultation; name: string | nul
   const attention = (c.side === 'recipient' && c.status === 'sent') || c.awaiting === c.side || c.ackState === 'overdue';
   const badges = (
     <>
-      <TlpBadge level={c.tlp} /> <StatusBadge status={c.status} outcome={c.outcome} /> <UrgencyBadge urgency={c.urgency} />
+      <TlpBadge level={c.tlp} /> <StatusBadge status={c.status} outcome={c.outcome} side={c.side} /> <UrgencyBadge urgency={c.urgency} />
     </>
   );
   const notice = c.awaiting === c.side ? <p className="notice">{k.detail.awaitingYou}</p> : null;

@@ -95,7 +95,7 @@ function Header({ c, names, now }: { c: RequestDetail; names: Names; now: number
       <div>
         <dt>{h.status}</dt>
         <dd>
-          <RequestStatusBadge status={c.status} outcome={c.outcome} decision={c.decision} />
+          <RequestStatusBadge status={c.status} outcome={c.outcome} decision={c.decision} side={c.side} />
         </dd>
       </div>
       <div>

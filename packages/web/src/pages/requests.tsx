@@ -102,7 +102,7 @@ function RequestRow({ r, name, now }: { r: Request; name: string | null; now: nu
   const reference = formOf(r.form).reference;
   const badges = (
     <>
-      <KindBadge kind={r.kind} /> <TlpBadge level={r.tlp} /> <RequestStatusBadge status={r.status} outcome={r.outcome} decision={r.decision} />
+      <KindBadge kind={r.kind} /> <TlpBadge level={r.tlp} /> <RequestStatusBadge status={r.status} outcome={r.outcome} decision={r.decision} side={r.side} />
       {attention ? (
         <>
           {' '}

@@ -39,6 +39,8 @@ describe('requestStatusWords', () => {
     expect(requestStatusWords('executed', null, { decision: 'execute_in_part' })).toBe('Executed in part');
     expect(requestStatusWords('executed', null, null)).toBe('Executed');
     expect(requestStatusWords('sent', null)).toBe('Sent, not yet acknowledged');
+    expect(requestStatusWords('sent', null, null, 'recipient')).toBe('Received, not yet acknowledged');
+    expect(requestStatusWords('acknowledged', null, null, 'recipient')).toBe('Acknowledged');
   });
 });
 

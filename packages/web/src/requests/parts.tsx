@@ -31,9 +31,13 @@ function decisionUntil(decision: unknown): string | null {
   return typeof u === 'string' ? u : null;
 }
 
-/** The status in words, with the outcome once closed and the manner once executed ("Executed in part"). */
-export function requestStatusWords(status: string, outcome: string | null, decision: unknown = null): string {
+/**
+ * The status in words, with the outcome once closed and the manner once executed ("Executed in
+ * part"); to the requested state (`side` recipient), a request not yet acknowledged was received.
+ */
+export function requestStatusWords(status: string, outcome: string | null, decision: unknown = null, side: 'raiser' | 'recipient' = 'raiser'): string {
   if (status === 'closed' && outcome) return k.closedWith(k.outcomes[outcome] ?? outcome);
+  if (status === 'sent' && side === 'recipient') return k.receivedNotAcknowledged;
   if (status === 'executed') {
     const d = decisionKind(decision);
     if (d && k.executedAs[d]) return k.executedAs[d];
@@ -41,9 +45,9 @@ export function requestStatusWords(status: string, outcome: string | null, decis
   return k.statuses[status] ?? status;
 }
 
-export function RequestStatusBadge({ status, outcome, decision = null }: { status: string; outcome: string | null; decision?: unknown }) {
+export function RequestStatusBadge({ status, outcome, decision = null, side }: { status: string; outcome: string | null; decision?: unknown; side: 'raiser' | 'recipient' }) {
   const tone = status === 'closed' && outcome ? `closed-${outcome}` : status;
-  return <span className={`badge badge-request badge-request-status-${tone}`}>{requestStatusWords(status, outcome, decision)}</span>;
+  return <span className={`badge badge-request badge-request-status-${tone}`}>{requestStatusWords(status, outcome, decision, side)}</span>;
 }
 
 /**
