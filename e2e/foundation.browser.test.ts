@@ -436,6 +436,22 @@ describe('loading pages', () => {
     }
   });
 
+  it('with the keyboard, the heading of a page that shows a loading state first still has focus once the page has loaded', async () => {
+    const ctx = await browser!.newContext({ viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
+    const p = watch(await ctx.newPage());
+    try {
+      await p.goto(`${node!.url}/contacts`);
+      await p.getByRole('heading', { name: CONTACT.name }).waitFor();
+      // The edit page first shows "Edit" while it loads the contact, then the form under its own heading.
+      await p.getByRole('link', { name: `Edit ${isolated(CONTACT.name)}` }).focus();
+      await p.keyboard.press('Enter');
+      await heading(p, `Edit ${isolated(CONTACT.name)}`).waitFor();
+      await expect.poll(() => p.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent}`)).toBe(`H1 Edit ${isolated(CONTACT.name)}`);
+    } finally {
+      await ctx.close();
+    }
+  });
+
   it('a page whose code cannot be fetched says so under the navigation, the navigation still works, and Reload the page brings it', async () => {
     const ctx = await browser!.newContext({ viewport: { width: 1280, height: 900 }, storageState: await context.storageState() });
     const p = watch(await ctx.newPage());

@@ -30,23 +30,25 @@ function skipToMain(e: MouseEvent<HTMLAnchorElement>) {
 
 /**
  * Focuses the page's <h1>, now or, for a page whose code or data is still on its way, when it
- * appears; unless the person has moved focus meanwhile. While a page's code loads, React keeps
- * the previous page in the document, hidden: its heading is not the one. Returns what stops waiting.
+ * appears; and again when that heading is replaced, as a page's loading state is by the page,
+ * which would otherwise leave focus on nothing. Never once the person has moved focus. While a
+ * page's code loads, React keeps the previous page in the document, hidden: its heading is not
+ * the one. Returns what stops watching (at the next navigation).
  */
 function focusHeadingWhenShown(main: HTMLElement | null): (() => void) | undefined {
   if (!main) return undefined;
-  const heading = () => [...main.querySelectorAll<HTMLElement>('h1')].find((h1) => h1.getClientRects().length > 0);
-  const now = heading();
-  if (now) {
-    now.focus();
-    return undefined;
-  }
-  const focusedBefore = document.activeElement;
+  const visibleHeading = () => [...main.querySelectorAll<HTMLElement>('h1')].find((h1) => h1.getClientRects().length > 0);
+  const navigatedFrom = document.activeElement;
+  let focused: HTMLElement | undefined;
+  const focusHeading = () => {
+    focused = visibleHeading();
+    focused?.focus();
+  };
+  focusHeading();
   const observer = new MutationObserver(() => {
-    const h1 = heading();
-    if (!h1) return;
-    observer.disconnect();
-    if (document.activeElement === focusedBefore || document.activeElement === document.body) h1.focus();
+    if (focused?.isConnected) return;
+    const active = document.activeElement;
+    if (active === document.body || active === navigatedFrom) focusHeading();
   });
   observer.observe(main, { childList: true, subtree: true, attributes: true, attributeFilter: ['style', 'hidden'] });
   return () => observer.disconnect();
