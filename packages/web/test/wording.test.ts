@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { actorName, messages } from '../src/i18n/index.js';
+import { statusFilterLabel } from '../src/components/case-list.js';
 import { statusWords, urgencyHint } from '../src/consultations/parts.js';
 
 describe('words people read instead of codes', () => {
@@ -26,5 +27,15 @@ describe('a consultation as each side reads it', () => {
     expect(urgencyHint('urgent', 'recipient')).toBe('This state is asked to acknowledge within 24 hours.');
     expect(urgencyHint('urgent', 'raiser')).toBe('The other state is asked to acknowledge within 24 hours.');
     for (const urgency of ['urgent', 'high', 'routine']) expect(urgencyHint(urgency, 'recipient')).toMatch(/^This state is asked/);
+  });
+});
+
+describe('the status filter of a list of cases', () => {
+  it('offers a case sent to this state as received in the received box, and as sent elsewhere', () => {
+    for (const words of [messages.consultations, messages.requests]) {
+      expect(statusFilterLabel('sent', 'inbox', words)).toBe('Received, not yet acknowledged');
+      expect(statusFilterLabel('sent', 'outbox', words)).toBe('Sent, not yet acknowledged');
+      expect(statusFilterLabel('closed', 'inbox', words)).toBe(words.statuses.closed);
+    }
   });
 });

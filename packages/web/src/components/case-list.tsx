@@ -185,9 +185,16 @@ export interface CaseFilterWords {
   filterStatus: string;
   anyStatus: string;
   statuses: Record<string, string | undefined>;
+  /** Status `sent` as the state that received the case reads it. */
+  receivedNotAcknowledged: string;
   filterOverdue: string;
   apply: string;
   clear: string;
+}
+
+/** A status as the filter offers it: in the received box (`inbox`), `sent` reads as received, as on each case there. */
+export function statusFilterLabel(status: string, box: string, words: Pick<CaseFilterWords, 'statuses' | 'receivedNotAcknowledged'>): string {
+  return status === 'sent' && box === 'inbox' ? words.receivedNotAcknowledged : (words.statuses[status] ?? status);
 }
 
 /** The list's own filters in the form, with the state and status filters to place among them. */
@@ -244,7 +251,10 @@ export function CaseFilterForm<F extends CaseFilters>({
         id={`${idPrefix}-status`}
         label={words.filterStatus}
         value={(f as F & { status: string }).status}
-        options={[{ value: '', label: words.anyStatus }, ...statuses.map((s) => ({ value: s, label: words.statuses[s] ?? s }))]}
+        options={[
+          { value: '', label: words.anyStatus },
+          ...statuses.map((s) => ({ value: s, label: statusFilterLabel(s, filters.box, words) })),
+        ]}
         onChange={set('status' as keyof F) as (v: string) => void}
       />
     ) : null;
