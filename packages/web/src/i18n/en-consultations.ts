@@ -37,7 +37,7 @@ export const consultationsMessages = {
   count: (n: number) => (n === 1 ? '1 consultation' : `${n} consultations`),
   none: 'No consultation matches.',
   noneInBox: {
-    inbox: 'No state has raised a consultation with this state.',
+    inbox: 'No state has raised a consultation with this state. Those this state raised are under Raised.',
     outbox: 'This state has not raised a consultation yet.',
     drafts: 'No drafts.',
     all: 'No consultations yet.',

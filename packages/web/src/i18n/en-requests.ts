@@ -110,7 +110,7 @@ export const requestsMessages = {
   count: (n: number) => (n === 1 ? '1 request' : `${n} requests`),
   none: 'No request matches.',
   noneInBox: {
-    inbox: 'No state has made a request to this state.',
+    inbox: 'No state has made a request to this state. Those this state made are under Sent.',
     outbox: 'This state has not sent a request yet.',
     drafts: 'No drafts.',
     all: 'No requests yet.',
