@@ -39,6 +39,19 @@ export const conflict = (code: string, message: string) => new DomainError('conf
 export const forbidden = (code: string, message: string) => new DomainError('forbidden', code, message);
 export const unauthenticated = (code: string, message: string) => new DomainError('unauthenticated', code, message);
 
+const signedInElsewhere = {
+  tokens: 'API tokens are made there under Tokens, or with: parley token create --user EMAIL',
+  users: "Accounts are managed there under Users, or on the node's machine with parley user add, parley user reset or parley user unlock",
+} as const;
+
+/**
+ * Refuses to an API token what only a signed-in person may do: whatever makes a way in (a token,
+ * an account, a setup link) or more power for one, which would outlive the token's revocation if
+ * the token leaked.
+ */
+export const sessionRequired = (area: keyof typeof signedInElsewhere) =>
+  forbidden('session_required', `An API token cannot do this; sign in to the web interface. ${signedInElsewhere[area]}`);
+
 export function isDomainError(e: unknown): e is DomainError {
   return e instanceof DomainError;
 }

@@ -383,6 +383,55 @@ export function apiSuite(engine: Engine): void {
       expect(doc.paths['/api/v1/tokens'].post.security).toEqual([{ session: [] }]);
     });
 
+    it("lets no administrator's API token make an account, a setup link or an administrator, or lift a lockout, and changes nothing; signed in, the same calls work", async () => {
+      const bot = new Client(node.url).withToken((await admin.post('/api/v1/tokens', { name: 'admin automation' })).body.secret);
+      const viewer = await signedInUser(admin, 'viewer', 'Stays Viewer');
+      const viewerId = (await viewer.get('/api/v1/auth/session')).body.user.id as string;
+      const officer = await signedInUser(admin, 'officer', 'Stays Officer');
+      const officerId = (await officer.get('/api/v1/auth/session')).body.user.id as string;
+      const gone = await signedInUser(admin, 'officer', 'Stays Disabled');
+      const goneId = (await gone.get('/api/v1/auth/session')).body.user.id as string;
+      expect((await admin.patch(`/api/v1/users/${goneId}`, { status: 'disabled' })).status).toBe(200);
+      const users = async () => (await admin.get('/api/v1/users')).body.users as { id: string; email: string; role: string; status: string }[];
+      const audit = async () => (await admin.get('/api/v1/audit?limit=1')).body.entries[0]?.id as string | undefined;
+      const usersBefore = await users();
+      const auditBefore = await audit();
+
+      const calls = [
+        ['POST', '/api/v1/users', { email: 'made.by.token@mfa.example', displayName: 'Made By Token', role: 'admin' }],
+        ['POST', `/api/v1/users/${viewerId}/setup-link`, {}],
+        ['POST', `/api/v1/users/${goneId}/enable`, {}],
+        ['POST', `/api/v1/users/${viewerId}/unlock`, {}],
+        ['PATCH', `/api/v1/users/${viewerId}`, { role: 'admin' }],
+        ['PATCH', `/api/v1/users/${viewerId}`, { role: 'officer' }],
+      ] as const;
+      for (const [method, path, body] of calls) {
+        const refused = await bot.request(method, path, body);
+        expect([refused.status, refused.body.code], `${method} ${path} ${JSON.stringify(body)}`).toEqual([403, 'session_required']);
+        expect(refused.body.detail).toBe("An API token cannot do this; sign in to the web interface. Accounts are managed there under Users, or on the node's machine with parley user add, parley user reset or parley user unlock");
+      }
+      expect(await users()).toEqual(usersBefore);
+      expect(await audit()).toBe(auditBefore);
+      // The viewer's password was not reset by the refused link.
+      expect((await new Client(node.url).login('stays.viewer@mfa.example', 'a long test password')).status).toBe(200);
+      const doc = (await admin.get('/api/v1/openapi.json')).body;
+      for (const [method, path] of [['post', '/api/v1/users'], ['post', '/api/v1/users/{id}/setup-link'], ['post', '/api/v1/users/{id}/enable'], ['post', '/api/v1/users/{id}/unlock']]) {
+        expect(doc.paths[path!][method!].security, path).toEqual([{ session: [] }]);
+      }
+
+      // A token may still take power away: lower a role, disable an account.
+      expect((await bot.patch(`/api/v1/users/${officerId}`, { role: 'viewer', displayName: 'Lowered By Token' })).body).toMatchObject({ role: 'viewer', displayName: 'Lowered By Token' });
+      expect((await bot.patch(`/api/v1/users/${officerId}`, { status: 'disabled' })).body.status).toBe('disabled');
+
+      // Signed in, with the session's CSRF token, an administrator does each of them.
+      const made = await admin.post('/api/v1/users', { email: 'made.signed.in@mfa.example', displayName: 'Made Signed In', role: 'officer' });
+      expect([made.status, made.body.setupLink]).toEqual([201, expect.stringMatching(/\/setup#/)]);
+      expect((await admin.post(`/api/v1/users/${viewerId}/unlock`, {})).status).toBe(200);
+      expect((await admin.patch(`/api/v1/users/${viewerId}`, { role: 'admin' })).body.role).toBe('admin');
+      expect((await admin.post(`/api/v1/users/${viewerId}/setup-link`, {})).body.setupLink).toMatch(/\/setup#/);
+      expect((await admin.post(`/api/v1/users/${goneId}/enable`, {})).body.user.status).toBe('active');
+    });
+
     it('revokes a person\'s API tokens when the account is disabled, so enabling it again does not bring them back', async () => {
       const officer = await signedInUser(admin, 'officer', 'Token Holder');
       const secret = (await officer.post('/api/v1/tokens', { name: 'nightly export' })).body.secret as string;

@@ -21,7 +21,11 @@ export interface RouteSpec {
   tag: string;
   /** `public` needs no sign-in; `session` needs any signed-in user; otherwise the permission. */
   access: 'public' | 'session' | Permission;
-  /** Only for a person signed in, never for an API token: a token that leaked must not make others that outlive its revocation. */
+  /**
+   * Only for a person signed in, never for an API token: a token that leaked must not make a way in
+   * that outlives its revocation (another token, an account, a setup link) nor lift what stands in
+   * the way of one (a sign-in lockout).
+   */
   sessionOnly?: true;
   body?: z.ZodType;
   query?: z.ZodType;
@@ -47,11 +51,11 @@ export const routes = {
   setup: { method: 'post', path: '/auth/setup', summary: 'Use a one-time link to set a password (first administrator, invitation or reset)', tag: 'auth', access: 'public', body: s.setupRequest, response: s.sessionInfo },
 
   listUsers: { method: 'get', path: '/users', summary: 'All accounts on this node', tag: 'users', access: 'users.manage', response: s.userList },
-  createUser: { method: 'post', path: '/users', summary: 'Invite a person; returns a one-time setup link', tag: 'users', access: 'users.manage', body: s.createUserRequest, response: s.userWithLink, status: 201 },
-  updateUser: { method: 'patch', path: `/users/${idParam}`, summary: 'Change name or role, or disable the account (enabling it again is POST /users/{id}/enable)', tag: 'users', access: 'users.manage', body: s.updateUserRequest, response: s.user },
-  userLink: { method: 'post', path: `/users/${idParam}/setup-link`, summary: 'A new one-time setup link (invitation or password reset)', tag: 'users', access: 'users.manage', response: s.userWithLink },
-  enableUser: { method: 'post', path: `/users/${idParam}/enable`, summary: 'Enable a disabled account without its old password; returns a one-time link to set a new one', tag: 'users', access: 'users.manage', response: s.userWithLink },
-  unlockUser: { method: 'post', path: `/users/${idParam}/unlock`, summary: 'Lift a sign-in lockout after too many failed sign-ins; the password stays', tag: 'users', access: 'users.manage', response: s.listedUser },
+  createUser: { method: 'post', path: '/users', summary: 'Invite a person; returns a one-time setup link. Signed in only: an API token cannot make accounts', tag: 'users', access: 'users.manage', sessionOnly: true, body: s.createUserRequest, response: s.userWithLink, status: 201 },
+  updateUser: { method: 'patch', path: `/users/${idParam}`, summary: 'Change name or role, or disable the account (enabling it again is POST /users/{id}/enable). An API token may lower a role but not raise one', tag: 'users', access: 'users.manage', body: s.updateUserRequest, response: s.user },
+  userLink: { method: 'post', path: `/users/${idParam}/setup-link`, summary: 'A new one-time setup link (invitation or password reset). Signed in only', tag: 'users', access: 'users.manage', sessionOnly: true, response: s.userWithLink },
+  enableUser: { method: 'post', path: `/users/${idParam}/enable`, summary: 'Enable a disabled account without its old password; returns a one-time link to set a new one. Signed in only', tag: 'users', access: 'users.manage', sessionOnly: true, response: s.userWithLink },
+  unlockUser: { method: 'post', path: `/users/${idParam}/unlock`, summary: 'Lift a sign-in lockout after too many failed sign-ins; the password stays. Signed in only: a lockout holds off password guessing', tag: 'users', access: 'users.manage', sessionOnly: true, response: s.listedUser },
 
   listTokens: { method: 'get', path: '/tokens', summary: 'Your API tokens', tag: 'tokens', access: 'tokens.own', response: s.tokenList },
   createToken: { method: 'post', path: '/tokens', summary: 'Create an API token; the secret is shown once. Signed in only: an API token cannot create another', tag: 'tokens', access: 'tokens.own', sessionOnly: true, body: s.createTokenRequest, response: s.createdToken, status: 201 },

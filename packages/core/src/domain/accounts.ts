@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Role } from '../api/fields.js';
 import type { ApiToken, User } from '../api/schemas.js';
-import { conflict, invalid, notFound, unauthenticated } from '../errors.js';
+import { conflict, invalid, notFound, sessionRequired, unauthenticated } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import type { DomainContext, RequestMeta } from './context.js';
 import type { Actor } from './policies.js';
@@ -255,17 +255,26 @@ export async function addUser(
   });
 }
 
+/** How far each role reaches: each can do all the one below it can, and more. */
+const reach: Record<Role, number> = { viewer: 0, officer: 1, admin: 2 };
+
+/**
+ * Changes an account. `via: 'token'` is a change asked for with an API token, which may lower a
+ * role but not raise one: the power it gave would outlast the token's revocation if it leaked.
+ */
 export async function updateUser(
   ctx: DomainContext,
   actor: Actor,
   id: string,
   patch: { displayName?: string | undefined; role?: Role | undefined; status?: 'active' | 'disabled' | undefined },
   meta: RequestMeta,
+  via: 'session' | 'token' | 'operator' = 'session',
 ): Promise<UserRecord> {
   assertMay(actor, 'users.manage');
   return clearingAuth(ctx, ctx.store.transaction(async (tx) => {
     const before = await tx.users.byId(id);
     if (!before) throw notFound('user_not_found', 'No such user.');
+    if (via === 'token' && patch.role && reach[patch.role] > reach[before.role]) throw sessionRequired('users');
     if (before.status === 'disabled' && patch.status === 'active') {
       throw conflict('enable_needs_link', 'A disabled account is enabled without its old password, with a one-time link for its person to set a new one: use Enable account under Users, or POST /api/v1/users/{id}/enable.');
     }

@@ -1,4 +1,4 @@
-import { DomainError, forbidden, invalid, may, plainIssue, routes, sameSecret, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
+import { DomainError, forbidden, invalid, may, plainIssue, routes, sameSecret, sessionRequired, unauthenticated, type RouteName, type RouteSpec } from '@parley/core';
 import { MAX_JSON_DEPTH, nestsDeeperThan, unstorableText } from '@parley/protocol';
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
@@ -81,7 +81,7 @@ export function checkAccess(spec: RouteSpec, c: Context<Env>): Auth {
     throw forbidden('forbidden', 'Your role does not allow this. Ask an administrator of this node.');
   }
   if (spec.sessionOnly && auth.via !== 'session') {
-    throw forbidden('session_required', 'An API token cannot do this; sign in to the web interface. API tokens are made there under Tokens, or with: parley token create --user EMAIL');
+    throw sessionRequired(spec.tag === 'tokens' ? 'tokens' : 'users');
   }
   return auth;
 }

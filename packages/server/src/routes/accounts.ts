@@ -16,7 +16,7 @@ export function accountRoutes(app: Hono<Env>): void {
     return presentUserWithLink(user, invite!);
   });
 
-  mount(app, 'updateUser', async ({ c, auth, id, body, meta }) => presentUser(await updateUser(c.get('ctx').domain, auth.actor, id, body, meta)));
+  mount(app, 'updateUser', async ({ c, auth, id, body, meta }) => presentUser(await updateUser(c.get('ctx').domain, auth.actor, id, body, meta, auth.via)));
 
   mount(app, 'userLink', async ({ c, auth, id, meta }) => {
     const { user, link } = await reissueSetupLink(c.get('ctx').domain, auth.actor, id, meta);

@@ -540,7 +540,7 @@ export const messages = {
   },
   tokens: {
     title: 'API tokens',
-    intro: 'An API token lets a program act on this node as you, with your role. Create one for each program, and revoke it when the program no longer needs it.',
+    intro: 'An API token lets a program act on this node as you, with your role, except what must outlast the token: it cannot create tokens, invite people, issue password links, enable accounts, lift lockouts or raise a role; sign in here for those. Create one for each program, and revoke it when the program no longer needs it.',
     listTitle: 'Your tokens',
     empty: 'You have no API tokens.',
     name: 'Name',
