@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   AlreadyReceived,
   DomainError,
-  peerWithKeys,
+  peerByKey,
   recordInboundBatch,
   type DomainContext,
   type InboundItem,
@@ -18,10 +18,13 @@ import {
   readEnvelope,
   publicKeyFromRaw,
   signReceipt,
-  verifyDelivery,
+  bindDelivery,
+  checkDelivery,
+  readDelivery,
   verifyEnvelope,
   DeliveryError,
   EnvelopeError,
+  type DeliveryClaims,
   type DeliveryTarget,
   type Envelope,
   type ReadEnvelope,
@@ -38,6 +41,27 @@ export interface InboxOptions {
 export const defaultInboxOptions: InboxOptions = { maxSkewMs: 5 * 60_000, maxAgeMs: 7 * 24 * 3600_000 + 5 * 60_000 };
 
 const refuse = (kind: 'invalid' | 'unauthenticated' | 'forbidden' | 'conflict', code: string, message: string) => new DomainError(kind, code, message);
+
+/** A delivery token's check, its refusal turned into the problem protocol §4.1 gives it. */
+function deliveryCheck<T>(check: () => T): T {
+  const refusal = (e: unknown) => {
+    if (e instanceof DeliveryError) return refuse(e.code === 'bad_signature' ? 'unauthenticated' : e.code === 'replayed' ? 'conflict' : 'invalid', e.code, e.message);
+    return e;
+  };
+  try {
+    const result = check();
+    return (result instanceof Promise ? result.catch((e: unknown) => Promise.reject(refusal(e))) : result) as T;
+  } catch (e) {
+    throw refusal(e);
+  }
+}
+
+/** A delivery attempt whose token `Inbox.admit` passed before the body was read: its sender, that sender's keys, and the token's claims. */
+export interface Admitted {
+  sender: string;
+  keyFor: (kid: string) => KeyObject | undefined;
+  claims: DeliveryClaims;
+}
 
 /**
  * Receives envelopes: checks each came from a trusted peer, for this node, signed, in a fresh
@@ -72,26 +96,50 @@ export class Inbox {
     return key;
   }
 
-  /** One envelope, delivered on its own: its receipt, or the refusal it earned. */
-  async receive(jws: string, deliveryToken: string | undefined): Promise<{ receipt: string; duplicate: boolean }> {
+  /**
+   * What can be checked before the body is read, from the delivery token alone: the sender (the
+   * peer whose key the token's `kid` names), that it is trusted, and the token's signature,
+   * recipient, time and nonce. So a stranger, a suspended peer or a forged or stale attempt is
+   * refused without the node reading, let alone buffering, up to a megabyte of body for it.
+   */
+  async admit(deliveryToken: string | undefined): Promise<Admitted> {
+    const now = this.ctx.now();
+    const read = deliveryCheck(() => readDelivery(deliveryToken));
+    const known = await peerByKey(this.ctx, read.kid, this.options.maxAgeMs);
+    if (!known) {
+      throw refuse(
+        'forbidden',
+        'unknown_sender',
+        `The delivery token is signed with key ${read.kid || '(none)'}, which is no key of a peer of ${this.ctx.self.stateCode}. The administrator of ${this.ctx.self.stateCode} must add the sending node first; a key it rotated to is known once its key.rotate message has arrived.`,
+      );
+    }
+    const sender = known.peer.stateCode;
+    if (known.peer.status !== 'trusted') throw refuse('forbidden', 'sender_suspended', `${sender} is suspended on ${this.ctx.self.stateCode}.`);
+    const keyFor = (kid: string) => {
+      const raw = known.keys.get(kid);
+      return raw ? this.publicKey(raw) : undefined;
+    };
+    const claims = await deliveryCheck(() => checkDelivery(read, { recipient: this.ctx.self.stateCode, key: keyFor, now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces.of(sender) }));
+    return { sender, keyFor, claims };
+  }
+
+  /** One envelope, delivered on its own under a token `admit` passed: its receipt, or the refusal it earned. */
+  async receive(jws: string, admitted: Admitted): Promise<{ receipt: string; duplicate: boolean }> {
     const now = this.ctx.now();
     const peeked = this.peek(jws);
-    const keyFor = await this.senderKeys(peeked.sender);
+    this.signedBySender(admitted, peeked.sender, 'the envelope is');
     const hash = envelopeHash(jws);
-    // Both signatures are checked at once; the envelope's refusal, if any, is the one reported.
-    const [opened, attempt] = await Promise.allSettled([this.open(peeked, keyFor, now), this.checkAttempt(deliveryToken, hash, peeked.sender, keyFor, now)]);
-    if (opened.status === 'rejected') throw opened.reason;
-    if (attempt.status === 'rejected') throw attempt.reason;
-    return this.accept(jws, hash, this.typed(opened.value), now);
+    this.bind(admitted, hash, now);
+    return this.accept(jws, hash, this.typed(await this.open(peeked, admitted.keyFor, now)), now);
   }
 
   /**
-   * Several envelopes from one sender under one delivery token (protocol §4.4). The sender, the
-   * token and the body as a whole are checked first, and a failure refuses the whole batch; then
-   * each envelope is checked, stored and receipted as if delivered alone, and answered on its own,
-   * in the order of the batch. All of them join the same group commit.
+   * Several envelopes from one sender under one delivery token (protocol §4.4), which `admit`
+   * passed. The body as a whole is checked first, and that the token names it; a failure refuses
+   * the whole batch; then each envelope is checked, stored and receipted as if delivered alone,
+   * and answered on its own, in the order of the batch. All of them join the same group commit.
    */
-  async receiveBatch(envelopes: readonly string[], deliveryToken: string | undefined): Promise<Settled<{ receipt: string; duplicate: boolean }>[]> {
+  async receiveBatch(envelopes: readonly string[], admitted: Admitted): Promise<Settled<{ receipt: string; duplicate: boolean }>[]> {
     const now = this.ctx.now();
     const peeked = envelopes.map((jws, i) => {
       try {
@@ -103,11 +151,11 @@ export class Inbox {
     const sender = peeked[0]!.sender;
     const other = peeked.findIndex((p) => p.sender !== sender);
     if (other >= 0) throw refuse('invalid', 'mixed_senders', `Envelope ${other + 1} of the batch is from ${peeked[other]!.sender}, envelope 1 from ${sender}: a batch carries the envelopes of one sender.`);
-    const keyFor = await this.senderKeys(sender);
+    this.signedBySender(admitted, sender, 'the envelopes of the batch are');
     const hashes = envelopes.map((jws) => envelopeHash(jws));
-    // The token first: without a valid one, no envelope's signature is worth checking.
-    await this.checkAttempt(deliveryToken, hashes, sender, keyFor, now);
-    // Then every envelope's signature is checked and its receipt signed, all asked for at once, so
+    this.bind(admitted, hashes, now);
+    const keyFor = admitted.keyFor;
+    // Every envelope's signature is checked and its receipt signed, all asked for at once, so
     // run in the thread pool on every core. A receipt is only ever returned for an envelope that passed.
     const checked = await Promise.all(
       envelopes.map(async (jws, i): Promise<Settled<InboundItem>> => {
@@ -142,26 +190,16 @@ export class Inbox {
     }
   }
 
-  /** The keys of a trusted peer by fingerprint: current and recently retired ones, as envelopes signed before a rotation are still in flight. */
-  private async senderKeys(sender: string): Promise<(kid: string) => KeyObject | undefined> {
-    const known = await peerWithKeys(this.ctx, sender, this.options.maxAgeMs);
-    const peer = known?.peer;
-    if (!peer) throw refuse('forbidden', 'unknown_sender', `${sender} is not a peer of ${this.ctx.self.stateCode}. Its administrator must add it first.`);
-    if (peer.status !== 'trusted') throw refuse('forbidden', 'sender_suspended', `${sender} is suspended on ${this.ctx.self.stateCode}.`);
-    return (kid: string) => {
-      const raw = known.keys.get(kid);
-      return raw ? this.publicKey(raw) : undefined;
-    };
+  /** The delivery token must be signed by the sender of what it carries (protocol §4.1): one peer cannot deliver another's envelopes. */
+  private signedBySender(admitted: Admitted, sender: string, what: string): void {
+    if (sender !== admitted.sender) {
+      throw refuse('unauthenticated', 'bad_signature', `The delivery token is signed with a key of ${admitted.sender}, but ${what} from ${sender}, whose own key must sign their delivery.`);
+    }
   }
 
-  /** Checks the delivery token of this attempt, for one envelope's hash or a batch's hashes in order. */
-  private async checkAttempt(token: string | undefined, target: DeliveryTarget, sender: string, keyFor: (kid: string) => KeyObject | undefined, now: Date): Promise<void> {
-    try {
-      await verifyDelivery(token, { envelope: target, recipient: this.ctx.self.stateCode, key: keyFor, now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces.of(sender) });
-    } catch (e) {
-      if (e instanceof DeliveryError) throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : e.code === 'replayed' ? 'conflict' : 'invalid', e.code, e.message);
-      throw e;
-    }
+  /** Checks that the token names this envelope's hash, or the batch's hashes in order, and spends its nonce. */
+  private bind(admitted: Admitted, target: DeliveryTarget, now: Date): void {
+    deliveryCheck(() => bindDelivery(admitted.claims, target, { now, maxSkewMs: this.options.maxSkewMs, nonces: this.nonces.of(admitted.sender) }));
   }
 
   /** Verifies the signature, recipient and age of an envelope `peek` has read. */
@@ -176,8 +214,8 @@ export class Inbox {
       });
     } catch (e) {
       if (e instanceof EnvelopeError) {
-        // The sender is a trusted peer (`senderKeys`): a key ID naming none of its keys is a
-        // signature that does not verify with the peer's key named by `kid` (protocol §4.1, step 4).
+        // The sender is a trusted peer (`admit`): a key ID naming none of its keys is a
+        // signature that does not verify with the peer's key named by `kid` (protocol §4.1, step 10).
         if (e.code === 'unknown_sender') throw refuse('unauthenticated', 'bad_signature', `${e.message}: it is neither the current key of ${read.sender} nor one retired within the retry period.`);
         throw refuse(e.code === 'bad_signature' ? 'unauthenticated' : 'invalid', e.code, e.message);
       }

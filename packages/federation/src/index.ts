@@ -1,6 +1,6 @@
 export { BodyTooLarge, readBounded, readBoundedJson } from './bounded-body.js';
 export { checkPeerUrl, discover } from './discover.js';
-export { Inbox, defaultInboxOptions, type InboxOptions } from './inbox.js';
+export { Inbox, defaultInboxOptions, type Admitted, type InboxOptions } from './inbox.js';
 export { Sender, backoff, defaultSenderOptions, type SenderOptions } from './sender.js';
 export { httpPeerLog } from './log-client.js';
 export { EvidenceFetcher, defaultEvidenceFetcherOptions, type EvidenceFetcherOptions } from './evidence-fetcher.js';

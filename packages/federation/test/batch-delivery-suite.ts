@@ -1,9 +1,12 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { publishDirectory } from '@parley/core';
 import {
   DELIVERY_HEADER,
   envelopeHash,
+  fingerprint,
+  generateNodeKeyPair,
+  INBOX_PATH,
   INBOX_BATCH_PATH,
   MAX_BATCH_BYTES,
   MAX_BATCH_ENVELOPES,
@@ -31,6 +34,35 @@ async function post(to: NetworkNode, body: string, token: string | null, content
 }
 
 const deliverBatch = async (from: NetworkNode, to: NetworkNode, jwss: string[]) => post(to, JSON.stringify({ envelopes: jwss }), await batchToken(from, jwss));
+
+/**
+ * Sends only the headers of a delivery, declaring a body of a megabyte, and the first bytes of
+ * it; the rest never comes. The node must answer, and close the connection, without it: else the
+ * answer never arrives and this fails after ten seconds with what it got.
+ */
+function answerWithoutBody(to: NetworkNode, path: string, token: string | null): Promise<{ status: number; code: string }> {
+  const url = new URL(to.node.url);
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const start = path === INBOX_PATH ? 'eyJhbGciOiJFZERTQSJ9.' : '{"envelopes": ["';
+    const socket = connect(Number(url.port), url.hostname, () => {
+      const headers = [`POST ${path} HTTP/1.1`, `Host: ${url.host}`, `Content-Type: ${path === INBOX_PATH ? 'application/jose' : 'application/json'}`, `Content-Length: ${MAX_BATCH_BYTES}`];
+      if (token) headers.push(`${DELIVERY_HEADER}: ${token}`);
+      socket.write(`${headers.join('\r\n')}\r\n\r\n${start}`);
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no answer without the body; got: ${JSON.stringify(text)}`));
+    }, 10_000);
+    socket.setEncoding('utf8');
+    socket.on('data', (d: string) => (text += d));
+    socket.on('error', reject);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ status: Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]), code: /"code":"([a-z_]+)"/.exec(text)?.[1] ?? text });
+    });
+  });
+}
 
 /** A reverse proxy on loopback that forwards everything to `target` but answers batches with `status`: 404 as an implementation without batches would, 413 as one that takes smaller bodies. */
 async function proxyWithoutBatches(target: string, status = 404): Promise<{ url: string; batchAttempts: () => number; singles: () => number; close: () => Promise<void> }> {
@@ -202,6 +234,60 @@ export function batchDeliverySuite(engine: Engine): void {
       const token = await batchToken(a, [one, two]);
       expect((await post(b, body, token)).status).toBe(200);
       expect(code(await post(b, body, token))).toEqual([409, 'replayed']);
+    });
+
+    it('refuses a stranger, a suspended peer, a forged, misaddressed, stale or replayed token before reading the body, and closes the connection', async () => {
+      const one = await sign(a, envelopeFrom(a));
+      const aKey = a.node.ctx.nodeInfo().fingerprint;
+      const stranger = generateNodeKeyPair();
+      const tokenFor = async (path: string, over: { key?: typeof stranger.privateKey; kid?: string; to?: string; sent?: Date } = {}) =>
+        signDelivery({ envelope: path === INBOX_PATH ? envelopeHash(one) : [envelopeHash(one)], to: over.to ?? 'XAB', sent: over.sent ?? new Date() }, over.key ?? a.node.ctx.keys.privateKey, over.kid ?? aKey);
+      const used = { [INBOX_PATH]: await tokenFor(INBOX_PATH), [INBOX_BATCH_PATH]: await tokenFor(INBOX_BATCH_PATH) };
+      expect((await fetch(`${b.node.url}${INBOX_PATH}`, { method: 'POST', headers: { 'content-type': 'application/jose', [DELIVERY_HEADER]: used[INBOX_PATH] }, body: one })).status).toBe(200);
+      expect((await post(b, JSON.stringify({ envelopes: [one] }), used[INBOX_BATCH_PATH])).status).toBe(200);
+
+      for (const path of [INBOX_PATH, INBOX_BATCH_PATH]) {
+        const refusals: [string, string | null, number, string][] = [
+          ['no token', null, 400, 'delivery_missing'],
+          ['not a token', 'not.a.token', 400, 'delivery_malformed'],
+          ['a stranger', await tokenFor(path, { key: stranger.privateKey, kid: fingerprint(stranger.publicKey) }), 403, 'unknown_sender'],
+          ["forged with a peer's key id", await tokenFor(path, { key: stranger.privateKey }), 401, 'bad_signature'],
+          ['for another node', await tokenFor(path, { to: 'XAC' }), 400, 'delivery_mismatch'],
+          ['stale', await tokenFor(path, { sent: new Date(Date.now() - 10 * 60_000) }), 400, 'stale'],
+          ['replayed', used[path]!, 409, 'replayed'],
+        ];
+        for (const [what, token, status, code] of refusals) {
+          const answer = await answerWithoutBody(b, path, token);
+          expect([answer.status, answer.code], `${path}: ${what}`).toEqual([status, code]);
+        }
+      }
+      expect((await b.admin.post('/api/v1/peers/XAC/suspend', {})).status).toBe(200);
+      try {
+        const fromC = (path: string) => signDelivery({ envelope: path === INBOX_PATH ? envelopeHash(one) : [envelopeHash(one)], to: 'XAB', sent: new Date() }, c.node.ctx.keys.privateKey, c.node.ctx.nodeInfo().fingerprint);
+        for (const path of [INBOX_PATH, INBOX_BATCH_PATH]) {
+          const answer = await answerWithoutBody(b, path, await fromC(path));
+          expect([answer.status, answer.code], `${path}: suspended`).toEqual([403, 'sender_suspended']);
+        }
+      } finally {
+        expect((await b.admin.post('/api/v1/peers/XAC/resume', {})).status).toBe(200);
+      }
+      // A trusted peer's delivery whose body comes slowly, in pieces, is read and accepted.
+      const two = await sign(a, envelopeFrom(a));
+      const pieces = [`{"envelopes": ["${two.slice(0, 40)}`, `${two.slice(40)}"]}`];
+      const slow = await fetch(`${b.node.url}${INBOX_BATCH_PATH}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', [DELIVERY_HEADER]: await batchToken(a, [two]) },
+        body: new ReadableStream({
+          pull: async (ctl) => {
+            await new Promise((r) => setTimeout(r, 200));
+            if (pieces.length) ctl.enqueue(new TextEncoder().encode(pieces.shift()));
+            else ctl.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(slow.status).toBe(200);
+      expect(await b.node.ctx.store.inbox.byHash(envelopeHash(two))).toBeDefined();
     });
 
     it('refuses a body past its limit, whether its length is declared or it arrives in chunks, and goes on serving', async () => {

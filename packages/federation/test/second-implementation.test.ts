@@ -527,7 +527,9 @@ describe('second implementation: federating with a real Parley node', () => {
     });
 
     it('refusals are RFC 9457 problems', async () => {
-      const res = await fetch(`${parley.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose' }, body: 'not a jws' });
+      // With a good token: Parley checks the token before it reads the body (§4.1, steps 1 to 6).
+      const token = other.deliveryToken({ envelope: directory().hash }, 'XAA');
+      const res = await fetch(`${parley.url}/federation/v1/inbox`, { method: 'POST', headers: { 'content-type': 'application/jose', 'parley-delivery': token }, body: 'not a jws' });
       expect(res.status).toBe(400);
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(((await res.json()) as { code: string }).code).toBe('malformed');

@@ -397,7 +397,7 @@ export class IndependentNode {
     return peer;
   }
 
-  /** Checks 1 and 4–6, then (single delivery) 7–9, then 10–12 of §4.1; answers with a receipt. */
+  /** Checks 7 and 10–12, then (single delivery) the token's 1 and 4–6, 8–9, then 13–15 of §4.1; answers with a receipt. This receiver reads the body before the token, which §4.1 allows but advises against. */
   private accept(jws: string, peer: Peer, via: 'single' | 'batch', checkToken?: () => void): InboxAnswer['body'] {
     const opened = openCompact(jws, 'parley-envelope+jws');
     const e = opened.payload as unknown as Envelope;
@@ -421,7 +421,7 @@ export class IndependentNode {
     return { receipt: this.answerReceipt?.(hash, receipt) ?? receipt, duplicate: false };
   }
 
-  /** Checks 7–9 of §4.1 (for a batch, §4.4: the token names the batch). */
+  /** The token's checks of §4.1, 1 and 4–6, 8–9 (for a batch, §4.4: the token names the batch). */
   private checkToken(token: string | undefined, peer: Peer, names: { envelope: string } | { batch: string; count: number }): void {
     if (!token) throw new Refusal('delivery_missing', 400, 'No Parley-Delivery header.');
     const opened = openCompact(token, 'parley-delivery+jws', 'delivery_malformed');

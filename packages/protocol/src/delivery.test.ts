@@ -1,7 +1,7 @@
 import { createHash, sign } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { generateNodeKeyPair } from './keys.js';
-import { batchDigest, deliveryClaims, DeliveryError, NonceMemory, PeerNonceMemory, signDelivery, verifyDelivery } from './delivery.js';
+import { batchDigest, bindDelivery, checkDelivery, deliveryClaims, DeliveryError, NonceMemory, PeerNonceMemory, readDelivery, signDelivery, verifyDelivery } from './delivery.js';
 
 const hash = 'sha256:' + 'A'.repeat(43);
 const key = generateNodeKeyPair();
@@ -23,6 +23,22 @@ describe('delivery tokens', () => {
     const nonces = new NonceMemory();
     expect(await codeOf(verifyDelivery(token, expected({ nonces })))).toBe('accepted');
     expect(await codeOf(verifyDelivery(token, expected({ nonces })))).toBe('replayed');
+  });
+
+  it('are checked without the body, naming the key to find the sender by, and spend their nonce only once bound to the body', async () => {
+    const token = await signDelivery({ envelope: hash, to: 'XAB', sent: now }, key.privateKey, 'the-kid');
+    const read = readDelivery(token);
+    expect(read.kid).toBe('the-kid');
+    const nonces = new NonceMemory();
+    const claims = await checkDelivery(read, expected({ nonces }));
+    // A body refused before it is bound (too large, malformed) leaves the attempt unspent.
+    expect(await codeOf(checkDelivery(read, expected({ nonces })))).toBe('accepted');
+    expect(() => bindDelivery(claims, 'sha256:' + 'B'.repeat(43), expected({ nonces }))).toThrow(expect.objectContaining({ code: 'delivery_mismatch' }));
+    bindDelivery(claims, hash, expected({ nonces }));
+    // Spent: refused before any body the next time, and when bound again.
+    expect(await codeOf(checkDelivery(read, expected({ nonces })))).toBe('replayed');
+    expect(() => bindDelivery(claims, hash, expected({ nonces }))).toThrow(expect.objectContaining({ code: 'replayed' }));
+    expect(await codeOf(checkDelivery(readDelivery(token), expected({ recipient: 'XAC' })))).toBe('delivery_mismatch');
   });
 
   it('refuse attempts outside the clock window on either side', async () => {

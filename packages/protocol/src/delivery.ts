@@ -73,17 +73,22 @@ export class DeliveryError extends Error {
 
 /** Bounded memory of nonces seen inside the window; anything older is refused as stale anyway. */
 export class NonceMemory {
-  private readonly seen = new Map<string, number>();
+  private readonly remembered = new Map<string, number>();
   constructor(private readonly max = 100_000) {}
+
+  /** Whether the nonce is remembered, without recording it. */
+  seen(nonce: string): boolean {
+    return this.remembered.has(nonce);
+  }
 
   /** Records the nonce; false when it was already there. */
   remember(nonce: string, expires: number, now: number): boolean {
-    if (this.seen.size >= this.max) {
-      for (const [n, until] of this.seen) if (until <= now) this.seen.delete(n);
-      if (this.seen.size >= this.max) this.seen.delete(this.seen.keys().next().value as string);
+    if (this.remembered.size >= this.max) {
+      for (const [n, until] of this.remembered) if (until <= now) this.remembered.delete(n);
+      if (this.remembered.size >= this.max) this.remembered.delete(this.remembered.keys().next().value as string);
     }
-    if (this.seen.has(nonce)) return false;
-    this.seen.set(nonce, expires);
+    if (this.remembered.has(nonce)) return false;
+    this.remembered.set(nonce, expires);
     return true;
   }
 }
@@ -107,10 +112,14 @@ export class PeerNonceMemory {
   }
 }
 
-export async function verifyDelivery(
-  token: string | undefined | null,
-  expected: { envelope: DeliveryTarget; recipient: string; key: KeyObject | ((kid: string) => KeyObject | undefined); now: Date; maxSkewMs: number; nonces: NonceMemory },
-): Promise<DeliveryClaims> {
+/** A delivery token decoded but not yet checked: its `kid` names the sender's key, by which a receiver finds the sender before it reads the body. */
+export interface ReadDelivery {
+  kid: string;
+  decoded: DecodedCompact;
+}
+
+/** Decodes a delivery token and checks its header, without checking its signature yet. */
+export function readDelivery(token: string | undefined | null): ReadDelivery {
   if (!token) throw new DeliveryError('delivery_missing', `A delivery needs a signed ${DELIVERY_HEADER} header.`);
   let decoded: DecodedCompact;
   try {
@@ -120,37 +129,67 @@ export async function verifyDelivery(
   }
   const { header } = decoded;
   if (header.alg !== 'EdDSA' || header.typ !== DELIVERY_TYP || 'crit' in header) throw new DeliveryError('delivery_malformed', 'The delivery token has the wrong algorithm or type.');
-  const key = typeof expected.key === 'function' ? expected.key(String(header.kid ?? '')) : expected.key;
+  return { kid: typeof header.kid === 'string' ? header.kid : '', decoded };
+}
+
+interface AttemptCheck {
+  recipient: string;
+  now: Date;
+  maxSkewMs: number;
+  nonces: NonceMemory;
+}
+
+/**
+ * What a delivery token says without the body: signed by `key`, for `recipient`, made within the
+ * clock window, and an attempt not seen before. The nonce is only remembered by `bindDelivery`,
+ * once the token is found to name the body, so a body refused for its size or shape does not
+ * spend the attempt; a replay is refused here all the same.
+ */
+export async function checkDelivery(read: ReadDelivery, expected: AttemptCheck & { key: KeyObject | ((kid: string) => KeyObject | undefined) }): Promise<DeliveryClaims> {
+  const key = typeof expected.key === 'function' ? expected.key(read.kid) : expected.key;
   if (!key) throw new DeliveryError('bad_signature', 'The delivery token is signed with a key this node does not know for the sender.');
   try {
-    await verifyDecoded(decoded, key);
+    await verifyDecoded(read.decoded, key);
   } catch {
     throw new DeliveryError('bad_signature', 'The delivery token’s signature does not verify with the sender’s key.');
   }
   let claimed: unknown;
   try {
-    claimed = parseJsonStrict(decoded.payload.toString('utf8'));
+    claimed = parseJsonStrict(read.decoded.payload.toString('utf8'));
   } catch (cause) {
     throw new DeliveryError('delivery_malformed', `The delivery token’s payload ${jsonRefusal(cause)}.`);
   }
   const parsed = deliveryClaims.safeParse(claimed);
   if (!parsed.success) throw new DeliveryError('delivery_malformed', 'The delivery token’s claims are not valid.');
   const claims = parsed.data;
-  const target = expected.envelope;
-  const matches =
-    typeof target === 'string'
-      ? 'envelope' in claims && claims.envelope === target
-      : 'batch' in claims && claims.count === target.length && claims.batch === batchDigest(target);
-  if (!matches || claims.to !== expected.recipient) {
-    throw new DeliveryError('delivery_mismatch', `The delivery token was made for another ${typeof target === 'string' ? 'envelope' : 'batch of envelopes'} or recipient.`);
-  }
+  if (claims.to !== expected.recipient) throw new DeliveryError('delivery_mismatch', `The delivery token was made for another recipient, ${claims.to}.`);
   const sent = Date.parse(claims.sent);
   const now = expected.now.getTime();
   if (sent < now - expected.maxSkewMs) throw new DeliveryError('stale', `The delivery was made at ${claims.sent}, outside the accepted clock window.`);
   if (sent > now + expected.maxSkewMs) throw new DeliveryError('from_future', `The delivery claims ${claims.sent}, ahead of this node's clock beyond the accepted window.`);
-  if (!expected.nonces.remember(claims.nonce, sent + 2 * expected.maxSkewMs, now)) {
+  if (expected.nonces.seen(claims.nonce)) throw new DeliveryError('replayed', 'This delivery attempt has been received before.');
+  return claims;
+}
+
+/** Checks that a token `checkDelivery` passed names the envelope, or the batch, the body holds, and spends its nonce. */
+export function bindDelivery(claims: DeliveryClaims, target: DeliveryTarget, expected: Omit<AttemptCheck, 'recipient'>): void {
+  const matches =
+    typeof target === 'string'
+      ? 'envelope' in claims && claims.envelope === target
+      : 'batch' in claims && claims.count === target.length && claims.batch === batchDigest(target);
+  if (!matches) throw new DeliveryError('delivery_mismatch', `The delivery token was made for another ${typeof target === 'string' ? 'envelope' : 'batch of envelopes'}.`);
+  if (!expected.nonces.remember(claims.nonce, Date.parse(claims.sent) + 2 * expected.maxSkewMs, expected.now.getTime())) {
     throw new DeliveryError('replayed', 'This delivery attempt has been received before.');
   }
+}
+
+/** All of a delivery token's checks at once, where the body is at hand. */
+export async function verifyDelivery(
+  token: string | undefined | null,
+  expected: AttemptCheck & { envelope: DeliveryTarget; key: KeyObject | ((kid: string) => KeyObject | undefined) },
+): Promise<DeliveryClaims> {
+  const claims = await checkDelivery(readDelivery(token), expected);
+  bindDelivery(claims, expected.envelope, expected);
   return claims;
 }
 

@@ -51,7 +51,7 @@ export const configSchema = z.object({
   /**
    * Hours the sender keeps retrying a message a peer has not receipted before it marks it failed
    * and tells the officers (PARLEY_DELIVERY_HOURS). At most 168, seven days: receivers refuse an
-   * envelope created longer ago than that (protocol §4.2, step 6), so retrying longer is futile.
+   * envelope created longer ago than that (protocol §4.1, step 12), so retrying longer is futile.
    */
   deliveryHours: z.coerce
     .number({ message: 'a number of hours, such as 24 or 168' })

@@ -70,6 +70,17 @@ export function peerRepo(db: Db): PeerRepo {
         validUntil: r.valid_until,
       }));
     },
+    async stateOfKey(fingerprint) {
+      const r = await db
+        .selectFrom('peers')
+        .select('state_code')
+        .where('fingerprint', '=', fingerprint)
+        .union(db.selectFrom('peer_keys').select('state_code').where('fingerprint', '=', fingerprint))
+        .orderBy('state_code')
+        .limit(1)
+        .executeTakeFirst();
+      return r?.state_code;
+    },
     async retireKeys(code, except, at) {
       await db.updateTable('peer_keys').set({ valid_until: at }).where('state_code', '=', code).where('fingerprint', '!=', except).where('valid_until', 'is', null).execute();
     },

@@ -410,6 +410,25 @@ export async function peerWithKeys(ctx: DomainContext, stateCode: string, graceM
   return entry;
 }
 
+/**
+ * The trusted or suspended peer that holds the key with this fingerprint (current, or retired
+ * within `graceMs`), as the key ID of a delivery token names it: the inbox knows the sender from
+ * the token before it reads the body. Cached beside the peers by state code, so a delivery
+ * costs no more look-ups than when the sender was read from the envelopes.
+ */
+export async function peerByKey(ctx: DomainContext, fingerprint: string, graceMs: number): Promise<PeerEntry | undefined> {
+  const key = `key:${fingerprint}`;
+  const now = ctx.now();
+  const cached = ctx.peerCache?.get(key, now);
+  if (cached) return cached;
+  const generation = ctx.peerCache?.generation ?? 0;
+  const stateCode = await ctx.store.peers.stateOfKey(fingerprint);
+  const entry = stateCode === undefined ? undefined : await peerWithKeys(ctx, stateCode, graceMs);
+  if (!entry?.keys.has(fingerprint)) return undefined;
+  ctx.peerCache?.set(key, entry, now, generation);
+  return entry;
+}
+
 // ---- communication checks ------------------------------------------------------------------
 
 export const DEFAULT_CHECK_MINUTES = 120;

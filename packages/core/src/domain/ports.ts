@@ -173,6 +173,8 @@ export interface PeerRepo {
   addKey(stateCode: string, key: { fingerprint: string; publicKey: string; validFrom: Date }): Promise<void>;
   retireKeys(stateCode: string, exceptFingerprint: string, at: Date): Promise<void>;
   keys(stateCode: string): Promise<{ fingerprint: string; publicKey: string; validFrom: Date; validUntil: Date | null }[]>;
+  /** The peer one of whose keys, current or retired, has this fingerprint. */
+  stateOfKey(fingerprint: string): Promise<string | undefined>;
 }
 
 export interface OutboxRecord {
