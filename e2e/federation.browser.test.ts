@@ -344,6 +344,8 @@ describe('peer administration', () => {
     await pageA.getByRole('button', { name: 'Remove XAB' }).click();
     const question = pageA.getByRole('group', { name: 'Remove XAB' });
     await question.waitFor();
+    // It says what removing takes away that adding the peer again would not give back.
+    expect(await question.textContent()).toContain('XAB will no longer be able to fetch the evidence files this node sent it (none so far); adding it again does not give that back.');
     await question.getByRole('button', { name: 'Cancel' }).click();
     expect(await pageA.getByRole('button', { name: 'Remove XAB' }).count()).toBe(1);
   });

@@ -350,7 +350,13 @@ export function buildProgram(io: Io): Command {
         io.out(`     ${p.url}   key ${p.fingerprint}`);
       }
     });
-  const peerCommand = (name: 'suspend' | 'resume' | 'remove', description: string, done: (state: string) => string[], ask?: (state: string) => string) => {
+  type ListedPeer = { stateCode: string; evidenceGrants: number };
+  const peerCommand = (
+    name: 'suspend' | 'resume' | 'remove',
+    description: string,
+    done: (state: string, result: Record<string, unknown>) => string[],
+    ask?: (peer: ListedPeer) => string,
+  ) => {
     const command = peer
       .command(name)
       .description(description)
@@ -360,14 +366,16 @@ export function buildProgram(io: Io): Command {
     return command.action(async (state: string, o: { data: string; yes?: boolean }) => {
       if (ask) {
         // Asked only about a peer there is: the node would refuse any other after the question.
-        const peers = (await viaNode(o.data, 'listPeers', '/local/v1/peers', {}, 'GET')).peers as { stateCode: string }[];
-        if (!peers.some((p) => p.stateCode === state)) throw new CliError(`${state} is not a peer of this node.`);
-        await confirmed(ask(state), o.yes);
+        const peers = (await viaNode(o.data, 'listPeers', '/local/v1/peers', {}, 'GET')).peers as ListedPeer[];
+        const known = peers.find((p) => p.stateCode === state);
+        if (!known) throw new CliError(`${state} is not a peer of this node.`);
+        await confirmed(ask(known), o.yes);
       }
-      await viaNode(o.data, `${name}Peer`, `/local/v1/peers/${name}`, { state });
-      for (const line of done(state)) io.out(line);
+      const result = await viaNode(o.data, `${name}Peer`, `/local/v1/peers/${name}`, { state });
+      for (const line of done(state, result)) io.out(line);
     });
   };
+  const files = (n: number) => (n === 1 ? '1 evidence file' : `${n} evidence files`);
   peerCommand('suspend', 'stop sending messages to a peer and accepting them from it, until it is resumed', (s) => [
     `Suspended ${s}: this node neither sends to it nor accepts from it. Messages for it stay queued and are retried; if it stays suspended past the delivery period (seven days, or PARLEY_DELIVERY_HOURS), they are marked failed.`,
     `Resume with: parley peer resume ${s}`,
@@ -375,9 +383,12 @@ export function buildProgram(io: Io): Command {
   peerCommand('resume', 'trust a suspended peer again', (s) => [`${s} is trusted again; messages queued for it go at their next retry.`]);
   peerCommand(
     'remove',
-    'stop trusting a peer; adding it again takes its URL and fingerprint',
-    (s) => [`Removed ${s}. To trust it again: parley peer add URL --fingerprint SHA256:... with the fingerprint from its administrators.`],
-    (s) => `Removing ${s} stops this node trusting it; trusting it again takes its address and its key fingerprint from its administrators.`,
+    'stop trusting a peer and revoke its access to the evidence sent to it; adding it again takes its URL and fingerprint',
+    (s, r) => [
+      `Removed ${s}, and revoked its access to ${Number(r.grantsRevoked) > 0 ? `the ${files(Number(r.grantsRevoked))} sent to it` : 'evidence (it had been sent none)'}. To trust it again: parley peer add URL --fingerprint SHA256:... with the fingerprint from its administrators; that does not give back its access to evidence.`,
+    ],
+    (p) =>
+      `Removing ${p.stateCode} stops this node trusting it and revokes its access to the evidence files this node sent it (${p.evidenceGrants > 0 ? files(p.evidenceGrants) : 'none so far'}); adding it again does not give that access back, and takes its address and its key fingerprint from its administrators.`,
   );
 
   program

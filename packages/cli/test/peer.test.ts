@@ -112,12 +112,12 @@ describe('parley peer', () => {
     const asked = await parleyCli(['peer', 'remove', 'XAB', '--data', data.a]);
     expect([asked.code, asked.stderr.trim()]).toEqual([
       1,
-      'parley: Removing XAB stops this node trusting it; trusting it again takes its address and its key fingerprint from its administrators. Nothing was changed: run it again with --yes to go ahead.',
+      'parley: Removing XAB stops this node trusting it and revokes its access to the evidence files this node sent it (none so far); adding it again does not give that access back, and takes its address and its key fingerprint from its administrators. Nothing was changed: run it again with --yes to go ahead.',
     ]);
     expect((await parleyCli(['peer', 'list', '--data', data.a])).stdout).toMatch(/^XAB {2}trusted/);
     const removed = await parleyCli(['peer', 'remove', 'XAB', '--yes', '--data', data.a]);
     expect(removed.code).toBe(0);
-    expect(removed.stdout).toContain('Removed XAB. To trust it again: parley peer add URL --fingerprint SHA256:...');
+    expect(removed.stdout).toContain('Removed XAB, and revoked its access to evidence (it had been sent none). To trust it again: parley peer add URL --fingerprint SHA256:...');
     expect((await parleyCli(['peer', 'list', '--data', data.a])).stdout).toContain('No peers yet.');
   });
 });

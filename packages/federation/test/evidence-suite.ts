@@ -258,7 +258,7 @@ export function evidenceFederationSuite(engine: Engine): void {
       expect(state.error).toContain('evidence_not_granted');
     });
 
-    it('refuses a fetch by a peer that was granted the content once that peer is suspended or removed, and serves it again once trusted', async () => {
+    it('refuses a fetch by a granted peer while it is suspended and serves it again once resumed, but revokes its grants when it is removed, so adding it again does not give them back', async () => {
       const bytes = randomBytes(4000);
       const rec = await send(b, bytes, 'granted-to-b.txt');
       await until(b, rec.id, 'received');
@@ -268,12 +268,31 @@ export function evidenceFederationSuite(engine: Engine): void {
         const res = await fetch(`${a.node.url}${EVIDENCE_PATH}/${hash}`, { headers: { [FETCH_HEADER]: token } });
         return [res.status, res.status === 200 ? null : ((await res.json()) as { code: string }).code];
       };
+      // Suspending keeps the grant: refused while suspended, served once resumed.
       expect((await a.admin.post('/api/v1/peers/XAB/suspend')).status).toBe(200);
       expect(await askAsB()).toEqual([403, 'requester_suspended']);
+      expect((await a.admin.post('/api/v1/peers/XAB/resume')).status).toBe(200);
+      expect(await askAsB()).toEqual([200, null]);
+
+      // The peers list says how many files removing the peer takes away, as the confirmation shows.
+      const listed = (await a.admin.get('/api/v1/peers')).body.peers as { stateCode: string; evidenceGrants: number }[];
+      const granted = listed.find((p) => p.stateCode === 'XAB')!.evidenceGrants;
+      expect(granted).toBeGreaterThanOrEqual(1);
+      expect(listed.find((p) => p.stateCode === 'XAC')!.evidenceGrants).toBe(0);
       expect((await a.admin.delete('/api/v1/peers/XAB')).status).toBe(204);
       expect(await askAsB()).toEqual([403, 'unknown_requester']);
+      const audit = (await a.admin.get('/api/v1/audit?entityType=peer&limit=5')).body.entries as { action: string; entityId: string; before: { granted?: string[] } | null; after: unknown }[];
+      const revoked = audit.find((e) => e.action === 'evidence.revoke' && e.entityId === 'XAB')!;
+      expect(revoked.before!.granted).toHaveLength(granted);
+      expect(revoked.before!.granted).toContain(hash);
+      expect(revoked.after).toEqual({ granted: [] });
+
+      // Trusted again, XAB fetches nothing it was sent before its removal; a file sent to it anew it fetches.
       await addPeer(a, b);
-      expect(await askAsB()).toEqual([200, null]);
+      expect(await askAsB()).toEqual([403, 'evidence_not_granted']);
+      expect(((await a.admin.get('/api/v1/peers')).body.peers as { stateCode: string; evidenceGrants: number }[]).find((p) => p.stateCode === 'XAB')!.evidenceGrants).toBe(0);
+      const anew = await send(b, randomBytes(3000), 'sent-after-re-adding.txt');
+      await until(b, anew.id, 'received');
     });
 
     it('does not tell a peer which files it holds: content a peer announces is fetched from it unless it came from or went to that peer', async () => {

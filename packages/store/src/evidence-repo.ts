@@ -101,5 +101,13 @@ export function evidenceRepo(db: Db, queued: () => void = () => undefined): Evid
       const r = await db.selectFrom('evidence_grants').select(sql<number>`1`.as('one')).where('sha256', '=', sha256).where('recipient', '=', recipient).executeTakeFirst();
       return r !== undefined;
     },
+    async revokeGrants(recipient) {
+      const rows = await db.deleteFrom('evidence_grants').where('recipient', '=', recipient).returning('sha256').execute();
+      return rows.map((r) => r.sha256).sort();
+    },
+    async grantCounts() {
+      const rows = await db.selectFrom('evidence_grants').select(['recipient', (eb) => eb.fn.countAll<string>().as('n')]).groupBy('recipient').execute();
+      return new Map(rows.map((r) => [r.recipient, Number(r.n)]));
+    },
   };
 }

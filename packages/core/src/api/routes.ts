@@ -72,7 +72,7 @@ export const routes = {
   addPeer: { method: 'post', path: '/peers', summary: 'Trust a peer by URL and the key fingerprint received out of band', tag: 'federation', access: 'peers.manage', body: s.addPeerRequest, response: s.peer, status: 201 },
   suspendPeer: { method: 'post', path: `/peers/${codeParam}/suspend`, summary: 'Stop accepting and sending messages for a peer', tag: 'federation', access: 'peers.manage', response: s.peer },
   resumePeer: { method: 'post', path: `/peers/${codeParam}/resume`, summary: 'Trust a suspended peer again', tag: 'federation', access: 'peers.manage', response: s.peer },
-  removePeer: { method: 'delete', path: `/peers/${codeParam}`, summary: 'Remove a peer', tag: 'federation', access: 'peers.manage', response: null },
+  removePeer: { method: 'delete', path: `/peers/${codeParam}`, summary: 'Remove a peer; revokes the evidence files it could fetch (sent to it), which adding it again does not give back', tag: 'federation', access: 'peers.manage', response: null },
   federationDirectory: { method: 'get', path: '/federation/directory', summary: "Every peer state's points of contact as that state published them", tag: 'federation', access: 'federation.read', response: s.federationDirectory },
   listMessages: { method: 'get', path: '/messages', summary: 'Messages this node sent and their delivery status', tag: 'federation', access: 'federation.read', query: s.outboxQuery, response: s.outboxList },
   listChecks: { method: 'get', path: '/checks', summary: 'Communication checks, sent and received', tag: 'checks', access: 'federation.read', query: s.checkQuery, response: s.checkList },

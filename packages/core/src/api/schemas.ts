@@ -203,7 +203,12 @@ export const peer = z.object({
   updatedAt: z.string(),
 });
 export type Peer = z.infer<typeof peer>;
-export const peerList = z.object({ peers: z.array(peer) });
+/** A peer as listed, with what removing it would revoke. */
+export const listedPeer = peer.extend({
+  evidenceGrants: z.number().int().min(0).describe('How many evidence files this peer may fetch from this node: those sent to it. Removing the peer revokes them.'),
+});
+export type ListedPeer = z.infer<typeof listedPeer>;
+export const peerList = z.object({ peers: z.array(listedPeer) });
 export const addPeerRequest = z.strictObject({
   url: z.string().trim().min(1, 'Give the peer node’s URL.').max(limits.peerUrl, `A node’s address has at most ${limits.peerUrl} characters; give its base address, such as https://parley.mfa.example.`),
   fingerprint: z.string().trim().regex(/^SHA256:[A-Za-z0-9+/]{43}$/, 'A fingerprint looks like SHA256: followed by 43 characters; copy it exactly as the other state gave it.'),

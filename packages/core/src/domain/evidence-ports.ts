@@ -51,6 +51,10 @@ export interface EvidenceRepo {
   /** Records that `recipient` may fetch this content from this node; idempotent. */
   grant(sha256: string, recipient: string, at: Date): Promise<void>;
   isGranted(sha256: string, recipient: string): Promise<boolean>;
+  /** Ends every grant to `recipient`; returns the contents it had been granted. */
+  revokeGrants(recipient: string): Promise<string[]>;
+  /** How many contents each peer has been granted. */
+  grantCounts(): Promise<Map<string, number>>;
 }
 
 /** Where a blob put went: its hash, its size, and whether these bytes were new to the store. */

@@ -183,20 +183,38 @@ export async function setPeerStatus(ctx: DomainContext, actor: Actor, stateCode:
   }
 }
 
-export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: string, meta: RequestMeta): Promise<void> {
+/**
+ * Stops trusting a peer, and revokes every evidence grant it holds: a removed peer is one this
+ * node no longer vouches for, and adding the same state again later (perhaps under a new key, or
+ * a new government) must not silently give back what it could fetch before. Suspending a peer
+ * keeps its grants: the evidence gate refuses it while suspended, and resuming restores both.
+ * Returns how many contents it could fetch until now.
+ */
+export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: string, meta: RequestMeta): Promise<{ grantsRevoked: number }> {
   assertMay(actor, 'peers.manage');
-  await ctx.store.transaction(async (tx) => {
-    const before = await tx.peers.byState(stateCode);
-    if (!before) throw notFound('peer_not_found', `${stateCode} is not a peer of this node.`);
-    await tx.peers.remove(stateCode);
-    await record(tx, ctx, actor, meta, { action: 'peer.remove', entityType: 'peer', entityId: stateCode, before: presentPeer(before), after: null });
-  });
-  ctx.peerCache?.clear();
+  try {
+    return await ctx.store.transaction(async (tx) => {
+      const before = await tx.peers.byState(stateCode);
+      if (!before) throw notFound('peer_not_found', `${stateCode} is not a peer of this node.`);
+      await tx.peers.remove(stateCode);
+      await record(tx, ctx, actor, meta, { action: 'peer.remove', entityType: 'peer', entityId: stateCode, before: presentPeer(before), after: null });
+      const revoked = await tx.evidence.revokeGrants(stateCode);
+      if (revoked.length > 0) {
+        await record(tx, ctx, actor, meta, { action: 'evidence.revoke', entityType: 'peer', entityId: stateCode, before: { granted: revoked }, after: { granted: [] } });
+      }
+      return { grantsRevoked: revoked.length };
+    });
+  } finally {
+    // Cleared whatever happened, as for a change of status: a look-up meanwhile must not keep the removed peer.
+    ctx.peerCache?.clear();
+  }
 }
 
-export async function listPeers(ctx: DomainContext, actor: Actor): Promise<PeerView[]> {
+/** The peers, each with how many evidence contents it may fetch from this node (what removing it revokes). */
+export async function listPeers(ctx: DomainContext, actor: Actor): Promise<(PeerView & { evidenceGrants: number })[]> {
   assertMay(actor, 'federation.read');
-  return (await ctx.store.peers.list()).map(presentPeer);
+  const [peers, grants] = await Promise.all([ctx.store.peers.list(), ctx.store.evidence.grantCounts()]);
+  return peers.map((p) => ({ ...presentPeer(p), evidenceGrants: grants.get(p.stateCode) ?? 0 }));
 }
 
 // ---- receiving ---------------------------------------------------------------------------

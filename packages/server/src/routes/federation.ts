@@ -23,7 +23,9 @@ export function federationRoutes(app: Hono<Env>): void {
   });
   mount(app, 'suspendPeer', async ({ c, auth, code, meta }) => setPeerStatus(c.get('ctx').domain, auth.actor, code, 'suspended', meta));
   mount(app, 'resumePeer', async ({ c, auth, code, meta }) => setPeerStatus(c.get('ctx').domain, auth.actor, code, 'trusted', meta));
-  mount(app, 'removePeer', async ({ c, auth, code, meta }) => removePeer(c.get('ctx').domain, auth.actor, code, meta));
+  mount(app, 'removePeer', async ({ c, auth, code, meta }) => {
+    await removePeer(c.get('ctx').domain, auth.actor, code, meta);
+  });
   mount(app, 'federationDirectory', async ({ c, auth }) => ({ states: await peerDirectories(c.get('ctx').domain, auth.actor) }));
   mount(app, 'listMessages', async ({ c, auth, query }) => ({ messages: await listOutbox(c.get('ctx').domain, auth.actor, query) }));
   mount(app, 'listChecks', async ({ c, auth, query }) => ({ checks: await listChecks(c.get('ctx').domain, auth.actor, query) }));

@@ -341,10 +341,10 @@ export const messages = {
     resumed: (code: string) => `${code} is trusted again.`,
     remove: 'Remove',
     removeNamed: (code: string) => `Remove ${code}`,
-    removeConfirm: (code: string, name: string) =>
-      `Remove ${code} (${isolate(name)})? This node will stop exchanging messages with it. To connect again, an administrator must add it again with its fingerprint.`,
+    removeConfirm: (code: string, name: string, evidence: number) =>
+      `Remove ${code} (${isolate(name)})? This node will stop exchanging messages with it, and ${code} will no longer be able to fetch the evidence files this node sent it (${evidence === 0 ? 'none so far' : evidence === 1 ? '1 file' : `${evidence} files`}); adding it again does not give that back. To connect again, an administrator must add it again with its fingerprint.`,
     removeYes: 'Yes, remove',
-    removed: (code: string) => `${code} has been removed.`,
+    removed: (code: string) => `${code} has been removed, and its access to evidence sent to it revoked.`,
     addTitle: 'Add a peer',
     addIntro: 'To connect with another state, you need two things from its administrators: the address of its Parley node and its key fingerprint.',
     steps: [

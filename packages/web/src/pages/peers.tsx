@@ -1,4 +1,4 @@
-import type { Peer } from '@parley/core';
+import type { ListedPeer, Peer } from '@parley/core';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, call } from '../api/client.js';
 import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
@@ -27,7 +27,9 @@ export function PeersPage() {
   const replace = (peer: Peer) => {
     if (result.status !== 'ready') return;
     const others = result.data.filter((x) => x.stateCode !== peer.stateCode);
-    set([...others, peer].sort((a, b) => a.stateCode.localeCompare(b.stateCode)));
+    // A change of status or address keeps the peer's grants; a peer added anew has none.
+    const evidenceGrants = result.data.find((x) => x.stateCode === peer.stateCode)?.evidenceGrants ?? 0;
+    set([...others, { ...peer, evidenceGrants }].sort((a, b) => a.stateCode.localeCompare(b.stateCode)));
   };
 
   return (
@@ -81,7 +83,7 @@ function PeerRecord({
   onChanged,
   onRemoved,
 }: {
-  peer: Peer;
+  peer: ListedPeer;
   canManage: boolean;
   takeFocus: boolean;
   onChanged: (peer: Peer, message: string) => void;
@@ -156,7 +158,7 @@ function PeerRecord({
           <ConfirmAction
             label={p.remove}
             accessibleLabel={p.removeNamed(code)}
-            question={p.removeConfirm(code, peer.name)}
+            question={p.removeConfirm(code, peer.name, peer.evidenceGrants)}
             confirmLabel={p.removeYes}
             busy={busy}
             onConfirm={() =>
