@@ -1,6 +1,6 @@
 import { createReceipt, DELIVERY_HEADER, envelopeHash, signDelivery, signReceipt, uuidv7, type Envelope } from '@parley/protocol';
 import { AlreadyReceived, recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
-import { eventually, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { eventually, runSql, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeFrom, nextMoment, sign } from './envelopes.js';
 
@@ -12,11 +12,22 @@ async function deliver(to: NetworkNode, jws: string, token: string) {
 const token = (from: NetworkNode, jws: string) => signDelivery({ envelope: envelopeHash(jws), to: 'XAB', sent: new Date() }, from.node.ctx.keys.privateKey, from.node.ctx.nodeInfo().fingerprint);
 
 /**
- * A directory the receiving database cannot store although the body is valid: its publication
- * time is the earliest a JavaScript date can hold, 271,822 BC, long before the earliest
- * PostgreSQL's timestamptz can (4713 BC).
+ * Makes B's database refuse to record one valid envelope, as a database may refuse any statement
+ * (a full disk, a lost connection): a body can no longer do it, since every value a schema
+ * accepts can be stored. On PostgreSQL a trigger refuses the row of that hash; the embedded
+ * engine takes no second connection, and there the envelope's directory is published in the year
+ * 0000, which RFC 3339 and the schema allow and PGlite's parameter encoding cannot send (pg sends
+ * it as 1 BC).
  */
-const UNSTORABLE_PUBLISHED_AT = '-271821-04-20T00:00:00.000Z';
+async function unstorable(b: NetworkNode, a: NetworkNode): Promise<string> {
+  if (b.node.engine === 'pglite') return sign(a, envelopeFrom(a, { body: { publishedAt: '0000-01-01T00:00:00.000Z', contacts: [] } }));
+  const jws = await sign(a, envelopeFrom(a));
+  await runSql(b.node.ctx.config.databaseUrl!, [
+    `create function refuse_one() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`,
+    `create trigger refuse_one before insert on inbox for each row when (new.hash = '${envelopeHash(jws)}') execute function refuse_one()`,
+  ]);
+  return jws;
+}
 
 /** The inbox's group commit: many envelopes in one transaction, each with the guarantees of one. */
 export function inboxBatchSuite(engine: Engine): void {
@@ -77,7 +88,7 @@ export function inboxBatchSuite(engine: Engine): void {
       const twice = await sign(a, envelopeFrom(a));
       const parent = await sign(a, envelopeFrom(a, { thread }));
       const child = await sign(a, envelopeFrom(a, { thread, prev: envelopeHash(parent) }));
-      const bad = await sign(a, envelopeFrom(a, { body: { publishedAt: UNSTORABLE_PUBLISHED_AT, contacts: [] } }));
+      const bad = await unstorable(b, a);
       const good = await sign(a, envelopeFrom(a));
 
       const [t1, c, t2, x, p, g] = await withInboxHeld(async (queue) => {

@@ -13,6 +13,17 @@ export function postgresUrl(): string {
   return url;
 }
 
+/** Runs statements, in order, on a database of the test server over a connection of their own: to set up what a test needs beside a node. */
+export async function runSql(url: string, statements: readonly string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
 /** A new database on the server `admin` names (by default PARLEY_TEST_PG_URL's); `drop` removes it. */
 export async function freshDatabase(admin: string = postgresUrl(), prefix = 'parley_test'): Promise<{ url: string; drop(): Promise<void> }> {
   const name = `${prefix}_${randomBytes(6).toString('hex')}`;
