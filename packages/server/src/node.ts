@@ -126,6 +126,11 @@ async function startLocked(dataDir: DataDir, lock: DataDirLock, config: NodeConf
   const http = (
     tls ? createAdaptorServer({ fetch: createApp(ctx).fetch, createServer: createHttpsServer, serverOptions: tls }) : createAdaptorServer({ fetch: createApp(ctx).fetch })
   ) as Server;
+  // Idle connections are kept longer than browsers, API clients and proxies keep theirs (Node's
+  // default is 5 s): a node closing one just as a client reuses it makes that request fail with a
+  // reset (ECONNRESET) it never received. Closing the node still ends every connection at once.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const control = createAdaptorServer({ fetch: createLocalApp(ctx).fetch }) as Server;
   try {
     await listen(http, { port: config.port, host: config.host }).catch((e: NodeJS.ErrnoException) => {
