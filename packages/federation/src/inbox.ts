@@ -63,21 +63,35 @@ export interface Admitted {
   claims: DeliveryClaims;
 }
 
+/** An envelope on its way to the group commit: its row, and its signature's check, which may still be running. */
+interface PendingItem extends InboundItem {
+  /** Settles once the envelope's signature, recipient, age and body are checked; rejects with the refusal it earned. */
+  verified: Promise<unknown>;
+}
+
+/** Thrown inside a transaction to roll it back: an envelope in it did not pass its signature's check. */
+class Unverified extends Error {
+  constructor() {
+    super('an envelope in the transaction did not pass its signature check');
+  }
+}
+
 /**
  * Receives envelopes: checks each came from a trusted peer, for this node, signed, in a fresh
  * attempt, and not replayed; records it with a signed receipt and applies it in thread order.
  * The same envelope delivered again gets the same receipt and has no second effect.
  *
  * Checking and signing run for each delivery as it arrives; recording is a group commit: the
- * envelopes verified while one transaction commits are recorded together in the next, and each
- * receipt is returned only once its envelope is committed.
+ * envelopes that arrive while one transaction commits are recorded together in the next, which
+ * commits only once each of their signatures has passed, and each receipt is returned only once
+ * its envelope is committed.
  */
 export class Inbox {
   /** Each peer's delivery nonces apart, so one peer's flood cannot push out another's. */
   private readonly nonces = new PeerNonceMemory();
   /** Peers' public keys by their raw base64url form: importing one costs more than using it. */
   private readonly keys = new Map<string, KeyObject>();
-  private readonly batches: GroupCommit<InboundItem, InboundOutcome>;
+  private readonly batches: GroupCommit<PendingItem, InboundOutcome>;
 
   constructor(
     private readonly ctx: DomainContext & { self: NodeSelf },
@@ -125,12 +139,9 @@ export class Inbox {
 
   /** One envelope, delivered on its own under a token `admit` passed: its receipt, or the refusal it earned. */
   async receive(jws: string, admitted: Admitted): Promise<{ receipt: string; duplicate: boolean }> {
-    const now = this.ctx.now();
-    const peeked = this.peek(jws);
-    this.signedBySender(admitted, peeked.sender, 'the envelope is');
-    const hash = envelopeHash(jws);
-    this.bind(admitted, hash, now);
-    return this.accept(jws, hash, this.typed(await this.open(peeked, admitted.keyFor, now)), now);
+    const [result] = await this.receiveBatch([jws], admitted, { single: true });
+    if (!result!.ok) throw result!.error;
+    return result!.value;
   }
 
   /**
@@ -138,43 +149,48 @@ export class Inbox {
    * passed. The body as a whole is checked first, and that the token names it; a failure refuses
    * the whole batch; then each envelope is checked, stored and receipted as if delivered alone,
    * and answered on its own, in the order of the batch. All of them join the same group commit.
+   *
+   * An envelope's signature is checked while its transaction runs, not before: the token `admit`
+   * checked is the sender's signature over the hash of every envelope it carries, so what is
+   * recorded is already known to come from that peer unaltered, and the envelope's own signature
+   * (the one kept as evidence) is checked in the thread pool while the database does its work. The
+   * transaction commits only once every envelope in it has passed; if one has not, it is rolled
+   * back and the others are recorded again without it. So nothing is committed, and no receipt
+   * given, for an envelope whose signature has not been checked.
    */
-  async receiveBatch(envelopes: readonly string[], admitted: Admitted): Promise<Settled<{ receipt: string; duplicate: boolean }>[]> {
+  async receiveBatch(envelopes: readonly string[], admitted: Admitted, { single = false } = {}): Promise<Settled<{ receipt: string; duplicate: boolean }>[]> {
     const now = this.ctx.now();
     const peeked = envelopes.map((jws, i) => {
       try {
         return this.peek(jws);
       } catch (e) {
+        if (single) throw e;
         throw refuse('invalid', 'malformed', `Envelope ${i + 1} of the batch: ${(e as Error).message}`);
       }
     });
     const sender = peeked[0]!.sender;
     const other = peeked.findIndex((p) => p.sender !== sender);
     if (other >= 0) throw refuse('invalid', 'mixed_senders', `Envelope ${other + 1} of the batch is from ${peeked[other]!.sender}, envelope 1 from ${sender}: a batch carries the envelopes of one sender.`);
-    this.signedBySender(admitted, sender, 'the envelopes of the batch are');
+    this.signedBySender(admitted, sender, single ? 'the envelope is' : 'the envelopes of the batch are');
     const hashes = envelopes.map((jws) => envelopeHash(jws));
-    this.bind(admitted, hashes, now);
-    const keyFor = admitted.keyFor;
-    // Every envelope's signature is checked and its receipt signed, all asked for at once, so
-    // run in the thread pool on every core. A receipt is only ever returned for an envelope that passed.
-    const checked = await Promise.all(
-      envelopes.map(async (jws, i): Promise<Settled<InboundItem>> => {
-        const receipt = this.signReceipt(hashes[i]!, now);
-        receipt.catch(() => undefined); // awaited below, and only for an envelope that passed
-        try {
-          const envelope = this.typed(await this.open(peeked[i]!, keyFor, now));
-          return { ok: true, value: this.item(jws, hashes[i]!, envelope, now, await receipt) };
-        } catch (error) {
-          return { ok: false, error };
-        }
-      }),
-    );
+    this.bind(admitted, single ? hashes[0]! : hashes, now);
+    // Every receipt signed and every signature checked, all asked for at once, so run in the
+    // thread pool on every core; the receipts first, as the transaction needs them to start.
+    const receipts = await Promise.allSettled(hashes.map((hash) => this.signReceipt(hash, now)));
+    const verified = peeked.map((read) => this.open(read, admitted.keyFor, now).then((envelope) => this.typed(envelope)));
+    for (const v of verified) v.catch(() => undefined); // each is awaited below, or its envelope was answered already
     // Handed to the group commit in one turn of the event loop, so recorded in one transaction.
     return Promise.all(
-      checked.map(async (c): Promise<Settled<{ receipt: string; duplicate: boolean }>> => {
-        if (!c.ok) return c;
+      envelopes.map(async (jws, i): Promise<Settled<{ receipt: string; duplicate: boolean }>> => {
         try {
-          return { ok: true, value: await this.store(c.value) };
+          const receipt = receipts[i]!;
+          if (receipt.status === 'rejected') throw receipt.reason;
+          const claimed = this.claimed(peeked[i]!);
+          // A body that is not valid is not recorded; its signature's check says which refusal it gets.
+          if (!claimed) return { ok: false, error: await verified[i]!.then(() => new Error('unreachable: a body refused as read passed when verified'), (e: unknown) => e) };
+          // Answered only once its signature has passed (the transaction waited for that too).
+          const [value] = await Promise.all([this.store({ ...this.item(jws, hashes[i]!, claimed, now, receipt.value), verified: verified[i]! }), verified[i]]);
+          return { ok: true, value };
         } catch (error) {
           return { ok: false, error };
         }
@@ -235,9 +251,13 @@ export class Inbox {
     return envelope;
   }
 
-  /** Signs the receipt and returns it once the envelope is stored (a duplicate keeps its first one). */
-  private async accept(jws: string, hash: string, envelope: Envelope, now: Date): Promise<{ receipt: string; duplicate: boolean }> {
-    return this.store(this.item(jws, hash, envelope, now, await this.signReceipt(hash, now)));
+  /** What the envelope claims, if its type and body are valid; not to act on before its signature is checked. */
+  private claimed(read: ReadEnvelope): Envelope | null {
+    try {
+      return this.typed(read.read.payload);
+    } catch {
+      return null;
+    }
   }
 
   /** This node's signed receipt for the envelope with this hash, received now. */
@@ -264,7 +284,7 @@ export class Inbox {
   }
 
   /** Stores a checked envelope with the next group commit; its receipt, or the first one it was given. */
-  private async store(item: InboundItem): Promise<{ receipt: string; duplicate: boolean }> {
+  private async store(item: PendingItem): Promise<{ receipt: string; duplicate: boolean }> {
     const outcome = await this.batches.submit(item);
     if (outcome.kind === 'id_reused') throw refuse('conflict', 'id_reused', `Envelope id ${item.envelope.id} was already received with different content.`);
     return { receipt: outcome.receipt, duplicate: outcome.kind === 'duplicate' };
@@ -272,11 +292,26 @@ export class Inbox {
 
   /**
    * Records a batch in one transaction: first without looking up what was received before, and
-   * again with the look-up if an envelope turns out to have been received already. If that fails,
-   * each envelope is recorded in its own transaction, so the error stays with the envelope that
-   * caused it.
+   * again with the look-up if an envelope turns out to have been received already. If an
+   * envelope's signature did not pass, the transaction is rolled back and the others are recorded
+   * without it. If that fails, each envelope is recorded in its own transaction, so the error
+   * stays with the envelope that caused it.
    */
-  private async commit(items: readonly InboundItem[]): Promise<Settled<InboundOutcome>[]> {
+  private async commit(items: readonly PendingItem[]): Promise<Settled<InboundOutcome>[]> {
+    try {
+      return await this.commitChecked(items);
+    } catch (e) {
+      if (!(e instanceof Unverified)) throw e;
+      const checks = await Promise.allSettled(items.map((i) => i.verified));
+      const passed = items.filter((_, i) => checks[i]!.status === 'fulfilled');
+      const again = passed.length > 0 ? await this.commit(passed) : [];
+      let next = 0;
+      return checks.map((c) => (c.status === 'fulfilled' ? again[next++]! : { ok: false, error: c.reason }));
+    }
+  }
+
+  /** `commit`, throwing `Unverified` when an envelope's signature did not pass. */
+  private async commitChecked(items: readonly PendingItem[]): Promise<Settled<InboundOutcome>[]> {
     let results: Settled<InboundOutcome>[];
     // Whether applying queued messages or evidence fetches: only then are the sender and fetcher woken.
     let queued = false;
@@ -292,6 +327,7 @@ export class Inbox {
       queued = recorded.queued;
       results = recorded.outcomes.map((value) => ({ ok: true, value }));
     } catch (e) {
+      if (e instanceof Unverified) throw e;
       if (items.length === 1 && !(e instanceof AlreadyReceived)) results = [{ ok: false, error: e }];
       else {
         results = [];
@@ -311,17 +347,27 @@ export class Inbox {
     return results;
   }
 
-  /** Records envelopes in one transaction; also says whether that queued work for the sender or fetcher. */
-  private record(items: readonly InboundItem[], lookUp: boolean): Promise<{ outcomes: InboundOutcome[]; queued: boolean }> {
-    return this.ctx.store.transaction(async (tx) => ({ outcomes: await recordInboundBatch(tx, this.ctx, items, { lookUp }), queued: tx.hasQueued() }));
+  /**
+   * Records envelopes in one transaction, which commits only once every one of them has passed
+   * its signature's check; also says whether that queued work for the sender or fetcher.
+   */
+  private record(items: readonly PendingItem[], lookUp: boolean): Promise<{ outcomes: InboundOutcome[]; queued: boolean }> {
+    return this.ctx.store.transaction(async (tx) => {
+      const outcomes = await recordInboundBatch(tx, this.ctx, items, { lookUp });
+      // Waited for last, so the checks run while the statements above do.
+      const checks = await Promise.allSettled(items.map((i) => i.verified));
+      if (checks.some((c) => c.status === 'rejected')) throw new Unverified();
+      return { outcomes, queued: tx.hasQueued() };
+    });
   }
 
   /** Records one envelope in its own transaction, as `record` does. */
-  private async commitOne(item: InboundItem): Promise<[Settled<InboundOutcome>, boolean]> {
+  private async commitOne(item: PendingItem): Promise<[Settled<InboundOutcome>, boolean]> {
     try {
       const { outcomes, queued } = await this.record([item], true);
       return [{ ok: true, value: outcomes[0]! }, queued];
     } catch (error) {
+      if (error instanceof Unverified) return [{ ok: false, error: await item.verified.then(() => error, (refusal: unknown) => refusal) }, false];
       if (!(error instanceof AlreadyReceived)) return [{ ok: false, error }, false];
       // Stored first by a concurrent transaction: answer as it did.
       try {

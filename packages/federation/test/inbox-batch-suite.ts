@@ -118,6 +118,35 @@ export function inboxBatchSuite(engine: Engine): void {
       expect((await deliver(b, twice, await token(a, twice))).body).toEqual({ receipt: t1!.body.receipt, duplicate: true });
     });
 
+    it('commits a batch only once every signature in it has passed: one that fails is refused and leaves no trace, and the rest is recorded without it', async () => {
+      const thread = '0190a0a0-0000-7000-8000-0000000000c1';
+      const before = await sign(a, envelopeFrom(a));
+      // Signed by A's key over other bytes: the signature of another envelope, under a token A
+      // did sign for this one, so only the envelope's own signature check can find it out.
+      // Its directory is the newest of all, so had it been applied, `after`'s would not replace it.
+      const publishedIn = (hours: number) => ({ publishedAt: new Date(nextMoment().getTime() + hours * 3_600_000).toISOString(), contacts: [] });
+      const forgedFrom = await sign(a, envelopeFrom(a, { thread, body: publishedIn(2) }));
+      const other = await sign(a, envelopeFrom(a));
+      const forged = `${forgedFrom.slice(0, forgedFrom.lastIndexOf('.'))}.${other.slice(other.lastIndexOf('.') + 1)}`;
+      const follower = await sign(a, envelopeFrom(a, { thread, prev: envelopeHash(forged) }));
+      const after = await sign(a, envelopeFrom(a, { body: publishedIn(1) }));
+
+      const [x, f, y, z] = await withInboxHeld(async (queue) => {
+        for (const jws of [before, forged, follower, after]) await queue(jws);
+      });
+
+      expect([f!.status, f!.body.code]).toEqual([401, 'bad_signature']);
+      expect(await b.node.ctx.store.inbox.byHash(envelopeHash(forged))).toBeUndefined();
+      expect(await b.node.ctx.store.log.find('envelope.received', envelopeHash(forged))).toBeUndefined();
+      expect([x!.status, y!.status, z!.status]).toEqual([200, 200, 200]);
+      for (const jws of [before, after]) expect((await b.node.ctx.store.inbox.byHash(envelopeHash(jws)))?.appliedAt, 'applied').not.toBeNull();
+      // What follows the forged envelope in its thread is kept and receipted, but waits for it.
+      expect((await b.node.ctx.store.inbox.byHash(envelopeHash(follower)))?.appliedAt).toBeNull();
+      // Nothing the forged envelope did while its transaction ran was kept: A's directory is the last good one.
+      const held = (await b.node.ctx.store.peerDirectories.list()).find((d) => d.stateCode === 'XAA');
+      expect(held?.envelopeHash).toBe(envelopeHash(after));
+    });
+
     it('refuses, in one batch, a second envelope reusing the id of the first with other content', async () => {
       const id = uuidv7();
       const first = await sign(a, envelopeFrom(a, { id }));
