@@ -31,7 +31,8 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /node_modules[\\/](react|react-dom|scheduler)[\\/]/, priority: 3 },
-            { name: 'locale-en', test: /[\\/]src[\\/]i18n[\\/]/, priority: 2 },
+            // English is built in (i18n/index.ts); another language is its own chunk, fetched only when chosen.
+            { name: 'locale-en', test: /[\\/]src[\\/]i18n[\\/](?!fr[.-])/, priority: 2 },
             { name: 'charts', test: /[\\/]src[\\/]components[\\/][\w-]+-chart\.tsx$/, priority: 1 },
           ],
         },

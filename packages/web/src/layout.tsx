@@ -3,6 +3,7 @@ import { Link, useLocation } from 'wouter';
 import { describeError } from './api/client.js';
 import { ErrorMessage } from './components/alerts.js';
 import { FlashRegion } from './components/flash.js';
+import { LanguageSwitch } from './components/language-switch.js';
 import { ConsultationsNavLabel, useConsultationsAttention } from './consultations/attention.js';
 import { RequestsNavLabel } from './requests/attention.js';
 import { messages as t } from './i18n/index.js';
@@ -137,6 +138,7 @@ export function Layout({ children }: { children: ReactNode }) {
               </button>
             </div>
           ) : null}
+          <LanguageSwitch />
         </div>
         {signedIn ? (
           <nav aria-label={t.nav.label} className="nav">

@@ -1,10 +1,15 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { App } from './app.js';
+import { startLocale } from './i18n/index.js';
 import './styles.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html lacks #root');
+
+// The words come first: the interface's modules read them as they are evaluated, so the app is
+// imported only once the language is chosen and its module fetched.
+await startLocale();
+const { App } = await import('./app.js');
 createRoot(root).render(
   <StrictMode>
     <App />

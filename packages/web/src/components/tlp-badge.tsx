@@ -1,4 +1,4 @@
-import { tlpMessages as t } from '../i18n/en-tlp.js';
+import { messages } from '../i18n/index.js';
 
 export type TlpLevel = 'CLEAR' | 'GREEN' | 'AMBER' | 'AMBER+STRICT' | 'RED';
 
@@ -16,6 +16,7 @@ const CLASS: Record<TlpLevel, string> = {
  * beside it for readers who may not know what the label asks of them.
  */
 export function TlpBadge({ level, withDefinition = false }: { level: TlpLevel; withDefinition?: boolean }) {
+  const t = messages.tlp;
   const definition = t.definitions[level];
   return (
     <span className="tlp-marking">

@@ -8,6 +8,7 @@ import { verifyMessages } from './en-verify.js';
 import { mailMessages } from './en-mail.js';
 import { requestDetailMessages } from './en-request-detail.js';
 import { requestsMessages } from './en-requests.js';
+import { tlpMessages } from './en-tlp.js';
 import { isolate } from './isolate.js';
 
 /**
@@ -23,6 +24,7 @@ export const messages = {
   mail: mailMessages,
   requestDetail: requestDetailMessages,
   requests: requestsMessages,
+  tlp: tlpMessages,
   app: {
     name: 'Parley',
     skipLink: 'Skip to main content',
@@ -52,6 +54,8 @@ export const messages = {
     notificationsNew: 'new',
     signOut: 'Sign out',
     signedInAs: 'Signed in as',
+    /** Names the group of buttons that choose the interface's language. */
+    language: 'Language',
   },
   roles: {
     admin: 'Administrator',

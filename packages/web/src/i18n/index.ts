@@ -1,15 +1,82 @@
 import { messages as en, type Messages } from './en.js';
+import { isLocale, localeStorageKey, locales, pickLocale, type Locale } from './locales.js';
 
 export { isolate } from './isolate.js';
+export { locales, type Locale } from './locales.js';
 
-/** The interface language. Only English exists so far; a translation adds a module of the same shape. */
-export const locale = 'en';
-export const messages: Messages = en;
+/**
+ * The interface language and its words. English is built in: it is what tests read, and what
+ * the interface falls back to when another language's module cannot be fetched. Another language
+ * is fetched only when chosen (`startLocale`), before the interface's modules are evaluated: many
+ * of them keep a part of `messages` in a constant, so the words must not change afterwards, and
+ * choosing another language reloads the page.
+ */
+export let locale: Locale = 'en';
+export let messages: Messages = en;
+
+// Each language but English, fetched in a chunk of its own (vite.config.ts).
+const loaders: Partial<Record<Locale, () => Promise<Messages>>> = {};
 
 // With its time zone ("Nov 28, 2026, 2:04 PM GMT+1"): officers of different states read the same
 // record, quote its times to each other, and compare them with case files, which give UTC.
-const dateTime = new Intl.DateTimeFormat(locale, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
-const languageNames = new Intl.DisplayNames([locale], { type: 'language', fallback: 'none' });
+let dateTime: Intl.DateTimeFormat;
+let languageNames: Intl.DisplayNames;
+let dateOnly: Intl.DateTimeFormat;
+let decimal: Intl.NumberFormat;
+
+function useFormats(code: Locale): void {
+  dateTime = new Intl.DateTimeFormat(code, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
+  languageNames = new Intl.DisplayNames([code], { type: 'language', fallback: 'none' });
+  dateOnly = new Intl.DateTimeFormat(code, { dateStyle: 'medium' });
+  decimal = new Intl.NumberFormat(code, { maximumFractionDigits: 1 });
+}
+useFormats(locale);
+
+/** The language the person chose in this browser, if any (storage may be refused). */
+function storedLocale(): string | null {
+  try {
+    return window.localStorage.getItem(localeStorageKey);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Chooses the language at start: the person's choice, else the browser's preference, else
+ * English; fetches its words, and says it on `<html lang>` (screen readers pronounce by it, and
+ * browsers hyphenate and pick fonts by it). A module that cannot be fetched leaves English.
+ */
+export async function startLocale(): Promise<Locale> {
+  const wanted = pickLocale(storedLocale(), navigator.languages ?? [navigator.language]);
+  const load = loaders[wanted];
+  if (load) {
+    try {
+      messages = await load();
+      locale = wanted;
+    } catch {
+      // English stays: the interface is usable, and the switch is there to try again.
+    }
+  }
+  useFormats(locale);
+  document.documentElement.lang = locale;
+  return locale;
+}
+
+/** Remembers the person's choice in this browser and reloads the interface in that language. */
+export function chooseLocale(code: string): void {
+  if (!isLocale(code) || code === locale) return;
+  try {
+    window.localStorage.setItem(localeStorageKey, code);
+  } catch {
+    return;
+  }
+  window.location.reload();
+}
+
+/** The name of each language of the interface, in that language. */
+export function localeNames(): [Locale, string][] {
+  return Object.entries(locales) as [Locale, string][];
+}
 
 /** A time as people read it, in the browser's time zone, which it names. */
 export function formatTime(iso: string | null | undefined): string {
@@ -34,9 +101,6 @@ export function languageName(code: string): string | undefined {
     return undefined;
   }
 }
-
-const dateOnly = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
-const decimal = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
 
 /** A day as people read it, in the browser's time zone. */
 export function formatDate(iso: string | null | undefined): string {
