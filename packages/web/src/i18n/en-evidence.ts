@@ -40,3 +40,4 @@ export const evidenceMessages = {
   failedReason: (reason: string) => `Reason: ${reason}`,
   units: ['bytes', 'KB', 'MB', 'GB', 'TB'] as readonly string[],
 };
+export type EvidenceMessages = typeof evidenceMessages;

@@ -10,3 +10,4 @@ export const mailMessages = {
   savedOn: 'Saved. Notifications will also reach you by e-mail.',
   savedOff: 'Saved. Notifications will no longer reach you by e-mail.',
 };
+export type MailMessages = typeof mailMessages;

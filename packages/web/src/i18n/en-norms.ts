@@ -128,3 +128,4 @@ export const normsMessages = {
     noteHeading: 'Implementation',
   },
 };
+export type NormsMessages = typeof normsMessages;

@@ -324,3 +324,4 @@ export const requestDetailMessages = {
   exportJson: 'Download JSON record',
   exportJsonHint: 'Every envelope, signature and receipt of the request, for your records or a verifier.',
 };
+export type RequestDetailMessages = typeof requestDetailMessages;

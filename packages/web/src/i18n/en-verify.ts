@@ -28,3 +28,4 @@ export const verifyMessages = {
   downloadHelp: 'A file that anyone can check, offline or on the “Verify a proof” page of any Parley node.',
   downloadFailed: (detail: string) => `The proof could not be prepared: ${detail}`,
 };
+export type VerifyMessages = typeof verifyMessages;

@@ -62,4 +62,5 @@ export const witnessMessages = {
   seenAt: 'Seen at',
   downloadEvidence: 'Download the evidence (JSON)',
   downloadCheckpoint: 'Download this checkpoint',
-} as const;
+};
+export type WitnessMessages = typeof witnessMessages;

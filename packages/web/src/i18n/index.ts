@@ -15,7 +15,9 @@ export let locale: Locale = 'en';
 export let messages: Messages = en;
 
 // Each language but English, fetched in a chunk of its own (vite.config.ts).
-const loaders: Partial<Record<Locale, () => Promise<Messages>>> = {};
+const loaders: Partial<Record<Locale, () => Promise<Messages>>> = {
+  fr: () => import('./fr.js').then((m) => m.messages),
+};
 
 // With its time zone ("Nov 28, 2026, 2:04 PM GMT+1"): officers of different states read the same
 // record, quote its times to each other, and compare them with case files, which give UTC.

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatDuration, formatSpan, messages as t } from './index.js';
+import { messages as fr } from './fr.js';
 import { FSI, PDI, isolate } from './isolate.js';
 
 const ARABIC_NAME = 'أحمد المنصوري';
@@ -40,7 +41,10 @@ describe('messages', () => {
    * Every message that takes a value a person wrote, named as the modules name such values,
    * isolates it. A new sentence that interpolates a name or a title without `isolate` fails here.
    */
-  it('isolate every interpolated name, title, reference or person, wherever they are', () => {
+  it.each([
+    ['English', t],
+    ['French', fr],
+  ])('isolate every interpolated name, title, reference or person, wherever they are (%s)', (_language, words) => {
     const PERSONAL = new Set(['name', 'title', 'who', 'person', 'email', 'reference', 'by', 'page', 'contact']);
     const checked: string[] = [];
     const bare: string[] = [];
@@ -62,7 +66,7 @@ describe('messages', () => {
         for (const [k, v] of Object.entries(node)) visit(v, path ? `${path}.${k}` : k);
       }
     };
-    visit(t, '');
+    visit(words, '');
     expect(bare).toEqual([]);
     // The walk found the sentences it is meant to check.
     expect(checked).toEqual(expect.arrayContaining(['contacts.created', 'users.roleFor', 'tokens.revokeConfirm', 'consultations.editTitle', 'requests.related.option', 'evidence.uploaded']));

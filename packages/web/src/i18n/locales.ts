@@ -3,7 +3,7 @@
  * read the current one still finds theirs. A translation adds its code here and a module of the
  * shape of `en.ts` (see `index.ts`).
  */
-export const locales = { en: 'English' } as const;
+export const locales = { en: 'English', fr: 'Français' } as const;
 export type Locale = keyof typeof locales;
 
 /** Where the browser remembers the person's choice, which outranks the browser's own preference. */

@@ -1,0 +1,43 @@
+import type { EvidenceMessages } from './en-evidence.js';
+import { isolate } from './isolate.js';
+
+/** Sentences of the evidence upload and list, in French. */
+export const evidenceMessages: EvidenceMessages = {
+  uploadLegend: 'Pièces (fichiers)',
+  uploadHelp: 'Journaux, captures de paquets, images de disque, échantillons de logiciels malveillants : de toute taille. L’empreinte (SHA-256) de chaque fichier est calculée pendant le téléversement, afin que les deux États puissent établir ultérieurement qu’il s’agit du même fichier.',
+  chooseFiles: 'Choisir des fichiers',
+  malwareLabel: 'Ces fichiers sont des échantillons de logiciels malveillants',
+  malwareHelp: 'Parley n’ouvre ni n’exécute jamais aucun fichier. Les échantillons signalés sont en outre téléchargés avec un avertissement et l’extension « .malware-sample », afin qu’aucun programme ne les ouvre par erreur.',
+  upload: 'Téléverser',
+  uploading: (name: string) => `Téléversement de ${isolate(name)}…`,
+  progress: (done: string, total: string, percent: number) => `${done} sur ${total} (${percent} %)`,
+  uploaded: (name: string) => `${isolate(name)} téléversé.`,
+  alreadyUploaded: 'Déjà téléversé',
+  failed: (name: string, reason: string) => `${isolate(name)} n’a pas été téléversé : ${reason}`,
+  cancelled: 'Le téléversement a été annulé ; rien n’a été enregistré.',
+  network: 'La connexion à ce nœud a été perdue pendant le téléversement ; rien n’a été enregistré. Réessayez.',
+  tooLarge: 'Le fichier dépasse la taille acceptée par ce nœud.',
+  cancel: 'Annuler le téléversement',
+  noFiles: 'Aucune pièce.',
+  name: 'Fichier',
+  size: 'Taille',
+  sha256: 'SHA-256',
+  copySha: 'Copier le SHA-256',
+  status: 'Statut',
+  from: 'Provenance',
+  download: 'Télécharger',
+  downloadSample: 'Télécharger l’échantillon',
+  malwareBadge: 'Échantillon malveillant',
+  malwareWarning: 'Ceci est un échantillon de logiciel malveillant. Ne le téléchargez que sur un système d’analyse isolé ; ne l’ouvrez pas.',
+  statuses: {
+    stored: 'Conservé sur ce nœud',
+    expected: 'En attente de réception',
+    transferring: 'Réception en cours',
+    received: 'Reçu, empreinte vérifiée',
+    failed: 'Non reçu',
+  },
+  transferProgress: (done: string, total: string, percent: number) => `${done} sur ${total} reçus (${percent} %)`,
+  retrying: (reason: string) => `Nouvelle tentative prévue : ${reason}`,
+  failedReason: (reason: string) => `Motif : ${reason}`,
+  units: ['octets', 'Ko', 'Mo', 'Go', 'To'] as readonly string[],
+};
