@@ -290,7 +290,8 @@ export const requestsMessages: RequestsMessages = {
   sendQuestion: (kind: string, state: string, tlp: string) =>
     `Envoyer ${kind} à ${state}, sous le marquage ${tlp} ? Une fois envoyée, la demande est signée et ne peut plus être modifiée ni annulée ; vous pourrez toujours la retirer.`,
   savedDraft: (title: string) => `Le projet « ${isolate(title)} » est enregistré. Les autres États ne le voient pas tant que vous ne l’avez pas envoyé.`,
-  sent: (kind: string, state: string) => `${kind.charAt(0).toUpperCase()}${kind.slice(1)} a été envoyée à ${state}.`,
+  // Every kind's name is feminine (demande, divulgation, information): « La » or « L’ » before it.
+  sent: (kind: string, state: string) => `${/^[aeiouyéèêh]/i.test(kind) ? 'L’' : 'La '}${kind} a été envoyée à ${state}.`,
   conflict: 'Une autre personne a modifié ce projet après que vous l’avez ouvert. Chargez la dernière version, puis apportez de nouveau vos modifications.',
   loadLatest: 'Charger la dernière version',
   deleteDraft: 'Supprimer le projet',

@@ -71,6 +71,8 @@ describe('the French messages', () => {
     expect(fr.checks.startAll(4)).toBe('Tous les pairs de confiance (4 États)');
     expect(fr.outbox.period(48)).toBe('2 jours');
     expect(fr.outbox.period(1)).toBe('1 heure');
+    expect(fr.requests.sent('demande de conservation rapide', 'XAB')).toBe('La demande de conservation rapide a été envoyée à XAB.');
+    expect(fr.requests.sent('information spontanée', 'XAB')).toBe('L’information spontanée a été envoyée à XAB.');
   });
 
   it('keep a no-break space before : ; ? ! % and inside « », so that no line starts with the sign', () => {
