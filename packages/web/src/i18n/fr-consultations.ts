@@ -99,8 +99,8 @@ export const consultationsMessages: ConsultationsMessages = {
   // ---- deadlines -----------------------------------------------------------------------
   deadline: {
     met: (when: string) => `Réception accusée le ${when}`,
-    due: (when: string, rel: string) => `À accuser avant le ${when} (${rel})`,
-    overdue: (when: string, rel: string) => `En retard : était attendu avant le ${when} (${rel})`,
+    due: (when: string, rel: string) => `Accusé de réception attendu avant le ${when} (${rel})`,
+    overdue: (when: string, rel: string) => `En retard : accusé de réception attendu avant le ${when} (${rel})`,
     none: 'Aucun délai en cours',
   },
   responseDeadline: {

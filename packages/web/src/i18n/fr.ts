@@ -540,7 +540,7 @@ export const messages: Messages = {
       '/peers': 'Aller aux États pairs',
       '/directory': 'Aller à l’annuaire des États',
     } as Record<string, string>,
-    newBadge: 'Nouveau',
+    newBadge: 'Nouvelle',
   },
   tokens: {
     title: 'Jetons d’API',
