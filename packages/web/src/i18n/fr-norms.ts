@@ -117,7 +117,7 @@ export const normsMessages: NormsMessages = {
     importAll: 'Importer toutes les lignes',
     importValid: (n: number) => `Importer les ${n} lignes valides, ignorer les autres`,
     importNothing: 'Ne rien importer',
-    imported: (n: number) => `${n} positions importées.`,
+    imported: (n: number) => (n === 1 ? '1 position importée.' : `${n} positions importées.`),
     cancelled: 'Rien n’a été importé.',
     line: 'Ligne',
     reason: 'Motif',

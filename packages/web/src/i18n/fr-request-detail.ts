@@ -70,7 +70,7 @@ export const requestDetailMessages: RequestDetailMessages = {
   // ---- preservation clock ------------------------------------------------------------------------
   clock: {
     title: 'Conservation',
-    running: (date: string, days: string) => `Données conservées jusqu’au ${date} — ${days} restants.`,
+    running: (date: string, days: string) => `Données conservées jusqu’au ${date} — il reste ${days}.`,
     lapsing: (date: string, days: string) => `La conservation arrive bientôt à échéance : données conservées jusqu’au ${date} — il ne reste que ${days}.`,
     lapsed: (date: string) => `La conservation a pris fin le ${date}. Les données peuvent ne plus être conservées.`,
     days: (n: number) => (n === 1 ? '1 jour' : `${n} jours`),
