@@ -249,6 +249,31 @@ export function federationSuite(engine: Engine): void {
       }
     });
 
+    it('refuses as schema_invalid, before storing it, a body whose time lies outside the years 1000 to 9999 (UTC), which the stores do not both hold as written', async () => {
+      const check = '0190a0a0-0000-7000-8000-0000000000c3';
+      const bodies = [
+        // The year 0000, which PGlite cannot take; 0001, which PGlite would give back as 2001.
+        { type: 'directory.update', body: { publishedAt: '0000-01-01T00:00:00Z', contacts: [] }, field: 'publishedAt' },
+        { type: 'directory.update', body: { publishedAt: '0001-01-01T00:00:00Z', contacts: [] }, field: 'publishedAt' },
+        // Written in the year 1000, but half an hour before it in UTC.
+        { type: 'directory.update', body: { publishedAt: '1000-01-01T00:30:00+01:00', contacts: [] }, field: 'publishedAt' },
+        { type: 'check.request', body: { check, deadline: '9999-12-31T23:00:00-05:00', note: '' }, field: 'deadline' },
+      ] as const;
+      for (const { type, body, field } of bodies) {
+        const jws = await sign(a, envelopeFrom(a, 'XAB', { type, ...(type === 'check.request' ? { thread: check } : {}), body }));
+        const r = await deliver(b, jws, await token(a, jws, 'XAB'));
+        expect([r.status, r.body.code, r.body.detail]).toEqual([400, 'schema_invalid', `The ${type} body is not valid: ${field}: Must be a time in the years 1000 to 9999 (UTC).`]);
+        expect(await b.node.ctx.store.inbox.byHash(envelopeHash(jws))).toBeUndefined();
+      }
+      // The first and last instants are taken, and stored.
+      for (const deadline of ['1000-01-01T00:00:00Z', '9999-12-31T23:59:59.999Z']) {
+        const id = randomUUID();
+        const jws = await sign(a, envelopeFrom(a, 'XAB', { type: 'check.request', thread: id, body: { check: id, deadline, note: '' } }));
+        expect((await deliver(b, jws, await token(a, jws, 'XAB'))).status, deadline).toBe(200);
+        expect((await b.node.ctx.store.checks.byId(id))?.deadline.toISOString()).toBe(new Date(deadline).toISOString());
+      }
+    });
+
     it('refuses an envelope addressed to another state', async () => {
       const jws = await sign(a, envelopeFrom(a, 'XAC'));
       const r = await deliver(b, jws, await token(a, jws, 'XAB'));

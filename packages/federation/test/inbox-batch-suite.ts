@@ -1,6 +1,6 @@
 import { createReceipt, DELIVERY_HEADER, envelopeHash, signDelivery, signReceipt, uuidv7, type Envelope } from '@parley/protocol';
 import { AlreadyReceived, recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
-import { eventually, runSql, startNetwork, type Engine, type NetworkNode } from '@parley/testkit';
+import { addPeer, eventually, signedInAdmin, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeFrom, nextMoment, sign } from './envelopes.js';
 
@@ -12,22 +12,15 @@ async function deliver(to: NetworkNode, jws: string, token: string) {
 const token = (from: NetworkNode, jws: string) => signDelivery({ envelope: envelopeHash(jws), to: 'XAB', sent: new Date() }, from.node.ctx.keys.privateKey, from.node.ctx.nodeInfo().fingerprint);
 
 /**
- * Makes B's database refuse to record one valid envelope, as a database may refuse any statement
- * (a full disk, a lost connection): a body can no longer do it, since every value a schema
- * accepts can be stored. On PostgreSQL a trigger refuses the row of that hash; the embedded
- * engine takes no second connection, and there the envelope's directory is published in the year
- * 0000, which RFC 3339 and the schema allow and PGlite's parameter encoding cannot send (pg sends
- * it as 1 BC).
+ * The id of the one envelope B's database refuses to record, as a database may refuse any
+ * statement (a full disk, a lost connection): a body cannot make it, since every value a schema
+ * accepts can be stored. A trigger, made before B starts, refuses that row.
  */
-async function unstorable(b: NetworkNode, a: NetworkNode): Promise<string> {
-  if (b.node.engine === 'pglite') return sign(a, envelopeFrom(a, { body: { publishedAt: '0000-01-01T00:00:00.000Z', contacts: [] } }));
-  const jws = await sign(a, envelopeFrom(a));
-  await runSql(b.node.ctx.config.databaseUrl!, [
-    `create function refuse_one() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`,
-    `create trigger refuse_one before insert on inbox for each row when (new.hash = '${envelopeHash(jws)}') execute function refuse_one()`,
-  ]);
-  return jws;
-}
+const UNSTORABLE = '0190a0a0-0000-7000-8000-0000000000ff';
+const refuseUnstorable = [
+  `create function refuse_one() returns trigger language plpgsql as $$ begin raise exception 'refused by the test'; end $$`,
+  `create trigger refuse_one before insert on inbox for each row when (new.id = '${UNSTORABLE}') execute function refuse_one()`,
+];
 
 /** The inbox's group commit: many envelopes in one transaction, each with the guarantees of one. */
 export function inboxBatchSuite(engine: Engine): void {
@@ -36,7 +29,10 @@ export function inboxBatchSuite(engine: Engine): void {
     let b: NetworkNode;
 
     beforeAll(async () => {
-      [a, b] = (await startNetwork(['XAA', 'XAB'], { engine })) as [NetworkNode, NetworkNode];
+      const nodes = [await startTestNode({ state: 'XAA', engine }), await startTestNode({ state: 'XAB', engine, sql: refuseUnstorable })];
+      [a, b] = (await Promise.all(nodes.map(async (node) => ({ node, admin: await signedInAdmin(node) })))) as [NetworkNode, NetworkNode];
+      await addPeer(a, b);
+      await addPeer(b, a);
       // The directories the peering sent are delivered, then the senders stop: only the tests deliver to B.
       for (const n of [a, b]) {
         await eventually(async () => (await n.node.ctx.store.outbox.list({ status: 'queued', limit: 1 })).length === 0, 30_000, 'the peering messages to be delivered');
@@ -88,7 +84,7 @@ export function inboxBatchSuite(engine: Engine): void {
       const twice = await sign(a, envelopeFrom(a));
       const parent = await sign(a, envelopeFrom(a, { thread }));
       const child = await sign(a, envelopeFrom(a, { thread, prev: envelopeHash(parent) }));
-      const bad = await unstorable(b, a);
+      const bad = await sign(a, envelopeFrom(a, { id: UNSTORABLE }));
       const good = await sign(a, envelopeFrom(a));
 
       const [t1, c, t2, x, p, g] = await withInboxHeld(async (queue) => {

@@ -7,6 +7,7 @@ export * from './log-entry.js';
 export * from './merkle/index.js';
 export * from './messages.js';
 export * from './messages/consultations.js';
+export { EARLIEST_TIME, formatHeld, inTimeRange, isoTime, LATEST_TIME, TIME_RANGE_MESSAGE } from './messages/time.js';
 export * from './note/index.js';
 export * from './schemas.js';
 export * from './witness.js';

@@ -103,6 +103,13 @@ export function consultationSuite(engine: Engine): void {
       expect(past.body.errors).toEqual([{ path: 'responseRequestedBy', message: 'The date must be in the future.' }]);
       const ahead = await officerA.post('/api/v1/consultations', { ...DRAFT, responseRequestedBy: new Date(Date.now() + 86_400_000).toISOString() });
       expect(ahead.status).toBe(201);
+      // RFC 3339 allows the year 0000, which one store cannot hold and the other takes as 1 BC: refused on its field, as is a time in the year 9999 that is in 10000 in UTC.
+      const yearZero = await officerA.post('/api/v1/consultations', { ...DRAFT, periodStart: '0000-01-01T00:00:00Z', responseRequestedBy: '9999-12-31T23:00:00-05:00' });
+      expect([yearZero.status, yearZero.body.code]).toEqual([400, 'validation_failed']);
+      expect(yearZero.body.errors).toEqual([
+        { path: 'periodStart', message: 'Use a date and time in the years 1000 to 9999, such as 2026-11-25T09:30:00Z.' },
+        { path: 'responseRequestedBy', message: 'Use a date and time in the years 1000 to 9999, such as 2026-11-25T09:30:00Z.' },
+      ]);
     });
 
     it('recognises pasted indicators and STIX 2.1 bundles, explaining each line or object refused', async () => {

@@ -102,6 +102,8 @@ export function cooperationSuite(engine: Engine): void {
       const past = await officerA.post('/api/v1/requests', { ...PRESERVATION, responseRequestedBy: '2020-01-01T10:00:00Z', send: true });
       expect([past.status, past.body.code]).toEqual([400, 'deadline_passed']);
       expect(past.body.errors).toEqual([{ path: 'responseRequestedBy', message: 'The date must be in the future.' }]);
+      const yearZero = await officerA.post('/api/v1/requests', { ...PRESERVATION, responseRequestedBy: '0050-12-31T10:00:00Z' });
+      expect([yearZero.status, yearZero.body.code, yearZero.body.errors]).toEqual([400, 'validation_failed', [{ path: 'responseRequestedBy', message: 'Use a date and time in the years 1000 to 9999, such as 2026-11-25T09:30:00Z.' }]]);
 
       const draft = await officerA.post<Detail>('/api/v1/requests', { kind: 'preservation', recipient: 'XAB', title: 'Preserve a mailbox', form: { offence: 'Extortion' } });
       expect(draft.status).toBe(201);

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { configSchema, createLogger, startNode, type ContextOptions, type NodeConfig, type RunningNodeHandle } from '@parley/server';
-import { DataDir } from '@parley/store';
-import { freshDatabase } from './postgres.js';
+import { PGlite } from '@electric-sql/pglite';
+import { DataDir, openStore, pgliteDir } from '@parley/store';
+import { freshDatabase, runSql } from './postgres.js';
 
 export type Engine = 'pglite' | 'postgres';
 
@@ -34,6 +35,11 @@ export async function startTestNode(
     context?: ContextOptions;
     /** The URL the node is given for its fresh PostgreSQL database, such as one through a `startTcpProxy`. */
     databaseUrl?: (direct: string) => string;
+    /**
+     * SQL run on the node's database once its schema is made, before the node starts, as an
+     * operator might run it at a console: a trigger that makes the database refuse one row, say.
+     */
+    sql?: readonly string[];
   } = {},
 ): Promise<TestNode> {
   const engine = options.engine ?? 'pglite';
@@ -41,6 +47,7 @@ export async function startTestNode(
   const state = options.state ?? 'XAA';
   await new DataDir(dir).init({ stateCode: state, name: options.name ?? `Test node ${state}`, testState: /^X[A-Z]{2}$/.test(state) });
   const db = engine === 'postgres' ? await freshDatabase() : undefined;
+  if (options.sql) await runBeforeStart(db ? { engine: 'postgres', url: db.url } : { engine: 'pglite', dataDir: dir }, options.sql);
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
@@ -92,6 +99,18 @@ export async function startTestNode(
     },
   };
   return handle;
+}
+
+/** Makes the schema (the store's migrations), then runs the statements on the database it is in. */
+async function runBeforeStart(at: { engine: 'postgres'; url: string } | { engine: 'pglite'; dataDir: string }, statements: readonly string[]): Promise<void> {
+  await (await openStore(at)).close();
+  if (at.engine === 'postgres') return runSql(at.url, statements);
+  const pglite = await PGlite.create(pgliteDir(at.dataDir));
+  try {
+    for (const statement of statements) await pglite.exec(statement);
+  } finally {
+    await pglite.close();
+  }
 }
 
 /** Retries quickly so that tests of delivery after an outage finish in seconds. */

@@ -13,11 +13,11 @@ import {
   wireIndicator,
 } from '@parley/protocol';
 import { z } from 'zod';
-import { requiredText, stateCode, text, uuid } from './fields.js';
+import { requiredText, stateCode, text, timeInput, uuid } from './fields.js';
 
 /** The HTTP contract of consultations: what an officer submits and what the node shows. */
 
-const time = z.iso.datetime({ offset: true, message: 'Use a date and time such as 2026-11-25T09:30:00Z.' });
+const time = timeInput;
 const normId = z.string().regex(/^[a-z0-9][a-z0-9.:_-]{0,63}$/i, 'A norm is named by its catalogue identifier, such as gge2015-13f.');
 
 export const attributionInput = z.strictObject({

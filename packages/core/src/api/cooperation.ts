@@ -13,7 +13,7 @@ import {
 } from '@parley/protocol';
 import { z } from 'zod';
 import { consultationEvent, deadlineState, evidenceItem } from './consultations.js';
-import { requiredText, stateCode, text, uuid } from './fields.js';
+import { requiredText, stateCode, text, timeInput, uuid } from './fields.js';
 
 /**
  * The HTTP contract of cooperation requests on information crimes (domain/cooperation.ts):
@@ -22,7 +22,7 @@ import { requiredText, stateCode, text, uuid } from './fields.js';
  * thread integrity and proofs.
  */
 
-const time = z.iso.datetime({ offset: true, message: 'Use a date and time such as 2026-11-25T09:30:00Z.' });
+const time = timeInput;
 
 export const requestContactInput = z.strictObject({
   name: text(limits.requestContact.name, 'The contact name').default(''),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { limits } from '@parley/protocol';
+import { formatHeld, inTimeRange, limits } from '@parley/protocol';
 
 /** Shared field schemas: one definition per concept, reused by every boundary. */
 
@@ -87,3 +87,12 @@ export const phone = z
   .meta({ pattern: phoneFormat.source });
 
 export const isoTime = z.string();
+
+/**
+ * A date and time a person or client gives: RFC 3339 with its offset, in the years 1000 to 9999
+ * (UTC), the instants both stores hold and give back as written (protocol/src/messages/time.ts
+ * says why).
+ */
+export const timeInput = z
+  .iso.datetime({ offset: true, message: 'Use a date and time such as 2026-11-25T09:30:00Z.' })
+  .refine(inTimeRange, { message: 'Use a date and time in the years 1000 to 9999, such as 2026-11-25T09:30:00Z.', when: formatHeld });
