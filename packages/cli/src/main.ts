@@ -350,7 +350,7 @@ export function buildProgram(io: Io): Command {
         io.out(`     ${p.url}   key ${p.fingerprint}`);
       }
     });
-  type ListedPeer = { stateCode: string; evidenceGrants: number };
+  type ListedPeer = { stateCode: string; evidenceGrants: number; queuedMessages: number };
   const peerCommand = (
     name: 'suspend' | 'resume' | 'remove',
     description: string,
@@ -376,19 +376,21 @@ export function buildProgram(io: Io): Command {
     });
   };
   const files = (n: number) => (n === 1 ? '1 evidence file' : `${n} evidence files`);
+  const messages = (n: number) => (n === 1 ? '1 message' : `${n} messages`);
   peerCommand('suspend', 'stop sending messages to a peer and accepting them from it, until it is resumed', (s) => [
     `Suspended ${s}: this node neither sends to it nor accepts from it. Messages for it stay queued and are retried; if it stays suspended past the delivery period (seven days, or PARLEY_DELIVERY_HOURS), they are marked failed.`,
     `Resume with: parley peer resume ${s}`,
   ]);
-  peerCommand('resume', 'trust a suspended peer again', (s) => [`${s} is trusted again; messages queued for it go at their next retry.`]);
+  peerCommand('resume', 'trust a suspended peer again', (s) => [`${s} is trusted again; messages queued for it are sent without waiting for their next retry.`]);
   peerCommand(
     'remove',
-    'stop trusting a peer and revoke its access to the evidence sent to it; adding it again takes its URL and fingerprint',
+    'stop trusting a peer, revoke its access to the evidence sent to it and give up the messages queued for it; adding it again takes its URL and fingerprint',
     (s, r) => [
       `Removed ${s}, and revoked its access to ${Number(r.grantsRevoked) > 0 ? `the ${files(Number(r.grantsRevoked))} sent to it` : 'evidence (it had been sent none)'}. To trust it again: parley peer add URL --fingerprint SHA256:... with the fingerprint from its administrators; that does not give back its access to evidence.`,
+      ...(Number(r.messagesFailed) > 0 ? [`Gave up the ${messages(Number(r.messagesFailed))} still queued for ${s}: marked failed, and the officers told.`] : []),
     ],
     (p) =>
-      `Removing ${p.stateCode} stops this node trusting it and revokes its access to the evidence files this node sent it (${p.evidenceGrants > 0 ? files(p.evidenceGrants) : 'none so far'}); adding it again does not give that access back, and takes its address and its key fingerprint from its administrators.`,
+      `Removing ${p.stateCode} stops this node trusting it and revokes its access to the evidence files this node sent it (${p.evidenceGrants > 0 ? files(p.evidenceGrants) : 'none so far'}); adding it again does not give that access back, and takes its address and its key fingerprint from its administrators. ${p.queuedMessages > 0 ? `The ${messages(p.queuedMessages)} still queued for it will fail, and the officers be told.` : 'No message is queued for it.'}`,
   );
 
   program

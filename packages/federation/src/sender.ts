@@ -227,8 +227,8 @@ export class Sender {
       const now = this.ctx.now();
       if (!isPeer || now.getTime() - message.createdAt.getTime() >= this.options.maxAgeMs) {
         await store.transaction(async (tx) => {
-          await tx.outbox.markFailed(message.id, attempts, reason);
-          await recordFailure(tx, this.ctx, message, reason);
+          // A message given up meanwhile (its peer removed) was told of then: not twice.
+          if (await tx.outbox.markFailed(message.id, attempts, reason)) await recordFailure(tx, this.ctx, message, reason);
         });
         this.log.warn({ message: message.id, to: message.recipient, attempts, reason }, 'delivery given up');
       } else {

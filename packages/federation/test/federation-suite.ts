@@ -388,6 +388,83 @@ export function federationSuite(engine: Engine): void {
       }
     }, 60_000);
 
+    it('gives up the messages queued for a peer when it is removed, tells the officers once, and does not send them when the state is added again', async () => {
+      const d = await startTestNode({ state: 'XAD', engine });
+      const e = await startTestNode({ state: 'XAE', engine });
+      try {
+        const [nd, ne] = [{ node: d, admin: await signedInAdmin(d) }, { node: e, admin: await signedInAdmin(e) }];
+        await addPeer(ne, nd);
+        await addPeer(nd, ne);
+        await eventually(async () => (await nd.admin.get('/api/v1/messages?recipient=XAE&status=queued')).body.messages.length === 0, 10_000, 'the directory sent on peering');
+        await e.stop();
+        const checks: string[] = [];
+        for (const note of ['first', 'second']) checks.push((await nd.admin.post('/api/v1/checks', { peers: ['XAE'], note })).body.checks[0].id);
+        // Tried and kept for a retry, as for any peer that is down.
+        await eventually(async () => ((await nd.admin.get('/api/v1/messages?recipient=XAE&status=queued')).body.messages as { attempts: number }[]).some((m) => m.attempts > 0), 10_000, 'a failed attempt');
+        // What the confirmations of a removal state: how many messages it gives up.
+        expect(((await nd.admin.get('/api/v1/peers')).body.peers as { stateCode: string; queuedMessages: number }[]).find((p) => p.stateCode === 'XAE')?.queuedMessages).toBe(2);
+
+        expect((await nd.admin.delete('/api/v1/peers/XAE')).status).toBe(204);
+        const messages = (await nd.admin.get('/api/v1/messages?recipient=XAE')).body.messages as { type: string; status: string; lastError: string | null }[];
+        expect(messages.filter((m) => m.type === 'check.request').map((m) => [m.status, m.lastError])).toEqual([
+          ['failed', 'XAE was removed as a peer before the message was delivered'],
+          ['failed', 'XAE was removed as a peer before the message was delivered'],
+        ]);
+        expect(messages.filter((m) => m.status === 'queued')).toEqual([]);
+        const told = async () => ((await nd.admin.get('/api/v1/notifications')).body.notifications as { kind: string; message: string; link: string }[]).filter((n) => n.kind === 'delivery.failed');
+        expect(await told()).toEqual([
+          expect.objectContaining({
+            message: '2 messages to XAE (2 check.request) could not be delivered and were given up: XAE was removed as a peer before they were delivered',
+            link: '/messages?recipient=XAE&status=failed',
+          }),
+        ]);
+
+        // The same state added again gets what is written for it from now on, not what was given up.
+        await e.restart();
+        await addPeer(nd, ne);
+        await eventually(async () => ((await nd.admin.get('/api/v1/messages?recipient=XAE&status=delivered')).body.messages as { type: string }[]).some((m) => m.type === 'directory.update'), 10_000, 'the directory sent on peering again');
+        const arrived = ((await ne.admin.get('/api/v1/checks?direction=incoming')).body.checks as { id: string }[]).map((c) => c.id);
+        expect(arrived.filter((id) => checks.includes(id))).toEqual([]);
+        expect(((await nd.admin.get('/api/v1/messages?recipient=XAE')).body.messages as { type: string; status: string }[]).filter((m) => m.type === 'check.request').map((m) => m.status)).toEqual(['failed', 'failed']);
+        expect(await told()).toHaveLength(1);
+      } finally {
+        await Promise.all([d.close(), e.close()]);
+      }
+    }, 120_000);
+
+    it('keeps the messages for a suspended peer queued, and sends them as soon as it is resumed, not at their next retry', async () => {
+      // Retries that wait 5 to 10 seconds, then 10 to 20: long enough to tell "at once" from "at the next retry".
+      const f = await startTestNode({ state: 'XAF', engine, context: { sender: { baseDelayMs: 5_000, maxDelayMs: 600_000, pollMs: 200, requestTimeoutMs: 5_000 } } });
+      const g = await startTestNode({ state: 'XAG', engine });
+      try {
+        const [nf, ng] = [{ node: f, admin: await signedInAdmin(f) }, { node: g, admin: await signedInAdmin(g) }];
+        await addPeer(ng, nf);
+        await addPeer(nf, ng);
+        await eventually(async () => (await nf.admin.get('/api/v1/messages?recipient=XAG&status=queued')).body.messages.length === 0, 10_000, 'the directory sent on peering');
+        await g.stop();
+        const check = (await nf.admin.post('/api/v1/checks', { peers: ['XAG'], note: 'across a suspension' })).body.checks[0].id as string;
+        expect((await nf.admin.post('/api/v1/peers/XAG/suspend')).status).toBe(200);
+        await g.restart();
+        // Retried while suspended, and kept; after a second attempt the next waits 10 to 20 seconds.
+        const held = await eventually(
+          async () =>
+            ((await nf.admin.get('/api/v1/messages?recipient=XAG&status=queued')).body.messages as { type: string; attempts: number; lastError: string | null; nextAttemptAt: string }[]).find(
+              (m) => m.type === 'check.request' && m.attempts >= 2 && m.lastError === 'XAG is suspended on this node',
+            ),
+          30_000,
+          'a second attempt, while suspended',
+        );
+        expect(Date.parse(held.nextAttemptAt) - Date.now()).toBeGreaterThan(8_000);
+        expect(((await ng.admin.get('/api/v1/checks?direction=incoming')).body.checks as { id: string }[]).some((c) => c.id === check)).toBe(false);
+
+        expect((await nf.admin.post('/api/v1/peers/XAG/resume')).status).toBe(200);
+        await eventually(async () => ((await ng.admin.get('/api/v1/checks?direction=incoming')).body.checks as { id: string }[]).some((c) => c.id === check), 6_000, 'the check at XAG soon after the resumption');
+        expect(((await nf.admin.get('/api/v1/notifications')).body.notifications as { kind: string }[]).filter((n) => n.kind === 'delivery.failed')).toEqual([]);
+      } finally {
+        await Promise.all([f.close(), g.close()]);
+      }
+    }, 120_000);
+
     it('rotates a node key: peers learn it from a message signed by the old key, and messages signed before still arrive', async () => {
       const oldFingerprint = a.node.ctx.nodeInfo().fingerprint;
       await c.node.stop();

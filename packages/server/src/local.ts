@@ -82,8 +82,8 @@ export const operatorCommands = {
     return { peer: await setPeerStatus(domain, operator, body.state, 'trusted', meta) };
   },
   async removePeer(domain: DomainContext, body: z.output<typeof localSchemas.removePeer>, meta: RequestMeta) {
-    const { grantsRevoked } = await removePeer(domain, operator, body.state, meta);
-    return { removed: body.state, grantsRevoked };
+    const { grantsRevoked, messagesFailed } = await removePeer(domain, operator, body.state, meta);
+    return { removed: body.state, grantsRevoked, messagesFailed };
   },
 };
 

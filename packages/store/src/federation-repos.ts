@@ -142,7 +142,20 @@ export function outboxRepo(db: Db, queued: () => void = () => undefined): Outbox
       await db.updateTable('outbox').set({ attempts, next_attempt_at: next, last_error: error }).where('id', '=', id).where('status', '=', 'queued').execute();
     },
     async markFailed(id, attempts, error) {
-      await db.updateTable('outbox').set({ status: 'failed', attempts, last_error: error }).where('id', '=', id).execute();
+      const r = await db.updateTable('outbox').set({ status: 'failed', attempts, last_error: error }).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+    async failQueued(recipient, error) {
+      const rows = await db.updateTable('outbox').set({ status: 'failed', last_error: error }).where('recipient', '=', recipient).where('status', '=', 'queued').returningAll().execute();
+      return rows.map(toOutbox).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+    },
+    async retryNow(recipient, at) {
+      const r = await db.updateTable('outbox').set({ next_attempt_at: at }).where('recipient', '=', recipient).where('status', '=', 'queued').where('next_attempt_at', '>', at).executeTakeFirst();
+      return Number(r.numUpdatedRows);
+    },
+    async queuedCounts() {
+      const rows = await db.selectFrom('outbox').select(['recipient', (eb) => eb.fn.countAll<string>().as('n')]).where('status', '=', 'queued').groupBy('recipient').execute();
+      return new Map(rows.map((r) => [r.recipient, Number(r.n)]));
     },
     async list(f) {
       let q = db.selectFrom('outbox').selectAll().orderBy('created_at', 'desc').limit(f.limit);

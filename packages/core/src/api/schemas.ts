@@ -203,9 +203,10 @@ export const peer = z.object({
   updatedAt: z.string(),
 });
 export type Peer = z.infer<typeof peer>;
-/** A peer as listed, with what removing it would revoke. */
+/** A peer as listed, with what removing it would revoke and give up. */
 export const listedPeer = peer.extend({
   evidenceGrants: z.number().int().min(0).describe('How many evidence files this peer may fetch from this node: those sent to it. Removing the peer revokes them.'),
+  queuedMessages: z.number().int().min(0).describe('How many messages to this peer are queued, not yet delivered. Removing the peer gives them up (failed, the officers told); suspending it keeps them queued until it is resumed or the delivery period ends.'),
 });
 export type ListedPeer = z.infer<typeof listedPeer>;
 export const peerList = z.object({ peers: z.array(listedPeer) });

@@ -167,30 +167,46 @@ export async function addPeer(
   return result;
 }
 
+/**
+ * Suspends or resumes a peer. Messages for a suspended peer stay queued (the sender retries them
+ * until the delivery period ends); resuming makes them due at once, since their backoff, grown
+ * while the peer was suspended, could otherwise hold them for up to an hour.
+ */
 export async function setPeerStatus(ctx: DomainContext, actor: Actor, stateCode: string, status: PeerRecord['status'], meta: RequestMeta): Promise<PeerView> {
   assertMay(actor, 'peers.manage');
+  let resumed = false;
   try {
-    return await ctx.store.transaction(async (tx) => {
+    const view = await ctx.store.transaction(async (tx) => {
       const before = await tx.peers.byState(stateCode);
       if (!before) throw notFound('peer_not_found', `${stateCode} is not a peer of this node.`);
-      const after = { ...before, status, updatedAt: ctx.now() };
+      const now = ctx.now();
+      const after = { ...before, status, updatedAt: now };
       await tx.peers.upsert(after);
       await record(tx, ctx, actor, meta, { action: `peer.${status === 'trusted' ? 'resume' : 'suspend'}`, entityType: 'peer', entityId: stateCode, before: presentPeer(before), after: presentPeer(after) });
+      if (status === 'trusted') resumed = (await tx.outbox.retryNow(stateCode, now)) > 0;
       return presentPeer(after);
     });
+    if (resumed) ctx.onQueued?.();
+    return view;
   } finally {
     ctx.peerCache?.clear();
   }
 }
+
+/** Why a message still queued for a peer that is removed is given up. */
+export const removedPeerReason = (stateCode: string) => `${stateCode} was removed as a peer before the message was delivered`;
 
 /**
  * Stops trusting a peer, and revokes every evidence grant it holds: a removed peer is one this
  * node no longer vouches for, and adding the same state again later (perhaps under a new key, or
  * a new government) must not silently give back what it could fetch before. Suspending a peer
  * keeps its grants: the evidence gate refuses it while suspended, and resuming restores both.
- * Returns how many contents it could fetch until now.
+ * Messages still queued for it are given up, as at the end of the delivery period, and the
+ * officers told: nothing would deliver them, and adding the state again must not send it what
+ * was written for the peer removed. Returns how many contents it could fetch until now, and how
+ * many messages were given up.
  */
-export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: string, meta: RequestMeta): Promise<{ grantsRevoked: number }> {
+export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: string, meta: RequestMeta): Promise<{ grantsRevoked: number; messagesFailed: number }> {
   assertMay(actor, 'peers.manage');
   try {
     return await ctx.store.transaction(async (tx) => {
@@ -202,7 +218,14 @@ export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: st
       if (revoked.length > 0) {
         await record(tx, ctx, actor, meta, { action: 'evidence.revoke', entityType: 'peer', entityId: stateCode, before: { granted: revoked }, after: { granted: [] } });
       }
-      return { grantsRevoked: revoked.length };
+      const reason = removedPeerReason(stateCode);
+      const failed = await tx.outbox.failQueued(stateCode, reason);
+      if (failed.length > 0) {
+        const ids = failed.map((m) => m.id);
+        await record(tx, ctx, actor, meta, { action: 'outbox.fail', entityType: 'peer', entityId: stateCode, before: { queued: ids }, after: { failed: ids, reason } });
+        await recordRemovalFailures(tx, ctx, stateCode, failed);
+      }
+      return { grantsRevoked: revoked.length, messagesFailed: failed.length };
     });
   } finally {
     // Cleared whatever happened, as for a change of status: a look-up meanwhile must not keep the removed peer.
@@ -210,11 +233,14 @@ export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: st
   }
 }
 
-/** The peers, each with how many evidence contents it may fetch from this node (what removing it revokes). */
-export async function listPeers(ctx: DomainContext, actor: Actor): Promise<(PeerView & { evidenceGrants: number })[]> {
+/**
+ * The peers, each with how many evidence contents it may fetch from this node and how many
+ * messages are queued for it: what removing it revokes, and what removing it gives up.
+ */
+export async function listPeers(ctx: DomainContext, actor: Actor): Promise<(PeerView & { evidenceGrants: number; queuedMessages: number })[]> {
   assertMay(actor, 'federation.read');
-  const [peers, grants] = await Promise.all([ctx.store.peers.list(), ctx.store.evidence.grantCounts()]);
-  return peers.map((p) => ({ ...presentPeer(p), evidenceGrants: grants.get(p.stateCode) ?? 0 }));
+  const [peers, grants, queued] = await Promise.all([ctx.store.peers.list(), ctx.store.evidence.grantCounts(), ctx.store.outbox.queuedCounts()]);
+  return peers.map((p) => ({ ...presentPeer(p), evidenceGrants: grants.get(p.stateCode) ?? 0, queuedMessages: queued.get(p.stateCode) ?? 0 }));
 }
 
 // ---- receiving ---------------------------------------------------------------------------
@@ -625,6 +651,19 @@ export async function recordDelivery(tx: Store, ctx: DomainContext, message: Out
 
 export async function recordFailure(tx: Store, ctx: DomainContext, message: OutboxRecord, reason: string): Promise<void> {
   await notify(tx, ctx, 'officer', 'delivery.failed', `A ${message.type} message to ${message.recipient} could not be delivered and was given up: ${reason}`, '/messages');
+}
+
+/**
+ * Tells the officers of the messages to a peer given up when it was removed: in one
+ * notification, which says how many of each type, rather than one notification (and e-mail) per
+ * message of a backlog.
+ */
+async function recordRemovalFailures(tx: Store, ctx: DomainContext, recipient: string, messages: readonly OutboxRecord[]): Promise<void> {
+  if (messages.length === 1) return recordFailure(tx, ctx, messages[0]!, removedPeerReason(recipient));
+  const types = new Map<string, number>();
+  for (const m of messages) types.set(m.type, (types.get(m.type) ?? 0) + 1);
+  const each = [...types].map(([type, n]) => `${n} ${type}`).join(', ');
+  await notify(tx, ctx, 'officer', 'delivery.failed', `${messages.length} messages to ${recipient} (${each}) could not be delivered and were given up: ${recipient} was removed as a peer before they were delivered`, `/messages?recipient=${recipient}&status=failed`);
 }
 
 export async function notify(tx: Store, ctx: DomainContext, audience: 'officer' | 'admin', kind: string, message: string, link: string | null): Promise<void> {

@@ -200,7 +200,14 @@ export interface OutboxRepo {
   due(now: Date, limit: number, busy: string[]): Promise<OutboxRecord[]>;
   markDelivered(id: string, at: Date, receipt: string): Promise<void>;
   markRetry(id: string, attempts: number, next: Date, error: string): Promise<void>;
-  markFailed(id: string, attempts: number, error: string): Promise<void>;
+  /** Gives a queued message up; false when it was no longer queued (delivered, or given up already), so its senders are told once. */
+  markFailed(id: string, attempts: number, error: string): Promise<boolean>;
+  /** Gives up every message still queued for `recipient`, with `error` as the reason; returns them. */
+  failQueued(recipient: string, error: string): Promise<OutboxRecord[]>;
+  /** Makes every message queued for `recipient` due at `at`, whatever its backoff; returns how many were due later. */
+  retryNow(recipient: string, at: Date): Promise<number>;
+  /** How many messages are queued for each recipient that has any. */
+  queuedCounts(): Promise<Map<string, number>>;
   list(filter: { recipient?: string | undefined; status?: OutboxRecord['status'] | undefined; limit: number }): Promise<OutboxRecord[]>;
   nextDue(): Promise<Date | undefined>;
 }

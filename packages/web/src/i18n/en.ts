@@ -335,7 +335,7 @@ export const messages = {
     statuses: { trusted: 'Trusted', suspended: 'Suspended' } as Record<string, string>,
     statusHelp: {
       trusted: 'Messages are sent to and accepted from this state.',
-      suspended: 'Nothing is sent to or accepted from this state until it is resumed.',
+      suspended: 'Nothing is sent to or accepted from this state until it is resumed. Messages for it wait, and are sent when it is resumed.',
     } as Record<string, string>,
     suspend: 'Suspend',
     suspendNamed: (code: string) => `Suspend ${code}`,
@@ -345,8 +345,8 @@ export const messages = {
     resumed: (code: string) => `${code} is trusted again.`,
     remove: 'Remove',
     removeNamed: (code: string) => `Remove ${code}`,
-    removeConfirm: (code: string, name: string, evidence: number) =>
-      `Remove ${code} (${isolate(name)})? This node will stop exchanging messages with it, and ${code} will no longer be able to fetch the evidence files this node sent it (${evidence === 0 ? 'none so far' : evidence === 1 ? '1 file' : `${evidence} files`}); adding it again does not give that back. To connect again, an administrator must add it again with its fingerprint.`,
+    removeConfirm: (code: string, name: string, evidence: number, queued: number) =>
+      `Remove ${code} (${isolate(name)})? This node will stop exchanging messages with it, and ${code} will no longer be able to fetch the evidence files this node sent it (${evidence === 0 ? 'none so far' : evidence === 1 ? '1 file' : `${evidence} files`}); adding it again does not give that back. ${queued === 0 ? 'No message is waiting to be delivered to it.' : `${queued === 1 ? 'The 1 message' : `The ${queued} messages`} still waiting to be delivered to it will fail, and the officers be told.`} To connect again, an administrator must add it again with its fingerprint.`,
     removeYes: 'Yes, remove',
     removed: (code: string) => `${code} has been removed, and its access to evidence sent to it revoked.`,
     addTitle: 'Add a peer',

@@ -337,7 +337,7 @@ export const messages: Messages = {
     statuses: { trusted: 'De confiance', suspended: 'Suspendu' } as Record<string, string>,
     statusHelp: {
       trusted: 'Les messages sont envoyés à cet État et acceptés de lui.',
-      suspended: 'Rien n’est envoyé à cet État ni accepté de lui tant qu’il n’est pas rétabli.',
+      suspended: 'Rien n’est envoyé à cet État ni accepté de lui tant qu’il n’est pas rétabli. Les messages qui lui sont destinés attendent, et partent dès qu’il est rétabli.',
     } as Record<string, string>,
     suspend: 'Suspendre',
     suspendNamed: (code: string) => `Suspendre ${code}`,
@@ -347,8 +347,8 @@ export const messages: Messages = {
     resumed: (code: string) => `${code} est de nouveau de confiance.`,
     remove: 'Retirer',
     removeNamed: (code: string) => `Retirer ${code}`,
-    removeConfirm: (code: string, name: string, evidence: number) =>
-      `Retirer ${code} (${isolate(name)}) ? Ce nœud cessera d’échanger des messages avec lui, et ${code} ne pourra plus obtenir les pièces que ce nœud lui a envoyées (${evidence === 0 ? 'aucune à ce jour' : evidence === 1 ? '1 fichier' : `${evidence} fichiers`}) ; l’ajouter de nouveau ne lui rend pas cet accès. Pour rétablir la liaison, un administrateur devra l’ajouter de nouveau avec son empreinte.`,
+    removeConfirm: (code: string, name: string, evidence: number, queued: number) =>
+      `Retirer ${code} (${isolate(name)}) ? Ce nœud cessera d’échanger des messages avec lui, et ${code} ne pourra plus obtenir les pièces que ce nœud lui a envoyées (${evidence === 0 ? 'aucune à ce jour' : evidence === 1 ? '1 fichier' : `${evidence} fichiers`}) ; l’ajouter de nouveau ne lui rend pas cet accès. ${queued === 0 ? 'Aucun message n’attend de lui être remis.' : queued === 1 ? 'Le message qui attend encore de lui être remis échouera, et les agents en seront avertis.' : `Les ${queued} messages qui attendent encore de lui être remis échoueront, et les agents en seront avertis.`} Pour rétablir la liaison, un administrateur devra l’ajouter de nouveau avec son empreinte.`,
     removeYes: 'Oui, retirer',
     removed: (code: string) => `${code} a été retiré, et son accès aux pièces qui lui ont été envoyées est révoqué.`,
     addTitle: 'Ajouter un pair',

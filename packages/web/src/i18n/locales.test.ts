@@ -13,7 +13,7 @@ function leaves(node: unknown, path = '', out = new Map<string, unknown>()): Map
   return out;
 }
 
-const NUMBERS = new Set(['n', 'rows', 'valid', 'bad', 'total', 'line', 'percent', 'hours', 'evidence', 'status']);
+const NUMBERS = new Set(['n', 'rows', 'valid', 'bad', 'total', 'line', 'percent', 'hours', 'evidence', 'queued', 'status']);
 
 /** Sample arguments for a message function, by the names of its parameters, as isolate.test.ts reads them. */
 function sampleArgs(fn: (...a: never[]) => unknown, number: number): unknown[] {

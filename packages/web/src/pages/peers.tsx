@@ -27,9 +27,9 @@ export function PeersPage() {
   const replace = (peer: Peer) => {
     if (result.status !== 'ready') return;
     const others = result.data.filter((x) => x.stateCode !== peer.stateCode);
-    // A change of status or address keeps the peer's grants; a peer added anew has none.
-    const evidenceGrants = result.data.find((x) => x.stateCode === peer.stateCode)?.evidenceGrants ?? 0;
-    set([...others, { ...peer, evidenceGrants }].sort((a, b) => a.stateCode.localeCompare(b.stateCode)));
+    // A change of status or address keeps the peer's grants and queued messages; a peer added anew has no grants.
+    const held = result.data.find((x) => x.stateCode === peer.stateCode);
+    set([...others, { ...peer, evidenceGrants: held?.evidenceGrants ?? 0, queuedMessages: held?.queuedMessages ?? 0 }].sort((a, b) => a.stateCode.localeCompare(b.stateCode)));
   };
 
   return (
@@ -158,7 +158,7 @@ function PeerRecord({
           <ConfirmAction
             label={p.remove}
             accessibleLabel={p.removeNamed(code)}
-            question={p.removeConfirm(code, peer.name, peer.evidenceGrants)}
+            question={p.removeConfirm(code, peer.name, peer.evidenceGrants, peer.queuedMessages)}
             confirmLabel={p.removeYes}
             busy={busy}
             onConfirm={() =>
