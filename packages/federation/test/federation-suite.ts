@@ -132,6 +132,8 @@ export function federationSuite(engine: Engine): void {
       }, 10_000, 'confirmation at XAA');
       expect(done.confirmedBy).toBe('Duty officer');
       expect(done.confirmationSeconds).toBeGreaterThanOrEqual(done.deliverySeconds);
+      // The contact is in XAB's directory as XAA holds it: named.
+      expect([done.confirmedContact, done.confirmedContactUnlisted]).toEqual([contact.id, false]);
 
       expect((await b.admin.get(`/api/v1/contacts/${contact.id}`)).body.verifiedAt).not.toBeNull();
       await eventually(async () => {
@@ -165,6 +167,29 @@ export function federationSuite(engine: Engine): void {
       const again = await deliverAs(a, b, { type: 'check.request', thread: id, body: { check: id, deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'For Borealis only' } });
       const twice = await deliverAs(a, b, { type: 'check.request', thread: id, body: { check: id, deadline: new Date(Date.now() + 3600_000).toISOString(), note: 'For Borealis only' } });
       for (const h of [again.hash, twice.hash]) expect((await b.node.ctx.store.inbox.byHash(h))?.applyError).toBeNull();
+    });
+
+    it("keeps a confirmation naming a point of contact not in the peer's directory, a stranger's or another state's, without naming it as a known contact", async () => {
+      // Caldera publishes a contact, which XAA holds in Caldera's directory.
+      const caldera = await c.admin.post('/api/v1/contacts', { ...CONTACT, name: 'Caldera desk', email: 'desk@cert.xac.example' });
+      expect(caldera.status).toBe(201);
+      await eventually(async () => {
+        const d = (await a.admin.get('/api/v1/federation/directory')).body.states.find((s: { stateCode: string }) => s.stateCode === 'XAC');
+        return d?.contacts.some((x: { id: string }) => x.id === caldera.body.id);
+      }, 10_000, "Caldera's contact in XAA's view");
+      for (const contact of [randomUUID(), caldera.body.id as string]) {
+        const id = (await a.admin.post('/api/v1/checks', { peers: ['XAB'], note: 'Naming a stranger' })).body.checks[0].id as string;
+        const answer = await deliverAs(b, a, { type: 'check.response', thread: id, body: { check: id, confirmedAt: new Date().toISOString(), confirmedBy: 'Someone at Borealis', contact } });
+        expect(answer.status).toBe(200);
+        expect((await a.node.ctx.store.inbox.byHash(answer.hash))?.applyError).toBeNull();
+        // A person did confirm: that stands; which contact they answered for, XAA cannot tell.
+        const held = (await a.admin.get('/api/v1/checks?peer=XAB')).body.checks.find((x: { id: string }) => x.id === id);
+        expect(held).toMatchObject({ status: 'confirmed', confirmedBy: 'Someone at Borealis', confirmedContact: null, confirmedContactUnlisted: true });
+      }
+      // Caldera's own contact is not made verified by Borealis naming it.
+      const calderaView = (await a.admin.get('/api/v1/federation/directory')).body.states.find((s: { stateCode: string }) => s.stateCode === 'XAC');
+      expect(calderaView.contacts.find((x: { id: string }) => x.id === caldera.body.id).verifiedAt).toBeNull();
+      expect((await c.admin.get(`/api/v1/contacts/${caldera.body.id}`)).body.verifiedAt).toBeNull();
     });
 
     it("applies no check, nor a check's confirmation, sent outside the check's own thread", async () => {

@@ -258,7 +258,11 @@ export const check = z.object({
   deliveredAt: z.string().nullable(),
   confirmedAt: z.string().nullable(),
   confirmedBy: z.string().nullable(),
-  confirmedContact: z.string().nullable(),
+  confirmedContact: z
+    .string()
+    .nullable()
+    .describe("The point of contact the confirmation was made for, by id: this state's own for an incoming check; for an outgoing one, one in the peer's directory as this node holds it. Null when the confirmation named none, or one not in that directory."),
+  confirmedContactUnlisted: z.boolean().describe("The peer's confirmation named a point of contact that is not in its directory as this node holds it: a person confirmed, for a contact this node does not know."),
   deliverySeconds: z.number().nullable(),
   confirmationSeconds: z.number().nullable(),
   status: z.enum(['sending', 'delivered', 'confirmed', 'confirmed_late', 'missed']),

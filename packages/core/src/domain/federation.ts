@@ -488,14 +488,29 @@ export interface CheckView {
   deliveredAt: string | null;
   confirmedAt: string | null;
   confirmedBy: string | null;
+  /**
+   * The point of contact the confirmation was made for, by id, only when it is one this node
+   * knows: this state's own for an incoming check (chosen here), one in the peer's directory as
+   * this node holds it for an outgoing one.
+   */
   confirmedContact: string | null;
+  /** The confirmation named a point of contact this node does not know: not in the peer's directory as held here. */
+  confirmedContactUnlisted: boolean;
   /** Seconds from start to the machine receipt, and to the person's confirmation. */
   deliverySeconds: number | null;
   confirmationSeconds: number | null;
   status: 'sending' | 'delivered' | 'confirmed' | 'confirmed_late' | 'missed';
 }
 
-export function presentCheck(c: CheckRecord, now: Date): CheckView {
+/**
+ * A check as shown. `listed` holds the ids of the points of contact in the peer's directory as
+ * this node holds it: a peer's confirmation names its contact by id, which is only its word, so an
+ * outgoing check names the contact only while that id is in the peer's directory (which the
+ * `directory.update` sent with the confirmation may bring just after it). A person did confirm
+ * either way, so the confirmation stands; what is not shown is a contact this node cannot vouch for.
+ */
+export function presentCheck(c: CheckRecord, now: Date, listed: ReadonlySet<string> = new Set()): CheckView {
+  const known = c.confirmedContact !== null && (c.direction === 'incoming' || listed.has(c.confirmedContact));
   const secs = (d: Date | null) => (d ? Math.max(0, Math.round((d.getTime() - c.startedAt.getTime()) / 100) / 10) : null);
   const status: CheckView['status'] = c.confirmedAt
     ? c.confirmedAt > c.deadline
@@ -517,7 +532,8 @@ export function presentCheck(c: CheckRecord, now: Date): CheckView {
     deliveredAt: c.deliveredAt?.toISOString() ?? null,
     confirmedAt: c.confirmedAt?.toISOString() ?? null,
     confirmedBy: c.confirmedBy,
-    confirmedContact: c.confirmedContact,
+    confirmedContact: known ? c.confirmedContact : null,
+    confirmedContactUnlisted: c.confirmedContact !== null && !known,
     deliverySeconds: secs(c.deliveredAt),
     confirmationSeconds: secs(c.confirmedAt),
     status,
@@ -636,7 +652,11 @@ export async function listChecks(
 ): Promise<CheckView[]> {
   assertMay(actor, 'federation.read');
   const now = ctx.now();
-  return (await ctx.store.checks.list(filter)).map((c) => presentCheck(c, now));
+  const checks = await ctx.store.checks.list(filter);
+  // The peers' directories only when a confirmation from a peer names a contact.
+  const directories = checks.some((c) => c.direction === 'outgoing' && c.confirmedContact) ? await ctx.store.peerDirectories.list() : [];
+  const listed = new Map(directories.map((d) => [d.stateCode, new Set((d.contacts as PublishedContact[]).map((x) => x.id))]));
+  return checks.map((c) => presentCheck(c, now, listed.get(c.peer)));
 }
 
 // ---- delivery outcomes ---------------------------------------------------------------------

@@ -445,6 +445,7 @@ export const messages = {
     confirmedAt: (when: string, after: string) => `${when}, after ${after}`,
     confirmedByWhom: (who: string, contact: string) => `by ${isolate(who)}, for ${isolate(contact)}`,
     confirmedByOnly: (who: string) => `by ${isolate(who)}`,
+    confirmedForUnlisted: (who: string, code: string) => `by ${isolate(who)}, for a point of contact not in ${code}’s directory`,
     notConfirmed: 'Not yet',
     neverConfirmed: 'No confirmation',
     aContact: 'a point of contact',

@@ -447,6 +447,7 @@ export const messages: Messages = {
     confirmedAt: (when: string, after: string) => `${when}, après ${after}`,
     confirmedByWhom: (who: string, contact: string) => `par ${isolate(who)}, pour ${isolate(contact)}`,
     confirmedByOnly: (who: string) => `par ${isolate(who)}`,
+    confirmedForUnlisted: (who: string, code: string) => `par ${isolate(who)}, pour un point de contact absent de l’annuaire de ${code}`,
     notConfirmed: 'Pas encore',
     neverConfirmed: 'Aucune confirmation',
     aContact: 'un point de contact',

@@ -408,6 +408,8 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
 /** Who confirmed, for which point of contact, named from the other state's own directory. */
 function confirmer(c: Check, contactName: string | null): string {
   if (!c.confirmedBy) return '';
+  // The node names a peer's contact only when it is in that peer's directory as held here.
+  if (c.confirmedContactUnlisted) return k.confirmedForUnlisted(c.confirmedBy, c.peer);
   return c.confirmedContact ? k.confirmedByWhom(c.confirmedBy, contactName ?? k.aContact) : k.confirmedByOnly(c.confirmedBy);
 }
 
