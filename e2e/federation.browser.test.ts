@@ -346,6 +346,8 @@ describe('peer administration', () => {
     await question.waitFor();
     // It says what removing takes away that adding the peer again would not give back.
     expect(await question.textContent()).toContain('XAB will no longer be able to fetch the evidence files this node sent it (none so far); adding it again does not give that back.');
+    // And what it gives up: every message to XAB was delivered.
+    expect(await question.textContent()).toContain('No message is waiting to be delivered to it.');
     await question.getByRole('button', { name: 'Cancel' }).click();
     expect(await pageA.getByRole('button', { name: 'Remove XAB' }).count()).toBe(1);
   });
