@@ -1,6 +1,6 @@
 import type { Problem, ResponseOf, RouteName, routes } from '@parley/core';
 import type { z } from 'zod';
-import { messages as t } from '../i18n/index.js';
+import { formatTimesIn, messages as t } from '../i18n/index.js';
 
 type Spec<N extends RouteName> = (typeof routes)[N];
 
@@ -175,8 +175,15 @@ export async function call<N extends Endpoint>(
     if (payload === undefined) throw new ApiError(res.status, 'unreadable', t.errors.unreadable);
     return payload as ResponseOf<N>;
   }
+  // The node's sentences write times as it stores them ("choose a date on or after 2027-01-24");
+  // a person reads them in the interface's one format.
   const error = isProblem(payload)
-    ? new ApiError(res.status, payload.code, payload.detail, payload.errors ?? [])
+    ? new ApiError(
+        res.status,
+        payload.code,
+        formatTimesIn(payload.detail),
+        (payload.errors ?? []).map((i) => ({ ...i, message: formatTimesIn(i.message) })),
+      )
     : new ApiError(res.status, `http_${res.status}`, t.errors.status(res.status));
   if (res.status === 401 && !signInCalls.has(name)) onSignedOut?.();
   throw error;

@@ -24,12 +24,16 @@ const loaders: Partial<Record<Locale, () => Promise<Messages>>> = {
 let dateTime: Intl.DateTimeFormat;
 let languageNames: Intl.DisplayNames;
 let dateOnly: Intl.DateTimeFormat;
+// A calendar day written as YYYY-MM-DD is that day everywhere: read in the browser's time zone, west
+// of UTC it would show as the day before.
+let calendarDay: Intl.DateTimeFormat;
 let decimal: Intl.NumberFormat;
 
 function useFormats(code: Locale): void {
   dateTime = new Intl.DateTimeFormat(code, { year: 'numeric', month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' });
   languageNames = new Intl.DisplayNames([code], { type: 'language', fallback: 'none' });
   dateOnly = new Intl.DateTimeFormat(code, { dateStyle: 'medium' });
+  calendarDay = new Intl.DateTimeFormat(code, { dateStyle: 'medium', timeZone: 'UTC' });
   decimal = new Intl.NumberFormat(code, { maximumFractionDigits: 1 });
 }
 useFormats(locale);
@@ -104,11 +108,37 @@ export function languageName(code: string): string | undefined {
   }
 }
 
-/** A day as people read it, in the browser's time zone. */
+/** A day as people read it: a moment's day in the browser's time zone, a bare YYYY-MM-DD as that day. */
 export function formatDate(iso: string | null | undefined): string {
   if (!iso) return messages.common.unknownTime;
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : dateOnly.format(d);
+  if (Number.isNaN(d.getTime())) return iso;
+  return /^\d{4}-\d{2}-\d{2}$/.test(iso) ? calendarDay.format(d) : dateOnly.format(d);
+}
+
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/**
+ * The moments the node writes into its sentences (notifications, error details), in each of the
+ * forms it uses: ISO 8601 ("2026-11-25T17:19:13.050Z"), the case file's UTC time ("25 Nov 2026,
+ * 09:30 UTC", which e-mailed notifications carry too) and a day ("2026-12-15").
+ */
+const nodeMoment =
+  /\b(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z)\b|\b(\d{1,2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}), (\d{2}):(\d{2}) UTC\b|\b(\d{4}-\d{2}-\d{2})\b(?![T:])/g;
+
+/**
+ * A sentence from the node with its moments in the interface's one format, so that a person reads
+ * every time on a page alike, whichever way the node wrote it.
+ */
+export function formatTimesIn(text: string): string {
+  return text.replace(nodeMoment, (whole, iso?: string, day?: string, month?: string, year?: string, hour?: string, minute?: string, date?: string) => {
+    if (iso) return formatTime(iso);
+    if (date) return formatDate(date);
+    const at = new Date(Date.UTC(Number(year), MONTHS.indexOf(month ?? ''), Number(day), Number(hour), Number(minute)));
+    // Date.UTC rolls an impossible "31 Feb" or "25:99" over into another moment; such text is not a time.
+    const exact = at.getUTCDate() === Number(day) && at.getUTCHours() === Number(hour) && at.getUTCMinutes() === Number(minute);
+    return exact ? formatTime(at.toISOString()) : whole;
+  });
 }
 
 /**

@@ -2,15 +2,11 @@ import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { ErrorFor } from '../components/alerts.js';
 import { Loading, Page } from '../components/page.js';
-import { formatTime, messages as t } from '../i18n/index.js';
+import { formatTime, formatTimesIn, messages as t } from '../i18n/index.js';
 import { useNotifications } from '../notifications.js';
 import { MailSettings } from '../components/mail-settings.js';
 
 const n = t.notifications;
-
-// The node writes moments into its sentences as ISO 8601 (2026-11-25T17:19:13.050Z); show them as people read times.
-const isoMoment = /\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?Z\b/g;
-export const readable = (message: string) => message.replace(isoMoment, (iso) => formatTime(iso));
 
 /** Only paths of this interface are followed; anything else is shown as text. */
 const internal = (link: string | null): link is string => !!link && link.startsWith('/') && !link.startsWith('//');
@@ -40,7 +36,7 @@ export function NotificationsPage() {
                   <p className="record-meta">
                     {fresh ? <span className="badge badge-new">{n.newBadge}</span> : null} <time dateTime={item.at}>{formatTime(item.at)}</time>
                   </p>
-                  <p>{readable(item.message)}</p>
+                  <p>{formatTimesIn(item.message)}</p>
                   {internal(item.link) ? (
                     <p>
                       <Link href={item.link}>{n.links[item.link.split('?')[0] ?? ''] ?? n.open}</Link>

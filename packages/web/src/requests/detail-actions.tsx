@@ -6,7 +6,7 @@ import { EvidenceUpload } from '../components/evidence-upload.js';
 import { RadioGroup, SelectField, TextField } from '../components/fields.js';
 import { useFlash } from '../components/flash.js';
 import { CheckboxGroup, ConfirmStep, TextAreaField, fromLocalInput, toLocalInput } from '../consultations/parts.js';
-import { messages as t } from '../i18n/index.js';
+import { formatDate, messages as t } from '../i18n/index.js';
 import { limits } from '../limits.js';
 import { may } from '../permissions.js';
 import { useUser } from '../session.js';
@@ -19,7 +19,6 @@ import {
   dateInput,
   decisionKinds,
   endOfDay,
-  formatLongDate,
   refusalGrounds,
   sameTimeOn,
 } from './detail-parts.js';
@@ -321,7 +320,7 @@ function StepForm({
             <TextField
               id={id('preserved-until')}
               label={a.preservedUntil}
-              hint={a.preservedUntilHint(formatLongDate(endOfDay(minPreserved)))}
+              hint={a.preservedUntilHint(formatDate(endOfDay(minPreserved)))}
               type="date"
               min={minPreserved}
               value={preservedUntil}
@@ -336,7 +335,7 @@ function StepForm({
         <TextField
           id={id('extend-until')}
           label={a.extendUntil}
-          hint={c.preserveUntil ? a.extendUntilHint(formatLongDate(c.preserveUntil)) : undefined}
+          hint={c.preserveUntil ? a.extendUntilHint(formatDate(c.preserveUntil)) : undefined}
           type="date"
           min={minExtend}
           value={extendUntil}

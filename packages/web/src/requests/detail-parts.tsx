@@ -8,7 +8,7 @@ import { formOf } from './form-model.js';
 import { CopyButton } from '../components/copy.js';
 import { DownloadProof } from '../components/download-proof.js';
 import { StateLabel } from '../components/state-label.js';
-import { formatDeadline, formatTime, locale, messages as t } from '../i18n/index.js';
+import { formatDate, formatDeadline, formatTime, locale, messages as t } from '../i18n/index.js';
 
 /*
  * The read-only parts of one cooperation request's page: its status and deadlines in words, the
@@ -35,15 +35,7 @@ export interface Decision {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const longDate = new Intl.DateTimeFormat(locale, { dateStyle: 'long' });
 const sizeFormat = new Intl.NumberFormat(locale);
-
-/** A day in words, in the browser's time zone: "January 24, 2027". */
-export function formatLongDate(iso: string | null | undefined): string {
-  if (!iso) return t.common.unknownTime;
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? iso : longDate.format(d);
-}
 
 /** The YYYY-MM-DD of a day in the browser's time zone, `days` after `from`. */
 export function dateInput(from: number, days = 0): string {
@@ -112,7 +104,7 @@ export function PreservationClock({
   const days = daysLeft(preserveUntil, Math.max(now, Date.now()));
   const left = days >= 1 ? r.clock.days(days) : r.clock.lessThanADay;
   const lapsing = !lapsed && (preservation === 'lapsing' || until - now <= 7 * DAY_MS);
-  const date = formatLongDate(preserveUntil);
+  const date = formatDate(preserveUntil);
   return (
     <section className={`request-preservation ${lapsed ? 'alert alert-error' : lapsing ? 'alert alert-warning' : 'alert alert-info'}`} aria-labelledby="preservation-title">
       <h2 id="preservation-title" className="alert-title">
@@ -354,7 +346,7 @@ export function DecisionView({ decision, headingLevel = 3 }: { decision: Decisio
         {decision.until ? (
           <div>
             <dt>{kind === 'postpone' ? dk.postponedUntil : dk.preservedUntil}</dt>
-            <dd>{formatLongDate(decision.until)}</dd>
+            <dd>{formatDate(decision.until)}</dd>
           </div>
         ) : null}
       </dl>
@@ -474,7 +466,7 @@ export function requestEventExtra(c: RequestDetail) {
     return (
       <>
         {e.decision ? <DecisionView decision={e.decision} headingLevel={4} /> : null}
-        {e.until && !e.decision ? <p className="event-until">{r.eventExtended(formatLongDate(e.until))}</p> : null}
+        {e.until && !e.decision ? <p className="event-until">{r.eventExtended(formatDate(e.until))}</p> : null}
         {e.custody.map((x) => (
           <div key={x.sha256} className="event-custody">
             <p className="label-secondary">{r.eventCustody(nameOf(x.sha256))}</p>
