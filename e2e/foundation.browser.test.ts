@@ -325,7 +325,10 @@ describe('keyboard', () => {
         const seen = await p.evaluate(() => {
           const el = document.activeElement!;
           const banner = document.querySelector('.test-banner')!.getBoundingClientRect().bottom;
-          return { id: el.id || el.tagName, under: el.getBoundingClientRect().top < banner };
+          // On a phone the header's links are behind its Menu button, so 25 steps reach the top:
+          // the skip link, which shows over the banner, and then the browser's own controls.
+          const top = el === document.body || el.classList.contains('skip-link');
+          return { id: el.id || el.tagName, under: !top && el.getBoundingClientRect().top < banner };
         });
         if (seen.under) hidden.push(seen.id);
       }

@@ -4,6 +4,7 @@ import { describeError } from './api/client.js';
 import { ErrorMessage } from './components/alerts.js';
 import { FlashRegion } from './components/flash.js';
 import { LanguageSwitch } from './components/language-switch.js';
+import { SiteMenuButton, useSiteMenu } from './components/site-menu.js';
 import { ConsultationsNavLabel, useConsultationsAttention } from './consultations/attention.js';
 import { RequestsNavLabel } from './requests/attention.js';
 import { messages as t } from './i18n/index.js';
@@ -91,6 +92,7 @@ export function Layout({ children }: { children: ReactNode }) {
   const signedIn = state.status === 'signed-in' ? state : null;
   const consultationsWaiting = useConsultationsAttention(signedIn !== null);
   const node = signedIn?.node ?? null;
+  const menu = useSiteMenu();
 
   return (
     <>
@@ -104,7 +106,7 @@ export function Layout({ children }: { children: ReactNode }) {
           </p>
         </section>
       ) : null}
-      <header className="masthead">
+      <header className={menu.open ? 'masthead menu-open' : 'masthead'} onKeyDown={menu.onKeyDown}>
         <div className="masthead-inner">
           <div className="brand">
             <Link href="/" className="brand-name">
@@ -116,8 +118,9 @@ export function Layout({ children }: { children: ReactNode }) {
               </span>
             ) : null}
           </div>
+          {signedIn ? <SiteMenuButton menu={menu} controls="site-account site-nav" /> : null}
           {signedIn ? (
-            <div className="account">
+            <div className="account" id="site-account">
               <span className="account-name">
                 {t.nav.signedInAs} <strong dir="auto">{signedIn.user.displayName}</strong> ({t.roles[signedIn.user.role]})
               </span>
@@ -141,7 +144,7 @@ export function Layout({ children }: { children: ReactNode }) {
           <LanguageSwitch />
         </div>
         {signedIn ? (
-          <nav aria-label={t.nav.label} className="nav">
+          <nav aria-label={t.nav.label} className="nav" id="site-nav">
             <ul>
               <NavLink href="/">{t.nav.node}</NavLink>
               <NavLink href="/contacts">{t.nav.contacts}</NavLink>

@@ -52,6 +52,9 @@ export const messages = {
     tokens: 'API tokens',
     notifications: 'Notifications',
     notificationsNew: 'new',
+    /** The button that shows the navigation on a narrow screen. */
+    menu: 'Menu',
+    menuNotificationsNew: (n: number): string => (n === 1 ? 'new notification' : 'new notifications'),
     signOut: 'Sign out',
     signedInAs: 'Signed in as',
     /** Names the group of buttons that choose the interface's language. */

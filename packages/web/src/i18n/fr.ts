@@ -56,6 +56,8 @@ export const messages: Messages = {
     tokens: 'Jetons d’API',
     notifications: 'Notifications',
     notificationsNew: 'nouvelles',
+    menu: 'Menu',
+    menuNotificationsNew: (n: number) => (n === 1 ? 'nouvelle notification' : 'nouvelles notifications'),
     signOut: 'Se déconnecter',
     signedInAs: 'Connecté en tant que',
     language: 'Langue',
