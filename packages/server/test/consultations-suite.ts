@@ -75,6 +75,13 @@ export function consultationSuite(engine: Engine): void {
         return r.status === 200 && check(r.body) ? r.body : undefined;
       }, 30_000, `consultation ${id} to arrive`);
     const step = (client: Client, id: string, body: Record<string, unknown>) => client.post<Detail & { code?: string; detail?: string }>(`/api/v1/consultations/${id}/steps`, body);
+    /** The status the case file printed by `node` gives, spacing removed. */
+    const printedStatus = async (node: NetworkNode, client: Client, id: string) => {
+      const pdf = await fetch(`${node.node.url}/api/v1/consultations/${id}/export.pdf`, { headers: { authorization: `Bearer ${await tokenOf(client)}` } });
+      expect(pdf.status).toBe(200);
+      const printed = squash((await pdfPages(Buffer.from(await pdf.arrayBuffer()))).join(' '));
+      return /Status(.*?)Kindofcommunication/.exec(printed)?.[1];
+    };
 
     it('refuses a draft with invalid fields, naming each one', async () => {
       const r = await officerA.post('/api/v1/consultations', {
@@ -157,6 +164,9 @@ export function consultationSuite(engine: Engine): void {
 
       const atB = await arrived(officerB, id);
       expect(atB).toMatchObject({ side: 'recipient', status: 'sent', ackState: 'due' });
+      // Each node's case file says the status as its own pages do: B received it, A sent it.
+      expect(await printedStatus(b, officerB, id)).toBe(squash('Received, not yet acknowledged'));
+      expect(await printedStatus(a, officerA, id)).toBe(squash('Sent, not yet acknowledged'));
       expect(atB.allowedActions).toContain('acknowledge');
       const inbox = await officerB.get(`/api/v1/consultations?box=inbox`);
       expect(inbox.body.consultations.map((x: { id: string }) => x.id)).toContain(id);
@@ -222,7 +232,8 @@ export function consultationSuite(engine: Engine): void {
       // The case file says what the page says, and times as people read them, in UTC.
       const printed = squash((await pdfPages(pdfBytes)).join(' '));
       const summary = printed.slice(printed.indexOf('ItemValue'), printed.indexOf('Threaddigest'));
-      for (const words of ['Closed (Resolved or mitigated)', 'Request to mitigate activity from your territory', 'UrgencyUrgent', 'SeverityHigh', 'SectorsEnergy', '20 Nov 2026, 00:00 UTC to 24 Nov 2026, 18:00 UTC', 'Norms at stakeDo not damage critical infrastructure (A/70/174, para. 13 (f); gge2015-13f)']) expect(summary).toContain(squash(words));
+      expect(await printedStatus(b, officerB, id)).toBe(squash('Closed: Resolved or mitigated'));
+      for (const words of ['StatusClosed: Resolved or mitigated', 'Request to mitigate activity from your territory', 'UrgencyUrgent', 'SeverityHigh', 'SectorsEnergy', '20 Nov 2026, 00:00 UTC to 24 Nov 2026, 18:00 UTC', 'Norms at stakeDo not damage critical infrastructure (A/70/174, para. 13 (f); gge2015-13f)']) expect(summary).toContain(squash(words));
       for (const internal of ['resolved_or_mitigated', 'request_to_mitigate', 'urgent', 'high', 'energy', 'T00:00', 'Z']) expect(summary).not.toContain(internal);
       expect(summary).toMatch(/Sent\d{1,2}(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\d{4},\d\d:\d\dUTC/);
       expect(summary).toMatch(/Acknowledgementdue\d{1,2}[A-Z][a-z]{2}\d{4},\d\d:\d\dUTC\(met\)/);

@@ -74,6 +74,13 @@ export function cooperationSuite(engine: Engine): void {
     });
 
     const get = async (client: Client, id: string) => (await client.get<Detail>(`/api/v1/requests/${id}`)).body;
+    /** The status the case file printed by `node` gives, spacing removed. */
+    const printedStatus = async (node: NetworkNode, client: Client, id: string) => {
+      const token = (await client.post('/api/v1/tokens', { name: `status ${Math.random()}` })).body.secret as string;
+      const pdf = await fetch(`${node.node.url}/api/v1/requests/${id}/export.pdf`, { headers: { authorization: `Bearer ${token}` } });
+      expect(pdf.status).toBe(200);
+      return /Status(.*?)Urgency/.exec(squash((await pdfPages(Buffer.from(await pdf.arrayBuffer()))).join(' ')))?.[1];
+    };
     const arrived = (client: Client, id: string, check: (d: Detail) => boolean = () => true) =>
       eventually(async () => {
         const r = await client.get<Detail>(`/api/v1/requests/${id}`);
@@ -230,6 +237,8 @@ export function cooperationSuite(engine: Engine): void {
       const done = await arrived(officerA, mla.id, (d) => d.status === 'executed' && d.evidence.length === 2 && d.evidence.every((e) => e.status === 'received'));
       expect(done.custody).toEqual(inPart.body.custody);
       expect(done.decision).toMatchObject({ decision: 'execute_in_part' });
+      // Both case files say how it was executed, as both pages do.
+      expect([await printedStatus(a, officerA, mla.id), await printedStatus(b, officerB, mla.id)]).toEqual([squash('Executed in part'), squash('Executed in part')]);
       expect(done.integrity.problems).toEqual([]);
       expect(done.integrity.digest).toBe((await get(officerB, mla.id)).integrity.digest);
 
@@ -485,6 +494,9 @@ export function cooperationSuite(engine: Engine): void {
       // The case file names the instruments, channel and status as the page does, and times in UTC.
       const printed = squash((await pdfPages(Buffer.from(await pdf.arrayBuffer()))).join(' '));
       for (const words of ['Budapest Convention on Cybercrime (2001); Second Additional Protocol', 'Channel: 24/7 network of points of contact', 'StatusSent, not yet acknowledged']) expect(printed).toContain(squash(words));
+      // The requested state's own case file says it received the request, as its page does.
+      await arrived(officerB, mla.id);
+      expect(await printedStatus(b, officerB, mla.id)).toBe(squash('Received, not yet acknowledged'));
       expect(printed).not.toContain('network247');
       expect(printed).toMatch(/Acknowledgementdue\d{1,2}[A-Z][a-z]{2}\d{4},\d\d:\d\dUTC\((notyetpassed|overdue)\)/);
       const json = await officerA.get(`/api/v1/requests/${mla.id}/export.json`);

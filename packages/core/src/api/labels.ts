@@ -14,6 +14,9 @@ export const consultationLabels = {
     responded: 'Responded',
     closed: 'Closed',
   } as Record<string, string>,
+  /** Status `sent` as the state that received the case reads it: it did not send it. */
+  receivedNotAcknowledged: 'Received, not yet acknowledged',
+  closedWith: (outcome: string) => `Closed: ${outcome}`,
   outcomes: {
     resolved_or_mitigated: 'Resolved or mitigated',
     unfounded: 'Unfounded',
@@ -85,6 +88,14 @@ export const requestLabels = {
     executed: 'Executed',
     closed: 'Closed',
   } as Record<string, string>,
+  receivedNotAcknowledged: consultationLabels.receivedNotAcknowledged,
+  closedWith: consultationLabels.closedWith,
+  /** Status `executed`, by how the requested state decided to execute it. */
+  executedAs: {
+    execute: 'Executed',
+    execute_in_part: 'Executed in part',
+    execute_under_conditions: 'Executed under conditions',
+  } as Record<string, string>,
   outcomes: { completed: 'Completed', refused: 'Refused', withdrawn: 'Withdrawn' } as Record<string, string>,
   urgencies: consultationLabels.urgencies,
   decisions: {
@@ -127,3 +138,27 @@ export const requestLabels = {
     withdraw: 'Withdrew the request',
   } as Record<string, string>,
 };
+
+/** The words a status is said in: these labels, or the web interface's in its language. */
+export interface StatusWords {
+  statuses: Record<string, string>;
+  outcomes: Record<string, string>;
+  receivedNotAcknowledged: string;
+  closedWith: (outcome: string) => string;
+  executedAs?: Record<string, string>;
+}
+
+/**
+ * A case's status as the state reading it says it, the same on its pages and in the case file it
+ * prints: to the state that received a case, `sent` is "Received, not yet acknowledged"; a closed
+ * case names its outcome, and an executed request how it was executed ("Executed in part").
+ */
+export function caseStatusWords(words: StatusWords, c: { status: string; outcome: string | null; side: 'raiser' | 'recipient'; decision?: string | null }): string {
+  if (c.status === 'closed' && c.outcome) return words.closedWith(words.outcomes[c.outcome] ?? c.outcome);
+  if (c.status === 'sent' && c.side === 'recipient') return words.receivedNotAcknowledged;
+  if (c.status === 'executed' && c.decision) {
+    const executed = words.executedAs?.[c.decision];
+    if (executed) return executed;
+  }
+  return words.statuses[c.status] ?? c.status;
+}

@@ -1,7 +1,7 @@
 import { indicatorsToStixBundle, parseIndicators, StixBundleError, stixBundleToIndicators, tlpLabel, type Indicator, type StixBundle } from '@parley/protocol';
 import { invalid } from '../errors.js';
 import type { CaseFile } from '../api/case-file.js';
-import { consultationLabels as L } from '../api/labels.js';
+import { caseStatusWords, consultationLabels as L } from '../api/labels.js';
 import type { ConsultationDetail } from '../api/consultations.js';
 import { assertMay } from './audit.js';
 import { getConsultation } from './consultations.js';
@@ -121,7 +121,8 @@ export async function consultationCaseFile(ctx: DomainContext, actor: Actor, id:
     generatedAt: x.exportedAt,
     parties: { from: party(c.raiser), to: c.recipient ? [party(c.recipient)] : c.addressees.map(party) },
     fields: [
-      { label: 'Status', value: labelOf(L.statuses, c.status) + (c.outcome ? ` (${labelOf(L.outcomes, c.outcome)})` : '') },
+      // As the page of the node that prints it says it: to the state consulted, not "Sent".
+      { label: 'Status', value: caseStatusWords(L, c) },
       { label: 'Kind of communication', value: labelOf(L.kinds, c.communicationKind) },
       { label: 'Urgency', value: labelOf(L.urgencies, c.urgency) },
       { label: 'Severity', value: labelOf(L.severities, c.severity) },

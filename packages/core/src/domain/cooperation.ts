@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { tlpLabel, type CustodyRecord, type Envelope, type MessageBody, type RequestAction, type RequestDecision, type RequestForm, type RequestKind } from '@parley/protocol';
 import type { CaseFile } from '../api/case-file.js';
 import type { CooperationRequest, CreateRequest, LegalBasis, RequestDetail, RequestStats, RequestStep, UpdateRequest } from '../api/cooperation.js';
-import { requestLabels as L } from '../api/labels.js';
+import { caseStatusWords, requestLabels as L } from '../api/labels.js';
 import { conflict, forbidden, invalid, notFound, type FieldIssue } from '../errors.js';
 import { assertMay, record } from './audit.js';
 import { caseDeadline, caseTime, caseTimeOrDash, labelOf } from './case-file-words.js';
@@ -994,7 +994,8 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
     generatedAt: x.exportedAt,
     parties: { from: party(r.raiser), to: r.recipient ? [party(r.recipient)] : [] },
     fields: [
-      { label: 'Status', value: labelOf(L.statuses, r.status) + (r.outcome ? ` (${labelOf(L.outcomes, r.outcome)})` : '') },
+      // As the page of the node that prints it says it: to the requested state, not "Sent".
+      { label: 'Status', value: caseStatusWords(L, { ...r, decision: (r.decision as RequestDecision | null)?.decision ?? null }) },
       { label: 'Urgency', value: labelOf(L.urgencies, r.urgency) },
       { label: 'Sent', value: caseTimeOrDash(r.sentAt) },
       { label: 'Acknowledgement due', value: caseDeadline(r.ackDeadline, r.ackState) },

@@ -1,5 +1,6 @@
 import type { Consultation } from '@parley/core';
 import { type ReactNode, type TextareaHTMLAttributes } from 'react';
+import { caseStatusWords } from '../../../core/src/api/labels.js';
 import { useConfirmation } from '../components/confirm.js';
 import { useCharacterLimit } from '../components/fields.js';
 import { formatDeadline, formatTime, messages as t } from '../i18n/index.js';
@@ -10,12 +11,11 @@ type Side = Consultation['side'];
 
 /**
  * The status in words, with the outcome once closed, as `side` reads it: the state that received
- * a consultation did not send it, so to it `sent` is "Received, not yet acknowledged".
+ * a consultation did not send it, so to it `sent` is "Received, not yet acknowledged". The case
+ * file the node prints says it alike (core's caseStatusWords).
  */
 export function statusWords(status: string, outcome: string | null, side: Side): string {
-  if (status === 'closed' && outcome) return k.closedWith(k.outcomes[outcome] ?? outcome);
-  if (status === 'sent' && side === 'recipient') return k.receivedNotAcknowledged;
-  return k.statuses[status] ?? status;
+  return caseStatusWords(k, { status, outcome, side });
 }
 
 /** What the urgency asks, as `side` reads it: to the state that received it, "this state" is the one asked. */

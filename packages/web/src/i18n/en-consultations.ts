@@ -55,7 +55,7 @@ export const consultationsMessages = {
   // ---- words for values ------------------------------------------------------------------
   statuses: consultationLabels.statuses,
   outcomes: consultationLabels.outcomes,
-  closedWith: (outcome: string) => `Closed: ${outcome}`,
+  closedWith: consultationLabels.closedWith,
   urgencies: consultationLabels.urgencies,
   urgencyHelp: {
     urgent: 'The other state is asked to acknowledge within 24 hours.',
@@ -69,7 +69,7 @@ export const consultationsMessages = {
     routine: 'This state is asked to acknowledge within 10 days.',
   } as Record<string, string>,
   /** Status `sent` as the state that received the consultation reads it. */
-  receivedNotAcknowledged: 'Received, not yet acknowledged',
+  receivedNotAcknowledged: consultationLabels.receivedNotAcknowledged,
   severities: consultationLabels.severities,
   kinds: consultationLabels.kinds,
   kindHelp: {

@@ -46,14 +46,10 @@ export const requestsMessages = {
   } as Record<string, string>,
   statuses: requestLabels.statuses,
   /** Status `sent` as the requested state reads it. */
-  receivedNotAcknowledged: 'Received, not yet acknowledged',
-  executedAs: {
-    execute: 'Executed',
-    execute_in_part: 'Executed in part',
-    execute_under_conditions: 'Executed under conditions',
-  } as Record<string, string>,
+  receivedNotAcknowledged: requestLabels.receivedNotAcknowledged,
+  executedAs: requestLabels.executedAs,
   outcomes: requestLabels.outcomes,
-  closedWith: (outcome: string) => `Closed: ${outcome}`,
+  closedWith: requestLabels.closedWith,
   awaitingYou: 'Your state has been asked for more information.',
   awaitingThem: 'Waiting for the other state’s answer to a request for information.',
   instruments: requestLabels.instruments,

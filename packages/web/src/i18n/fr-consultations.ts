@@ -55,7 +55,7 @@ export const consultationsMessages: ConsultationsMessages = {
   // ---- words for values ------------------------------------------------------------------
   statuses: consultationLabels.statuses,
   outcomes: consultationLabels.outcomes,
-  closedWith: (outcome: string) => `Close : ${outcome}`,
+  closedWith: consultationLabels.closedWith,
   urgencies: consultationLabels.urgencies,
   urgencyHelp: {
     urgent: 'L’autre État est prié d’accuser réception dans un délai de 24 heures.',
@@ -67,7 +67,7 @@ export const consultationsMessages: ConsultationsMessages = {
     high: 'Cet État est prié d’accuser réception dans un délai de 72 heures.',
     routine: 'Cet État est prié d’accuser réception dans un délai de 10 jours.',
   } as Record<string, string>,
-  receivedNotAcknowledged: 'Reçue, réception non encore accusée',
+  receivedNotAcknowledged: consultationLabels.receivedNotAcknowledged,
   severities: consultationLabels.severities,
   kinds: consultationLabels.kinds,
   kindHelp: {

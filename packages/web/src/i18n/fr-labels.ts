@@ -13,6 +13,8 @@ export const consultationLabels: typeof englishConsultation = {
     responded: 'Réponse donnée',
     closed: 'Close',
   },
+  receivedNotAcknowledged: 'Reçue, réception non encore accusée',
+  closedWith: (outcome: string) => `Close : ${outcome}`,
   outcomes: {
     resolved_or_mitigated: 'Résolu ou atténué',
     unfounded: 'Sans fondement',
@@ -81,6 +83,13 @@ export const requestLabels: typeof englishRequest = {
     postponed: 'Ajournée',
     executed: 'Exécutée',
     closed: 'Close',
+  },
+  receivedNotAcknowledged: consultationLabels.receivedNotAcknowledged,
+  closedWith: consultationLabels.closedWith,
+  executedAs: {
+    execute: 'Exécutée',
+    execute_in_part: 'Exécutée en partie',
+    execute_under_conditions: 'Exécutée sous conditions',
   },
   outcomes: { completed: 'Menée à bien', refused: 'Refusée', withdrawn: 'Retirée' },
   urgencies: consultationLabels.urgencies,

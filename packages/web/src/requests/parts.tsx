@@ -1,4 +1,5 @@
 import type { ResponseOf } from '@parley/core';
+import { caseStatusWords } from '../../../core/src/api/labels.js';
 import { formatDate, formatDeadline, formatTime, messages as t } from '../i18n/index.js';
 import { useNow } from '../use-now.js';
 import type { Preservation } from './values.js';
@@ -36,13 +37,7 @@ function decisionUntil(decision: unknown): string | null {
  * part"); to the requested state (`side` recipient), a request not yet acknowledged was received.
  */
 export function requestStatusWords(status: string, outcome: string | null, decision: unknown = null, side: 'raiser' | 'recipient' = 'raiser'): string {
-  if (status === 'closed' && outcome) return k.closedWith(k.outcomes[outcome] ?? outcome);
-  if (status === 'sent' && side === 'recipient') return k.receivedNotAcknowledged;
-  if (status === 'executed') {
-    const d = decisionKind(decision);
-    if (d && k.executedAs[d]) return k.executedAs[d];
-  }
-  return k.statuses[status] ?? status;
+  return caseStatusWords(k, { status, outcome, side, decision: decisionKind(decision) });
 }
 
 export function RequestStatusBadge({ status, outcome, decision = null, side }: { status: string; outcome: string | null; decision?: unknown; side: 'raiser' | 'recipient' }) {
