@@ -75,13 +75,14 @@ export function consultationSuite(engine: Engine): void {
         return r.status === 200 && check(r.body) ? r.body : undefined;
       }, 30_000, `consultation ${id} to arrive`);
     const step = (client: Client, id: string, body: Record<string, unknown>) => client.post<Detail & { code?: string; detail?: string }>(`/api/v1/consultations/${id}/steps`, body);
-    /** The status the case file printed by `node` gives, spacing removed. */
-    const printedStatus = async (node: NetworkNode, client: Client, id: string) => {
+    /** The text of the case file printed by `node`, spacing removed. */
+    const printedFile = async (node: NetworkNode, client: Client, id: string) => {
       const pdf = await fetch(`${node.node.url}/api/v1/consultations/${id}/export.pdf`, { headers: { authorization: `Bearer ${await tokenOf(client)}` } });
       expect(pdf.status).toBe(200);
-      const printed = squash((await pdfPages(Buffer.from(await pdf.arrayBuffer()))).join(' '));
-      return /Status(.*?)Kindofcommunication/.exec(printed)?.[1];
+      return squash((await pdfPages(Buffer.from(await pdf.arrayBuffer()))).join(' '));
     };
+    /** The status the case file printed by `node` gives, spacing removed. */
+    const printedStatus = async (node: NetworkNode, client: Client, id: string) => /Status(.*?)Kindofcommunication/.exec(await printedFile(node, client, id))?.[1];
 
     it('refuses a draft with invalid fields, naming each one', async () => {
       const r = await officerA.post('/api/v1/consultations', {
@@ -271,6 +272,9 @@ export function consultationSuite(engine: Engine): void {
       const downloaded = await officerB.get(`/api/v1/evidence/${item.evidenceId}/content`);
       expect(downloaded.status).toBe(200);
       expect(createHash('sha256').update(String(downloaded.body)).digest('hex')).toBe(sha256);
+      // Each node's case file says where the file stands in the words of its own page.
+      expect(await printedFile(a, officerA, id)).toContain(squash('Status: Stored on this node'));
+      expect(await printedFile(b, officerB, id)).toContain(squash('Status: Received, fingerprint checked'));
       // The same salted commitment is in both logs, and neither log holds the file's own hash.
       const commitment = evidenceCommitment(item.salt, sha256);
       const opened = sent.body.events.find((e) => e.action === 'opened')!.envelopeHash!;

@@ -139,6 +139,18 @@ export const requestLabels = {
   } as Record<string, string>,
 };
 
+/** A file's status on the node that shows it: the state that uploaded it stores it, the other receives it. */
+export const evidenceLabels = {
+  statuses: {
+    stored: 'Stored on this node',
+    expected: 'Waiting to be received',
+    transferring: 'Receiving',
+    received: 'Received, fingerprint checked',
+    failed: 'Not received',
+  } as Record<string, string>,
+  malware: 'Malware sample',
+};
+
 /** The words a status is said in: these labels, or the web interface's in its language. */
 export interface StatusWords {
   statuses: Record<string, string>;

@@ -1,3 +1,5 @@
+import { evidenceLabels } from '../api/labels.js';
+
 /**
  * How the printed case file says values and times: with the interface's words for values
  * (`api/labels.ts`), and times as people read them, in UTC and saying so, since the file is read
@@ -17,6 +19,9 @@ export function caseTime(iso: string): string {
 
 /** A time, or a dash when there is none. */
 export const caseTimeOrDash = (iso: string | null | undefined) => (iso ? caseTime(iso) : '—');
+
+/** A file's status as the page of the node printing it says it, and whether it is a malware sample. */
+export const caseEvidenceStatus = (ev: { status: string; malware: boolean }) => `${labelOf(evidenceLabels.statuses, ev.status)}${ev.malware ? ` (${evidenceLabels.malware.toLowerCase()})` : ''}`;
 
 /** The interface's word for a stored value; the value itself if the table has none. */
 export const labelOf = (table: Record<string, string>, value: string) => table[value] ?? value;

@@ -5,7 +5,7 @@ import { caseStatusWords, consultationLabels as L } from '../api/labels.js';
 import type { ConsultationDetail } from '../api/consultations.js';
 import { assertMay } from './audit.js';
 import { getConsultation } from './consultations.js';
-import { caseDeadline, caseTime, caseTimeOrDash, labelOf } from './case-file-words.js';
+import { caseDeadline, caseEvidenceStatus, caseTime, caseTimeOrDash, labelOf } from './case-file-words.js';
 import type { DomainContext } from './context.js';
 import { decodeStoredEnvelope } from './federation.js';
 import { normCatalogue } from '../norms/catalogue.js';
@@ -145,7 +145,7 @@ export async function consultationCaseFile(ctx: DomainContext, actor: Actor, id:
         .join('\n');
       return { at: e.at, actor: `${e.state} — ${e.actor}`, event: labelOf(L.events, e.action), ...(detail ? { detail } : {}), ...(hashes.length ? { hashes } : {}) };
     }),
-    evidence: c.evidence.map((ev) => ({ name: ev.name, size: ev.size, sha256: ev.sha256, status: ev.malware ? `${ev.status} (malware sample)` : ev.status })),
+    evidence: c.evidence.map((ev) => ({ name: ev.name, size: ev.size, sha256: ev.sha256, status: caseEvidenceStatus(ev) })),
     hashes: annexHashes(x.envelopes),
   };
 }

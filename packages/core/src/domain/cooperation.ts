@@ -5,7 +5,7 @@ import type { CooperationRequest, CreateRequest, LegalBasis, RequestDetail, Requ
 import { caseStatusWords, requestLabels as L } from '../api/labels.js';
 import { conflict, forbidden, invalid, notFound, type FieldIssue } from '../errors.js';
 import { assertMay, record } from './audit.js';
-import { caseDeadline, caseTime, caseTimeOrDash, labelOf } from './case-file-words.js';
+import { caseDeadline, caseEvidenceStatus, caseTime, caseTimeOrDash, labelOf } from './case-file-words.js';
 import { annexHashes, stateNames, threadEnvelopes, type ExportedEnvelope } from './consultation-export.js';
 import type { ConsultationEventRecord, ConsultationRecord, ConsultationSide, ConsultationStatus, LegalBasisRecord } from './consultation-ports.js';
 import { actorName, assertDeadlineAhead, caseTimeline, deleteCaseDraft, editCaseDraft, evidenceReceived, evidenceRefs, evidenceSent, loadCase, localEvent, PLAIN_EVENT, selfCode, type CaseNames } from './consultations.js';
@@ -1020,7 +1020,7 @@ export async function requestCaseFile(ctx: DomainContext, actor: Actor, id: stri
         .join('\n');
       return { at: e.at, actor: `${e.state} — ${e.actor}`, event: labelOf(L.events, e.action), ...(detail ? { detail } : {}), ...(e.envelopeHash ? { hashes: [{ label: 'Envelope', value: e.envelopeHash }] } : {}) };
     }),
-    evidence: r.evidence.map((ev) => ({ name: ev.name, size: ev.size, sha256: ev.sha256, status: ev.malware ? `${ev.status} (malware sample)` : ev.status })),
+    evidence: r.evidence.map((ev) => ({ name: ev.name, size: ev.size, sha256: ev.sha256, status: caseEvidenceStatus(ev) })),
     // The chain of custody is signed with its times to the second; the annex quotes them as signed.
     hashes: [
       ...annexHashes(x.envelopes),

@@ -1,3 +1,4 @@
+import { evidenceLabels } from '../../../core/src/api/labels.js';
 import { isolate } from './isolate.js';
 
 /** Sentences of the evidence upload and list, in English. */
@@ -26,15 +27,9 @@ export const evidenceMessages = {
   from: 'From',
   download: 'Download',
   downloadSample: 'Download sample',
-  malwareBadge: 'Malware sample',
+  malwareBadge: evidenceLabels.malware,
   malwareWarning: 'This is a malware sample. Download it only to an isolated analysis system; do not open it.',
-  statuses: {
-    stored: 'Stored on this node',
-    expected: 'Waiting to be received',
-    transferring: 'Receiving',
-    received: 'Received, fingerprint checked',
-    failed: 'Not received',
-  },
+  statuses: evidenceLabels.statuses,
   transferProgress: (done: string, total: string, percent: number) => `${done} of ${total} received (${percent}%)`,
   retrying: (reason: string) => `Will try again: ${reason}`,
   failedReason: (reason: string) => `Reason: ${reason}`,
