@@ -5,7 +5,8 @@ import { launchBrowser, scrollsHorizontally, seriousAxeViolations, setUpFirstAdm
 /**
  * The header on a phone. At 320 px wide the whole header (brand, account, twelve navigation
  * links) once took about 570 px of a 640 px screen; there the navigation and the account now sit
- * behind a "Menu" disclosure button, and at tablet and desktop widths they stay in view as before.
+ * behind a "Menu" disclosure button, with the language switch, and at tablet and desktop widths
+ * they stay in view as before.
  */
 
 const ADMIN: Person = { email: 'admin@cert.aurelia.example', name: 'Maria Rossi', password: 'correct horse battery staple' };
@@ -35,6 +36,9 @@ const heading = (p: Page, name: string) => p.getByRole('heading', { level: 1, na
 const menuButton = (p: Page) => p.getByRole('button', { name: /^Menu/ });
 const navLink = (p: Page, name: string) => p.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true });
 const headerHeight = (p: Page) => p.getByRole('banner').evaluate((el) => el.getBoundingClientRect().height);
+/** Whether the Menu button sits clear of the product's name, rather than on top of it. */
+const clearOfBrand = (p: Page) =>
+  p.evaluate(() => document.querySelector('.brand-name')!.getBoundingClientRect().right <= document.querySelector('.menu-button')!.getBoundingClientRect().left);
 const inViewportWidth = (l: Locator) => l.evaluate((el) => el.getBoundingClientRect().right <= document.documentElement.clientWidth + 0.5);
 
 beforeAll(async () => {
@@ -124,6 +128,80 @@ describe('at 320 px wide', () => {
       await p.context().close();
     }
   }, 60_000);
+});
+
+describe('the language at 320 px wide', () => {
+  const languages = (p: Page, group: string) => p.getByRole('group', { name: group, exact: true });
+
+  it('is switched to Français and back through the Menu, and the header stays at most 120 px high in both languages', async () => {
+    const p = await open({ width: 320, height: 640 });
+    try {
+      await heading(p, 'This node').waitFor();
+      // The brand row has no room for the switch (beside it the Menu button lay over "Parley"): it is
+      // in the Menu's panel, hidden with it.
+      expect(await languages(p, 'Language').isVisible()).toBe(false);
+      expect(await clearOfBrand(p)).toBe(true);
+      expect(await headerHeight(p)).toBeLessThanOrEqual(120);
+      await menuButton(p).click();
+      const choices = languages(p, 'Language').getByRole('button');
+      expect(await choices.allTextContents()).toEqual(['English', 'Français']);
+      for (const choice of await choices.all()) expect(await inViewportWidth(choice)).toBe(true);
+      await languages(p, 'Language').getByRole('button', { name: 'Français' }).click();
+
+      await heading(p, 'Ce nœud').waitFor();
+      expect(await p.evaluate(() => document.documentElement.lang)).toBe('fr');
+      expect(await menuButton(p).getAttribute('aria-expanded')).toBe('false');
+      expect(await headerHeight(p)).toBeLessThanOrEqual(120);
+      expect(await clearOfBrand(p)).toBe(true);
+      expect(await scrollsHorizontally(p)).toBe(false);
+
+      // French words run longer: the open menu still fits the width, every link in view.
+      await menuButton(p).click();
+      const links = p.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link');
+      expect(await links.count()).toBe(NAV.length);
+      for (const link of await links.all()) {
+        expect(await link.isVisible(), await link.textContent()).toBe(true);
+        expect(await inViewportWidth(link), await link.textContent()).toBe(true);
+      }
+      expect(await p.getByRole('button', { name: 'Se déconnecter' }).isVisible()).toBe(true);
+      expect(await scrollsHorizontally(p)).toBe(false);
+      expect(await seriousAxeViolations(p)).toEqual([]);
+
+      await links.filter({ hasText: 'États pairs' }).click();
+      await heading(p, 'États pairs').waitFor();
+      expect(await headerHeight(p)).toBeLessThanOrEqual(120);
+      expect(await scrollsHorizontally(p)).toBe(false);
+
+      await menuButton(p).click();
+      await languages(p, 'Langue').getByRole('button', { name: 'English' }).click();
+      await heading(p, 'Peers').waitFor();
+      expect(await p.evaluate(() => document.documentElement.lang)).toBe('en');
+      expect(await headerHeight(p)).toBeLessThanOrEqual(120);
+    } finally {
+      await p.context().close();
+    }
+  }, 60_000);
+
+  it('is in view beside the brand on the sign-in page, where there is no Menu, in both languages', async () => {
+    const ctx = await browser!.newContext({ viewport: { width: 320, height: 640 } });
+    const p = watchPage(await ctx.newPage(), cspViolations);
+    try {
+      await p.goto(`${node!.url}/sign-in`);
+      await heading(p, 'Sign in').waitFor();
+      expect(await menuButton(p).count()).toBe(0);
+      expect(await headerHeight(p)).toBeLessThanOrEqual(120);
+      const french = languages(p, 'Language').getByRole('button', { name: 'Français' });
+      expect(await french.isVisible()).toBe(true);
+      expect(await inViewportWidth(french)).toBe(true);
+      await french.click();
+      await heading(p, 'Connexion').waitFor();
+      expect(await headerHeight(p)).toBeLessThanOrEqual(120);
+      expect(await scrollsHorizontally(p)).toBe(false);
+      expect(await inViewportWidth(languages(p, 'Langue').getByRole('button', { name: 'English' }))).toBe(true);
+    } finally {
+      await ctx.close();
+    }
+  });
 });
 
 describe.each([

@@ -139,9 +139,12 @@ export function Layout({ children }: { children: ReactNode }) {
               >
                 {t.nav.signOut}
               </button>
+              {/* In the account, so that on a phone it is in the Menu's panel: the brand row has no room for it. */}
+              <LanguageSwitch />
             </div>
-          ) : null}
-          <LanguageSwitch />
+          ) : (
+            <LanguageSwitch />
+          )}
         </div>
         {signedIn ? (
           <nav aria-label={t.nav.label} className="nav" id="site-nav">
