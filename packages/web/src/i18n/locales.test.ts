@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { caseStatusWords } from '../../../core/src/api/labels.js';
 import { messages as en } from './en.js';
 import { messages as fr } from './fr.js';
 import { isLocale, locales, pickLocale } from './locales.js';
@@ -82,6 +83,18 @@ describe('the French messages', () => {
         return texts.filter((s: string) => / [:;?!%»]|« /.test(s)).map((s: string) => `${path}: ${s}`);
       });
     expect(loose).toEqual([]);
+  });
+
+  it('say a case’s and a file’s status in French, not in the English words the printed case file shares with the English pages', () => {
+    expect(caseStatusWords(fr.consultations, { status: 'sent', outcome: null, side: 'recipient' })).toBe('Reçue, réception non encore accusée');
+    expect(caseStatusWords(fr.consultations, { status: 'closed', outcome: 'resolved_or_mitigated', side: 'raiser' })).toBe('Close\u00a0: Résolu ou atténué');
+    expect(caseStatusWords(fr.requests, { status: 'sent', outcome: null, side: 'recipient' })).toBe('Reçue, réception non encore accusée');
+    expect(caseStatusWords(fr.requests, { status: 'executed', outcome: null, side: 'raiser', decision: 'execute_in_part' })).toBe('Exécutée en partie');
+    expect(caseStatusWords(fr.requests, { status: 'closed', outcome: 'refused', side: 'recipient' })).toBe('Close\u00a0: Refusée');
+    expect(fr.evidence.statuses).toMatchObject({ stored: 'Conservé sur ce nœud', received: 'Reçu, empreinte vérifiée' });
+    expect(fr.evidence.malwareBadge).toBe('Échantillon malveillant');
+    expect(fr.nav.menuNotificationsNew(1)).toBe('nouvelle notification');
+    expect(fr.nav.menuNotificationsNew(3)).toBe('nouvelles notifications');
   });
 
   it('leave TLP labels, codes and the product name as they are', () => {
