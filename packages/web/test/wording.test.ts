@@ -39,3 +39,16 @@ describe('the status filter of a list of cases', () => {
     }
   });
 });
+
+describe('counts of positions being imported', () => {
+  it('says one row and one position in the singular, and more in the plural', () => {
+    const words = messages.norms.import;
+    expect(words.summary(1, 0, 1)).toBe('1 row: 0 can be imported, 1 cannot.');
+    expect(words.summary(3, 2, 1)).toBe('3 rows: 2 can be imported, 1 cannot.');
+    expect(words.allGood(1)).toBe('The row can be imported.');
+    expect(words.allGood(4)).toBe('All 4 rows can be imported.');
+    expect(words.importValid(1)).toBe('Import the valid row, skip the others');
+    expect(words.imported(1)).toBe('1 position imported.');
+    expect(words.imported(2)).toBe('2 positions imported.');
+  });
+});
