@@ -174,8 +174,8 @@ export class Inbox {
     this.signedBySender(admitted, sender, single ? 'the envelope is' : 'the envelopes of the batch are');
     const hashes = envelopes.map((jws) => envelopeHash(jws));
     this.bind(admitted, single ? hashes[0]! : hashes, now);
-    // Every receipt signed and every signature checked, all asked for at once, so run in the
-    // thread pool on every core; the receipts first, as the transaction needs them to start.
+    // The receipts first, all asked for at once so signed in the thread pool on every core, as
+    // the transaction needs them; then every signature's check, to run while the transaction does.
     const receipts = await Promise.allSettled(hashes.map((hash) => this.signReceipt(hash, now)));
     const verified = peeked.map((read) => this.open(read, admitted.keyFor, now).then((envelope) => this.typed(envelope)));
     for (const v of verified) v.catch(() => undefined); // each is awaited below, or its envelope was answered already
