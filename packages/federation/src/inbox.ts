@@ -139,7 +139,7 @@ export class Inbox {
 
   /** One envelope, delivered on its own under a token `admit` passed: its receipt, or the refusal it earned. */
   async receive(jws: string, admitted: Admitted): Promise<{ receipt: string; duplicate: boolean }> {
-    const [result] = await this.receiveBatch([jws], admitted, { single: true });
+    const [result] = await this.deliver([jws], admitted, true);
     if (!result!.ok) throw result!.error;
     return result!.value;
   }
@@ -158,7 +158,12 @@ export class Inbox {
    * back and the others are recorded again without it. So nothing is committed, and no receipt
    * given, for an envelope whose signature has not been checked.
    */
-  async receiveBatch(envelopes: readonly string[], admitted: Admitted, { single = false } = {}): Promise<Settled<{ receipt: string; duplicate: boolean }>[]> {
+  receiveBatch(envelopes: readonly string[], admitted: Admitted): Promise<Settled<{ receipt: string; duplicate: boolean }>[]> {
+    return this.deliver(envelopes, admitted, false);
+  }
+
+  /** `receive` (`single`) and `receiveBatch`. */
+  private async deliver(envelopes: readonly string[], admitted: Admitted, single: boolean): Promise<Settled<{ receipt: string; duplicate: boolean }>[]> {
     const now = this.ctx.now();
     const peeked = envelopes.map((jws, i) => {
       try {
