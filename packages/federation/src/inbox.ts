@@ -2,6 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import {
   AlreadyReceived,
   DomainError,
+  LogHeadMoved,
   peerByKey,
   recordInboundBatch,
   type DomainContext,
@@ -354,11 +355,23 @@ export class Inbox {
 
   /**
    * Records envelopes in one transaction, which commits only once every one of them has passed
-   * its signature's check; also says whether that queued work for the sender or fetcher.
+   * its signature's check; also says whether that queued work for the sender or fetcher. The log
+   * append first starts from the head this process last wrote, without waiting to lock it, and
+   * if the head had moved meanwhile (another process appended) the transaction is run again
+   * with the lock.
    */
-  private record(items: readonly PendingItem[], lookUp: boolean): Promise<{ outcomes: InboundOutcome[]; queued: boolean }> {
+  private async record(items: readonly PendingItem[], lookUp: boolean): Promise<{ outcomes: InboundOutcome[]; queued: boolean }> {
+    try {
+      return await this.recordOnce(items, lookUp, true);
+    } catch (e) {
+      if (!(e instanceof LogHeadMoved)) throw e;
+      return this.recordOnce(items, lookUp, false);
+    }
+  }
+
+  private recordOnce(items: readonly PendingItem[], lookUp: boolean, unlocked: boolean): Promise<{ outcomes: InboundOutcome[]; queued: boolean }> {
     return this.ctx.store.transaction(async (tx) => {
-      const outcomes = await recordInboundBatch(tx, this.ctx, items, { lookUp });
+      const outcomes = await recordInboundBatch(tx, this.ctx, items, { lookUp, unlocked });
       // Waited for last, so the checks run while the statements above do.
       const checks = await Promise.allSettled(items.map((i) => i.verified));
       if (checks.some((c) => c.status === 'rejected')) throw new Unverified();

@@ -1,5 +1,6 @@
 import { createReceipt, DELIVERY_HEADER, envelopeHash, signDelivery, signReceipt, uuidv7, type Envelope } from '@parley/protocol';
-import { AlreadyReceived, recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
+import { AlreadyReceived, appendToLog, recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
+import { openStore } from '@parley/store';
 import { addPeer, eventually, signedInAdmin, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeFrom, nextMoment, sign } from './envelopes.js';
@@ -171,7 +172,7 @@ export function inboxBatchSuite(engine: Engine): void {
         { kind: 'duplicate', receipt: x.record.receipt },
       ]);
       const size = (await b.node.ctx.store.log.head()).size;
-      // Received before: the insert falls short, and nothing of the batch is kept, y included.
+      // Received before: the insert fails, and nothing of the batch is kept, y included.
       await expect(b.node.ctx.store.transaction((tx) => recordInboundBatch(tx, ctx, [y, x], { lookUp: false }))).rejects.toBeInstanceOf(AlreadyReceived);
       expect(await b.node.ctx.store.inbox.byHash(y.record.hash)).toBeUndefined();
       expect((await b.node.ctx.store.log.head()).size).toBe(size);
@@ -182,6 +183,35 @@ export function inboxBatchSuite(engine: Engine): void {
         { kind: 'duplicate', receipt: x.record.receipt },
       ]);
     });
+
+    if (engine === 'postgres') {
+      it('records an envelope after another process appended to its log: the transaction that started from the head it last wrote runs again with the head locked', async () => {
+        const before = await sign(a, envelopeFrom(a));
+        expect((await deliver(b, before, await token(a, before))).status).toBe(200);
+        // B's checkpointer reads the head every second, which would bring what B remembers up to date.
+        await b.node.ctx.checkpointer.stop();
+        // What another process on B's database appends behind the node's back (a second node
+        // process, an operator's tool): the head B last wrote is no longer the head.
+        const other = await openStore({ engine: 'postgres', url: b.node.databaseUrl!, maxConnections: 1 });
+        let moved: number;
+        try {
+          const entry = { kind: 'envelope.sent', hash: envelopeHash(await sign(a, envelopeFrom(a))), sender: 'XAB', recipient: 'XAA', type: 'directory.update', at: new Date().toISOString() } as const;
+          moved = (await appendToLog(other, { now: () => new Date() }, [entry])).size;
+        } finally {
+          await other.close();
+        }
+        const after = await sign(a, envelopeFrom(a));
+        const answer = await deliver(b, after, await token(a, after));
+        expect(answer.status).toBe(200);
+        expect(answer.body.receipt).toBeDefined();
+        // Appended after the other process's entry, with no gap and nothing twice.
+        const log = b.node.ctx.store.log;
+        expect((await log.find('envelope.received', envelopeHash(after)))?.index).toBe(moved);
+        expect((await log.find('receipt.issued', envelopeHash(answer.body.receipt!)))?.index).toBe(moved + 1);
+        expect((await log.head()).size).toBe(moved + 2);
+        expect((await log.entries(0, moved + 2)).map((e) => e.index)).toEqual(Array.from({ length: moved + 2 }, (_, i) => i));
+      });
+    }
 
     it('applies a batch in the order given: a message before the one it follows is held, then applied after it', async () => {
       // Called directly with a clock that ticks on every reading, so the order of application shows.

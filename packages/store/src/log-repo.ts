@@ -26,15 +26,42 @@ const toEntry = (r: Selectable<LogEntriesTable>): LogEntryRecord => ({
   createdAt: r.created_at,
 });
 
-export function logRepo(db: Db): LogRepo {
+/**
+ * The log head this process last committed or read, kept between transactions so an append can
+ * be sent without first reading the head (`LogRepo.cachedHead`). Sizes only grow: an older head
+ * offered after a newer one (answers from two connections can arrive in either order) is ignored.
+ */
+export class LogHeadCache {
+  private head: LogHead | undefined;
+  get(): LogHead | undefined {
+    return this.head;
+  }
+  offer(head: LogHead): void {
+    if (!this.head || head.size > this.head.size) this.head = head;
+  }
+  clear(): void {
+    this.head = undefined;
+  }
+}
+
+/** What a repo bound to a transaction can ask of it: to run something once it has committed, or once it has failed. */
+export interface TransactionHooks {
+  onCommit(fn: () => void): void;
+  onFailure(fn: () => void): void;
+}
+
+export function logRepo(db: Db, cache: LogHeadCache, transaction?: TransactionHooks): LogRepo {
   const readHead = async (lock: boolean): Promise<LogHead> => {
     const query = db.selectFrom('log_head').select(['size', 'frontier']).where('id', '=', true);
     const row = await (lock ? query.forUpdate() : query).executeTakeFirstOrThrow();
-    return { size: Number(row.size), frontier: splitFrontier(row.frontier) };
+    const head = { size: Number(row.size), frontier: splitFrontier(row.frontier) };
+    cache.offer(head);
+    return head;
   };
   return {
     lockHead: () => readHead(true),
     head: () => readHead(false),
+    cachedHead: () => cache.get(),
 
     async write({ entries, nodes, head }) {
       // One statement, its rows packed into a few scalar parameters (hashes back to back in one
@@ -43,26 +70,47 @@ export function logRepo(db: Db): LogRepo {
       const data = entries.map((e) => e.data.toString('utf8'));
       if (data.some((d) => d.includes('\n'))) throw new Error('log leaf data must be single-line canonical JSON');
       if (entries.some((e, i) => e.index !== entries[0]!.index + i)) throw new Error('log entries are written with consecutive indexes');
-      await sql`
-        WITH e AS (
+      // No entries: the head alone is set, as it is given (nothing appends that way; a repair could).
+      const from = entries[0]?.index ?? null;
+      if (from !== null && head.size !== from + entries.length) throw new Error(`${entries.length} entries from index ${from} make a log of ${from + entries.length}, not ${head.size}`);
+      // The head moves first, and only from the size the entries start at: were it anywhere else
+      // (another appender got there first) the new size is NULL, which the column refuses, and
+      // the statement fails before any entry is written (LogHeadMoved). Both inserts read the
+      // head's row, so its update, and its row lock, come before either writes a row: every
+      // appender locks the head before the entries, as \`lockHead\` does, so none can deadlock.
+      const written = sql`
+        WITH h AS (
+          UPDATE log_head SET size = CASE WHEN size = coalesce(${from}::bigint, size) THEN ${head.size}::bigint END, frontier = ${Buffer.concat(head.frontier)} WHERE id
+          RETURNING size
+        ), e AS (
           INSERT INTO log_entries (idx, kind, hash, data, leaf_hash, created_at)
-          SELECT ${entries[0]?.index ?? 0}::bigint + i - 1, k, h, d, substring(${Buffer.concat(entries.map((e) => e.leafHash))}::bytea FROM (i::int - 1) * 32 + 1 FOR 32), c::timestamptz
-          FROM unnest(
+          SELECT ${from}::bigint + i - 1, k, hs, d, substring(${Buffer.concat(entries.map((e) => e.leafHash))}::bytea FROM (i::int - 1) * 32 + 1 FOR 32), c::timestamptz
+          FROM h, unnest(
             string_to_array(${entries.map((e) => e.kind).join(',')}::text, ','),
             string_to_array(${entries.map((e) => e.hash).join(',')}::text, ','),
             string_to_array(${data.join('\n')}::text, E'\n'),
             string_to_array(${entries.map((e) => e.createdAt.toISOString()).join(',')}::text, ',')
-          ) WITH ORDINALITY AS u(k, h, d, c, i)
-        ), s AS (
-          INSERT INTO log_subtrees (level, idx, hash)
-          SELECT l, x, substring(${Buffer.concat(nodes.map((n) => n.hash))}::bytea FROM (i::int - 1) * 32 + 1 FOR 32)
-          FROM unnest(
-            string_to_array(${nodes.map((n) => n.level).join(',')}::text, ',')::smallint[],
-            string_to_array(${nodes.map((n) => n.index).join(',')}::text, ',')::bigint[]
-          ) WITH ORDINALITY AS u(l, x, i)
+          ) WITH ORDINALITY AS u(k, hs, d, c, i)
         )
-        UPDATE log_head SET size = ${head.size}, frontier = ${Buffer.concat(head.frontier)} WHERE id
+        INSERT INTO log_subtrees (level, idx, hash)
+        SELECT l, x, substring(${Buffer.concat(nodes.map((n) => n.hash))}::bytea FROM (i::int - 1) * 32 + 1 FOR 32)
+        FROM h, unnest(
+          string_to_array(${nodes.map((n) => n.level).join(',')}::text, ',')::smallint[],
+          string_to_array(${nodes.map((n) => n.index).join(',')}::text, ',')::bigint[]
+        ) WITH ORDINALITY AS u(l, x, i)
       `.execute(db);
+      // The head is this process's to start from once the transaction has committed (a head set
+      // without entries may be smaller: it is read again); if it failed, whatever was remembered
+      // may be what failed it, so the next append reads it.
+      const committed = () => (from === null ? cache.clear() : cache.offer(head));
+      if (transaction) {
+        transaction.onCommit(committed);
+        transaction.onFailure(() => cache.clear());
+        await written;
+      } else {
+        await written;
+        committed();
+      }
     },
 
     async subtreeHashes(wanted) {

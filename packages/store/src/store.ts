@@ -3,12 +3,12 @@ import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect, sql, type ConnectionProvider, type DatabaseConnection, type Dialect, type Driver } from 'kysely';
 import pg from 'pg';
-import { StoreUnavailable, type Store } from '@parley/core';
+import { AlreadyReceived, LogHeadMoved, StoreUnavailable, type Store } from '@parley/core';
 import { migrations } from './migrations/index.js';
 import { PREPARED_STATEMENTS, PreparedPGliteDialect } from './pglite-dialect.js';
 import { checkRepo, inboxRepo, notificationRepo, outboxRepo, peerDirectoryRepo, peerRepo } from './federation-repos.js';
 import { consultationRepo, legalBasisRepo } from './consultation-repo.js';
-import { logRepo } from './log-repo.js';
+import { LogHeadCache, logRepo } from './log-repo.js';
 import { proofRepo } from './proof-repo.js';
 import { evidenceRepo } from './evidence-repo.js';
 import { normRepo } from './norms-repo.js';
@@ -37,8 +37,13 @@ export type StoreOptions =
  */
 export const CONNECT_TIMEOUT_MS = 10_000;
 
+/** What the stores of one database share across transactions: the log head this process last committed. */
+interface Shared {
+  logHead: LogHeadCache;
+}
+
 /** A store over `db`; inside a transaction, `pipeline` is the one connection it runs on. */
-function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], pipeline?: PipelinedConnection): Store {
+function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], shared: Shared, pipeline?: PipelinedConnection): Store {
   let queued = false;
   const markQueued = () => {
     queued = true;
@@ -58,7 +63,7 @@ function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], p
     peerDirectories: peerDirectoryRepo(db),
     checks: checkRepo(db),
     notifications: notificationRepo(db),
-    log: logRepo(db),
+    log: logRepo(db, shared.logHead, pipeline),
     proofs: proofRepo(db),
     evidence: evidenceRepo(db, markQueued),
     norms: normRepo(db),
@@ -66,7 +71,7 @@ function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], p
     consultations: consultationRepo(db),
     legalBases: legalBasisRepo(db),
     mail: mailRepo(db),
-    transaction: (fn) => (pipeline ? fn(store) : pipelinedTransaction(db, dialect, (conn, p) => fn(bind(conn, dialect, engine, p)))),
+    transaction: (fn) => (pipeline ? fn(store) : pipelinedTransaction(db, dialect, (conn, p) => fn(bind(conn, dialect, engine, shared, p))).catch((e: unknown) => Promise.reject(domainFailure(e)))),
     hasQueued: () => queued,
     sent: (issue) => {
       if (!pipeline) throw new Error('a statement is left unanswered only inside a transaction, whose COMMIT checks it');
@@ -92,7 +97,24 @@ function bind(db: Kysely<Database>, dialect: Dialect, engine: Store['engine'], p
 class PipelinedConnection implements ConnectionProvider {
   private readonly sent: Promise<unknown>[] = [];
   private ended = false;
+  private readonly committed: (() => void)[] = [];
+  private readonly failed: (() => void)[] = [];
   constructor(private readonly connection: DatabaseConnection) {}
+
+  /** Runs `fn` once the transaction has committed. */
+  onCommit(fn: () => void): void {
+    this.committed.push(fn);
+  }
+
+  /** Runs `fn` once the transaction has failed (rolled back, or its outcome unknown). */
+  onFailure(fn: () => void): void {
+    this.failed.push(fn);
+  }
+
+  /** Runs what was asked for this outcome. */
+  settle(outcome: 'committed' | 'failed'): void {
+    for (const fn of outcome === 'committed' ? this.committed : this.failed) fn();
+  }
 
   provideConnection<T>(consume: (connection: DatabaseConnection) => Promise<T>): Promise<T> {
     // After COMMIT or ROLLBACK the connection goes back to the pool: a statement sent now would
@@ -169,14 +191,29 @@ async function pipelinedTransaction<T>(db: Kysely<Database>, dialect: Dialect, f
       result = await fn(conn, pipeline);
     } catch (error) {
       await pipeline.end('rollback', conn).catch(() => undefined);
+      pipeline.settle('failed');
       throw await pipeline.cause(error);
     }
     pipeline.end('commit', conn).catch(() => undefined); // checked with the rest: a failure before it makes it a rollback
     const failed = await pipeline.firstFailure();
     // PostgreSQL has ended the transaction either way: a failed statement turned COMMIT into a rollback.
+    pipeline.settle(failed ? 'failed' : 'committed');
     if (failed) throw failed.error;
     return result;
   });
+}
+
+/**
+ * A failed transaction's error as the domain knows it, when a statement it did not wait for
+ * failed for a reason the domain acts on: an inbox row stored before (`AlreadyReceived`), or a
+ * log append that started from a head that had moved (`LogHeadMoved`, the NULL size its guard
+ * writes). Anything else passes unchanged.
+ */
+function domainFailure(e: unknown): unknown {
+  const { code, table } = (e ?? {}) as { code?: unknown; table?: unknown };
+  if (code === '23505' && table === 'inbox') return new AlreadyReceived('an envelope in the transaction was stored before', { cause: e });
+  if (code === '23502' && table === 'log_head') return new LogHeadMoved();
+  return e;
 }
 
 /** Statements that read or write rows (transaction control gains nothing from a name). */
@@ -404,5 +441,5 @@ export async function openStore(options: StoreOptions): Promise<Store> {
   // Once the schema is what this code expects: a statement prepared before a migration could
   // describe columns the migration changed.
   statements.ready = true;
-  return bind(db, dialect, options.engine);
+  return bind(db, dialect, options.engine, { logHead: new LogHeadCache() });
 }

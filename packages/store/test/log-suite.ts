@@ -6,7 +6,9 @@ import {
   appendToLog,
   claimLogOrigin,
   extendLog,
+  headRoot,
   latestCheckpoint,
+  LogHeadMoved,
   LogInconsistencyError,
   proveConsistency,
   proveInclusion,
@@ -37,11 +39,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 export type Engine = 'pglite' | 'postgres';
 
 /** A store on its own fresh database, removed by `drop`. */
-export async function throwawayStore(engine: Engine): Promise<{ store: Store; drop(): Promise<void> }> {
+export async function throwawayStore(engine: Engine): Promise<{ store: Store; drop(): Promise<void>; url?: string }> {
   if (engine === 'postgres') {
     const db = await freshDatabase();
     const store = await openStore({ engine: 'postgres', url: db.url, maxConnections: 8 });
-    return { store, drop: async () => (await store.close(), await db.drop()) };
+    return { store, drop: async () => (await store.close(), await db.drop()), url: db.url };
   }
   const dir = await mkdtemp(join(tmpdir(), 'parley-log-'));
   const store = await openStore({ engine: 'pglite', dataDir: dir });
@@ -70,11 +72,12 @@ export function logSuite(engine: Engine): void {
     const memory = new MemoryMerkleTree();
     const checkpoints: CheckpointRecord[] = [];
     let origin: string;
+    let url: string | undefined;
     // Batches of awkward sizes, so that appends start and end everywhere in the tree.
     const batches = [1, 1, 2, 3, 5, 8, 13, 1, 31, 64, 2, 100, 7, 129, 1, 40];
 
     beforeAll(async () => {
-      ({ store, drop } = await throwawayStore(engine));
+      ({ store, drop, url } = await throwawayStore(engine));
       ctx = { store, now: () => new Date(), publicUrl: 'http://127.0.0.1', self: testSelf() };
       origin = await claimLogOrigin(ctx);
       const first = await signNextCheckpoint(ctx, origin);
@@ -194,6 +197,60 @@ export function logSuite(engine: Engine): void {
       const signed = await signNextCheckpoint(ctx, origin);
       expect(signed?.size).toBe(memory.size);
     });
+
+    /** Reads the entries from `from` on into the independent tree. */
+    const follow = async (from: number, through = store) => {
+      for (const e of await readLogEntries(through, from, from + 100)) memory.appendLeafHash(e.leafHash);
+    };
+
+    it('appends, unlocked, from the head it last committed, and refuses a write that does not start at the head, writing none of it', async () => {
+      const base = memory.size;
+      expect(store.log.cachedHead()?.size).toBe(base);
+      expect(await appendToLog(store, ctx, [entry(300_000)], { unlocked: true })).toEqual({ first: base, size: base + 1 });
+      await follow(base);
+      expect(store.log.cachedHead()?.size).toBe(base + 1);
+      expect(headRoot(store.log.cachedHead()!).equals(memory.root())).toBe(true);
+
+      // What an unlocked append sends when the head has moved since: entries from an old size.
+      const old = extendLog({ size: 0, frontier: [] }, Array.from({ length: base }, (_, i) => memory.leafHash(i)));
+      const data = Buffer.from(JSON.stringify(entry(300_001)));
+      const stale = extendLog(old.head, [leafHash(data)]);
+      const failure = await store
+        .transaction(async (tx) => {
+          tx.sent(() => tx.log.write({ entries: [{ index: base, kind: entry(300_001).kind, hash: entry(300_001).hash, data, leafHash: leafHash(data), createdAt: new Date() }], nodes: stale.nodes, head: stale.head }));
+        })
+        .catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(LogHeadMoved);
+      // Nothing is remembered after a failed append: the next one reads the head.
+      expect(store.log.cachedHead()).toBeUndefined();
+      expect((await store.log.head()).size).toBe(base + 1);
+      expect((await rootAt(store, base + 1)).equals(memory.root())).toBe(true);
+      expect(await store.log.find(entry(300_001).kind, entry(300_001).hash)).toBeUndefined();
+      expect(await appendToLog(store, ctx, [entry(300_002)], { unlocked: true })).toEqual({ first: base + 1, size: base + 2 });
+      await follow(base + 1);
+      expect((await rootAt(store, memory.size)).equals(memory.root())).toBe(true);
+    });
+
+    if (engine === 'postgres') {
+      it('refuses an unlocked append once another process has appended, and extends its entries when run again with the lock', async () => {
+        const other = await openStore({ engine: 'postgres', url: url!, maxConnections: 2 });
+        try {
+          const base = memory.size;
+          expect(store.log.cachedHead()?.size).toBe(base);
+          await appendToLog(other, ctx, [entry(400_000), entry(400_001)]);
+          await follow(base, other); // read through the other store: reading the head through this one would bring it up to date
+          const moved = await appendToLog(store, ctx, [entry(400_002)], { unlocked: true }).catch((e: unknown) => e);
+          expect(moved).toBeInstanceOf(LogHeadMoved);
+          expect(await store.log.find(entry(400_002).kind, entry(400_002).hash)).toBeUndefined();
+          expect(await appendToLog(store, ctx, [entry(400_002)])).toEqual({ first: base + 2, size: base + 3 });
+          await follow(base + 2);
+          expect((await rootAt(store, memory.size)).equals(memory.root())).toBe(true);
+          expect((await signNextCheckpoint(ctx, origin))?.size).toBe(memory.size);
+        } finally {
+          await other.close();
+        }
+      });
+    }
   });
 
   describe(`checkpoint signing refuses a log that forks (${engine})`, () => {

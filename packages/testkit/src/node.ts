@@ -13,6 +13,8 @@ export interface TestNode extends RunningNodeHandle {
   engine: Engine;
   dataDir: string;
   port: number;
+  /** On PostgreSQL: the URL of the node's own database, straight to the server. */
+  databaseUrl?: string;
   /** Stops the node but keeps its data, so that `restart` can bring it back on the same port. */
   stop(): Promise<void>;
   restart(): Promise<void>;
@@ -78,6 +80,7 @@ export async function startTestNode(
     engine,
     dataDir: dir,
     port,
+    ...(db ? { databaseUrl: db.url } : {}),
     get logs() {
       return lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     },

@@ -264,17 +264,20 @@ export type InboundOutcome = { kind: 'stored'; receipt: string } | { kind: 'dupl
  * batch); otherwise it is held, and applied when that message arrives, with whatever was waiting
  * on it, so a thread is applied in order however it was delivered. An envelope already received
  * (before, or earlier in the same batch) is answered with its first receipt and has no second
- * effect; one whose id was used by different content is reported. Throws `AlreadyReceived` when
- * a concurrent transaction stored one first: retry them one by one.
+ * effect; one whose id was used by different content is reported. The transaction fails with
+ * `AlreadyReceived` when a concurrent transaction stored one first: retry them one by one.
  *
  * With `lookUp: false` it skips the look-up, so the statements that record and apply go out with
  * BEGIN instead of a round trip after it, and takes every envelope of the batch for new; one
- * received before then makes the insert fall short, and `AlreadyReceived` says to try again with
- * the look-up. For the first try of a batch, when nearly every envelope is new.
+ * received before then fails the insert, and the transaction's `AlreadyReceived` says to try
+ * again with the look-up. For the first try of a batch, when nearly every envelope is new. With
+ * `unlocked`, the log append does not wait to lock the log's head (`appendToLog`), so when
+ * nothing else waits, the whole transaction goes out at once; it fails with `LogHeadMoved` if
+ * the head had moved, to be tried again without.
  */
-export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: readonly InboundItem[], { lookUp = true }: { lookUp?: boolean } = {}): Promise<InboundOutcome[]> {
-  // Without the look-up, every envelope is taken for new, and one received before makes the
-  // insert fall short: `AlreadyReceived` then says to try again with it.
+export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: readonly InboundItem[], { lookUp = true, unlocked = false }: { lookUp?: boolean; unlocked?: boolean } = {}): Promise<InboundOutcome[]> {
+  // Without the look-up, every envelope is taken for new, and one received before fails the
+  // insert: the transaction's `AlreadyReceived` then says to try again with it.
   const earlier = lookUp
     ? await tx.inbox.byHashesOrIds(
         items.map((i) => i.record.hash),
@@ -303,21 +306,21 @@ export async function recordInboundBatch(tx: Store, ctx: DomainContext, items: r
     stored.push(settled);
     outcomes.push({ kind: 'stored', receipt: record.receipt });
   }
-  // One statement for the batch; a row another transaction stored first means retrying one by one.
-  // Its answer is awaited only after the statements that follow are sent: on PostgreSQL they then
-  // travel together (the store pipelines a transaction's statements), and run in this order.
+  // One statement for the batch, not waited for: a row stored before (by another transaction, or
+  // before this one when `lookUp` is off) fails it, and with it the transaction, as AlreadyReceived.
+  // The statements that follow travel with it (the store pipelines a transaction's statements)
+  // and run in this order.
   const inserted = tx.inbox.insert(stored);
-  inserted.catch(() => undefined); // awaited below
+  inserted.catch(() => undefined); // awaited below, or its failure fails the transaction
   try {
     // Only a message in a thread can be what another one, received earlier, waits for.
     for (const r of stored) if (r.appliedAt && r.thread) await applyWaiting(tx, ctx, r.hash);
     // Last: the log's lock is taken after the rows that applying locks, so transactions cannot deadlock.
-    await logReceived(tx, ctx, stored);
+    await logReceived(tx, ctx, stored, { unlocked });
   } catch (error) {
     await inserted; // a failed insert is the cause of what failed after it
     throw error;
   }
-  if ((await inserted) !== stored.length) throw new AlreadyReceived();
   return outcomes;
 }
 

@@ -64,11 +64,28 @@ export function extendLog(head: LogHead, leafHashes: readonly Buffer[]): { nodes
 export const headRoot = (head: LogHead): Buffer => foldSubtrees(head.frontier);
 
 /**
+ * Thrown by a transaction whose log append started from a head that had moved meanwhile (see
+ * `appendToLog`'s `unlocked`): nothing of it was committed, and it can be tried again with the
+ * head locked.
+ */
+export class LogHeadMoved extends Error {
+  constructor() {
+    super('the transparency log grew while this transaction appended to it; nothing was written');
+  }
+}
+
+/**
  * Appends entries to the log in the caller's transaction (one is opened if `tx` is not in
  * one). The log's lock is held until that transaction ends, so call this late in it.
  * Returns the index of the first entry and the size of the log after them.
+ *
+ * With `unlocked`, it starts from the head this process last committed, when it has one, instead
+ * of reading and locking it first, and so costs no round trip to the database: the write then
+ * succeeds only if the head has not moved (`LogRepo.write`), and otherwise fails its whole
+ * transaction with `LogHeadMoved`, for the caller to run again without `unlocked`. For a caller
+ * that appends often and can run its transaction again: the inbox.
  */
-export async function appendToLog(tx: Store, ctx: Pick<DomainContext, 'now'>, entries: readonly LogEntry[]): Promise<{ first: number; size: number }> {
+export async function appendToLog(tx: Store, ctx: Pick<DomainContext, 'now'>, entries: readonly LogEntry[], { unlocked = false }: { unlocked?: boolean } = {}): Promise<{ first: number; size: number }> {
   // Hashing before taking the lock keeps the time others wait for it short.
   const createdAt = ctx.now();
   const prepared = entries.map((entry) => {
@@ -76,7 +93,7 @@ export async function appendToLog(tx: Store, ctx: Pick<DomainContext, 'now'>, en
     return { kind: entry.kind, hash: logEntrySubject(entry), data, leafHash: hashLeaf(data), createdAt };
   });
   return tx.transaction(async (t) => {
-    const head = await t.log.lockHead();
+    const head = (unlocked ? t.log.cachedHead() : undefined) ?? (await t.log.lockHead());
     if (prepared.length === 0) return { first: head.size, size: head.size };
     const next = extendLog(
       head,
@@ -104,9 +121,9 @@ export async function logSent(tx: Store, ctx: DomainContext, message: OutboxReco
 
 /**
  * Logs envelopes this node accepted and the receipts it signed for them, in one append (call it
- * once their inbox rows are written). Nothing to log takes no lock.
+ * once their inbox rows are written). Nothing to log takes no lock; `unlocked` is `appendToLog`'s.
  */
-export async function logReceived(tx: Store, ctx: DomainContext, messages: readonly InboxRecord[]): Promise<void> {
+export async function logReceived(tx: Store, ctx: DomainContext, messages: readonly InboxRecord[], options: { unlocked?: boolean } = {}): Promise<void> {
   if (messages.length === 0) return;
   const self = selfOf(ctx);
   await appendToLog(
@@ -119,6 +136,7 @@ export async function logReceived(tx: Store, ctx: DomainContext, messages: reado
         { kind: 'receipt.issued', hash: envelopeHash(message.receipt), envelope: message.hash, sender: message.sender, receiver: self.stateCode, at },
       ];
     }),
+    options,
   );
 }
 

@@ -227,8 +227,11 @@ export interface InboxRecord {
 }
 
 export interface InboxRepo {
-  /** Records envelopes in one statement; returns how many were new (one with the same id or hash already there is skipped). */
-  insert(messages: readonly InboxRecord[]): Promise<number>;
+  /**
+   * Records envelopes in one statement. If one with the same id or hash is already there the
+   * statement fails, and so does its transaction, with `AlreadyReceived`.
+   */
+  insert(messages: readonly InboxRecord[]): Promise<void>;
   byHash(hash: string): Promise<InboxRecord | undefined>;
   /** Envelopes already received with this hash or this id (at most two). */
   byHashOrId(hash: string, id: string): Promise<InboxRecord[]>;
@@ -334,7 +337,17 @@ export interface LogRepo {
    * and each sees the head the previous one wrote. Only meaningful inside a transaction.
    */
   lockHead(): Promise<LogHead>;
-  /** Writes appended entries, the interior subtree hashes they complete, and the new head. */
+  /**
+   * The head as this process last committed or read it, without asking the database: it is
+   * current unless something else has appended since. Nothing locks it: an append that starts
+   * from it is checked by `write`, which fails with `LogHeadMoved` if the head has moved.
+   */
+  cachedHead(): LogHead | undefined;
+  /**
+   * Writes appended entries, the interior subtree hashes they complete, and the new head, only
+   * if the head is still at the first entry's index: otherwise the statement, and so its
+   * transaction, fails with `LogHeadMoved` and nothing of it is written.
+   */
   write(append: { entries: LogEntryRecord[]; nodes: LogNode[]; head: LogHead }): Promise<void>;
   head(): Promise<LogHead>;
   /** Subtree hashes in the order asked; throws if one is missing, which means the log is damaged. */
