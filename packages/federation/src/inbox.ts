@@ -183,7 +183,10 @@ export class Inbox {
     // The receipts first, all asked for at once so signed in the thread pool on every core, as
     // the transaction needs them; then every signature's check, to run while the transaction does.
     const receipts = await Promise.allSettled(hashes.map((hash) => this.signReceipt(hash, now)));
-    const verified = peeked.map((read) => this.open(read, admitted.keyFor, now).then((envelope) => this.typed(envelope)));
+    const claims = peeked.map((read) => this.claimed(read));
+    // A body found valid as read is the one the signature covers (`verifyEnvelope` returns the
+    // payload `peek` read): it is not checked again.
+    const verified = peeked.map((read, i) => this.open(read, admitted.keyFor, now).then((envelope) => (claims[i] ? envelope : this.typed(envelope))));
     for (const v of verified) v.catch(() => undefined); // each is awaited below, or its envelope was answered already
     // Handed to the group commit in one turn of the event loop, so recorded in one transaction.
     return Promise.all(
@@ -191,7 +194,7 @@ export class Inbox {
         try {
           const receipt = receipts[i]!;
           if (receipt.status === 'rejected') throw receipt.reason;
-          const claimed = this.claimed(peeked[i]!);
+          const claimed = claims[i];
           // A body that is not valid is not recorded; its signature's check says which refusal it gets.
           if (!claimed) return { ok: false, error: await verified[i]!.then(() => new Error('unreachable: a body refused as read passed when verified'), (e: unknown) => e) };
           // Answered only once its signature has passed (the transaction waited for that too).
