@@ -4,8 +4,9 @@ import { launchBrowser, scrollsHorizontally, seriousAxeViolations, setUpFirstAdm
 
 /**
  * The interface in French in a real browser: chosen by the browser's preferred language, or with
- * the switch in the header, which the browser remembers across a reload; `<html lang>`, the words
- * and the dates follow. An English page never fetches the French words.
+ * the switch in the header, which changes the page in place (what was typed stays) and which the
+ * browser remembers across a reload; `<html lang>`, the words and the dates follow. An English
+ * page never fetches the French words.
  */
 
 const ADMIN = { email: 'admin@ministry.example', name: 'Maria Rossi', password: 'correct horse battery staple' };
@@ -18,6 +19,16 @@ const cspViolations: string[] = [];
 async function pageIn(locale: string): Promise<Page> {
   const context: BrowserContext = await browser!.newContext({ viewport: { width: 1280, height: 900 }, locale });
   return watchPage(await context.newPage(), cspViolations);
+}
+
+/** Signs the administrator in, in English. */
+async function signIn(p: Page): Promise<void> {
+  await p.goto(`${node!.url}/sign-in`);
+  await heading(p, 'Sign in').waitFor();
+  await p.getByLabel('E-mail address').fill(ADMIN.email);
+  await p.getByLabel('Password').fill(ADMIN.password);
+  await p.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await heading(p, 'This node').waitFor();
 }
 
 const heading = (p: Page, name: string) => p.getByRole('heading', { level: 1, name, exact: true });
@@ -116,6 +127,71 @@ describe('the interface in French', () => {
     await heading(p, 'Communication checks').waitFor();
     expect(await htmlLang(p)).toBe('en');
     expect(await p.evaluate(() => localStorage.getItem('parley.language'))).toBe('en');
+    await p.context().close();
+  });
+
+  it('switches in place, keeping what was typed into a consultation and a point of contact, with the labels and the title in the new language', async () => {
+    const p = await pageIn('en-US');
+    await signIn(p);
+    // Each page's code is fetched on its first visit; leaving a page for another keeps nothing of it.
+    let loads = 0;
+    p.on('load', () => loads++);
+
+    await p.goto(`${node!.url}/consultations/new`);
+    await heading(p, 'Raise a consultation').waitFor();
+    loads = 0;
+    await p.getByLabel('Title', { exact: true }).fill('Scanning of the grid operator, half written');
+    await p.getByLabel('Summary').fill('Since 02:00 UTC we see');
+    await p.getByRole('button', { name: 'Français' }).click();
+    await heading(p, 'Engager une consultation').waitFor();
+    expect(await p.getByLabel('Titre', { exact: true }).inputValue()).toBe('Scanning of the grid operator, half written');
+    expect(await p.getByLabel('Résumé').inputValue()).toBe('Since 02:00 UTC we see');
+    expect(await p.title()).toBe('\u2068Engager une consultation\u2069 — Parley');
+    expect(await htmlLang(p)).toBe('fr');
+    expect(await p.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed')).toBe('true');
+    // Still the page that was loaded, so nothing was reloaded to change the words.
+    expect(loads).toBe(0);
+
+    await p.getByRole('button', { name: 'English' }).click();
+    await heading(p, 'Raise a consultation').waitFor();
+    expect(await p.getByLabel('Title', { exact: true }).inputValue()).toBe('Scanning of the grid operator, half written');
+
+    // A page opened in one language and switched while typing: the new point of contact.
+    await p.getByRole('link', { name: 'Points of contact' }).click();
+    await heading(p, 'Points of contact').waitFor();
+    await p.getByRole('link', { name: 'Add a point of contact' }).click();
+    await p.getByLabel('Name', { exact: true }).fill('Duty officer');
+    await p.getByLabel('Organisation').fill('National CERT');
+    await p.getByRole('button', { name: 'Français' }).click();
+    await p.getByLabel('Nom', { exact: true }).waitFor();
+    expect(await p.getByLabel('Nom', { exact: true }).inputValue()).toBe('Duty officer');
+    expect(await p.getByLabel('Organisation').inputValue()).toBe('National CERT');
+    expect(await p.getByRole('navigation', { name: 'Navigation principale' }).getByRole('link', { name: 'Points de contact' }).count()).toBe(1);
+    expect(loads).toBe(0);
+    expect(await p.evaluate(() => localStorage.getItem('parley.language'))).toBe('fr');
+    expect(await seriousAxeViolations(p)).toEqual([]);
+    await p.context().close();
+  });
+
+  it('stays in its language, with what was typed, and says so when the words of the language chosen cannot be fetched', async () => {
+    const p = await pageIn('en-US');
+    await p.route(/\/assets\/fr-[\w-]{8}\.js$/, (route) => route.abort('internetdisconnected'));
+    await p.goto(`${node!.url}/sign-in`);
+    await heading(p, 'Sign in').waitFor();
+    await p.getByLabel('E-mail address').fill(ADMIN.email);
+    await p.getByRole('button', { name: 'Français' }).click();
+    await p.getByRole('alert').filter({ hasText: "Français: the interface's words could not be fetched. Check the connection, then choose the language again." }).waitFor();
+    expect(await heading(p, 'Sign in').count()).toBe(1);
+    expect(await htmlLang(p)).toBe('en');
+    expect(await p.getByLabel('E-mail address').inputValue()).toBe(ADMIN.email);
+    expect(await p.evaluate(() => localStorage.getItem('parley.language'))).toBeNull();
+
+    // Once the connection is back, choosing again works, and the message goes.
+    await p.unroute(/\/assets\/fr-[\w-]{8}\.js$/);
+    await p.getByRole('button', { name: 'Français' }).click();
+    await heading(p, 'Connexion').waitFor();
+    expect(await p.getByLabel('Adresse électronique').inputValue()).toBe(ADMIN.email);
+    expect(await p.getByRole('alert').filter({ hasText: 'could not be fetched' }).count()).toBe(0);
     await p.context().close();
   });
 

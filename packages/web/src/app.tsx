@@ -10,6 +10,7 @@ import { SignInPage } from './pages/sign-in.js';
 import { NotificationsProvider } from './notifications.js';
 import { may, type UiPermission } from './permissions.js';
 import { SessionProvider, useSession } from './session.js';
+import { useLocale } from './use-locale.js';
 
 // Each page but the two a visit starts on (signing in, this node) is loaded on its first visit,
 // in a chunk of its own: the first load carries only React, the shell and those two pages.
@@ -88,6 +89,8 @@ function NotFoundPage() {
 }
 
 export function App() {
+  // A change of language renders every page again with the new words, and keeps what they hold.
+  useLocale();
   return (
     <SessionProvider>
       <NotificationsProvider>

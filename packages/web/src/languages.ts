@@ -1,4 +1,4 @@
-import { languageName } from './i18n/index.js';
+import { languageName, locale, type Locale } from './i18n/index.js';
 
 // ISO 639-1, the two-letter codes: the ones people know. Three-letter ISO 639 codes can still be typed.
 const iso6391 = (
@@ -9,15 +9,17 @@ const iso6391 = (
   'ts tt tw ty ug uk ur uz ve vi vo wa wo xh yi yo za zh zu'
 ).split(' ');
 
-let suggestions: { code: string; name: string }[] | null = null;
+let suggestions: { locale: Locale; list: { code: string; name: string }[] } | null = null;
 
-/** Codes and names for the suggestion list, in the order of their names. */
+/** Codes and names for the suggestion list, in the order of their names in the interface language. */
 export function languageSuggestions(): { code: string; name: string }[] {
-  suggestions ??= iso6391
+  if (suggestions?.locale === locale) return suggestions.list;
+  const list = iso6391
     .map((code) => ({ code, name: languageName(code) ?? '' }))
     .filter((l) => l.name && l.name !== l.code)
-    .sort((a, b) => a.name.localeCompare(b.name));
-  return suggestions;
+    .sort((a, b) => a.name.localeCompare(b.name, locale));
+  suggestions = { locale, list };
+  return list;
 }
 
 /**

@@ -70,6 +70,10 @@ export interface FieldRef {
   path: string;
   /** The id of the input to jump to. */
   id: string;
+  /**
+   * Read from `messages` when the list is made: a page makes its list at each render, not once in
+   * a module constant, since the language can change while the page is open.
+   */
   label: string;
 }
 

@@ -23,7 +23,7 @@ export interface TimelineWords {
   notApplied: (why: string) => string;
 }
 
-const consultationWords: TimelineWords = { events: k.events, outcomes: k.outcomes, notApplied: k.notApplied };
+const consultationWords = (): TimelineWords => ({ events: k.events, outcomes: k.outcomes, notApplied: k.notApplied });
 
 const sizeFormat = new Intl.NumberFormat('en');
 
@@ -72,7 +72,7 @@ export function CaseTimeline({
   events,
   side,
   headingRef,
-  words = consultationWords,
+  words = consultationWords(),
   extra,
   className = 'consultation-timeline',
 }: {

@@ -76,9 +76,6 @@ function useWidth<T extends HTMLElement>(): [RefObject<T | null>, number] {
   return [ref, width];
 }
 
-const hourMinute = new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
-const dayMonth = new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' });
-
 /**
  * Time to confirmation per check, over time, one series per state. The picture is for the eye;
  * `label` says what it shows in words, and the page puts the same figures in a table.
@@ -108,6 +105,8 @@ export function ResponseChart({ series, label }: { series: Series[]; label: stri
 
   const xTickCount = Math.max(2, Math.min(6, Math.floor(plotW / 110)));
   const spansDays = x1 - x0 > 36 * 3600_000;
+  // Made at each drawing, in the language of the moment: it can change while the page is open.
+  const tickTime = spansDays ? new Intl.DateTimeFormat(locale, { day: 'numeric', month: 'short' }) : new Intl.DateTimeFormat(locale, { hour: 'numeric', minute: '2-digit' });
   const xTicks = Array.from({ length: xTickCount }, (_, i) => x0 + ((x1 - x0) * i) / (xTickCount - 1));
 
   return (
@@ -131,7 +130,7 @@ export function ResponseChart({ series, label }: { series: Series[]; label: stri
               textAnchor={i === 0 ? 'start' : i === xTicks.length - 1 ? 'end' : 'middle'}
               className="chart-tick"
             >
-              {spansDays ? dayMonth.format(at) : hourMinute.format(at)}
+              {tickTime.format(at)}
             </text>
           ))}
           {series.map((s, i) => {

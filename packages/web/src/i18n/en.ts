@@ -59,6 +59,8 @@ export const messages = {
     signedInAs: 'Signed in as',
     /** Names the group of buttons that choose the interface's language. */
     language: 'Language',
+    /** The words of the language chosen could not be fetched; the page stays in its language. */
+    languageFailed: (language: string): string => `${language}: the interface's words could not be fetched. Check the connection, then choose the language again.`,
   },
   roles: {
     admin: 'Administrator',

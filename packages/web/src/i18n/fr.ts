@@ -61,6 +61,7 @@ export const messages: Messages = {
     signOut: 'Se déconnecter',
     signedInAs: 'Connecté en tant que',
     language: 'Langue',
+    languageFailed: (language: string): string => `${language} : les textes de l’interface n’ont pas pu être téléchargés. Vérifiez la connexion, puis choisissez de nouveau la langue.`,
   },
   roles: {
     admin: 'Administrateur',

@@ -1,4 +1,4 @@
-import { messages as en, type Messages } from './en.js';
+import { messages as english, type Messages } from './en.js';
 import { isLocale, localeStorageKey, locales, pickLocale, type Locale } from './locales.js';
 
 export { isolate } from './isolate.js';
@@ -7,15 +7,51 @@ export { locales, type Locale } from './locales.js';
 /**
  * The interface language and its words. English is built in: it is what tests read, and what
  * the interface falls back to when another language's module cannot be fetched. Another language
- * is fetched only when chosen (`startLocale`), before the interface's modules are evaluated: many
- * of them keep a part of `messages` in a constant, so the words must not change afterwards, and
- * choosing another language reloads the page.
+ * is fetched only when chosen, at start (`startLocale`) or with the switch (`chooseLocale`).
  */
 export let locale: Locale = 'en';
-export let messages: Messages = en;
+
+/**
+ * The words of the interface language: one object for the life of the page, whose words are
+ * replaced in place when the language changes (`chooseLocale`). Modules keep parts of it in constants
+ * (`const k = messages.consultations`), and those parts must then read the new words too; a
+ * module must therefore never keep a single sentence (a string) outside a render, only the part
+ * that holds it. A copy, so that English itself stays as built, to switch back to.
+ */
+export const messages: Messages = copyWords(english);
+
+/** A deep copy of a tree of words: its objects and lists copied, its strings and functions shared. */
+function copyWords<T>(words: T): T {
+  if (Array.isArray(words)) return words.map(copyWords) as T;
+  if (isWordTree(words)) return Object.fromEntries(Object.entries(words).map(([key, value]) => [key, copyWords(value)])) as T;
+  return words;
+}
+
+function isWordTree(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Puts the words of `source` into `target`, keeping every object and list of `target` (which
+ * modules may hold) and replacing its strings and functions. Both have the shape of `Messages`.
+ */
+function replaceWords(target: Record<string, unknown> | unknown[], source: Record<string, unknown> | unknown[]): void {
+  if (Array.isArray(target) && Array.isArray(source)) {
+    target.splice(0, target.length, ...source.map(copyWords));
+    return;
+  }
+  if (Array.isArray(target) || Array.isArray(source)) return;
+  for (const key of Object.keys(target)) if (!Object.hasOwn(source, key)) delete target[key];
+  for (const [key, value] of Object.entries(source)) {
+    const held = target[key];
+    if ((isWordTree(held) && isWordTree(value)) || (Array.isArray(held) && Array.isArray(value))) replaceWords(held, value);
+    else target[key] = copyWords(value);
+  }
+}
 
 // Each language but English, fetched in a chunk of its own (vite.config.ts).
-const loaders: Partial<Record<Locale, () => Promise<Messages>>> = {
+const loaders: Record<Locale, () => Promise<Messages>> = {
+  en: () => Promise.resolve(english),
   fr: () => import('./fr.js').then((m) => m.messages),
 };
 
@@ -47,6 +83,14 @@ function storedLocale(): string | null {
   }
 }
 
+/** The language in which the interface shows, and the words it shows in it. */
+function showIn(code: Locale, words: Messages): void {
+  replaceWords(messages as unknown as Record<string, unknown>, words as unknown as Record<string, unknown>);
+  locale = code;
+  useFormats(code);
+  document.documentElement.lang = code;
+}
+
 /**
  * Chooses the language at start: the person's choice, else the browser's preference, else
  * English; fetches its words, and says it on `<html lang>` (screen readers pronounce by it, and
@@ -54,29 +98,52 @@ function storedLocale(): string | null {
  */
 export async function startLocale(): Promise<Locale> {
   const wanted = pickLocale(storedLocale(), navigator.languages ?? [navigator.language]);
-  const load = loaders[wanted];
-  if (load) {
-    try {
-      messages = await load();
-      locale = wanted;
-    } catch {
-      // English stays: the interface is usable, and the switch is there to try again.
-    }
+  try {
+    showIn(wanted, await loaders[wanted]());
+  } catch {
+    // English stays: the interface is usable, and the switch is there to try again.
+    showIn('en', english);
   }
-  useFormats(locale);
-  document.documentElement.lang = locale;
   return locale;
 }
 
-/** Remembers the person's choice in this browser and reloads the interface in that language. */
-export function chooseLocale(code: string): void {
-  if (!isLocale(code) || code === locale) return;
+const listeners = new Set<() => void>();
+
+/** Calls `listener` after each change of language; returns what stops it. */
+export function onLocaleChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+// The latest choice, so that a language whose words arrive after a later choice does not win.
+let choice = 0;
+
+/**
+ * Switches the interface to `code` in place, without reloading the page, so that nothing typed
+ * into a form is lost: fetches its words, puts them into `messages`, and tells the listeners,
+ * which render the interface again (`useLocale`). Remembers the choice in this browser when
+ * storage allows. False when the words could not be fetched: the language stays as it was.
+ */
+export async function chooseLocale(code: string): Promise<boolean> {
+  if (!isLocale(code)) return false;
+  const turn = ++choice;
+  if (code === locale) return true;
+  let words: Messages;
+  try {
+    words = await loaders[code]();
+  } catch {
+    // Said only if no other choice came since: that one speaks for itself.
+    return turn !== choice;
+  }
+  if (turn !== choice) return true;
   try {
     window.localStorage.setItem(localeStorageKey, code);
   } catch {
-    return;
+    // Refused storage: the choice holds for this page, and the next visit starts as before.
   }
-  window.location.reload();
+  showIn(code, words);
+  for (const listener of listeners) listener();
+  return true;
 }
 
 /** The name of each language of the interface, in that language. */

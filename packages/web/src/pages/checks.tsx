@@ -1,5 +1,5 @@
 import type { Check, Contact, Peer, ResponseOf } from '@parley/core';
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useRef, useState, type FormEvent } from 'react';
 import { Link } from 'wouter';
 import { ApiError, call, describeError } from '../api/client.js';
 import { ErrorFor, ErrorMessage, ErrorSummary, type FieldRef, LoadStatus } from '../components/alerts.js';
@@ -223,7 +223,7 @@ function IncomingCheck({
   const [name, setName] = useState(defaultName);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
-  const fields = useMemo(() => confirmFields(c.id), [c.id]);
+  const fields = confirmFields(c.id);
   const titleId = `incoming-${c.id}`;
 
   const submit = async (e: FormEvent) => {
@@ -308,7 +308,7 @@ function IncomingCheck({
   );
 }
 
-const startFields: FieldRef[] = [
+const startFields = (): FieldRef[] => [
   { path: 'peers', id: 'check-to', label: k.startTo },
   { path: 'minutes', id: 'check-minutes', label: k.minutes },
   { path: 'note', id: 'check-note', label: k.note },
@@ -365,7 +365,7 @@ function StartCheckForm({ peers, onStarted }: { peers: Peer[]; onStarted: (check
         </>
       ) : (
         <>
-          <ErrorSummary error={error} fields={startFields} />
+          <ErrorSummary error={error} fields={startFields()} />
           <form className="form narrow" onSubmit={submit} noValidate>
             <SelectField
               id="check-to"

@@ -102,7 +102,7 @@ function draftOf(c?: ConsultationDetail): Draft {
   };
 }
 
-const fieldRefs: FieldRef[] = [
+const fieldRefs = (): FieldRef[] => [
   { path: 'addressees', id: 'consultation-addressees', label: k.fields.addressees },
   { path: 'title', id: 'consultation-title', label: k.fields.title },
   { path: 'summary', id: 'consultation-summary', label: k.fields.summary },
@@ -284,7 +284,7 @@ function ConsultationForm({
 
   return (
     <Page title={title} intro={consultation ? undefined : k.newIntro}>
-      {conflict ? <VersionConflict words={k} onReload={onReload} /> : <ErrorSummary error={error} fields={fieldRefs} />}
+      {conflict ? <VersionConflict words={k} onReload={onReload} /> : <ErrorSummary error={error} fields={fieldRefs()} />}
       {trusted.length === 0 ? <NoPeersWarning words={k} /> : null}
       <form className="form consultation-form" onSubmit={submit} noValidate>
         <h2>{k.sections.who}</h2>

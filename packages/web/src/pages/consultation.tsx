@@ -22,7 +22,7 @@ import { useNow } from '../use-now.js';
 const k = t.consultations;
 const d = k.detail;
 
-const back = { href: '/consultations', label: k.backToList };
+const back = () => ({ href: '/consultations', label: k.backToList });
 
 type Names = Map<string, string>;
 
@@ -38,7 +38,7 @@ export function ConsultationPage({ id }: { id: string }) {
   const { loaded, names, timelineHeading, onStep } = useCasePage(() => call('getConsultation', { id }), [id]);
 
   if (loaded.result.status !== 'ready') {
-    return <PageLoading title={k.title} result={loaded.result} back={back} />;
+    return <PageLoading title={k.title} result={loaded.result} back={back()} />;
   }
   const c = loaded.result.data;
   return (
@@ -75,7 +75,7 @@ export function ConsultationPage({ id }: { id: string }) {
           <CaseExports api={`/api/v1/consultations/${encodeURIComponent(c.id)}`} words={d} />
         </>
       ) : null}
-      <BackLink {...back} />
+      <BackLink {...back()} />
     </Page>
   );
 }
@@ -382,7 +382,7 @@ function ActionPanel({ c, onDone }: { c: ConsultationDetail; onDone: (c: Consult
   );
 }
 
-const stepFields: FieldRef[] = [
+const stepFields = (): FieldRef[] => [
   { path: 'text', id: 'step-text', label: k.actions.text },
   { path: 'outcome', id: 'step-outcome', label: k.actions.outcome },
   { path: 'attributionReply', id: 'step-position', label: k.actions.position },
@@ -448,7 +448,7 @@ function StepForm({ c, action, onCancel, onDone }: { c: ConsultationDetail; acti
         {k.actions.labels[action]}
       </h3>
       <p className="hint">{k.actions.help[action]}</p>
-      <ErrorSummary error={error} fields={stepFields} />
+      <ErrorSummary error={error} fields={stepFields()} />
       {action === 'close' ? (
         <RadioGroup
           id="step-outcome"

@@ -101,7 +101,7 @@ export function ConsultationsPage() {
   );
 }
 
-const recordWords = { untitled: k.untitled, lastUpdate: k.lastUpdate };
+const recordWords = () => ({ untitled: k.untitled, lastUpdate: k.lastUpdate });
 
 function ConsultationRow({ c, name, now }: { c: Consultation; name: string | null; now: number }) {
   const attention = (c.side === 'recipient' && c.status === 'sent') || c.awaiting === c.side || c.ackState === 'overdue';
@@ -112,7 +112,7 @@ function ConsultationRow({ c, name, now }: { c: Consultation; name: string | nul
   );
   const notice = c.awaiting === c.side ? <p className="notice">{k.detail.awaitingYou}</p> : null;
   return (
-    <CaseRecord c={c} href={`/consultations/${c.id}`} words={recordWords} attention={attention} now={now} badges={badges} notice={notice}>
+    <CaseRecord c={c} href={`/consultations/${c.id}`} words={recordWords()} attention={attention} now={now} badges={badges} notice={notice}>
       <RecordFact label={c.status === 'draft' ? k.to : c.side === 'recipient' ? k.from : k.with}>
         {c.counterpart ? <StateLabel code={c.counterpart} name={name} /> : c.addressees.join(', ') || t.common.none}
       </RecordFact>

@@ -27,7 +27,7 @@ interface Draft {
 
 const c = t.contacts;
 
-const fieldRefs: FieldRef[] = [
+const fieldRefs = (): FieldRef[] => [
   { path: 'kind', id: 'contact-kind', label: c.fields.kind },
   { path: 'name', id: 'contact-name', label: c.fields.name },
   { path: 'organisation', id: 'contact-organisation', label: c.fields.organisation },
@@ -180,7 +180,7 @@ function ContactForm({ contact, onReload }: { contact?: Contact; onReload?: () =
 
   return (
     <Page title={contact ? c.editTitle(contact.name) : c.newTitle}>
-      {conflict && onReload ? <VersionConflict words={c} onReload={onReload} /> : <ErrorSummary error={error} fields={fieldRefs} />}
+      {conflict && onReload ? <VersionConflict words={c} onReload={onReload} /> : <ErrorSummary error={error} fields={fieldRefs()} />}
       {contact?.verifiedAt ? (
         <div className="alert alert-info">
           <p>{c.editUnverifies}</p>

@@ -22,7 +22,7 @@ const b = k.legalBases;
 type LegalBasis = ResponseOf<'listLegalBases'>['legalBases'][number];
 type Peer = ResponseOf<'listPeers'>['peers'][number];
 
-const fieldRefs: FieldRef[] = [
+const fieldRefs = (): FieldRef[] => [
   { path: 'instruments', id: 'legal-basis-instruments', label: b.instruments },
   { path: 'articles', id: 'legal-basis-articles', label: b.articles },
   { path: 'channel', id: 'legal-basis-channel', label: b.channel },
@@ -183,7 +183,7 @@ function LegalBasisForm({
       <h2 id="legal-basis-form-title" tabIndex={-1} ref={heading}>
         {b.formTitle(name ? t.common.stateOption(state, name) : state)}
       </h2>
-      <ErrorSummary error={error} fields={fieldRefs} />
+      <ErrorSummary error={error} fields={fieldRefs()} />
       <form className="form" onSubmit={(e) => void submit(e)} noValidate>
         <CheckboxGroup
           id="legal-basis-instruments"

@@ -174,7 +174,7 @@ function PeerRecord({
   );
 }
 
-const addFields: FieldRef[] = [
+const addFields = (): FieldRef[] => [
   { path: 'url', id: 'peer-url', label: p.url },
   { path: 'fingerprint', id: 'peer-fingerprint', label: p.fingerprint },
 ];
@@ -240,7 +240,7 @@ function AddPeerForm({ onAdded }: { onAdded: (peer: Peer) => void }) {
           <CopyButton text={fingerprint} label={t.node.copyFingerprint} sourceId="own-fingerprint" />
         </div>
       ) : null}
-      {mismatch ? <MismatchAlert {...mismatch} /> : <ErrorSummary error={error} fields={addFields} />}
+      {mismatch ? <MismatchAlert {...mismatch} /> : <ErrorSummary error={error} fields={addFields()} />}
       <form className="form" onSubmit={submit} noValidate>
         <TextField
           id="peer-url"

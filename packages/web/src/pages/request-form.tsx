@@ -41,8 +41,8 @@ type Detail = ResponseOf<'getRequest'>;
 type Listed = ResponseOf<'listRequests'>['requests'][number];
 type LegalBasis = ResponseOf<'listLegalBases'>['legalBases'][number];
 
-/** The words for each field path, for the error summary and the check before sending. */
-const LABELS: Record<string, string> = {
+/** The words for each field path, for the error summary and the check before sending, in the language of the moment. */
+const labels = (): Record<string, string> => ({
   kind: k.fields.kind,
   recipient: k.fields.recipient,
   title: k.fields.title,
@@ -79,12 +79,12 @@ const LABELS: Record<string, string> = {
   'form.contact.officeHours': k.fields.contactOfficeHours,
   'form.contact.timeZone': k.fields.contactTimeZone,
   'form.contact.preferredChannel': k.fields.contactPreferredChannel,
-};
+});
 
 function labelFor(path: string): string | null {
   const parts = path.split('.');
   for (let n = parts.length; n > 0; n--) {
-    const label = LABELS[parts.slice(0, n).join('.')];
+    const label = labels()[parts.slice(0, n).join('.')];
     if (label) return label;
   }
   return null;

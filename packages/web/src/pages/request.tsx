@@ -24,9 +24,9 @@ import { useNow } from '../use-now.js';
 
 const r = t.requestDetail;
 
-const back = { href: '/requests', label: r.backToList };
+const back = () => ({ href: '/requests', label: r.backToList });
 
-const timelineWords = { events: r.events, outcomes: r.outcomes, notApplied: r.notApplied };
+const timelineWords = () => ({ events: r.events, outcomes: r.outcomes, notApplied: r.notApplied });
 
 /**
  * One cooperation request, for the officer of either state: what was asked and on what basis,
@@ -38,7 +38,7 @@ export function RequestPage({ id }: { id: string }) {
   const now = useNow();
 
   if (loaded.result.status !== 'ready') {
-    return <PageLoading title={r.title} result={loaded.result} back={back} />;
+    return <PageLoading title={r.title} result={loaded.result} back={back()} />;
   }
   const c = loaded.result.data;
   const sent = c.status !== 'draft';
@@ -61,13 +61,13 @@ export function RequestPage({ id }: { id: string }) {
       {sent ? (
         <>
           <CustodySection c={c} />
-          <CaseTimeline events={c.events} side={c.side} headingRef={timelineHeading} words={timelineWords} extra={requestEventExtra(c)} className="consultation-timeline request-timeline" />
+          <CaseTimeline events={c.events} side={c.side} headingRef={timelineHeading} words={timelineWords()} extra={requestEventExtra(c)} className="consultation-timeline request-timeline" />
           <RequestActionPanel c={c} onDone={onStep} />
           <CaseIntegrity integrity={c.integrity} />
           <CaseExports api={`/api/v1/requests/${encodeURIComponent(c.id)}`} words={r} jsonHint={r.exportJsonHint} />
         </>
       ) : null}
-      <BackLink {...back} />
+      <BackLink {...back()} />
     </Page>
   );
 }

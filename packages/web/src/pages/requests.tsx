@@ -91,7 +91,7 @@ export function RequestsPage() {
   );
 }
 
-const recordWords = { untitled: k.untitled, lastUpdate: k.col.lastUpdate };
+const recordWords = () => ({ untitled: k.untitled, lastUpdate: k.col.lastUpdate });
 
 /**
  * One request as a card: the columns of a table (type, other state, status, deadline,
@@ -113,7 +113,7 @@ function RequestRow({ r, name, now }: { r: Request; name: string | null; now: nu
   );
   const notice = r.awaiting && r.status !== 'closed' ? <p className="notice">{r.awaiting === r.side ? k.awaitingYou : k.awaitingThem}</p> : null;
   return (
-    <CaseRecord c={r} href={r.status === 'draft' ? `/requests/${r.id}/edit` : `/requests/${r.id}`} words={recordWords} attention={attention} now={now} badges={badges} notice={notice}>
+    <CaseRecord c={r} href={r.status === 'draft' ? `/requests/${r.id}/edit` : `/requests/${r.id}`} words={recordWords()} attention={attention} now={now} badges={badges} notice={notice}>
       <RecordFact label={r.side === 'recipient' ? k.col.from : k.col.to}>{r.counterpart ? <StateLabel code={r.counterpart} name={name} /> : t.common.none}</RecordFact>
       {reference ? (
         <RecordFact label={k.col.reference} className="break" dir="auto">

@@ -14,7 +14,7 @@ export function safeNext(search: string): string {
   return next && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : '/';
 }
 
-const fields: FieldRef[] = [
+const fields = (): FieldRef[] => [
   { path: 'email', id: 'sign-in-email', label: t.signIn.email },
   { path: 'password', id: 'sign-in-password', label: t.signIn.password },
 ];
@@ -65,7 +65,7 @@ export function SignInPage() {
           <p>{state.notice}</p>
         </div>
       ) : null}
-      <ErrorSummary error={error} fields={fields} />
+      <ErrorSummary error={error} fields={fields()} />
       <form className="form narrow" onSubmit={submit} noValidate>
         <TextField
           id="sign-in-email"

@@ -13,7 +13,7 @@ import { limits } from '../limits.js';
 
 type Created = ResponseOf<'createToken'>;
 
-const fields: FieldRef[] = [{ path: 'name', id: 'token-name', label: t.tokens.name }];
+const fields = (): FieldRef[] => [{ path: 'name', id: 'token-name', label: t.tokens.name }];
 
 export function TokensPage() {
   const flash = useFlash();
@@ -130,7 +130,7 @@ function CreateForm({ onCreated }: { onCreated: (c: Created) => void }) {
   return (
     <section className="panel" aria-labelledby="create-token-title">
       <h2 id="create-token-title">{t.tokens.createTitle}</h2>
-      <ErrorSummary error={error} fields={fields} />
+      <ErrorSummary error={error} fields={fields()} />
       <form className="form narrow" onSubmit={submit} noValidate>
         <TextField
           id="token-name"

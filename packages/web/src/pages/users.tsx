@@ -218,7 +218,7 @@ function UserRecord({
   );
 }
 
-const inviteFields: FieldRef[] = [
+const inviteFields = (): FieldRef[] => [
   { path: 'email', id: 'invite-email', label: t.users.email },
   { path: 'displayName', id: 'invite-name', label: t.users.name },
   { path: 'role', id: 'invite-role', label: t.users.role },
@@ -251,7 +251,7 @@ function InviteForm({ onInvited }: { onInvited: (link: IssuedLink) => void }) {
     <section className="panel" aria-labelledby="invite-title">
       <h2 id="invite-title">{t.users.inviteTitle}</h2>
       <p>{t.users.inviteIntro}</p>
-      <ErrorSummary error={error} fields={inviteFields} />
+      <ErrorSummary error={error} fields={inviteFields()} />
       <form className="form narrow" onSubmit={submit} noValidate>
         <TextField
           id="invite-email"

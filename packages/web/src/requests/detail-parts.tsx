@@ -35,7 +35,6 @@ export interface Decision {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-const sizeFormat = new Intl.NumberFormat(locale);
 
 /** The YYYY-MM-DD of a day in the browser's time zone, `days` after `from`. */
 export function dateInput(from: number, days = 0): string {
@@ -413,6 +412,8 @@ export function CustodyLinks({ entries, label }: { entries: readonly CustodyEntr
 
 /** Every returned item's chain of custody as one record, with the proof of the step that returned it. */
 export function CustodySection({ c }: { c: RequestDetail }) {
+  // In the language of the moment: it can change while the page is open.
+  const sizeFormat = new Intl.NumberFormat(locale);
   const k = r.custody;
   if (c.kind === 'spontaneous' && !c.custody.length) return null;
   return (
