@@ -15,13 +15,29 @@ export const CHROMIUM = '/usr/bin/chromium';
  */
 export const isolated = (value: string) => `\u2068${value}\u2069`;
 
-/** Debian's Chromium, headless, with the flags DEVELOPERS.md prescribes. */
+/**
+ * The language and time zone of every browser context a suite opens, unless a test sets its own
+ * (the language suite sets fr-CH to see the interface follow the browser). Chromium would take
+ * them from the machine: a suite passing here could then fail on a machine elsewhere, and on a
+ * French one the interface would open in French. en-US because the interface's English writes
+ * dates as Intl's `en` does ("Nov 28, 2026"); UTC because the case files give times in UTC.
+ */
+export const CONTEXT_DEFAULTS = { locale: 'en-US', timezoneId: 'UTC' } as const;
+
+/**
+ * Debian's Chromium, headless, with the flags DEVELOPERS.md prescribes, whose contexts (and
+ * `newPage`, which opens one) take `CONTEXT_DEFAULTS` unless told otherwise: set here, once, so
+ * that no suite can forget them.
+ */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error('Chromium is required: apt-get install -y chromium');
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
   });
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options = {}) => newContext({ ...CONTEXT_DEFAULTS, ...options });
+  return browser;
 }
 
 const root = fileURLToPath(new URL('..', import.meta.url));
