@@ -147,6 +147,9 @@ describe('the interface in French', () => {
     expect(await p.getByLabel('Titre', { exact: true }).inputValue()).toBe('Scanning of the grid operator, half written');
     expect(await p.getByLabel('Résumé').inputValue()).toBe('Since 02:00 UTC we see');
     expect(await p.title()).toBe('\u2068Engager une consultation\u2069 — Parley');
+    // The words a draft's form shares with cooperation requests (i18n/fr-drafts.ts) follow too.
+    expect(await p.getByRole('button', { name: 'Enregistrer le projet' }).count()).toBe(1);
+    expect(await p.getByRole('button', { name: 'Envoyer…' }).count()).toBe(1);
     expect(await htmlLang(p)).toBe('fr');
     expect(await p.getByRole('button', { name: 'Français' }).getAttribute('aria-pressed')).toBe('true');
     // Still the page that was loaded, so nothing was reloaded to change the words.

@@ -15,9 +15,9 @@ import { TlpBadge, type TlpLevel } from './tlp-badge.js';
  */
 
 /** The form's page for a case that has been sent, which can no longer be edited. */
-export function NotADraft({ words, href, title }: { words: { edit: string; notADraft: string }; href: string; title: string }) {
+export function NotADraft({ words, href, title }: { words: { notADraft: string }; href: string; title: string }) {
   return (
-    <Page title={words.edit}>
+    <Page title={t.drafts.edit}>
       <p>{words.notADraft}</p>
       <p>
         <Link href={href} dir="auto">
@@ -133,31 +133,30 @@ export function AttachedEvidence({
 
 /** Saving the draft (the form's submit), sending it once the person confirms, or leaving it. */
 export function DraftActions({
-  words,
   busy,
   question,
   check,
   onSend,
   cancelHref,
 }: {
-  words: { saving: string; saveDraft: string; send: string; sendGroup: string; sendNow: string; sending: string };
   busy: string | null;
   question: string;
   check: () => boolean;
   onSend: () => void;
   cancelHref: string;
 }) {
+  const d = t.drafts;
   return (
     <div className="actions form-actions">
       <button type="submit" className="button button-secondary" disabled={busy !== null}>
-        {busy === 'save' ? words.saving : words.saveDraft}
+        {busy === 'save' ? d.saving : d.saveDraft}
       </button>
       <ConfirmStep
-        label={words.send}
-        groupLabel={words.sendGroup}
+        label={d.send}
+        groupLabel={d.sendGroup}
         question={question}
-        confirmLabel={words.sendNow}
-        busyLabel={words.sending}
+        confirmLabel={d.sendNow}
+        busyLabel={d.sending}
         busy={busy !== null}
         check={check}
         onConfirm={onSend}

@@ -115,8 +115,6 @@ export const consultationsMessages = {
   // ---- the form --------------------------------------------------------------------------
   newTitle: 'Raise a consultation',
   newIntro: 'Raise an ICT incident with another state’s point of contact, with what you know and what you ask. Nothing leaves this node until you send it.',
-  editTitle: (title: string) => `Edit the draft “${isolate(title)}”`,
-  edit: 'Edit the draft',
   backToList: 'Back to the consultations',
   sections: {
     who: 'To whom',
@@ -161,28 +159,15 @@ export const consultationsMessages = {
   goToPeers: 'Go to Peers',
   normsUnavailable: 'The norms catalogue could not be loaded; type the identifiers instead.',
   normsChosen: (n: number) => (n === 1 ? '1 norm chosen' : `${n} norms chosen`),
-  saveDraft: 'Save draft',
-  saving: 'Saving…',
-  send: 'Send…',
-  sendNow: 'Yes, send it',
-  sending: 'Sending…',
   sendQuestion: (states: string, tlp: string) => `Send this consultation to ${states}, marked ${tlp}? Once sent, it is signed and cannot be edited or unsent; you can still withdraw it.`,
-  sendGroup: 'Confirm sending',
   check: {
     addressees: 'Choose at least one state to consult.',
     title: 'The title is required.',
     periodOrder: 'The activity cannot end before it starts.',
     future: 'The date must be in the future.',
   },
-  savedDraft: (title: string) => `The draft “${isolate(title)}” is saved. Other states do not see it until you send it.`,
   sent: (states: string) => `The consultation was sent to ${states}.`,
-  conflict: 'Someone changed this draft after you opened it. Load the latest version, then make your changes again.',
-  loadLatest: 'Load the latest version',
   notADraft: 'This consultation has been sent; it can no longer be edited.',
-  deleteDraft: 'Delete the draft',
-  deleteQuestion: (title: string) => `Delete the draft “${isolate(title)}”? This cannot be undone.`,
-  deleteYes: 'Yes, delete it',
-  deleted: (title: string) => `The draft “${isolate(title)}” was deleted.`,
   cancel: 'Cancel',
 
   // ---- indicators editor -------------------------------------------------------------------

@@ -144,7 +144,6 @@ export const requestDetailMessages = {
   draft: {
     title: 'Draft',
     notice: 'This is a draft. The other state does not see it until you send it.',
-    edit: 'Edit the draft',
     missingTitle: 'Required before sending',
     warningsTitle: 'Recommended',
   },

@@ -128,8 +128,6 @@ export const requestsMessages = {
   // ---- the form --------------------------------------------------------------------------
   newTitle: 'New cooperation request',
   newIntro: 'Prepare a request to another state. Nothing leaves this node until you send it, and the node checks before sending that the request contains what the instruments require.',
-  editTitle: (title: string) => `Edit the draft “${isolate(title)}”`,
-  edit: 'Edit the draft',
   backToList: 'Back to the requests',
   backToRequest: 'Back to the request',
   notADraft: 'This request has been sent; it can no longer be edited.',
@@ -279,22 +277,9 @@ export const requestsMessages = {
     stale: 'You have changed the form since it was last checked.',
   },
   incomplete: 'The request cannot be sent yet: it lacks content the instruments require. Add each item below, then send again.',
-  saveDraft: 'Save draft',
-  saving: 'Saving…',
-  send: 'Send…',
-  sendNow: 'Yes, send it',
-  sending: 'Sending…',
-  sendGroup: 'Confirm sending',
   sendQuestion: (kind: string, state: string, tlp: string) =>
     `Send ${kind} to ${state}, marked ${tlp}? Once sent, it is signed and cannot be edited or unsent; you can still withdraw it.`,
-  savedDraft: (title: string) => `The draft “${isolate(title)}” is saved. Other states do not see it until you send it.`,
   sent: (kind: string, state: string) => `The ${kind} was sent to ${state}.`,
-  conflict: 'Someone changed this draft after you opened it. Load the latest version, then make your changes again.',
-  loadLatest: 'Load the latest version',
-  deleteDraft: 'Delete the draft',
-  deleteQuestion: (title: string) => `Delete the draft “${isolate(title)}”? This cannot be undone.`,
-  deleteYes: 'Yes, delete it',
-  deleted: (title: string) => `The draft “${isolate(title)}” was deleted.`,
   unsavedFields: 'These fields have errors:',
 
   // ---- legal bases -----------------------------------------------------------------------

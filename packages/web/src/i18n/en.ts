@@ -1,6 +1,7 @@
 import type { MessageType } from '../../../protocol/src/messages.js';
 import { limits } from '../limits.js';
 import { consultationsMessages } from './en-consultations.js';
+import { draftsMessages } from './en-drafts.js';
 import { evidenceMessages } from './en-evidence.js';
 import { normsMessages } from './en-norms.js';
 import { witnessMessages } from './en-witness.js';
@@ -17,6 +18,7 @@ import { isolate } from './isolate.js';
  */
 export const messages = {
   consultations: consultationsMessages,
+  drafts: draftsMessages,
   evidence: evidenceMessages,
   norms: normsMessages,
   witness: witnessMessages,

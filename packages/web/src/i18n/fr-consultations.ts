@@ -113,8 +113,6 @@ export const consultationsMessages: ConsultationsMessages = {
   // ---- the form --------------------------------------------------------------------------
   newTitle: 'Engager une consultation',
   newIntro: 'Soulevez un incident lié aux TIC auprès du point de contact d’un autre État, avec ce que vous savez et ce que vous demandez. Rien ne quitte ce nœud avant que vous ne l’envoyiez.',
-  editTitle: (title: string) => `Modifier le projet « ${isolate(title)} »`,
-  edit: 'Modifier le projet',
   backToList: 'Retour aux consultations',
   sections: {
     who: 'Destinataires',
@@ -159,28 +157,15 @@ export const consultationsMessages: ConsultationsMessages = {
   goToPeers: 'Aller aux États pairs',
   normsUnavailable: 'Le catalogue des normes n’a pas pu être chargé ; saisissez plutôt les identifiants.',
   normsChosen: (n: number) => (n === 1 ? '1 norme choisie' : `${n} normes choisies`),
-  saveDraft: 'Enregistrer le projet',
-  saving: 'Enregistrement…',
-  send: 'Envoyer…',
-  sendNow: 'Oui, l’envoyer',
-  sending: 'Envoi…',
   sendQuestion: (states: string, tlp: string) => `Envoyer cette consultation à ${states}, sous le marquage ${tlp} ? Une fois envoyée, elle est signée et ne peut plus être modifiée ni annulée ; vous pourrez toujours la retirer.`,
-  sendGroup: 'Confirmer l’envoi',
   check: {
     addressees: 'Choisissez au moins un État à consulter.',
     title: 'Le titre est obligatoire.',
     periodOrder: 'L’activité ne peut pas prendre fin avant d’avoir commencé.',
     future: 'La date doit être postérieure à aujourd’hui.',
   },
-  savedDraft: (title: string) => `Le projet « ${isolate(title)} » est enregistré. Les autres États ne le voient pas tant que vous ne l’avez pas envoyé.`,
   sent: (states: string) => `La consultation a été envoyée à ${states}.`,
-  conflict: 'Une autre personne a modifié ce projet après que vous l’avez ouvert. Chargez la dernière version, puis apportez de nouveau vos modifications.',
-  loadLatest: 'Charger la dernière version',
   notADraft: 'Cette consultation a été envoyée ; elle ne peut plus être modifiée.',
-  deleteDraft: 'Supprimer le projet',
-  deleteQuestion: (title: string) => `Supprimer le projet « ${isolate(title)} » ? Cette action est irréversible.`,
-  deleteYes: 'Oui, le supprimer',
-  deleted: (title: string) => `Le projet « ${isolate(title)} » a été supprimé.`,
   cancel: 'Annuler',
 
   // ---- indicators editor -------------------------------------------------------------------

@@ -143,7 +143,6 @@ export const requestDetailMessages: RequestDetailMessages = {
   draft: {
     title: 'Projet',
     notice: 'Ceci est un projet. L’autre État ne le voit pas tant que vous ne l’avez pas envoyé.',
-    edit: 'Modifier le projet',
     missingTitle: 'Obligatoire avant l’envoi',
     warningsTitle: 'Recommandé',
   },

@@ -126,8 +126,6 @@ export const requestsMessages: RequestsMessages = {
   // ---- the form --------------------------------------------------------------------------
   newTitle: 'Nouvelle demande de coopération',
   newIntro: 'Préparez une demande à un autre État. Rien ne quitte ce nœud avant que vous ne l’envoyiez, et le nœud vérifie avant l’envoi que la demande contient ce qu’exigent les instruments.',
-  editTitle: (title: string) => `Modifier le projet « ${isolate(title)} »`,
-  edit: 'Modifier le projet',
   backToList: 'Retour aux demandes',
   backToRequest: 'Retour à la demande',
   notADraft: 'Cette demande a été envoyée ; elle ne peut plus être modifiée.',
@@ -277,23 +275,10 @@ export const requestsMessages: RequestsMessages = {
     stale: 'Vous avez modifié le formulaire depuis sa dernière vérification.',
   },
   incomplete: 'La demande ne peut pas encore être envoyée : il lui manque des éléments qu’exigent les instruments. Ajoutez chacun des éléments ci-dessous, puis envoyez-la de nouveau.',
-  saveDraft: 'Enregistrer le projet',
-  saving: 'Enregistrement…',
-  send: 'Envoyer…',
-  sendNow: 'Oui, l’envoyer',
-  sending: 'Envoi…',
-  sendGroup: 'Confirmer l’envoi',
   sendQuestion: (kind: string, state: string, tlp: string) =>
     `Envoyer ${kind} à ${state}, sous le marquage ${tlp} ? Une fois envoyée, la demande est signée et ne peut plus être modifiée ni annulée ; vous pourrez toujours la retirer.`,
-  savedDraft: (title: string) => `Le projet « ${isolate(title)} » est enregistré. Les autres États ne le voient pas tant que vous ne l’avez pas envoyé.`,
   // Every kind's name is feminine (demande, divulgation, information): « La » or « L’ » before it.
   sent: (kind: string, state: string) => `${/^[aeiouyéèêh]/i.test(kind) ? 'L’' : 'La '}${kind} a été envoyée à ${state}.`,
-  conflict: 'Une autre personne a modifié ce projet après que vous l’avez ouvert. Chargez la dernière version, puis apportez de nouveau vos modifications.',
-  loadLatest: 'Charger la dernière version',
-  deleteDraft: 'Supprimer le projet',
-  deleteQuestion: (title: string) => `Supprimer le projet « ${isolate(title)} » ? Cette action est irréversible.`,
-  deleteYes: 'Oui, le supprimer',
-  deleted: (title: string) => `Le projet « ${isolate(title)} » a été supprimé.`,
   unsavedFields: 'Ces champs comportent des erreurs :',
 
   // ---- legal bases -----------------------------------------------------------------------

@@ -2,6 +2,7 @@ import type { MessageType } from '../../../protocol/src/messages.js';
 import { limits } from '../limits.js';
 import type { Messages } from './en.js';
 import { consultationsMessages } from './fr-consultations.js';
+import { draftsMessages } from './fr-drafts.js';
 import { evidenceMessages } from './fr-evidence.js';
 import { normsMessages } from './fr-norms.js';
 import { witnessMessages } from './fr-witness.js';
@@ -21,6 +22,7 @@ import { isolate } from './isolate.js';
  */
 export const messages: Messages = {
   consultations: consultationsMessages,
+  drafts: draftsMessages,
   evidence: evidenceMessages,
   norms: normsMessages,
   witness: witnessMessages,

@@ -69,6 +69,6 @@ describe('messages', () => {
     visit(words, '');
     expect(bare).toEqual([]);
     // The walk found the sentences it is meant to check.
-    expect(checked).toEqual(expect.arrayContaining(['contacts.created', 'users.roleFor', 'tokens.revokeConfirm', 'consultations.editTitle', 'requests.related.option', 'evidence.uploaded']));
+    expect(checked).toEqual(expect.arrayContaining(['contacts.created', 'users.roleFor', 'tokens.revokeConfirm', 'drafts.editTitle', 'requests.related.option', 'evidence.uploaded']));
   });
 });

@@ -195,7 +195,7 @@ export function ConsultationFormPage({ id }: { id?: string }) {
       <ConsultationForm key={c?.version ?? 'new'} consultation={c} peers={r.data.peers} catalogue={r.data.catalogue} evidence={r.data.evidence} onReload={setting.reload} />
     );
   }
-  return <PageLoading title={id ? k.edit : k.newTitle} result={r} back={{ href: '/consultations', label: k.backToList }} />;
+  return <PageLoading title={id ? t.drafts.edit : k.newTitle} result={r} back={{ href: '/consultations', label: k.backToList }} />;
 }
 
 function ConsultationForm({
@@ -261,7 +261,7 @@ function ConsultationForm({
       const saved = await save(send);
       if (!saved) return;
       const path = `/consultations/${saved.id}`;
-      flash(send ? k.sent(joinStates(saved.addressees)) : k.savedDraft(saved.title), path);
+      flash(send ? k.sent(joinStates(saved.addressees)) : t.drafts.savedDraft(saved.title), path);
       navigate(path);
     } catch (err) {
       setError(err);
@@ -279,12 +279,12 @@ function ConsultationForm({
     return problems.length === 0;
   };
 
-  const title = consultation ? k.editTitle(consultation.title) : k.newTitle;
+  const title = consultation ? t.drafts.editTitle(consultation.title) : k.newTitle;
   const attributionErrors = entryErrors('attribution', (_n, m) => m);
 
   return (
     <Page title={title} intro={consultation ? undefined : k.newIntro}>
-      {conflict ? <VersionConflict words={k} onReload={onReload} /> : <ErrorSummary error={error} fields={fieldRefs()} />}
+      {conflict ? <VersionConflict words={t.drafts} onReload={onReload} /> : <ErrorSummary error={error} fields={fieldRefs()} />}
       {trusted.length === 0 ? <NoPeersWarning words={k} /> : null}
       <form className="form consultation-form" onSubmit={submit} noValidate>
         <h2>{k.sections.who}</h2>
@@ -504,7 +504,6 @@ function ConsultationForm({
         />
 
         <DraftActions
-          words={k}
           busy={busy}
           question={k.sendQuestion(draft.addressees.length ? joinStates(draft.addressees) : '…', `TLP:${draft.tlp}`)}
           check={readyToSend}

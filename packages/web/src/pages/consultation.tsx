@@ -292,7 +292,7 @@ function DraftPanel({ c, onSent }: { c: ConsultationDetail; onSent: (c: Consulta
         flash(k.sent(joinStates(sent.addressees)));
       } else {
         await call('deleteConsultationDraft', { id: c.id });
-        flash(k.deleted(c.title), '/consultations');
+        flash(t.drafts.deleted(c.title), '/consultations');
         navigate('/consultations?box=drafts');
       }
     } catch (e) {
@@ -308,18 +308,18 @@ function DraftPanel({ c, onSent }: { c: ConsultationDetail; onSent: (c: Consulta
       {error ? <ErrorFor error={error} /> : null}
       <div className="actions">
         <Link href={`/consultations/${c.id}/edit`} className="button button-secondary">
-          {k.edit}
+          {t.drafts.edit}
         </Link>
         <ConfirmStep
-          label={k.send}
-          groupLabel={k.sendGroup}
+          label={t.drafts.send}
+          groupLabel={t.drafts.sendGroup}
           question={k.sendQuestion(joinStates(c.addressees), `TLP:${c.tlp}`)}
-          confirmLabel={k.sendNow}
-          busyLabel={k.sending}
+          confirmLabel={t.drafts.sendNow}
+          busyLabel={t.drafts.sending}
           busy={busy}
           onConfirm={() => void act('send')}
         />
-        <ConfirmStep label={k.deleteDraft} question={k.deleteQuestion(c.title)} confirmLabel={k.deleteYes} busy={busy} danger onConfirm={() => void act('delete')} />
+        <ConfirmStep label={t.drafts.deleteDraft} question={t.drafts.deleteQuestion(c.title)} confirmLabel={t.drafts.deleteYes} busy={busy} danger onConfirm={() => void act('delete')} />
       </div>
     </section>
   );

@@ -221,7 +221,7 @@ export function RequestFormPage({ id }: { id?: string }) {
       />
     );
   }
-  return <PageLoading title={id ? k.edit : k.newTitle} result={r} back={{ href: '/requests', label: k.backToList }} />;
+  return <PageLoading title={id ? t.drafts.edit : k.newTitle} result={r} back={{ href: '/requests', label: k.backToList }} />;
 }
 
 function RequestForm({
@@ -343,11 +343,11 @@ function RequestForm({
       if (!request) {
         // Go on editing the draft at its own address, where the node's check is shown.
         const path = `/requests/${next.id}/edit`;
-        flash(k.savedDraft(next.title), path);
+        flash(t.drafts.savedDraft(next.title), path);
         navigate(path, { replace: true });
         return;
       }
-      flash(k.savedDraft(next.title));
+      flash(t.drafts.savedDraft(next.title));
     } catch (err) {
       setError(err);
     }
@@ -375,7 +375,7 @@ function RequestForm({
     setError(null);
     try {
       await call('deleteRequestDraft', { id: saved.id });
-      flash(k.deleted(saved.title), '/requests');
+      flash(t.drafts.deleted(saved.title), '/requests');
       navigate('/requests?box=drafts');
     } catch (err) {
       setError(err);
@@ -420,8 +420,8 @@ function RequestForm({
     if (readyToSave()) void saveDraft();
   };
 
-  const title = request ? k.editTitle(request.title || k.untitled) : k.newTitle;
-  const errorBlock = conflict ? <VersionConflict words={k} onReload={onReload} /> : <RequestErrorSummary error={error} />;
+  const title = request ? t.drafts.editTitle(request.title || k.untitled) : k.newTitle;
+  const errorBlock = conflict ? <VersionConflict words={t.drafts} onReload={onReload} /> : <RequestErrorSummary error={error} />;
 
   if (choosing) {
     return (
@@ -688,7 +688,6 @@ function RequestForm({
         </section>
 
         <DraftActions
-          words={k}
           busy={busy}
           question={k.sendQuestion(k.kindsInSentence[kind] ?? kind, draft.recipient, `TLP:${draft.tlp}`)}
           check={readyToSave}
@@ -698,9 +697,9 @@ function RequestForm({
         {saved ? (
           <div className="actions">
             <ConfirmStep
-              label={k.deleteDraft}
-              question={k.deleteQuestion(saved.title || k.untitled)}
-              confirmLabel={k.deleteYes}
+              label={t.drafts.deleteDraft}
+              question={t.drafts.deleteQuestion(saved.title || k.untitled)}
+              confirmLabel={t.drafts.deleteYes}
               busy={busy !== null}
               danger
               onConfirm={() => void remove()}

@@ -176,7 +176,7 @@ function DraftNotice({ c }: { c: RequestDetail }) {
       ) : null}
       <p>
         <Link href={`/requests/${encodeURIComponent(c.id)}/edit`} className="button button-secondary">
-          {r.draft.edit}
+          {t.drafts.edit}
         </Link>
       </p>
     </section>
