@@ -1,4 +1,4 @@
-import { logDelivered, peerWithKeys, recordDelivery, recordFailure, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
+import { peerWithKeys, recordDeliveries, recordFailure, type Delivery, type DomainContext, type NodeSelf, type OutboxRecord, type PeerRecord } from '@parley/core';
 import {
   batchResponse,
   DELIVERY_HEADER,
@@ -93,13 +93,6 @@ export function groupForDelivery(due: readonly OutboxRecord[], batchSize: number
   return out;
 }
 
-/** A message the peer has receipted, to be marked delivered. */
-interface Delivered {
-  message: OutboxRecord;
-  receipt: string;
-  receivedAt: Date;
-}
-
 /**
  * Delivers the outbox. It reads what is due from the store, so whatever was committed before a
  * crash is delivered after the restart; it records a delivery only with the receiver's signed
@@ -120,7 +113,7 @@ export class Sender {
   /** Peers' public keys by their raw base64url form: importing one costs more than using it. */
   private readonly keys = new Map<string, KeyObject>();
   /** Receipts that arrive while one batch is being marked are marked together in the next transaction. */
-  private readonly delivered = new GroupCommit<Delivered, void>((items) => this.markDelivered(items));
+  private readonly delivered = new GroupCommit<Delivery, void>((items) => this.markDelivered(items));
 
   constructor(
     private readonly ctx: DomainContext & { self: NodeSelf },
@@ -228,7 +221,7 @@ export class Sender {
       if (!isPeer || now.getTime() - message.createdAt.getTime() >= this.options.maxAgeMs) {
         await store.transaction(async (tx) => {
           // A message given up meanwhile (its peer removed) was told of then: not twice.
-          if (await tx.outbox.markFailed(message.id, attempts, reason)) await recordFailure(tx, this.ctx, message, reason);
+          if (await tx.outbox.markFailed(message.id, attempts, reason, now)) await recordFailure(tx, this.ctx, message, reason);
         });
         this.log.warn({ message: message.id, to: message.recipient, attempts, reason }, 'delivery given up');
       } else {
@@ -243,15 +236,8 @@ export class Sender {
    * Marks receipted messages delivered, with their log entries, in one transaction; if that
    * fails, each in its own, so an error stays with the message that caused it.
    */
-  private async markDelivered(items: readonly Delivered[]): Promise<Settled<void>[]> {
-    const mark = (batch: readonly Delivered[]) =>
-      this.ctx.store.transaction(async (tx) => {
-        for (const { message, receipt, receivedAt } of batch) {
-          await tx.outbox.markDelivered(message.id, receivedAt, receipt);
-          await recordDelivery(tx, this.ctx, message, receivedAt);
-        }
-        await logDelivered(tx, this.ctx, batch);
-      });
+  private async markDelivered(items: readonly Delivery[]): Promise<Settled<void>[]> {
+    const mark = (batch: readonly Delivery[]) => this.ctx.store.transaction((tx) => recordDeliveries(tx, this.ctx, batch));
     try {
       await mark(items);
       return items.map(() => ({ ok: true, value: undefined }));

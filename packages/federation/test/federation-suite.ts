@@ -457,6 +457,74 @@ export function federationSuite(engine: Engine): void {
       }
     }, 120_000);
 
+    it('keeps a receipt that arrives after its peer was removed: the message given up shows it was delivered after all, audited, logged, and the officers told once more', async () => {
+      const d = await startTestNode({ state: 'XAD', engine });
+      const e = await startTestNode({ state: 'XAE', engine });
+      let release: () => void = () => undefined;
+      try {
+        const [nd, ne] = [{ node: d, admin: await signedInAdmin(d) }, { node: e, admin: await signedInAdmin(e) }];
+        await addPeer(ne, nd);
+        await addPeer(nd, ne);
+        await eventually(async () => (await nd.admin.get('/api/v1/messages?recipient=XAE&status=queued')).body.messages.length === 0, 10_000, 'the directory sent on peering');
+        // XAE is slow to answer: a transaction of its own holds the log, which its inbox needs to record a delivery.
+        const released = new Promise<void>((resolve) => (release = resolve));
+        let holding!: () => void;
+        const held = new Promise<void>((resolve) => (holding = resolve));
+        const hold = e.ctx.store.transaction(async (tx) => {
+          await tx.log.lockHead();
+          holding();
+          await released;
+        });
+        await held;
+        const requests = d.ctx.sender.sent.requests;
+        const check = (await nd.admin.post('/api/v1/checks', { peers: ['XAE'], note: 'in flight when removed' })).body.checks[0].id as string;
+        await eventually(async () => d.ctx.sender.sent.requests > requests, 10_000, 'the delivery in flight');
+
+        // Removed while XAE has the message and has not yet answered: given up, and the officers told.
+        expect((await nd.admin.delete('/api/v1/peers/XAE')).status).toBe(204);
+        const checkMessage = async () => ((await nd.admin.get('/api/v1/messages?recipient=XAE')).body.messages as Record<string, unknown>[]).find((m) => m.type === 'check.request')!;
+        expect(await checkMessage()).toMatchObject({ status: 'failed', lastError: 'XAE was removed as a peer before the message was delivered', givenUpAt: expect.any(String) });
+        const notifications = async () => (await nd.admin.get('/api/v1/notifications')).body.notifications as { kind: string; message: string; link: string }[];
+        expect((await notifications()).filter((n) => n.kind === 'delivery.failed')).toHaveLength(1);
+        const givenUpAt = (await checkMessage()).givenUpAt as string;
+
+        // XAE answers now, with its signed receipt: XAE did receive the message.
+        release();
+        await hold;
+        const delivered = await eventually(async () => {
+          const m = await checkMessage();
+          return m.status === 'delivered' ? m : undefined;
+        }, 15_000, 'the late receipt recorded');
+        expect(delivered).toMatchObject({ hasReceipt: true, givenUpAt, lastError: 'XAE was removed as a peer before the message was delivered', deliveredAt: expect.any(String) });
+        expect(((await ne.admin.get('/api/v1/checks?direction=incoming')).body.checks as { id: string }[]).map((c) => c.id)).toContain(check);
+        // The receipt is in the transparency log, as any receipt is.
+        const stored = (await d.ctx.store.outbox.byId(delivered.id as string))!;
+        expect(await d.ctx.store.log.find('receipt.received', envelopeHash(stored.receipt!))).toBeDefined();
+        // The check shows when XAE received it.
+        expect(((await nd.admin.get('/api/v1/checks')).body.checks as { id: string; deliveredAt: string | null }[]).find((c) => c.id === check)?.deliveredAt).toBe(delivered.deliveredAt);
+        // The officers are told once that what they were told had failed was delivered after all; the first notice stays.
+        const told = await notifications();
+        expect(told.filter((n) => n.kind === 'delivery.failed')).toHaveLength(1);
+        expect(told.filter((n) => n.kind === 'delivery.late')).toEqual([
+          expect.objectContaining({
+            message: `A check.request message to XAE that was reported as given up (XAE was removed as a peer before the message was delivered) was delivered after all: XAE's signed receipt arrived afterwards and says XAE received it at ${delivered.deliveredAt as string}.`,
+            link: '/messages?recipient=XAE&status=delivered',
+          }),
+        ]);
+        // The audit trail holds the correction beside the removal's outbox.fail, by the node itself.
+        const audit = (await nd.admin.get('/api/v1/audit?entityType=peer&entityId=XAE')).body.entries as { action: string; actor: string; before: unknown; after: unknown }[];
+        expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['peer.remove', 'outbox.fail', 'outbox.deliver_late']));
+        expect(audit.find((a) => a.action === 'outbox.deliver_late')).toMatchObject({
+          actor: 'node',
+          before: { failed: [delivered.id] },
+          after: { delivered: [{ id: delivered.id, receivedAt: delivered.deliveredAt, givenUpAt, reason: 'XAE was removed as a peer before the message was delivered' }] },
+        });
+      } finally {
+        release();
+        await Promise.all([d.close(), e.close()]);
+      }
+    }, 120_000);
+
     it('keeps the messages for a suspended peer queued, and sends them as soon as it is resumed, not at their next retry', async () => {
       // Retries that wait 5 to 10 seconds, then 10 to 20: long enough to tell "at once" from "at the next retry".
       const f = await startTestNode({ state: 'XAF', engine, context: { sender: { baseDelayMs: 5_000, maxDelayMs: 600_000, pollMs: 200, requestTimeoutMs: 5_000 } } });

@@ -101,6 +101,7 @@ const toOutbox = (r: Selectable<OutboxTable>): OutboxRecord => ({
   createdAt: r.created_at,
   deliveredAt: r.delivered_at,
   receipt: r.receipt,
+  givenUpAt: r.given_up_at,
 });
 
 export function outboxRepo(db: Db, queued: () => void = () => undefined): OutboxRepo {
@@ -123,6 +124,7 @@ export function outboxRepo(db: Db, queued: () => void = () => undefined): Outbox
           created_at: m.createdAt,
           delivered_at: m.deliveredAt,
           receipt: m.receipt,
+          given_up_at: m.givenUpAt,
         })
         .execute();
     },
@@ -136,17 +138,24 @@ export function outboxRepo(db: Db, queued: () => void = () => undefined): Outbox
       return (await q.execute()).map(toOutbox);
     },
     async markDelivered(id, at, receipt) {
-      await db.updateTable('outbox').set({ status: 'delivered', delivered_at: at, receipt, last_error: null }).where('id', '=', id).execute();
+      // A message given up keeps why: it was delivered after all, and its officers were told otherwise.
+      const r = await db
+        .updateTable('outbox')
+        .set((eb) => ({ status: 'delivered', delivered_at: at, receipt, last_error: eb.case().when('given_up_at', 'is', null).then(null).else(eb.ref('last_error')).end() }))
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirst();
+      return r && toOutbox(r);
     },
     async markRetry(id, attempts, next, error) {
       await db.updateTable('outbox').set({ attempts, next_attempt_at: next, last_error: error }).where('id', '=', id).where('status', '=', 'queued').execute();
     },
-    async markFailed(id, attempts, error) {
-      const r = await db.updateTable('outbox').set({ status: 'failed', attempts, last_error: error }).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
+    async markFailed(id, attempts, error, at) {
+      const r = await db.updateTable('outbox').set({ status: 'failed', attempts, last_error: error, given_up_at: at }).where('id', '=', id).where('status', '=', 'queued').executeTakeFirst();
       return r.numUpdatedRows > 0n;
     },
-    async failQueued(recipient, error) {
-      const rows = await db.updateTable('outbox').set({ status: 'failed', last_error: error }).where('recipient', '=', recipient).where('status', '=', 'queued').returningAll().execute();
+    async failQueued(recipient, error, at) {
+      const rows = await db.updateTable('outbox').set({ status: 'failed', last_error: error, given_up_at: at }).where('recipient', '=', recipient).where('status', '=', 'queued').returningAll().execute();
       return rows.map(toOutbox).sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
     },
     async retryNow(recipient, at) {

@@ -109,6 +109,7 @@ export interface OutboxTable {
   created_at: Timestamp;
   delivered_at: Timestamp | null;
   receipt: string | null;
+  given_up_at: Timestamp | null;
 }
 
 export interface InboxTable {

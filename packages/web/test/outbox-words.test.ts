@@ -23,4 +23,10 @@ describe('the Messages page in words', () => {
     expect(o.queuedHelp(o.period(12))).toBe('Parley keeps trying for up to 12 hours.');
     expect(o.failedHelp(o.period(168))).toBe('Parley gave up after 7 days of trying.');
   });
+
+  it('says of a message delivered after it was given up when it was given up and when the peer received it', () => {
+    expect(o.deliveredAfterGivingUp('XAE', '28 Nov 2026, 00:20', '28 Nov 2026, 00:19')).toBe(
+      'Parley gave this message up at 28 Nov 2026, 00:20, and told the officers it had failed. XAE’s signed receipt arrived afterwards: XAE received the message at 28 Nov 2026, 00:19.',
+    );
+  });
 });

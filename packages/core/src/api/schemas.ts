@@ -159,7 +159,7 @@ export const contactListQuery = z.strictObject({ status: z.enum(['active', 'reti
 export const auditEntry = z.object({
   id: z.string(),
   at: z.string(),
-  actor: z.string().describe('E-mail of the user, or "local-cli" for the node operator.'),
+  actor: z.string().describe('E-mail of the user, "local-cli" for the node operator, or "node" for what the node did by itself (a receipt that arrived after its message was given up).'),
   action: z.string(),
   entityType: z.string(),
   entityId: z.string(),
@@ -239,6 +239,10 @@ export const outboxMessage = z.object({
   createdAt: z.string(),
   deliveredAt: z.string().nullable(),
   hasReceipt: z.boolean(),
+  givenUpAt: z
+    .string()
+    .nullable()
+    .describe('When this node gave the message up. On a delivered message: its receipt arrived only afterwards (its peer was removed while the delivery was in flight), and lastError says why it had been given up.'),
 });
 export const outboxList = z.object({ messages: z.array(outboxMessage) });
 export const outboxQuery = z.strictObject({

@@ -10,6 +10,9 @@ export function assertMay(actor: Actor, permission: Permission): void {
   }
 }
 
+/** Who the audit trail names for what the node did by itself, on no one's request: a receipt that arrived late, say. */
+export const NODE_ACTOR = 'node';
+
 export async function record(
   tx: Store,
   ctx: DomainContext,

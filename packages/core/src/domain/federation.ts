@@ -12,11 +12,11 @@ import {
   type PublishedContact,
 } from '@parley/protocol';
 import { conflict, DomainError, forbidden, invalid, notFound } from '../errors.js';
-import { assertMay, record } from './audit.js';
+import { assertMay, NODE_ACTOR, record } from './audit.js';
 import type { DomainContext, PeerEntry, RequestMeta } from './context.js';
 import { onConsultationOpen, onConsultationStep } from './consultations.js';
 import { onRequestOpen, onRequestStep } from './cooperation.js';
-import { logReceived, logSent } from './log.js';
+import { logDelivered, logReceived, logSent } from './log.js';
 import { onNormPositions, publishNormPositions } from '../norms/positions.js';
 import type { Actor } from './policies.js';
 import type { CheckRecord, ContactRecord, InboxRecord, OutboxRecord, PeerRecord, Store } from './ports.js';
@@ -62,6 +62,7 @@ export async function enqueue<T extends MessageType>(
     createdAt: now,
     deliveredAt: null,
     receipt: null,
+    givenUpAt: null,
   };
   await tx.outbox.insert(out);
   await logSent(tx, ctx, out);
@@ -219,7 +220,7 @@ export async function removePeer(ctx: DomainContext, actor: Actor, stateCode: st
         await record(tx, ctx, actor, meta, { action: 'evidence.revoke', entityType: 'peer', entityId: stateCode, before: { granted: revoked }, after: { granted: [] } });
       }
       const reason = removedPeerReason(stateCode);
-      const failed = await tx.outbox.failQueued(stateCode, reason);
+      const failed = await tx.outbox.failQueued(stateCode, reason, ctx.now());
       if (failed.length > 0) {
         const ids = failed.map((m) => m.id);
         await record(tx, ctx, actor, meta, { action: 'outbox.fail', entityType: 'peer', entityId: stateCode, before: { queued: ids }, after: { failed: ids, reason } });
@@ -664,12 +665,68 @@ export async function listChecks(
 
 // ---- delivery outcomes ---------------------------------------------------------------------
 
-/** What the sender reports back: a receipt arrived. Checks record the machine delivery time. */
-export async function recordDelivery(tx: Store, ctx: DomainContext, message: OutboxRecord, receivedAt: Date): Promise<void> {
-  if (message.type === 'check.request' && message.thread) {
-    const check = await tx.checks.byId(message.thread);
-    if (check && !check.deliveredAt) await tx.checks.update({ ...check, deliveredAt: receivedAt });
+/** A receipt the sender has checked: the peer's signed word that it received the message at `receivedAt`. */
+export interface Delivery {
+  message: OutboxRecord;
+  receipt: string;
+  receivedAt: Date;
+}
+
+/**
+ * What the sender reports back: receipts arrived. Each message is marked delivered with its
+ * receipt, and each receipt goes into the log, in the caller's transaction; a check records the
+ * machine delivery time. A receipt can arrive for a message given up meanwhile: its peer was
+ * removed while the delivery was in flight. The receipt is the peer's signed word that it did
+ * receive the message, so it is kept and logged like any other; the message shows it was
+ * delivered after it was given up, and its officers, told it had failed, are told it did not.
+ */
+export async function recordDeliveries(tx: Store, ctx: DomainContext, deliveries: readonly Delivery[]): Promise<void> {
+  const late: { message: OutboxRecord; receivedAt: Date }[] = [];
+  for (const { message, receipt, receivedAt } of deliveries) {
+    const stored = await tx.outbox.markDelivered(message.id, receivedAt, receipt);
+    if (stored?.givenUpAt) late.push({ message: stored, receivedAt });
+    if (message.type === 'check.request' && message.thread) {
+      const check = await tx.checks.byId(message.thread);
+      if (check && !check.deliveredAt) await tx.checks.update({ ...check, deliveredAt: receivedAt });
+    }
   }
+  await logDelivered(tx, ctx, deliveries);
+  for (const recipient of new Set(late.map((l) => l.message.recipient))) {
+    await recordLateDeliveries(
+      tx,
+      ctx,
+      recipient,
+      late.filter((l) => l.message.recipient === recipient),
+    );
+  }
+}
+
+/**
+ * Corrects the notification that said these messages to `recipient` were given up, in one
+ * notification, as that one was; the audit trail, which holds the `outbox.fail` of a removal,
+ * holds the correction too, by the node itself.
+ */
+async function recordLateDeliveries(tx: Store, ctx: DomainContext, recipient: string, late: readonly { message: OutboxRecord; receivedAt: Date }[]): Promise<void> {
+  const ids = late.map((l) => l.message.id);
+  await tx.audit.append({
+    at: ctx.now(),
+    actor: NODE_ACTOR,
+    requestId: null,
+    action: 'outbox.deliver_late',
+    entityType: 'peer',
+    entityId: recipient,
+    before: { failed: ids },
+    after: { delivered: late.map((l) => ({ id: l.message.id, receivedAt: l.receivedAt.toISOString(), givenUpAt: l.message.givenUpAt?.toISOString() ?? null, reason: l.message.lastError })) },
+  });
+  const reasons = [...new Set(late.map((l) => l.message.lastError ?? 'no reason recorded'))].join('; ');
+  const latest = new Date(Math.max(...late.map((l) => l.receivedAt.getTime()))).toISOString();
+  if (late.length === 1) {
+    const { message } = late[0]!;
+    await notify(tx, ctx, 'officer', 'delivery.late', `A ${message.type} message to ${recipient} that was reported as given up (${reasons}) was delivered after all: ${recipient}'s signed receipt arrived afterwards and says ${recipient} received it at ${latest}.`, `/messages?recipient=${recipient}&status=delivered`);
+    return;
+  }
+  const each = typeCounts(late.map((l) => l.message));
+  await notify(tx, ctx, 'officer', 'delivery.late', `${late.length} messages to ${recipient} (${each}) that were reported as given up (${reasons}) were delivered after all: ${recipient}'s signed receipts arrived afterwards and say ${recipient} received them by ${latest}.`, `/messages?recipient=${recipient}&status=delivered`);
 }
 
 export async function recordFailure(tx: Store, ctx: DomainContext, message: OutboxRecord, reason: string): Promise<void> {
@@ -683,10 +740,15 @@ export async function recordFailure(tx: Store, ctx: DomainContext, message: Outb
  */
 async function recordRemovalFailures(tx: Store, ctx: DomainContext, recipient: string, messages: readonly OutboxRecord[]): Promise<void> {
   if (messages.length === 1) return recordFailure(tx, ctx, messages[0]!, removedPeerReason(recipient));
+  const each = typeCounts(messages);
+  await notify(tx, ctx, 'officer', 'delivery.failed', `${messages.length} messages to ${recipient} (${each}) could not be delivered and were given up: ${recipient} was removed as a peer before they were delivered`, `/messages?recipient=${recipient}&status=failed`);
+}
+
+/** How many messages of each type, in words: "2 check.request, 1 directory.update". */
+function typeCounts(messages: readonly OutboxRecord[]): string {
   const types = new Map<string, number>();
   for (const m of messages) types.set(m.type, (types.get(m.type) ?? 0) + 1);
-  const each = [...types].map(([type, n]) => `${n} ${type}`).join(', ');
-  await notify(tx, ctx, 'officer', 'delivery.failed', `${messages.length} messages to ${recipient} (${each}) could not be delivered and were given up: ${recipient} was removed as a peer before they were delivered`, `/messages?recipient=${recipient}&status=failed`);
+  return [...types].map(([type, n]) => `${n} ${type}`).join(', ');
 }
 
 export async function notify(tx: Store, ctx: DomainContext, audience: 'officer' | 'admin', kind: string, message: string, link: string | null): Promise<void> {
@@ -705,6 +767,7 @@ export interface OutboxView {
   createdAt: string;
   deliveredAt: string | null;
   hasReceipt: boolean;
+  givenUpAt: string | null;
 }
 
 export const presentOutbox = (m: OutboxRecord): OutboxView => ({
@@ -719,6 +782,7 @@ export const presentOutbox = (m: OutboxRecord): OutboxView => ({
   createdAt: m.createdAt.toISOString(),
   deliveredAt: m.deliveredAt?.toISOString() ?? null,
   hasReceipt: m.receipt !== null,
+  givenUpAt: m.givenUpAt?.toISOString() ?? null,
 });
 
 export async function listOutbox(ctx: DomainContext, actor: Actor, filter: { recipient?: string | undefined; status?: OutboxRecord['status'] | undefined; limit: number }): Promise<OutboxView[]> {

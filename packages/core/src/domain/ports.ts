@@ -191,6 +191,8 @@ export interface OutboxRecord {
   createdAt: Date;
   deliveredAt: Date | null;
   receipt: string | null;
+  /** When this node gave the message up; on a message delivered, that its receipt came only afterwards. */
+  givenUpAt: Date | null;
 }
 
 export interface OutboxRepo {
@@ -198,12 +200,17 @@ export interface OutboxRepo {
   byId(id: string): Promise<OutboxRecord | undefined>;
   /** Queued messages whose next attempt is due, oldest first, at most `limit`, excluding `busy` ids. */
   due(now: Date, limit: number, busy: string[]): Promise<OutboxRecord[]>;
-  markDelivered(id: string, at: Date, receipt: string): Promise<void>;
+  /**
+   * Records the receipt, also of a message given up meanwhile (which keeps its reason and
+   * `givenUpAt`, so that it shows it was delivered after it was given up); returns the message as
+   * now stored.
+   */
+  markDelivered(id: string, at: Date, receipt: string): Promise<OutboxRecord | undefined>;
   markRetry(id: string, attempts: number, next: Date, error: string): Promise<void>;
   /** Gives a queued message up; false when it was no longer queued (delivered, or given up already), so its senders are told once. */
-  markFailed(id: string, attempts: number, error: string): Promise<boolean>;
+  markFailed(id: string, attempts: number, error: string, at: Date): Promise<boolean>;
   /** Gives up every message still queued for `recipient`, with `error` as the reason; returns them. */
-  failQueued(recipient: string, error: string): Promise<OutboxRecord[]>;
+  failQueued(recipient: string, error: string, at: Date): Promise<OutboxRecord[]>;
   /** Makes every message queued for `recipient` due at `at`, whatever its backoff; returns how many were due later. */
   retryNow(recipient: string, at: Date): Promise<number>;
   /** How many messages are queued for each recipient that has any. */

@@ -11,6 +11,7 @@ import * as m0009 from './0009-mail.js';
 import * as m0010 from './0010-cooperation.js';
 import * as m0011 from './0011-search-text.js';
 import * as m0012 from './0012-sign-in-attempts.js';
+import * as m0013 from './0013-outbox-given-up.js';
 
 /** Every migration, in order. Names sort; a migration once released is never edited. */
 const all: Record<string, Migration> = {
@@ -26,6 +27,7 @@ const all: Record<string, Migration> = {
   '0010-cooperation': m0010,
   '0011-search-text': m0011,
   '0012-sign-in-attempts': m0012,
+  '0013-outbox-given-up': m0013,
 };
 
 export const migrations: MigrationProvider = {

@@ -529,6 +529,9 @@ export const messages = {
     hash: 'Envelope hash',
     queuedHelp: (period: string) => `Parley keeps trying for up to ${period}.`,
     failedHelp: (period: string) => `Parley gave up after ${period} of trying.`,
+    /** A message given up (its peer removed while the delivery was in flight) whose signed receipt came afterwards. */
+    deliveredAfterGivingUp: (state: string, givenUp: string, received: string) =>
+      `Parley gave this message up at ${givenUp}, and told the officers it had failed. ${state}’s signed receipt arrived afterwards: ${state} received the message at ${received}.`,
     /** This node's delivery period (PARLEY_DELIVERY_HOURS) in words: hours under a day, else days where whole. */
     period: (hours: number) => {
       const days = hours / 24;

@@ -137,9 +137,9 @@ function MessageRecord({ message: m, name, now, period }: { message: OutboxMessa
             </dd>
           </div>
         ) : null}
-        {m.status !== 'delivered' && m.lastError ? (
+        {(m.status !== 'delivered' || m.givenUpAt) && m.lastError ? (
           <div className="fact-wide">
-            <dt>{m.status === 'failed' ? o.reason : o.lastError}</dt>
+            <dt>{m.status === 'queued' ? o.lastError : o.reason}</dt>
             <dd className="break">{m.lastError}</dd>
           </div>
         ) : null}
@@ -151,6 +151,9 @@ function MessageRecord({ message: m, name, now, period }: { message: OutboxMessa
       {m.status === 'delivered' && m.hasReceipt ? <DownloadProof hash={m.hash} /> : null}
       {m.status === 'queued' ? <p className="hint">{o.queuedHelp(period)}</p> : null}
       {m.status === 'failed' ? <p className="hint">{o.failedHelp(period)}</p> : null}
+      {m.status === 'delivered' && m.givenUpAt && m.deliveredAt ? (
+        <p className="alert alert-warning">{o.deliveredAfterGivingUp(m.recipient, formatTime(m.givenUpAt), formatTime(m.deliveredAt))}</p>
+      ) : null}
     </li>
   );
 }
