@@ -22,6 +22,14 @@ describe('node configuration from the environment', () => {
     expect(() => configFromEnv({}, { PARLEY_DELIVERY_HOURS: 'a week' })).toThrow('invalid configuration: PARLEY_DELIVERY_HOURS: a number of hours, such as 24 or 168');
   });
 
+  it('reads how long a statement waits for PostgreSQL to answer, 30 seconds unless set, and at most an hour', () => {
+    expect(configFromEnv({}, {}).databaseAnswerSeconds).toBe(30);
+    expect(configFromEnv({}, { PARLEY_DATABASE_ANSWER_SECONDS: '5' }).databaseAnswerSeconds).toBe(5);
+    expect(() => configFromEnv({}, { PARLEY_DATABASE_ANSWER_SECONDS: '0' })).toThrow('invalid configuration: PARLEY_DATABASE_ANSWER_SECONDS: a number of seconds above 0, such as 30');
+    expect(() => configFromEnv({}, { PARLEY_DATABASE_ANSWER_SECONDS: '7200' })).toThrow('invalid configuration: PARLEY_DATABASE_ANSWER_SECONDS: at most 3600 seconds (an hour)');
+    expect(() => configFromEnv({}, { PARLEY_DATABASE_ANSWER_SECONDS: 'half a minute' })).toThrow('invalid configuration: PARLEY_DATABASE_ANSWER_SECONDS: a number of seconds, such as 30');
+  });
+
   it('takes the environment unless a setting is given: an undefined one keeps it, a null one drops it', () => {
     const env = { PARLEY_PORT: '9090', PARLEY_HOST: '127.0.0.2', PARLEY_DATA: '/srv/parley', DATABASE_URL: 'postgres://p@db.example/parley' };
     expect(configFromEnv({ port: undefined, host: undefined, dataDir: undefined }, env)).toMatchObject({ port: 9090, host: '127.0.0.2', dataDir: '/srv/parley', databaseUrl: 'postgres://p@db.example/parley' });

@@ -8,6 +8,16 @@ export const configSchema = z.object({
   port: z.coerce.number().int().min(0).max(65535).default(8080),
   /** PostgreSQL connection string; when absent the embedded PGlite store under dataDir is used. */
   databaseUrl: z.string().url().refine((u) => /^postgres(ql)?:\/\//i.test(u), { message: 'DATABASE_URL is a postgres:// URL, such as postgres://user:password@host:5432/database' }).optional(),
+  /**
+   * Seconds a statement waits for PostgreSQL's answer before the node takes the connection for
+   * lost and answers 503 (PARLEY_DATABASE_ANSWER_SECONDS): a network that silently drops packets
+   * would otherwise hold requests for the operating system's TCP timeout, a quarter of an hour.
+   */
+  databaseAnswerSeconds: z.coerce
+    .number({ message: 'a number of seconds, such as 30' })
+    .positive('a number of seconds above 0, such as 30')
+    .max(3600, 'at most 3600 seconds (an hour)')
+    .default(30),
   /** The URL people use to reach this node, when it differs from http://host:port (a reverse proxy). */
   publicUrl: z.string().url().optional(),
   /** PEM files to serve HTTPS directly; without them the node speaks plain HTTP (for loopback or behind a TLS proxy). */
@@ -84,6 +94,7 @@ const envNames: Partial<Record<keyof NodeConfig, string>> = {
   host: 'PARLEY_HOST',
   port: 'PARLEY_PORT',
   databaseUrl: 'DATABASE_URL',
+  databaseAnswerSeconds: 'PARLEY_DATABASE_ANSWER_SECONDS',
   publicUrl: 'PARLEY_PUBLIC_URL',
   trustedProxies: 'PARLEY_TRUSTED_PROXIES',
   logLevel: 'PARLEY_LOG_LEVEL',
@@ -109,6 +120,7 @@ export function configFromEnv(overrides: Partial<Record<keyof NodeConfig, unknow
     host: env.PARLEY_HOST,
     port: env.PARLEY_PORT,
     databaseUrl: env.DATABASE_URL,
+    databaseAnswerSeconds: env.PARLEY_DATABASE_ANSWER_SECONDS,
     publicUrl: env.PARLEY_PUBLIC_URL,
     trustedProxies: env.PARLEY_TRUSTED_PROXIES,
     logLevel: env.PARLEY_LOG_LEVEL,

@@ -112,6 +112,7 @@ export async function createAppContext(config: NodeConfig, options: ContextOptio
       ? {
           engine: 'postgres',
           url: config.databaseUrl,
+          answerTimeoutMs: config.databaseAnswerSeconds * 1000,
           // One line when the database goes and one when it is back: each request it fails meanwhile
           // is answered 503 and logged only by its access line.
           onReachability: (change) =>

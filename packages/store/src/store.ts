@@ -26,6 +26,8 @@ export type StoreOptions =
       engine: 'postgres';
       url: string;
       maxConnections?: number;
+      /** How long a statement may wait for its answer before its connection is taken for lost (ANSWER_TIMEOUT_MS). */
+      answerTimeoutMs?: number;
       /** Called once each time the database stops or starts answering, not at every failed query. */
       onReachability?: (change: Reachability) => void;
     };
@@ -36,6 +38,23 @@ export type StoreOptions =
  * timeout, minutes.
  */
 export const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * How long a statement may wait for its answer, once migrations have run, before its connection
+ * is taken for lost (PARLEY_DATABASE_ANSWER_SECONDS). A network that silently drops packets (no
+ * RST, no FIN) otherwise leaves a statement waiting for the kernel's TCP retransmissions to give
+ * up, a quarter of an hour, and every request behind it hangs. Long enough for any statement a
+ * request or a peer's delivery runs, including one that waits for a lock; migrations, which may
+ * rewrite whole tables, are not bounded.
+ */
+export const ANSWER_TIMEOUT_MS = 30_000;
+
+/**
+ * TCP keepalive on every connection, after this long idle: a firewall or NAT that forgets idle
+ * connections does not forget these, and the operating system drops one whose server no longer
+ * answers its probes, before a query finds it dead.
+ */
+export const KEEPALIVE_IDLE_MS = 10_000;
 
 /** What the stores of one database share across transactions: the log head this process last committed. */
 interface Shared {
@@ -279,7 +298,7 @@ const describe = (e: unknown) => (e instanceof Error ? e.message : typeof (e as 
  * other failure (a statement's own error). The server is named by host and port only: the URL
  * holds a password.
  */
-function postgresUnusable(url: string, e: unknown): string | undefined {
+function postgresUnusable(url: string, e: unknown, answerTimeoutMs: number): string | undefined {
   let host = 'its host';
   let user = '';
   let database = '';
@@ -323,6 +342,10 @@ function postgresUnusable(url: string, e: unknown): string | undefined {
   if (code.startsWith('08')) return `${server} broke off the connection: ${message}.`;
   // pg's own failures carry no code; a statement's do (57014 is a statement timeout, not the server's).
   if (code) return undefined;
+  // pg's query_timeout: the connection has been dropped, and the statements sent on it failed.
+  if (message === 'Query read timeout') {
+    return `${server} did not answer within ${answerTimeoutMs / 1000} seconds (PARLEY_DATABASE_ANSWER_SECONDS), so the connection was dropped: the network between them may be losing packets, or the server may be stuck. Check the network or firewall between this machine and the server, and the server itself.`;
+  }
   if (/timeout/i.test(message)) {
     return `cannot connect to ${server}: no answer within ${CONNECT_TIMEOUT_MS / 1000} seconds. Check the host and port in DATABASE_URL, and that a firewall lets this machine reach it.`;
   }
@@ -331,14 +354,44 @@ function postgresUnusable(url: string, e: unknown): string | undefined {
 }
 
 /**
- * A pg client whose connection must open within CONNECT_TIMEOUT_MS. The pool's own
- * `connectionTimeoutMillis` would also bound the wait for a free connection, failing requests
- * that only queue behind others under load.
+ * The pg client class for connections that must open within CONNECT_TIMEOUT_MS (the pool's own
+ * `connectionTimeoutMillis` would also bound the wait for a free connection, failing requests that
+ * only queue behind others under load), with TCP keepalive, and whose server ends the session of
+ * a transaction left idle for `answerTimeoutMs`: a transaction whose client lost the network would
+ * otherwise keep its locks (the log's, say) until the server's own TCP gives up on it, and the
+ * node, once it reconnects, would wait for them.
  */
-class BoundedClient extends pg.Client {
-  constructor(config?: pg.ClientConfig) {
-    super({ ...config, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-  }
+function boundedClient(answerTimeoutMs: number): typeof pg.Client {
+  return class BoundedClient extends pg.Client {
+    constructor(config?: pg.ClientConfig) {
+      super({
+        ...config,
+        connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+        keepAlive: true,
+        keepAliveInitialDelayMillis: KEEPALIVE_IDLE_MS,
+        idle_in_transaction_session_timeout: answerTimeoutMs,
+      });
+    }
+  };
+}
+
+/**
+ * Makes every statement `client` sends, once `bounded()`, wait at most `answerTimeoutMs` for its
+ * answer (pg's `query_timeout`, which in pipeline mode destroys the connection, failing every
+ * statement sent on it). Installed beneath NamedStatements, so it sees both forms Kysely's
+ * queries take by then: text and values, or a named statement.
+ */
+function boundAnswers(client: pg.PoolClient, answerTimeoutMs: number, bounded: () => boolean): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: unknown[]) => {
+    const [first, values] = args;
+    if (!bounded() || args.length > 2) return query(...args);
+    if (typeof first === 'string') return query({ text: first, values, query_timeout: answerTimeoutMs });
+    if (typeof first === 'object' && first !== null && args.length === 1 && typeof (first as { submit?: unknown }).submit !== 'function') {
+      return query({ ...first, query_timeout: answerTimeoutMs });
+    }
+    return query(...args);
+  }) as typeof client.query;
 }
 
 /**
@@ -346,7 +399,7 @@ class BoundedClient extends pg.Client {
  * 503 to clients and peers, not a 500), and `onReachability` hears of each change between
  * reachable and not, once.
  */
-function watchedPool(pool: pg.Pool, url: string, onReachability: (change: Reachability) => void): { connect(): Promise<pg.PoolClient>; end(): Promise<void> } {
+function watchedPool(pool: pg.Pool, url: string, answerTimeoutMs: number, onReachability: (change: Reachability) => void): { connect(): Promise<pg.PoolClient>; end(): Promise<void> } {
   let downSince: number | null = null;
   const up = () => {
     if (downSince === null) return;
@@ -356,7 +409,7 @@ function watchedPool(pool: pg.Pool, url: string, onReachability: (change: Reacha
   };
   const failure = (e: unknown): unknown => {
     if (e instanceof StoreUnavailable) return e;
-    const reason = postgresUnusable(url, e);
+    const reason = postgresUnusable(url, e, answerTimeoutMs);
     if (!reason) return e;
     if (downSince === null) {
       downSince = Date.now();
@@ -413,18 +466,21 @@ export async function openStore(options: StoreOptions): Promise<Store> {
     dialect = new PreparedPGliteDialect(pglite);
   } else {
     // Pipeline mode: statements sent together on one connection travel together (see pipelinedTransaction).
-    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true, Client: BoundedClient });
+    const answerTimeoutMs = options.answerTimeoutMs ?? ANSWER_TIMEOUT_MS;
+    const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10, pipeline: true, Client: boundedClient(answerTimeoutMs) });
     // A connection the server ends or the network cuts (a restart, an outage) is dropped by the
     // pool and replaced on the next query, and the query it was running fails; without these
     // listeners its error event would end the whole process, whether it was idle or in use.
     pool.on('error', () => undefined);
     pool.on('connect', (client) => {
       client.on('error', () => undefined);
+      // Bounded once migrations have run, as statements are named: a migration may take long.
+      boundAnswers(client, answerTimeoutMs, () => statements.ready);
       statements.install(client);
     });
     // Reported from the first open on: before that, a failure is the start's own error message.
     const report = options.onReachability ?? (() => undefined);
-    dialect = new PostgresDialect({ pool: watchedPool(pool, options.url, (change) => statements.ready && report(change)) });
+    dialect = new PostgresDialect({ pool: watchedPool(pool, options.url, answerTimeoutMs, (change) => statements.ready && report(change)) });
   }
   const db = new Kysely<Database>({ dialect });
   try {

@@ -12,6 +12,13 @@ export interface TcpProxy {
   restore(): Promise<void>;
   /** What happens to new connections: forwarded, or accepted and never answered, like a host behind a firewall that drops packets. */
   mode: 'forward' | 'silent';
+  /**
+   * Stops passing bytes on every open connection, either way, and leaves new ones silent, without
+   * closing anything: a network that starts dropping packets, with no RST and no FIN.
+   */
+  stall(): void;
+  /** Passes bytes again on the connections still open, and forwards new ones. */
+  unstall(): void;
   close(): Promise<void>;
 }
 
@@ -21,6 +28,8 @@ export interface TcpProxy {
  */
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
+  /** Each forwarded connection: the client's side and the target's. */
+  const pairs = new Set<[Socket, Socket]>();
   const track = (s: Socket) => {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
@@ -33,7 +42,13 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     track(upstream);
     client.pipe(upstream);
     upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
+    const pair: [Socket, Socket] = [client, upstream];
+    pairs.add(pair);
+    // A side that closes ends the other: the database server then ends the session it held.
+    client.on('close', () => {
+      pairs.delete(pair);
+      upstream.destroy();
+    });
     upstream.on('close', () => client.destroy());
   };
   let server: Server = createServer(onConnection);
@@ -54,6 +69,22 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     port,
     mode: 'forward',
     cut: stop,
+    stall() {
+      proxy.mode = 'silent';
+      for (const [client, upstream] of pairs) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
+    },
+    unstall() {
+      proxy.mode = 'forward';
+      for (const [client, upstream] of pairs) {
+        client.pipe(upstream);
+        upstream.pipe(client);
+      }
+    },
     async restore() {
       if (listening) return;
       server = createServer(onConnection);
