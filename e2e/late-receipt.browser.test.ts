@@ -1,4 +1,4 @@
-import { eventually, signedInAdmin, startTestNode, type TestNode } from '@parley/testkit';
+import { eventually, holdLog, signedInAdmin, startTestNode, type TestNode } from '@parley/testkit';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, sessionApi, setUpFirstAdmin, watchPage } from './browser.js';
@@ -37,22 +37,12 @@ describe('the Messages page for a message delivered after it was given up', () =
     await eventually(async () => (await messages()).every((m) => m.status === 'delivered'), 10_000, 'the directory sent on peering');
 
     // XAE is slow to answer (a transaction of its own holds the log its inbox needs), and is removed meanwhile.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let holding!: () => void;
-    const held = new Promise<void>((resolve) => (holding = resolve));
-    const hold = e.ctx.store.transaction(async (tx) => {
-      await tx.log.lockHead();
-      holding();
-      await released;
-    });
-    await held;
+    const release = await holdLog(e);
     const requests = d.ctx.sender.sent.requests;
     expect((await api('POST', '/checks', { peers: ['XAE'], note: 'in flight when removed' })).status).toBe(201);
     await eventually(async () => d.ctx.sender.sent.requests > requests, 10_000, 'the delivery in flight');
     expect((await api('DELETE', '/peers/XAE')).status).toBe(204);
-    release();
-    await hold;
+    await release();
     const check = await eventually(async () => (await messages()).find((m) => m.type === 'check.request' && m.status === 'delivered'), 15_000, 'the late receipt recorded');
 
     await page.goto(`${d.url}/messages?recipient=XAE&status=delivered`);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DELIVERY_HEADER, envelopeHash, generateNodeKeyPair, fingerprint, signDelivery, signEnvelope, uuidv7, type Envelope } from '@parley/protocol';
 import { rotateNodeKey } from '@parley/server';
-import { addPeer, deliverAs, eventually, signedInAdmin, signedInUser, startNetwork, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
+import { addPeer, deliverAs, eventually, holdLog, signedInAdmin, signedInUser, startNetwork, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CONTACT = {
@@ -460,22 +460,14 @@ export function federationSuite(engine: Engine): void {
     it('keeps a receipt that arrives after its peer was removed: the message given up shows it was delivered after all, audited, logged, and the officers told once more', async () => {
       const d = await startTestNode({ state: 'XAD', engine });
       const e = await startTestNode({ state: 'XAE', engine });
-      let release: () => void = () => undefined;
+      let release: () => Promise<void> = async () => undefined;
       try {
         const [nd, ne] = [{ node: d, admin: await signedInAdmin(d) }, { node: e, admin: await signedInAdmin(e) }];
         await addPeer(ne, nd);
         await addPeer(nd, ne);
         await eventually(async () => (await nd.admin.get('/api/v1/messages?recipient=XAE&status=queued')).body.messages.length === 0, 10_000, 'the directory sent on peering');
         // XAE is slow to answer: a transaction of its own holds the log, which its inbox needs to record a delivery.
-        const released = new Promise<void>((resolve) => (release = resolve));
-        let holding!: () => void;
-        const held = new Promise<void>((resolve) => (holding = resolve));
-        const hold = e.ctx.store.transaction(async (tx) => {
-          await tx.log.lockHead();
-          holding();
-          await released;
-        });
-        await held;
+        release = await holdLog(e);
         const requests = d.ctx.sender.sent.requests;
         const check = (await nd.admin.post('/api/v1/checks', { peers: ['XAE'], note: 'in flight when removed' })).body.checks[0].id as string;
         await eventually(async () => d.ctx.sender.sent.requests > requests, 10_000, 'the delivery in flight');
@@ -489,8 +481,7 @@ export function federationSuite(engine: Engine): void {
         const givenUpAt = (await checkMessage()).givenUpAt as string;
 
         // XAE answers now, with its signed receipt: XAE did receive the message.
-        release();
-        await hold;
+        await release();
         const delivered = await eventually(async () => {
           const m = await checkMessage();
           return m.status === 'delivered' ? m : undefined;
@@ -520,7 +511,7 @@ export function federationSuite(engine: Engine): void {
           after: { delivered: [{ id: delivered.id, receivedAt: delivered.deliveredAt, givenUpAt, reason: 'XAE was removed as a peer before the message was delivered' }] },
         });
       } finally {
-        release();
+        await release();
         await Promise.all([d.close(), e.close()]);
       }
     }, 120_000);

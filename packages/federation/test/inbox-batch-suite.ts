@@ -1,7 +1,7 @@
 import { createReceipt, DELIVERY_HEADER, envelopeHash, signDelivery, signReceipt, uuidv7, type Envelope } from '@parley/protocol';
 import { AlreadyReceived, appendToLog, recordInboundBatch, type DomainContext, type InboundItem } from '@parley/core';
 import { openStore } from '@parley/store';
-import { addPeer, eventually, signedInAdmin, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
+import { addPeer, eventually, holdLog, signedInAdmin, startTestNode, type Engine, type NetworkNode } from '@parley/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envelopeFrom, nextMoment, sign } from './envelopes.js';
 
@@ -50,16 +50,7 @@ export function inboxBatchSuite(engine: Engine): void {
      * returns the answers to those deliveries.
      */
     async function withInboxHeld(run: (queue: (jws: string) => Promise<void>) => Promise<void>): Promise<Awaited<ReturnType<typeof deliver>>[]> {
-      let locked!: () => void;
-      let release!: () => void;
-      const isLocked = new Promise<void>((r) => (locked = r));
-      const released = new Promise<void>((r) => (release = r));
-      const holder = b.node.ctx.store.transaction(async (tx) => {
-        await tx.log.lockHead();
-        locked();
-        await released;
-      });
-      await isLocked;
+      const release = await holdLog(b.node);
       // A first delivery takes the batch that waits for the lock.
       const blocker = await sign(a, envelopeFrom(a));
       const first = deliver(b, blocker, await token(a, blocker));
@@ -73,8 +64,7 @@ export function inboxBatchSuite(engine: Engine): void {
           await eventually(async () => b.node.ctx.inbox.queue.pending > before, 10_000, 'the delivery to be queued');
         });
       } finally {
-        release();
-        await holder;
+        await release();
       }
       expect((await first).status).toBe(200);
       return Promise.all(answers);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { configSchema, createLogger, startNode, type ContextOptions, type NodeConfig, type RunningNodeHandle } from '@parley/server';
 import { PGlite } from '@electric-sql/pglite';
+import type { Store } from '@parley/core';
 import { DataDir, openStore, pgliteDir } from '@parley/store';
 import { freshDatabase, runSql } from './postgres.js';
 
@@ -118,3 +119,25 @@ async function runBeforeStart(at: { engine: 'postgres'; url: string } | { engine
 
 /** Retries quickly so that tests of delivery after an outage finish in seconds. */
 const fastFederation: ContextOptions = { sender: { baseDelayMs: 100, maxDelayMs: 500, pollMs: 200, requestTimeoutMs: 5_000 } };
+
+/**
+ * Holds a node's transparency log in a transaction of its own, which has locked the log's head:
+ * every append waits for it, the inbox's first, so the node is slow to record (and answer) a
+ * delivery until the returned function lets go. That function resolves once the hold has ended.
+ */
+export async function holdLog(node: { ctx: { store: Store } }): Promise<() => Promise<void>> {
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let holding!: () => void;
+  const held = new Promise<void>((resolve) => (holding = resolve));
+  const hold = node.ctx.store.transaction(async (tx) => {
+    await tx.log.lockHead();
+    holding();
+    await released;
+  });
+  await Promise.race([held, hold]);
+  return async () => {
+    release();
+    await hold;
+  };
+}
