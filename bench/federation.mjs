@@ -332,7 +332,7 @@ export async function federation({ seconds = 10, databaseUrls } = {}) {
     }
     if (roundTrip) {
       console.log(
-        `baseline: one PostgreSQL round trip (select 1) costs ${fmt(roundTrip.client, 3)} ms of CPU in the client and ${fmt(roundTrip.server, 3)} ms in the server; B's transaction for a batch of n envelopes makes 5 + n statements in 2 round trips`,
+        `baseline: one PostgreSQL round trip (select 1) costs ${fmt(roundTrip.client, 3)} ms of CPU in the client and ${fmt(roundTrip.server, 3)} ms in the server; B's transaction for a batch of n envelopes makes 4 + n statements in 1 round trip when no other process has appended to its log`,
       );
     }
     console.log(`(raw sign+verify costs ${fmt(1000 / ed, 2)} ms of CPU a pair; an envelope needs two (envelope, receipt), and one more per delivery request for its token)`);
