@@ -77,7 +77,7 @@ export function logRepo(db: Db, cache: LogHeadCache, transaction?: TransactionHo
       // (another appender got there first) the new size is NULL, which the column refuses, and
       // the statement fails before any entry is written (LogHeadMoved). Both inserts read the
       // head's row, so its update, and its row lock, come before either writes a row: every
-      // appender locks the head before the entries, as \`lockHead\` does, so none can deadlock.
+      // appender locks the head before the entries, as `lockHead` does, so none can deadlock.
       const written = sql`
         WITH h AS (
           UPDATE log_head SET size = CASE WHEN size = coalesce(${from}::bigint, size) THEN ${head.size}::bigint END, frontier = ${Buffer.concat(head.frontier)} WHERE id
