@@ -401,48 +401,56 @@ function boundAnswers(client: pg.PoolClient, answerTimeoutMs: number, bounded: (
  */
 function watchedPool(pool: pg.Pool, url: string, answerTimeoutMs: number, onReachability: (change: Reachability) => void): { connect(): Promise<pg.PoolClient>; end(): Promise<void> } {
   let downSince: number | null = null;
+  // When the server was last seen again after being unreachable.
+  let upAt = 0;
+  // Reachable again once a new connection opens or a statement is answered: not when the pool
+  // hands out an idle connection, which may be the very one that no longer gets answers.
   const up = () => {
     if (downSince === null) return;
-    const afterMs = Date.now() - downSince;
+    upAt = Date.now();
+    const afterMs = upAt - downSince;
     downSince = null;
     onReachability({ reachable: true, afterMs });
   };
-  const failure = (e: unknown): unknown => {
+  // A failure of something started before the server was seen again is old news: its caller
+  // still gets StoreUnavailable, but it does not report the server unreachable once more.
+  const failure = (e: unknown, startedAt: number): unknown => {
     if (e instanceof StoreUnavailable) return e;
     const reason = postgresUnusable(url, e, answerTimeoutMs);
     if (!reason) return e;
-    if (downSince === null) {
+    if (downSince === null && startedAt >= upAt) {
       downSince = Date.now();
       onReachability({ reachable: false, reason });
     }
     return new StoreUnavailable(reason, { cause: e });
   };
   pool.on('connect', (client) => {
+    up();
     const query = client.query.bind(client) as (...args: unknown[]) => unknown;
     client.query = ((...args: unknown[]) => {
+      const startedAt = Date.now();
       const answer = query(...args);
       // Kysely awaits the promise form; a callback or cursor form is left as it is.
       return answer instanceof Promise
         ? answer.then(
-            (r) => r,
+            (r) => {
+              up();
+              return r;
+            },
             (e: unknown) => {
-              throw failure(e);
+              throw failure(e, startedAt);
             },
           )
         : answer;
     }) as typeof client.query;
   });
   return {
-    connect: () =>
-      pool.connect().then(
-        (client) => {
-          up();
-          return client;
-        },
-        (e: unknown) => {
-          throw failure(e);
-        },
-      ),
+    connect: () => {
+      const startedAt = Date.now();
+      return pool.connect().catch((e: unknown) => {
+        throw failure(e, startedAt);
+      });
+    },
     end: () => pool.end(),
   };
 }

@@ -529,7 +529,7 @@ export const messages: Messages = {
     queuedHelp: (period: string) => `Parley continue d’essayer pendant ${period} au plus.`,
     failedHelp: (period: string) => `Parley a abandonné après ${period} de tentatives.`,
     deliveredAfterGivingUp: (state: string, givenUp: string, received: string) =>
-      `Parley a abandonné ce message le ${givenUp} et signalé son échec aux agents. L’accusé de réception signé de ${state} est arrivé ensuite : ${state} a reçu le message le ${received}.`,
+      `Parley a abandonné ce message le ${givenUp} et signalé son échec aux agents. L’accusé de réception signé de ${state} est arrivé ensuite : ${state} a reçu le message le ${received}.`,
     period: (hours: number) => {
       const days = hours / 24;
       if (hours >= 24 && Number.isInteger(days)) return days === 1 ? '1 jour' : `${days} jours`;
